@@ -1,0 +1,116 @@
+/**
+ * Runtime configuration: the one module that reads environment variables. Every variable is
+ * validated here with a documented default; anything invalid is reported all at once with a fix.
+ */
+import { z } from 'zod'
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((value) => value === 'true' || value === '1' || value === 'yes')
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ message: 'must be a port number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535')
+    .default(fallback)
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^postgres(ql)?:\/\/.+/.test(value), {
+    message: 'must be a postgres:// or postgresql:// connection URL, e.g. postgres://user:pass@host:5432/db',
+  })
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^https?:\/\/[^/]+/.test(value), {
+    message: 'must be an http(s) URL such as http://127.0.0.1:3001',
+  })
+  .transform((value) => value.replace(/\/+$/, ''))
+
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value)
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    /** Unset: the embedded Postgres under DATA_DIR/postgres is started by `npm start` / `pnpm dev`. */
+    DATABASE_URL: z.preprocess(emptyToUndefined, postgresUrl.optional()),
+    DATA_DIR: z.string().trim().min(1).default('.data'),
+    EMBEDDED_PG_PORT: port(54329),
+    PORT: port(3000),
+    HOST: z.string().trim().min(1).default('127.0.0.1'),
+    /** Unset: the embedded shape server is started on SHAPE_SERVER_PORT. */
+    ELECTRIC_URL: z.preprocess(emptyToUndefined, httpUrl.optional()),
+    ELECTRIC_SECRET: z.preprocess(emptyToUndefined, z.string().min(8, 'must be at least 8 characters').optional()),
+    SHAPE_SERVER_PORT: port(3001),
+    SHAPE_SERVER_LONG_POLL_MS: z.coerce.number().int().min(100).max(44_000).default(20_000),
+    APP_SECRET: z.preprocess(
+      emptyToUndefined,
+      z.string().min(32, 'must be at least 32 characters (try `openssl rand -hex 32`)').optional(),
+    ),
+    AUTH_MODE: z.enum(['local', 'password'], { message: "must be 'local' or 'password'" }).default('local'),
+    /** AUTH_MODE=local signs every visitor in as the owner, so it refuses non-loopback HOSTs unless this is set. */
+    ALLOW_REMOTE_LOCAL_AUTH: booleanFlag,
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.AUTH_MODE === 'local' && !isLoopbackHost(config.HOST) && !config.ALLOW_REMOTE_LOCAL_AUTH) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HOST'],
+        message:
+          `is ${config.HOST}, but AUTH_MODE=local signs in every visitor as the owner. ` +
+          'Use HOST=127.0.0.1, set AUTH_MODE=password, or set ALLOW_REMOTE_LOCAL_AUTH=true if the network is trusted',
+      })
+    }
+  })
+
+export type AppConfig = z.infer<typeof configSchema>
+
+export function isLoopbackHost(host: string) {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable and its default.`)
+    this.name = 'ConfigError'
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const result = configSchema.safeParse(env)
+  if (result.success) return result.data
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(environment)'
+    const value = env[name]
+    const shown = value === undefined ? '' : ` (got "${/SECRET|PASSWORD/.test(name) ? '***' : value}")`
+    return `${name}${shown}: ${issue.message}`
+  })
+  throw new ConfigError(problems)
+}
+
+let cached: AppConfig | undefined
+
+/** Configuration of this process, parsed once. */
+export function getConfig(): AppConfig {
+  cached ??= loadConfig()
+  return cached
+}
+
+/** For CLIs: parse or print the problems and exit with status 2. */
+export function getConfigOrExit(): AppConfig {
+  try {
+    return getConfig()
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message)
+      process.exit(2)
+    }
+    throw error
+  }
+}

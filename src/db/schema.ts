@@ -1,0 +1,497 @@
+/**
+ * Every table of Session Coach. The data model and its invariants are described in
+ * docs/data-model.md; replicated tables get REPLICA IDENTITY FULL in drizzle/0001_replica_identity.sql.
+ */
+import { sql } from 'drizzle-orm'
+import {
+  bigint,
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core'
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, precision: 6 }).notNull().defaultNow()
+const updatedAt = () => timestamp('updated_at', { withTimezone: true, precision: 6 }).notNull().defaultNow()
+const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 6 })
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' })
+
+/** `prefix_<uuid>` ids keep the original product's formats, so legacy rows import with their ids. */
+const prefixedId = (prefix: string) =>
+  text('id')
+    .primaryKey()
+    .default(sql.raw(`('${prefix}_' || gen_random_uuid())`))
+
+const inList = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`)
+
+export const SESSION_ORIGINS = ['codex', 'gemini-cli', 'claude-code', 'unknown'] as const
+export const SESSION_SOURCES = ['upload', 'discovered', 'legacy'] as const
+export const MEMBER_ROLES = ['owner', 'editor', 'viewer'] as const
+export const TIMELINE_EVENT_TYPES = [
+  'Message',
+  'Reasoning',
+  'FunctionCall',
+  'LocalShellCall',
+  'WebSearchCall',
+  'CustomToolCall',
+  'FileChange',
+  'Other',
+] as const
+export const CHAT_MODES = ['session', 'general'] as const
+export const THREAD_STATUSES = ['active', 'archived'] as const
+export const MESSAGE_ROLES = ['system', 'user', 'assistant'] as const
+export const MESSAGE_STATUSES = ['complete', 'streaming', 'failed'] as const
+export const TOOL_EVENT_STATUSES = ['pending', 'executing', 'succeeded', 'failed'] as const
+/** Ordered from least to most severe. */
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const
+export const MISALIGNMENT_STATUSES = ['open', 'acknowledged', 'dismissed'] as const
+export const HOOK_SOURCES = ['timeline', 'session', 'manual'] as const
+export const HOOK_SEVERITIES = ['none', ...SEVERITIES] as const
+
+// ── Identity ────────────────────────────────────────────────────────────────
+
+export const accounts = pgTable('accounts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+})
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    displayName: text('display_name').notNull(),
+    email: text('email').unique(),
+    passwordHash: text('password_hash'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('users_account_idx').on(t.accountId)],
+)
+
+export const authSessions = pgTable(
+  'auth_sessions',
+  {
+    /** sha256 (hex) of the cookie token; the token itself is never stored. */
+    id: text('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: instant('expires_at').notNull(),
+    lastSeenAt: instant('last_seen_at').notNull().defaultNow(),
+    revokedAt: instant('revoked_at'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('auth_sessions_user_idx').on(t.userId)],
+)
+
+// ── Sessions and their events ───────────────────────────────────────────────
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    /** The agent's own session id, else `sha256:<hex>` of the content; unique per account. */
+    sourceKey: text('source_key').notNull(),
+    title: text('title').notNull(),
+    origin: text('origin', { enum: SESSION_ORIGINS }).notNull().default('unknown'),
+    source: text('source', { enum: SESSION_SOURCES }).notNull(),
+    originalName: text('original_name'),
+    sourcePath: text('source_path'),
+    repoName: text('repo_name'),
+    branch: text('branch'),
+    commitSha: text('commit_sha'),
+    remoteUrl: text('remote_url'),
+    cwd: text('cwd'),
+    cliVersion: text('cli_version'),
+    model: text('model'),
+    startedAt: instant('started_at'),
+    lastEventAt: instant('last_event_at'),
+    eventCount: integer('event_count').notNull().default(0),
+    errorLineCount: integer('error_line_count').notNull().default(0),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull().default(0),
+    inputTokens: bigint('input_tokens', { mode: 'number' }).notNull().default(0),
+    cachedInputTokens: bigint('cached_input_tokens', { mode: 'number' }).notNull().default(0),
+    outputTokens: bigint('output_tokens', { mode: 'number' }).notNull().default(0),
+    reasoningTokens: bigint('reasoning_tokens', { mode: 'number' }).notNull().default(0),
+    live: boolean('live').notNull().default(false),
+    archivedAt: instant('archived_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('sessions_account_source_key_uq').on(t.accountId, t.sourceKey),
+    index('sessions_account_last_event_idx').on(t.accountId, t.lastEventAt.desc()),
+    check('sessions_origin_ck', inList('origin', SESSION_ORIGINS)),
+    check('sessions_source_ck', inList('source', SESSION_SOURCES)),
+    check('sessions_counts_ck', sql`event_count >= 0 and error_line_count >= 0 and size_bytes >= 0`),
+  ],
+)
+
+export const sessionMembers = pgTable(
+  'session_members',
+  {
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: MEMBER_ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.sessionId, t.userId] }),
+    index('session_members_user_idx').on(t.userId),
+    check('session_members_role_ck', inList('role', MEMBER_ROLES)),
+  ],
+)
+
+export const sessionUploads = pgTable(
+  'session_uploads',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    originalName: text('original_name').notNull(),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
+    contentSha256: text('content_sha256').notNull(),
+    /** Raw bytes (gzip when content_encoding = 'gzip'); never part of a shape, served by an authorized route. */
+    content: bytea('content').notNull(),
+    contentEncoding: text('content_encoding', { enum: ['identity', 'gzip'] })
+      .notNull()
+      .default('identity'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('session_uploads_session_idx').on(t.sessionId)],
+)
+
+export const timelineEvents = pgTable(
+  'timeline_events',
+  {
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    /** 0-based position in parse order; the UI shows `#ordinal+1`. */
+    ordinal: integer('ordinal').notNull(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    eventKey: text('event_key'),
+    type: text('type', { enum: TIMELINE_EVENT_TYPES }).notNull(),
+    role: text('role'),
+    at: instant('at'),
+    name: text('name'),
+    command: text('command'),
+    path: text('path'),
+    exitCode: integer('exit_code'),
+    durationMs: integer('duration_ms'),
+    summary: text('summary').notNull().default(''),
+    payload: jsonb('payload').notNull().default({}),
+    /** Server-only full-text index; excluded from every shape. */
+    searchVector: tsvector('search_vector').generatedAlwaysAs(
+      sql`to_tsvector('simple', coalesce(summary, '') || ' ' || coalesce(name, '') || ' ' || coalesce(command, '') || ' ' || coalesce(path, ''))`,
+    ),
+  },
+  (t) => [
+    primaryKey({ columns: [t.sessionId, t.ordinal] }),
+    index('timeline_events_session_at_idx').on(t.sessionId, t.at),
+    index('timeline_events_search_idx').using('gin', t.searchVector),
+    check('timeline_events_type_ck', inList('type', TIMELINE_EVENT_TYPES)),
+    check('timeline_events_ordinal_ck', sql`ordinal >= 0`),
+  ],
+)
+
+// ── Coach ───────────────────────────────────────────────────────────────────
+
+export const chatThreads = pgTable(
+  'chat_threads',
+  {
+    id: prefixedId('thread'),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    mode: text('mode', { enum: CHAT_MODES }).notNull(),
+    title: text('title').notNull(),
+    status: text('status', { enum: THREAD_STATUSES }).notNull().default('active'),
+    messageCount: integer('message_count').notNull().default(0),
+    lastMessagePreview: text('last_message_preview'),
+    lastMessageAt: instant('last_message_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('chat_threads_one_active_uq')
+      .on(t.sessionId, t.mode)
+      .where(sql`status = 'active'`),
+    index('chat_threads_session_idx').on(t.sessionId, t.updatedAt.desc()),
+    check('chat_threads_mode_ck', inList('mode', CHAT_MODES)),
+    check('chat_threads_status_ck', inList('status', THREAD_STATUSES)),
+    check('chat_threads_count_ck', sql`message_count >= 0`),
+    check('chat_threads_preview_ck', sql`char_length(last_message_preview) <= 280`),
+  ],
+)
+
+export const chatMessages = pgTable(
+  'chat_messages',
+  {
+    id: prefixedId('chat'),
+    threadId: text('thread_id')
+      .notNull()
+      .references(() => chatThreads.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    mode: text('mode', { enum: CHAT_MODES }).notNull(),
+    role: text('role', { enum: MESSAGE_ROLES }).notNull(),
+    content: text('content').notNull().default(''),
+    status: text('status', { enum: MESSAGE_STATUSES }).notNull().default('complete'),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    clientMessageId: text('client_message_id'),
+    misalignmentId: text('misalignment_id'),
+    evidence: jsonb('evidence'),
+    contextEvents: jsonb('context_events'),
+    model: text('model'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('chat_messages_thread_seq_uq').on(t.threadId, t.seq),
+    uniqueIndex('chat_messages_thread_client_id_uq').on(t.threadId, t.clientMessageId),
+    index('chat_messages_session_idx').on(t.sessionId),
+    check('chat_messages_mode_ck', inList('mode', CHAT_MODES)),
+    check('chat_messages_role_ck', inList('role', MESSAGE_ROLES)),
+    check('chat_messages_status_ck', inList('status', MESSAGE_STATUSES)),
+    check('chat_messages_seq_ck', sql`seq >= 1`),
+  ],
+)
+
+export const chatToolEvents = pgTable(
+  'chat_tool_events',
+  {
+    id: prefixedId('tool'),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    threadId: text('thread_id').references(() => chatThreads.id, { onDelete: 'set null' }),
+    messageId: text('message_id').references(() => chatMessages.id, { onDelete: 'set null' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    toolCallId: text('tool_call_id'),
+    toolName: text('tool_name').notNull(),
+    status: text('status', { enum: TOOL_EVENT_STATUSES }).notNull().default('pending'),
+    arguments: jsonb('arguments'),
+    result: jsonb('result'),
+    error: text('error'),
+    startedAt: instant('started_at').notNull().defaultNow(),
+    completedAt: instant('completed_at'),
+    latencyMs: integer('latency_ms'),
+    contextEvents: jsonb('context_events'),
+  },
+  (t) => [
+    index('chat_tool_events_session_idx').on(t.sessionId, t.startedAt),
+    index('chat_tool_events_thread_idx').on(t.threadId),
+    check('chat_tool_events_status_ck', inList('status', TOOL_EVENT_STATUSES)),
+  ],
+)
+
+export const misalignments = pgTable(
+  'misalignments',
+  {
+    id: text('id')
+      .primaryKey()
+      .default(sql`('misalignment_' || gen_random_uuid())`),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    ruleId: text('rule_id').notNull(),
+    title: text('title').notNull(),
+    summary: text('summary').notNull().default('Misalignment detected'),
+    severity: text('severity', { enum: SEVERITIES }).notNull().default('medium'),
+    status: text('status', { enum: MISALIGNMENT_STATUSES }).notNull().default('open'),
+    /** `{startIndex, endIndex, startAt, endAt}` with 0-based ordinals. */
+    eventRange: jsonb('event_range'),
+    /** `[{message, eventIndex, eventId, highlight}]` */
+    evidence: jsonb('evidence').notNull().default([]),
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('misalignments_session_rule_uq').on(t.sessionId, t.ruleId),
+    check('misalignments_severity_ck', inList('severity', SEVERITIES)),
+    check('misalignments_status_ck', inList('status', MISALIGNMENT_STATUSES)),
+  ],
+)
+
+export const hookifyDecisions = pgTable(
+  'hookify_decisions',
+  {
+    id: prefixedId('hook'),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    source: text('source', { enum: HOOK_SOURCES }).notNull(),
+    contentHash: text('content_hash').notNull(),
+    severity: text('severity', { enum: HOOK_SEVERITIES }).notNull(),
+    blocked: boolean('blocked').notNull(),
+    /** At most five `{id, severity}`. */
+    rules: jsonb('rules').notNull().default([]),
+    message: text('message'),
+    annotations: text('annotations'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('hookify_decisions_session_idx').on(t.sessionId, t.createdAt),
+    check('hookify_decisions_source_ck', inList('source', HOOK_SOURCES)),
+    check('hookify_decisions_severity_ck', inList('severity', HOOK_SEVERITIES)),
+    check('hookify_decisions_blocked_ck', sql`blocked = (severity in ('high', 'critical'))`),
+    check('hookify_decisions_hash_ck', sql`content_hash ~ '^[0-9a-f]{64}$'`),
+    check('hookify_decisions_rules_ck', sql`jsonb_typeof(rules) = 'array' and jsonb_array_length(rules) <= 5`),
+  ],
+)
+
+export const agentRules = pgTable(
+  'agent_rules',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    ruleId: text('rule_id').notNull(),
+    heading: text('heading').notNull(),
+    summary: text('summary').notNull(),
+    severity: text('severity', { enum: SEVERITIES }).notNull(),
+    keywords: text('keywords').array().notNull().default(sql`'{}'::text[]`),
+    sourcePath: text('source_path'),
+    sourceSha256: text('source_sha256'),
+    capturedAt: instant('captured_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('agent_rules_session_rule_uq').on(t.sessionId, t.ruleId),
+    check('agent_rules_severity_ck', inList('severity', SEVERITIES)),
+  ],
+)
+
+export const sessionRepoBindings = pgTable('session_repo_bindings', {
+  sessionId: uuid('session_id')
+    .primaryKey()
+    .references(() => sessions.id, { onDelete: 'cascade' }),
+  accountId: uuid('account_id')
+    .notNull()
+    .references(() => accounts.id, { onDelete: 'cascade' }),
+  assetPath: text('asset_path').notNull(),
+  rootDir: text('root_dir').notNull(),
+  updatedAt: updatedAt(),
+})
+
+// ── Other ───────────────────────────────────────────────────────────────────
+
+export const todos = pgTable(
+  'todos',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id').references(() => sessions.id, { onDelete: 'set null' }),
+    text: text('text').notNull(),
+    completed: boolean('completed').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('todos_account_idx').on(t.accountId, t.createdAt),
+    check('todos_text_ck', sql`length(btrim(text)) > 0`),
+  ],
+)
+
+export const legacyImports = pgTable('legacy_imports', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** One run imports several files; they share a run id. */
+  runId: uuid('run_id').notNull(),
+  accountId: uuid('account_id').references(() => accounts.id, { onDelete: 'set null' }),
+  fileName: text('file_name').notNull(),
+  sha256: text('sha256').notNull(),
+  sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull().default(0),
+  /** `{read, imported, skipped, fixed: {kind: n}}` */
+  counts: jsonb('counts').notNull().default({}),
+  mode: text('mode', { enum: ['import', 'force-merge'] })
+    .notNull()
+    .default('import'),
+  backupPath: text('backup_path'),
+  startedAt: instant('started_at').notNull().defaultNow(),
+  finishedAt: instant('finished_at'),
+})
+
+/** Tables replicated to browsers through shapes (REPLICA IDENTITY FULL, `account_id` on each). */
+export const REPLICATED_TABLES = [
+  'sessions',
+  'session_uploads',
+  'timeline_events',
+  'chat_threads',
+  'chat_messages',
+  'chat_tool_events',
+  'misalignments',
+  'hookify_decisions',
+  'agent_rules',
+  'session_repo_bindings',
+  'todos',
+] as const
+
+export type Account = typeof accounts.$inferSelect
+export type User = typeof users.$inferSelect
+export type AuthSession = typeof authSessions.$inferSelect
+export type Session = typeof sessions.$inferSelect
+export type NewSession = typeof sessions.$inferInsert
+export type SessionUpload = typeof sessionUploads.$inferSelect
+export type TimelineEvent = typeof timelineEvents.$inferSelect
+export type ChatThread = typeof chatThreads.$inferSelect
+export type ChatMessage = typeof chatMessages.$inferSelect
+export type ChatToolEvent = typeof chatToolEvents.$inferSelect
+export type Misalignment = typeof misalignments.$inferSelect
+export type HookifyDecision = typeof hookifyDecisions.$inferSelect
+export type AgentRule = typeof agentRules.$inferSelect
+export type SessionRepoBinding = typeof sessionRepoBindings.$inferSelect
+export type Todo = typeof todos.$inferSelect
+export type LegacyImport = typeof legacyImports.$inferSelect
+export type Severity = (typeof SEVERITIES)[number]
+export type MisalignmentStatus = (typeof MISALIGNMENT_STATUSES)[number]
+export type ChatMode = (typeof CHAT_MODES)[number]

@@ -1,0 +1,30 @@
+import type { TestProject } from 'vitest/node'
+import { freePort, startEmbeddedPostgres, type RunningPostgres } from '../src/db/embedded-postgres'
+import { migrateDatabase } from '../src/db/migrate'
+import postgres from 'postgres'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Superuser URL of the throwaway cluster (database `postgres`). */
+    adminDatabaseUrl: string
+    /** Name of a database with every migration applied, used as a template per test file. */
+    templateDatabase: string
+  }
+}
+
+let running: RunningPostgres | undefined
+
+export async function setup(project: TestProject) {
+  running = await startEmbeddedPostgres({ port: await freePort() })
+  const admin = postgres(running.url, { max: 1, onnotice: () => {} })
+  await admin.unsafe('CREATE DATABASE app_template')
+  await admin.end()
+  const templateUrl = running.url.replace(/\/postgres$/, '/app_template')
+  await migrateDatabase(templateUrl, { log: () => {} })
+  project.provide('adminDatabaseUrl', running.url)
+  project.provide('templateDatabase', 'app_template')
+}
+
+export async function teardown() {
+  await running?.stop()
+}
