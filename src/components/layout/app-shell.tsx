@@ -1,0 +1,69 @@
+import { MenuIcon } from 'lucide-react'
+import { type ReactNode, useState } from 'react'
+import { Button } from '~/components/ui/button'
+import { Sheet, SheetContent, SheetDescription, SheetTitle, SheetTrigger } from '~/components/ui/sheet'
+import { Brand } from './brand'
+import { NavigationLinks } from './navigation-links'
+import { ThemeToggle } from './theme-toggle'
+
+export const MAIN_CONTENT_ID = 'main-content'
+
+function MobileNavigation() {
+  const [open, setOpen] = useState(false)
+  const close = () => setOpen(false)
+  return (
+    <Sheet open={open} onOpenChange={setOpen}>
+      <SheetTrigger asChild>
+        <Button variant="ghost" size="icon" className="md:hidden" aria-label="Open navigation">
+          <MenuIcon aria-hidden />
+        </Button>
+      </SheetTrigger>
+      <SheetContent closeLabel="Close navigation">
+        <SheetTitle asChild>
+          <div className="px-1 pt-0.5">
+            <Brand onNavigate={close} />
+          </div>
+        </SheetTitle>
+        <SheetDescription className="sr-only">Go to a section of Session Coach</SheetDescription>
+        <nav aria-label="Main">
+          <NavigationLinks onNavigate={close} />
+        </nav>
+      </SheetContent>
+    </Sheet>
+  )
+}
+
+export function AppShell({ children }: { children: ReactNode }) {
+  return (
+    <div className="flex min-h-dvh">
+      <a
+        href={`#${MAIN_CONTENT_ID}`}
+        className="sr-only z-50 rounded-md bg-primary px-4 py-2 font-medium text-primary-foreground text-sm focus:not-sr-only focus:fixed focus:top-3 focus:left-3 focus:outline-none focus:ring-2 focus:ring-ring focus:ring-offset-2"
+      >
+        Skip to content
+      </a>
+      <aside className="sticky top-0 hidden h-dvh w-60 shrink-0 flex-col gap-6 border-r bg-sidebar px-3 py-4 md:flex">
+        <div className="px-2">
+          <Brand />
+        </div>
+        <nav aria-label="Main">
+          <NavigationLinks />
+        </nav>
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="sticky top-0 z-30 flex h-14 items-center gap-2 border-b bg-background/85 px-4 backdrop-blur supports-[backdrop-filter]:bg-background/70 md:px-8">
+          <MobileNavigation />
+          <div className="md:hidden">
+            <Brand />
+          </div>
+          <div className="ml-auto flex items-center gap-1">
+            <ThemeToggle />
+          </div>
+        </header>
+        <main id={MAIN_CONTENT_ID} tabIndex={-1} className="flex-1 px-4 py-6 outline-none md:px-8 md:py-8">
+          <div className="mx-auto w-full max-w-6xl">{children}</div>
+        </main>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,33 @@
+import type { LucideIcon } from 'lucide-react'
+import type { ReactNode } from 'react'
+import { cn } from '~/lib/utils'
+
+export function EmptyState({
+  icon: Icon,
+  title,
+  children,
+  actions,
+  className,
+}: {
+  icon: LucideIcon
+  title: string
+  children?: ReactNode
+  actions?: ReactNode
+  className?: string
+}) {
+  return (
+    <div
+      className={cn(
+        'flex flex-col items-center justify-center gap-3 rounded-xl border border-dashed bg-card/50 px-6 py-14 text-center',
+        className,
+      )}
+    >
+      <span className="flex size-12 items-center justify-center rounded-full bg-primary/10 text-primary">
+        <Icon className="size-6" aria-hidden />
+      </span>
+      <h2 className="font-semibold text-lg">{title}</h2>
+      {children ? <div className="max-w-md text-muted-foreground text-sm leading-relaxed">{children}</div> : null}
+      {actions ? <div className="mt-2 flex flex-wrap items-center justify-center gap-2">{actions}</div> : null}
+    </div>
+  )
+}

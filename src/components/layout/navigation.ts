@@ -1,0 +1,27 @@
+import type { LinkProps } from '@tanstack/react-router'
+import {
+  LayoutDashboardIcon,
+  ListTodoIcon,
+  type LucideIcon,
+  MessagesSquareIcon,
+  ScrollTextIcon,
+  SettingsIcon,
+  ShieldCheckIcon,
+} from 'lucide-react'
+
+export interface NavigationItem {
+  to: NonNullable<LinkProps['to']>
+  label: string
+  icon: LucideIcon
+  /** Only "/" needs exact matching; every other section stays active on its sub-pages. */
+  exact?: boolean
+}
+
+export const NAVIGATION: readonly NavigationItem[] = [
+  { to: '/', label: 'Overview', icon: LayoutDashboardIcon, exact: true },
+  { to: '/sessions', label: 'Sessions', icon: ScrollTextIcon },
+  { to: '/coach', label: 'Coach', icon: MessagesSquareIcon },
+  { to: '/rules', label: 'Rules', icon: ShieldCheckIcon },
+  { to: '/todos', label: 'Todos', icon: ListTodoIcon },
+  { to: '/settings', label: 'Settings', icon: SettingsIcon },
+]

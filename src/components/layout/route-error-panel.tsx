@@ -1,0 +1,29 @@
+import { type ErrorComponentProps, useRouter } from '@tanstack/react-router'
+import { RotateCcwIcon, TriangleAlertIcon } from 'lucide-react'
+import { Button } from '~/components/ui/button'
+import { EmptyState } from './empty-state'
+
+/** Shown in place of a page whose loader or render threw; the rest of the shell keeps working. */
+export function RouteErrorPanel({ error, reset }: ErrorComponentProps) {
+  const router = useRouter()
+  const message = error instanceof Error ? error.message : String(error)
+  return (
+    <EmptyState icon={TriangleAlertIcon} title="This page failed to load" className="border-destructive/40">
+      <p>Nothing was changed. Try again; if it keeps failing, the server log has the details.</p>
+      <pre className="mt-3 max-h-40 overflow-auto whitespace-pre-wrap rounded-md bg-muted p-3 text-left font-mono text-foreground text-xs">
+        {message}
+      </pre>
+      <div className="mt-4 flex justify-center">
+        <Button
+          onClick={() => {
+            reset()
+            void router.invalidate()
+          }}
+        >
+          <RotateCcwIcon aria-hidden />
+          Try again
+        </Button>
+      </div>
+    </EmptyState>
+  )
+}

@@ -1,0 +1,40 @@
+import { asc, eq, sql } from 'drizzle-orm'
+import type { Executor } from '../../db/client'
+import { accounts, users, type Account, type User } from '../../db/schema'
+
+export const LOCAL_OWNER_DISPLAY_NAME = 'Local owner'
+/** Serialises concurrent first runs (several app instances starting at once). */
+const LOCAL_OWNER_LOCK_KEY = 7_301_113_518
+
+export interface Principal {
+  user: User
+  account: Account
+}
+
+/**
+ * AUTH_MODE=local: the single owner user and its account, created on first run. Returns the
+ * oldest user when one exists, so restarts and every instance agree on the same owner.
+ */
+export async function ensureLocalOwner(db: Executor): Promise<Principal> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${LOCAL_OWNER_LOCK_KEY})`)
+    const [existing] = await tx
+      .select({ user: users, account: accounts })
+      .from(users)
+      .innerJoin(accounts, eq(users.accountId, accounts.id))
+      .orderBy(asc(users.createdAt), asc(users.id))
+      .limit(1)
+    if (existing) return existing
+    const [account] = await tx.insert(accounts).values({ name: 'Personal' }).returning()
+    const [user] = await tx
+      .insert(users)
+      .values({ accountId: account.id, displayName: LOCAL_OWNER_DISPLAY_NAME })
+      .returning()
+    return { user, account }
+  })
+}
+
+export async function findAccount(db: Executor, accountId: string) {
+  const [account] = await db.select().from(accounts).where(eq(accounts.id, accountId))
+  return account
+}

@@ -1,0 +1,125 @@
+/**
+ * Chat messages. `seq` is allocated under a lock on the thread row, so it is gap-free and strictly
+ * increasing per thread however many appends race; the thread's counters change in the same
+ * transaction. A retried send with the same `client_message_id` returns the row it created first.
+ */
+import { and, asc, eq, sql } from 'drizzle-orm'
+import type { Executor } from '../../db/client'
+import { type ChatMessage, chatMessages, chatThreads, MESSAGE_ROLES, MESSAGE_STATUSES } from '../../db/schema'
+import { currentTxid } from '../../db/txid'
+import { toStorableJson, toStorableText } from '../../domain/storable-text'
+import { NotFoundError, type WithTxid } from './errors'
+
+export const PREVIEW_LENGTH = 280
+
+export interface AppendMessageInput {
+  accountId: string
+  threadId: string
+  role: (typeof MESSAGE_ROLES)[number]
+  content: string
+  status?: (typeof MESSAGE_STATUSES)[number]
+  /** Keep a known id (legacy import, client-generated); defaults to `chat_<uuid>`. */
+  id?: string
+  clientMessageId?: string | null
+  misalignmentId?: string | null
+  evidence?: unknown
+  contextEvents?: unknown
+  model?: string | null
+}
+
+export function messagePreview(content: string) {
+  return content.slice(0, PREVIEW_LENGTH)
+}
+
+export const chatMessagesRepository = {
+  async appendMessage(db: Executor, input: AppendMessageInput): Promise<WithTxid<{ message: ChatMessage; created: boolean }>> {
+    return db.transaction(async (tx) => {
+      const locked = await tx.execute<{ id: string; session_id: string; mode: 'session' | 'general' }>(
+        sql`select id, session_id, mode from ${chatThreads}
+            where id = ${input.threadId} and account_id = ${input.accountId} for no key update`,
+      )
+      const thread = locked[0]
+      if (!thread) throw new NotFoundError('Chat thread', input.threadId)
+
+      if (input.clientMessageId) {
+        const [existing] = await tx
+          .select()
+          .from(chatMessages)
+          .where(and(eq(chatMessages.threadId, input.threadId), eq(chatMessages.clientMessageId, input.clientMessageId)))
+        if (existing) return { message: existing, created: false, txid: await currentTxid(tx) }
+      }
+
+      const content = toStorableText(input.content)
+      const [message] = await tx
+        .insert(chatMessages)
+        .values({
+          ...(input.id ? { id: input.id } : {}),
+          threadId: input.threadId,
+          sessionId: thread.session_id,
+          accountId: input.accountId,
+          mode: thread.mode,
+          role: input.role,
+          content,
+          status: input.status ?? 'complete',
+          seq: sql`(select coalesce(max(seq), 0) + 1 from ${chatMessages} where thread_id = ${input.threadId})`,
+          clientMessageId: input.clientMessageId ?? null,
+          misalignmentId: input.misalignmentId ?? null,
+          evidence: input.evidence === undefined ? null : toStorableJson(input.evidence),
+          contextEvents: input.contextEvents === undefined ? null : toStorableJson(input.contextEvents),
+          model: input.model ?? null,
+        })
+        .returning()
+      await tx
+        .update(chatThreads)
+        .set({
+          messageCount: sql`${chatThreads.messageCount} + 1`,
+          lastMessagePreview: messagePreview(content),
+          lastMessageAt: message.createdAt,
+          updatedAt: sql`now()`,
+        })
+        .where(eq(chatThreads.id, input.threadId))
+      return { message, created: true, txid: await currentTxid(tx) }
+    })
+  },
+
+  /** Streaming replies grow in place; the final update marks them complete or failed. */
+  async updateMessage(
+    db: Executor,
+    accountId: string,
+    messageId: string,
+    patch: { content?: string; status?: (typeof MESSAGE_STATUSES)[number] },
+  ): Promise<WithTxid<{ message: ChatMessage }>> {
+    return db.transaction(async (tx) => {
+      const [message] = await tx
+        .update(chatMessages)
+        .set({
+          ...(patch.content === undefined ? {} : { content: toStorableText(patch.content) }),
+          ...(patch.status === undefined ? {} : { status: patch.status }),
+          updatedAt: sql`now()`,
+        })
+        .where(and(eq(chatMessages.id, messageId), eq(chatMessages.accountId, accountId)))
+        .returning()
+      if (!message) throw new NotFoundError('Chat message', messageId)
+      if (patch.content !== undefined) {
+        await tx
+          .update(chatThreads)
+          .set({ lastMessagePreview: messagePreview(message.content), updatedAt: sql`now()` })
+          .where(
+            and(
+              eq(chatThreads.id, message.threadId),
+              sql`${message.seq} = (select max(seq) from ${chatMessages} where thread_id = ${message.threadId})`,
+            ),
+          )
+      }
+      return { message, txid: await currentTxid(tx) }
+    })
+  },
+
+  async listMessages(db: Executor, accountId: string, threadId: string) {
+    return db
+      .select()
+      .from(chatMessages)
+      .where(and(eq(chatMessages.threadId, threadId), eq(chatMessages.accountId, accountId)))
+      .orderBy(asc(chatMessages.seq))
+  },
+}

@@ -1,0 +1,49 @@
+/** Typed failures that callers map to user-facing messages (and HTTP statuses). */
+export class RepositoryError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'not_found' | 'conflict' | 'invalid_transition' | 'invalid_input',
+  ) {
+    super(message)
+    this.name = new.target.name
+  }
+}
+
+export class NotFoundError extends RepositoryError {
+  constructor(what: string, id: string) {
+    super(`${what} ${id} does not exist or is not yours.`, 'not_found')
+  }
+}
+
+export class VersionConflictError extends RepositoryError {
+  constructor(
+    what: string,
+    id: string,
+    readonly expectedVersion: number,
+    readonly actualVersion: number,
+  ) {
+    super(
+      `${what} ${id} was changed by someone else (version ${actualVersion}, you had ${expectedVersion}). Reload it and try again.`,
+      'conflict',
+    )
+  }
+}
+
+export class InvalidTransitionError extends RepositoryError {
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    allowed: readonly string[],
+  ) {
+    super(`Cannot change status from ${from} to ${to}; allowed from ${from}: ${allowed.join(', ') || 'nothing'}.`, 'invalid_transition')
+  }
+}
+
+export class InvalidInputError extends RepositoryError {
+  constructor(message: string) {
+    super(message, 'invalid_input')
+  }
+}
+
+/** Every mutation returns what it wrote plus the txid the client awaits on the shape stream. */
+export type WithTxid<T> = T & { txid: number }

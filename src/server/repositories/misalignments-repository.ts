@@ -1,0 +1,115 @@
+/**
+ * Misalignments per (session, rule). Status changes are optimistic: the caller names the version it
+ * saw, and a change against any other version is a VersionConflictError. Re-detection refreshes
+ * the evidence but never touches the user's status (the original product reset it to `open`).
+ */
+import { and, asc, eq, sql } from 'drizzle-orm'
+import type { Executor } from '../../db/client'
+import { type Misalignment, type MisalignmentStatus, misalignments, type Severity } from '../../db/schema'
+import { currentTxid } from '../../db/txid'
+import { canTransition, MISALIGNMENT_TRANSITIONS } from '../../domain/misalignment-status'
+import { toStorableJson, toStorableText } from '../../domain/storable-text'
+import { InvalidTransitionError, NotFoundError, VersionConflictError, type WithTxid } from './errors'
+
+export interface EventRange {
+  startIndex: number
+  endIndex: number
+  startAt: string
+  endAt: string
+}
+
+export interface MisalignmentEvidence {
+  message: string
+  eventIndex?: number
+  eventId?: string
+  highlight?: string
+}
+
+export interface DetectedMisalignment {
+  accountId: string
+  sessionId: string
+  ruleId: string
+  title: string
+  summary: string
+  severity: Severity
+  eventRange?: EventRange | null
+  evidence: MisalignmentEvidence[]
+  /** Keep a known id (legacy import); defaults to `misalignment_<uuid>`. */
+  id?: string
+}
+
+export const misalignmentsRepository = {
+  async upsertDetected(db: Executor, input: DetectedMisalignment): Promise<WithTxid<{ misalignment: Misalignment }>> {
+    return db.transaction(async (tx) => {
+      const evidence = toStorableJson(input.evidence)
+      const eventRange = input.eventRange ? toStorableJson(input.eventRange) : null
+      const [misalignment] = await tx
+        .insert(misalignments)
+        .values({
+          ...(input.id ? { id: input.id } : {}),
+          accountId: input.accountId,
+          sessionId: input.sessionId,
+          ruleId: input.ruleId,
+          title: toStorableText(input.title),
+          summary: toStorableText(input.summary),
+          severity: input.severity,
+          eventRange,
+          evidence,
+        })
+        .onConflictDoUpdate({
+          target: [misalignments.sessionId, misalignments.ruleId],
+          set: {
+            title: toStorableText(input.title),
+            summary: toStorableText(input.summary),
+            severity: input.severity,
+            eventRange,
+            evidence,
+            version: sql`${misalignments.version} + 1`,
+            updatedAt: sql`now()`,
+          },
+          setWhere: eq(misalignments.accountId, input.accountId),
+        })
+        .returning()
+      if (!misalignment) throw new NotFoundError('Session', input.sessionId)
+      return { misalignment, txid: await currentTxid(tx) }
+    })
+  },
+
+  async changeStatus(
+    db: Executor,
+    input: { accountId: string; id: string; status: MisalignmentStatus; expectedVersion: number },
+  ): Promise<WithTxid<{ misalignment: Misalignment }>> {
+    return db.transaction(async (tx) => {
+      const [current] = await tx
+        .select()
+        .from(misalignments)
+        .where(and(eq(misalignments.id, input.id), eq(misalignments.accountId, input.accountId)))
+      if (!current) throw new NotFoundError('Misalignment', input.id)
+      if (current.version !== input.expectedVersion) {
+        throw new VersionConflictError('Misalignment', input.id, input.expectedVersion, current.version)
+      }
+      if (!canTransition(current.status, input.status)) {
+        throw new InvalidTransitionError(current.status, input.status, MISALIGNMENT_TRANSITIONS[current.status])
+      }
+      // The version guard makes the read-check-write safe without holding a lock.
+      const [misalignment] = await tx
+        .update(misalignments)
+        .set({ status: input.status, version: sql`${misalignments.version} + 1`, updatedAt: sql`now()` })
+        .where(and(eq(misalignments.id, input.id), eq(misalignments.version, input.expectedVersion)))
+        .returning()
+      if (!misalignment) {
+        const [latest] = await tx.select({ version: misalignments.version }).from(misalignments).where(eq(misalignments.id, input.id))
+        throw new VersionConflictError('Misalignment', input.id, input.expectedVersion, latest?.version ?? -1)
+      }
+      return { misalignment, txid: await currentTxid(tx) }
+    })
+  },
+
+  async listForSession(db: Executor, accountId: string, sessionId: string) {
+    return db
+      .select()
+      .from(misalignments)
+      .where(and(eq(misalignments.sessionId, sessionId), eq(misalignments.accountId, accountId)))
+      .orderBy(asc(misalignments.createdAt), asc(misalignments.id))
+  },
+}

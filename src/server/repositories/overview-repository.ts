@@ -1,0 +1,59 @@
+import { getTableName, is, sql } from 'drizzle-orm'
+import { PgTable } from 'drizzle-orm/pg-core'
+import type { Executor } from '../../db/client'
+import * as schema from '../../db/schema'
+
+/** Every table declared in schema.ts, in declaration order. */
+export const SCHEMA_TABLE_NAMES: readonly string[] = Object.values(schema)
+  .filter((value): value is PgTable => is(value, PgTable))
+  .map((table) => getTableName(table))
+
+export interface DatabaseStatus {
+  databaseName: string
+  serverVersion: string
+  walLevel: string
+}
+
+export interface TableRowCount {
+  table: string
+  /** null when the table does not exist yet (migrations not applied). */
+  rows: number | null
+}
+
+export interface DatabaseOverview {
+  status: DatabaseStatus
+  tables: TableRowCount[]
+}
+
+export async function getDatabaseStatus(db: Executor): Promise<DatabaseStatus> {
+  const [row] = await db.execute<{ database_name: string; server_version: string; wal_level: string }>(sql`
+    select current_database() as database_name,
+           current_setting('server_version') as server_version,
+           current_setting('wal_level') as wal_level`)
+  return { databaseName: row.database_name, serverVersion: row.server_version, walLevel: row.wal_level }
+}
+
+/** Exact counts: fine while this is a status page; large tables will want pg_class estimates. */
+export async function countRowsPerTable(db: Executor, tableNames: readonly string[] = SCHEMA_TABLE_NAMES) {
+  const existing = await db.execute<{ name: string }>(sql`
+    select name from unnest(array[${sql.join(
+      tableNames.map((name) => sql`${name}`),
+      sql`, `,
+    )}]::text[]) as name
+    where to_regclass(quote_ident(name)) is not null`)
+  const existingNames = new Set(existing.map((row) => row.name))
+  const counts = new Map<string, number>()
+  if (existingNames.size > 0) {
+    const selects = [...existingNames].map(
+      (name) => sql`select ${name}::text as name, count(*)::bigint as rows from ${sql.identifier(name)}`,
+    )
+    const rows = await db.execute<{ name: string; rows: string }>(sql.join(selects, sql` union all `))
+    for (const row of rows) counts.set(row.name, Number(row.rows))
+  }
+  return tableNames.map((table): TableRowCount => ({ table, rows: counts.get(table) ?? null }))
+}
+
+export async function getDatabaseOverview(db: Executor): Promise<DatabaseOverview> {
+  const [status, tables] = await Promise.all([getDatabaseStatus(db), countRowsPerTable(db)])
+  return { status, tables }
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../../app.config'
+
+describe('app.config', () => {
+  it('has working defaults for an empty environment', () => {
+    const config = loadConfig({})
+    expect(config).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      AUTH_MODE: 'local',
+      DATA_DIR: '.data',
+      SHAPE_SERVER_PORT: 3001,
+      LOG_LEVEL: 'info',
+      ALLOW_REMOTE_LOCAL_AUTH: false,
+    })
+    expect(config.DATABASE_URL).toBeUndefined()
+    expect(config.ELECTRIC_URL).toBeUndefined()
+  })
+
+  it('treats empty strings as unset and strips trailing slashes from ELECTRIC_URL', () => {
+    const config = loadConfig({ DATABASE_URL: '', ELECTRIC_URL: 'http://electric:3000/' })
+    expect(config.DATABASE_URL).toBeUndefined()
+    expect(config.ELECTRIC_URL).toBe('http://electric:3000')
+  })
+
+  it('reports every bad variable at once, with how to fix it and without echoing secrets', () => {
+    let error: unknown
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', AUTH_MODE: 'ldap', APP_SECRET: 'short-secret-value' })
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(ConfigError)
+    const message = (error as ConfigError).message
+    expect((error as ConfigError).problems).toHaveLength(4)
+    expect(message).toMatch(/PORT \(got "eighty"\): must be a port number/)
+    expect(message).toMatch(/DATABASE_URL \(got "mysql:\/\/x"\): must be a postgres:\/\//)
+    expect(message).toMatch(/AUTH_MODE \(got "ldap"\): must be 'local' or 'password'/)
+    expect(message).toMatch(/APP_SECRET \(got "\*\*\*"\): must be at least 32 characters/)
+    expect(message).not.toContain('short-secret-value')
+  })
+
+  it('refuses a non-loopback HOST in local auth mode unless explicitly allowed', () => {
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/AUTH_MODE=local signs in every visitor/)
+    expect(loadConfig({ HOST: '0.0.0.0', ALLOW_REMOTE_LOCAL_AUTH: 'true' }).HOST).toBe('0.0.0.0')
+    expect(loadConfig({ HOST: '0.0.0.0', AUTH_MODE: 'password' }).AUTH_MODE).toBe('password')
+    expect(loadConfig({ HOST: 'localhost' }).HOST).toBe('localhost')
+  })
+})

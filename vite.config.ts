@@ -1,0 +1,34 @@
+import { fileURLToPath } from 'node:url'
+import tailwindcss from '@tailwindcss/vite'
+import { tanstackStart } from '@tanstack/react-start/plugin/vite'
+import viteReact from '@vitejs/plugin-react'
+import { nitro } from 'nitro/vite'
+import { defineConfig } from 'vite'
+import { getConfig } from './app.config'
+
+export default defineConfig(({ command }) => {
+  // The built server reads PORT and HOST itself (nitro); only the dev server needs them here.
+  const devServer = command === 'serve' ? getConfig() : undefined
+  return {
+    resolve: { alias: { '~': fileURLToPath(new URL('./src', import.meta.url)) } },
+    server: devServer ? { port: devServer.PORT, host: devServer.HOST, strictPort: true } : undefined,
+    plugins: [
+      tailwindcss(),
+      tanstackStart({
+        router: { quoteStyle: 'single', semicolons: false },
+        importProtection: {
+          behavior: 'error',
+          // Database, repositories and configuration must never reach the browser bundle. Server
+          // functions are the exception: the Start compiler replaces their bodies with RPC stubs.
+          client: {
+            files: ['**/*.server.*', '**/src/db/**', '**/src/server/**', '**/app.config.ts'],
+            excludeFiles: ['**/node_modules/**', '**/src/server/functions/**'],
+          },
+        },
+      }),
+      // In dev, nitro makes the first SSR request hang intermittently (docs/toolchain.md, pitfall 7).
+      command === 'build' ? nitro() : null,
+      viteReact(),
+    ],
+  }
+})
