@@ -4,7 +4,7 @@ import { tanstackStart } from '@tanstack/react-start/plugin/vite'
 import viteReact from '@vitejs/plugin-react'
 import { nitro } from 'nitro/vite'
 import { defineConfig } from 'vite'
-import { getConfig } from './app.config'
+import { getConfig } from './app.config.ts'
 
 export default defineConfig(({ command }) => {
   // The built server reads PORT and HOST itself (nitro); only the dev server needs them here.
@@ -27,7 +27,16 @@ export default defineConfig(({ command }) => {
         },
       }),
       // In dev, nitro makes the first SSR request hang intermittently (docs/toolchain.md, pitfall 7).
-      command === 'build' ? nitro() : null,
+      command === 'build'
+        ? nitro({
+            rolldownConfig: {
+              // Radix and the router mark their modules "use client"; the server bundle rightly drops that.
+              onLog(level, log, report) {
+                if (log.code !== 'MODULE_LEVEL_DIRECTIVE') report(level, log)
+              },
+            },
+          })
+        : null,
       viteReact(),
     ],
   }

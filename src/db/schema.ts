@@ -99,6 +99,19 @@ export const authSessions = pgTable(
   (t) => [index('auth_sessions_user_idx').on(t.userId)],
 )
 
+/** Failed and successful sign-ins, for rate limiting across every app instance. */
+export const loginAttempts = pgTable(
+  'login_attempts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** `email:<lowercased>` or `ip:<address>`: each is limited on its own. */
+    key: text('key').notNull(),
+    succeeded: boolean('succeeded').notNull(),
+    attemptedAt: instant('attempted_at').notNull().defaultNow(),
+  },
+  (t) => [index('login_attempts_key_idx').on(t.key, t.attemptedAt)],
+)
+
 // ── Sessions and their events ───────────────────────────────────────────────
 
 export const sessions = pgTable(
@@ -479,6 +492,7 @@ export const REPLICATED_TABLES = [
 export type Account = typeof accounts.$inferSelect
 export type User = typeof users.$inferSelect
 export type AuthSession = typeof authSessions.$inferSelect
+export type LoginAttempt = typeof loginAttempts.$inferSelect
 export type Session = typeof sessions.$inferSelect
 export type NewSession = typeof sessions.$inferInsert
 export type SessionUpload = typeof sessionUploads.$inferSelect

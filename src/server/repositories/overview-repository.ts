@@ -4,7 +4,7 @@ import type { Executor } from '../../db/client'
 import * as schema from '../../db/schema'
 
 /** Every table declared in schema.ts, in declaration order. */
-export const SCHEMA_TABLE_NAMES: readonly string[] = Object.values(schema)
+export const SCHEMA_TABLE_NAMES: readonly string[] = (Object.values(schema) as unknown[])
   .filter((value): value is PgTable => is(value, PgTable))
   .map((table) => getTableName(table))
 

@@ -1,0 +1,68 @@
+/**
+ * Who is calling: resolves the session cookie to a principal, and in AUTH_MODE=local signs page
+ * navigations in as the local owner. Used by the request middleware, server functions and
+ * server routes alike.
+ */
+import type { Executor } from '../../db/client'
+import { ensureLocalOwner, type Principal } from '../repositories/accounts-repository'
+import { authRepository } from '../repositories/auth-repository'
+import { readCookie, SESSION_COOKIE, sessionCookie } from './cookies'
+import { generateSessionToken, hashSessionToken, isWellFormedToken } from './tokens'
+
+export interface Authentication {
+  principal: Principal | undefined
+  /** Set-Cookie values the response must carry (a new or renewed session). */
+  setCookies: string[]
+  tokenHash?: string
+}
+
+/** An HTML page navigation (not fetch/XHR/RPC): only these may be signed in implicitly. */
+export function isPageNavigation(request: Request) {
+  if (request.method !== 'GET') return false
+  const dest = request.headers.get('sec-fetch-dest')
+  if (dest) return dest === 'document'
+  const mode = request.headers.get('sec-fetch-mode')
+  if (mode) return mode === 'navigate'
+  const path = new URL(request.url).pathname
+  return (request.headers.get('accept') ?? '').includes('text/html') && !path.startsWith('/api/') && !path.startsWith('/_serverFn')
+}
+
+export async function authenticate(
+  db: Executor,
+  request: Request,
+  options: { authMode: 'local' | 'password'; now?: Date },
+): Promise<Authentication> {
+  const token = readCookie(request, SESSION_COOKIE)
+  if (token && isWellFormedToken(token)) {
+    const tokenHash = hashSessionToken(token)
+    const resolved = await authRepository.resolveSession(db, tokenHash, options.now)
+    if (resolved) {
+      return {
+        principal: resolved.principal,
+        tokenHash,
+        setCookies: resolved.renewed ? [sessionCookie(request, token)] : [],
+      }
+    }
+  }
+  if (options.authMode === 'local' && isPageNavigation(request)) {
+    const owner = await ensureLocalOwner(db)
+    const fresh = generateSessionToken()
+    const tokenHash = hashSessionToken(fresh)
+    await authRepository.createSession(db, {
+      tokenHash,
+      userId: owner.user.id,
+      userAgent: request.headers.get('user-agent'),
+      now: options.now,
+    })
+    return { principal: owner, tokenHash, setCookies: [sessionCookie(request, fresh)] }
+  }
+  return { principal: undefined, setCookies: [] }
+}
+
+/** Issues a session for a user who just proved who they are (password sign-in/sign-up). */
+export async function startSession(db: Executor, request: Request, userId: string) {
+  const token = generateSessionToken()
+  const tokenHash = hashSessionToken(token)
+  await authRepository.createSession(db, { tokenHash, userId, userAgent: request.headers.get('user-agent') })
+  return sessionCookie(request, token)
+}

@@ -1,0 +1,128 @@
+/**
+ * Server-side app sessions (auth_sessions), password users and sign-in attempts. Every instance
+ * reads the same rows, so a cookie issued by one instance is valid on all of them.
+ */
+import { and, asc, count, eq, gt, isNull, lt, sql } from 'drizzle-orm'
+import type { Executor } from '../../db/client'
+import { accounts, authSessions, loginAttempts, users } from '../../db/schema'
+import type { Principal } from './accounts-repository'
+
+export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000
+/** Renew at most this often, so active users keep their session without a write per request. */
+export const SESSION_RENEW_AFTER_MS = 60 * 60 * 1000
+
+export interface ResolvedSession {
+  principal: Principal
+  sessionId: string
+  expiresAt: Date
+  renewed: boolean
+}
+
+export const authRepository = {
+  async createSession(db: Executor, input: { tokenHash: string; userId: string; userAgent?: string | null; now?: Date }) {
+    const now = input.now ?? new Date()
+    const [row] = await db
+      .insert(authSessions)
+      .values({
+        id: input.tokenHash,
+        userId: input.userId,
+        userAgent: input.userAgent?.slice(0, 512) ?? null,
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
+      })
+      .returning()
+    return row
+  },
+
+  /** The session's principal when the session exists, is not revoked and has not expired; renews it when due. */
+  async resolveSession(db: Executor, tokenHash: string, now = new Date()): Promise<ResolvedSession | undefined> {
+    const [row] = await db
+      .select({ session: authSessions, user: users, account: accounts })
+      .from(authSessions)
+      .innerJoin(users, eq(users.id, authSessions.userId))
+      .innerJoin(accounts, eq(accounts.id, users.accountId))
+      .where(and(eq(authSessions.id, tokenHash), isNull(authSessions.revokedAt), gt(authSessions.expiresAt, now)))
+    if (!row) return undefined
+    let expiresAt = row.session.expiresAt
+    let renewed = false
+    if (now.getTime() - row.session.lastSeenAt.getTime() > SESSION_RENEW_AFTER_MS) {
+      expiresAt = new Date(now.getTime() + SESSION_TTL_MS)
+      renewed = true
+      await db.update(authSessions).set({ lastSeenAt: now, expiresAt }).where(eq(authSessions.id, tokenHash))
+    }
+    return { principal: { user: row.user, account: row.account }, sessionId: tokenHash, expiresAt, renewed }
+  },
+
+  async revokeSession(db: Executor, tokenHash: string) {
+    await db.update(authSessions).set({ revokedAt: sql`now()` }).where(and(eq(authSessions.id, tokenHash), isNull(authSessions.revokedAt)))
+  },
+
+  async revokeAllForUser(db: Executor, userId: string) {
+    await db.update(authSessions).set({ revokedAt: sql`now()` }).where(and(eq(authSessions.userId, userId), isNull(authSessions.revokedAt)))
+  },
+
+  async deleteExpiredSessions(db: Executor, olderThan: Date) {
+    await db.delete(authSessions).where(lt(authSessions.expiresAt, olderThan))
+  },
+
+  async findUserByEmail(db: Executor, email: string) {
+    const [row] = await db
+      .select({ user: users, account: accounts })
+      .from(users)
+      .innerJoin(accounts, eq(accounts.id, users.accountId))
+      .where(eq(users.email, email.toLowerCase()))
+    return row
+  },
+
+  async countUsers(db: Executor) {
+    const [{ n }] = await db.select({ n: count() }).from(users)
+    return n
+  },
+
+  /**
+   * Password sign-up. The first user becomes the owner of the account the local mode created (if
+   * any, so switching AUTH_MODE keeps the data); later users get an account of their own.
+   */
+  async createPasswordUser(db: Executor, input: { email: string; displayName: string; passwordHash: string }): Promise<Principal> {
+    return db.transaction(async (tx) => {
+      await tx.execute(sql`lock table ${users} in share row exclusive mode`)
+      const [passwordless] = await tx
+        .select({ user: users })
+        .from(users)
+        .where(isNull(users.passwordHash))
+        .orderBy(asc(users.createdAt))
+        .limit(1)
+      const [{ n: withPassword }] = await tx.select({ n: count() }).from(users).where(sql`${users.passwordHash} is not null`)
+      if (passwordless && withPassword === 0) {
+        const [user] = await tx
+          .update(users)
+          .set({ email: input.email.toLowerCase(), displayName: input.displayName, passwordHash: input.passwordHash })
+          .where(eq(users.id, passwordless.user.id))
+          .returning()
+        const [account] = await tx.select().from(accounts).where(eq(accounts.id, user.accountId))
+        return { user, account }
+      }
+      const [account] = await tx.insert(accounts).values({ name: `${input.displayName}'s account` }).returning()
+      const [user] = await tx
+        .insert(users)
+        .values({ accountId: account.id, email: input.email.toLowerCase(), displayName: input.displayName, passwordHash: input.passwordHash })
+        .returning()
+      return { user, account }
+    })
+  },
+
+  async recordLoginAttempt(db: Executor, keys: string[], succeeded: boolean) {
+    if (keys.length === 0) return
+    await db.insert(loginAttempts).values(keys.map((key) => ({ key, succeeded })))
+  },
+
+  /** Failed attempts per key since `since`. */
+  async countRecentFailures(db: Executor, key: string, since: Date) {
+    const [{ n }] = await db
+      .select({ n: count() })
+      .from(loginAttempts)
+      .where(and(eq(loginAttempts.key, key), eq(loginAttempts.succeeded, false), gt(loginAttempts.attemptedAt, since)))
+    return n
+  },
+}

@@ -1,0 +1,150 @@
+/**
+ * The authorizing shape proxy behind `/api/shape`. The same code talks to the embedded shape
+ * server and to the real Electric; only the upstream URL and secret differ.
+ */
+import { z } from 'zod'
+import type { Executor } from '../../db/client'
+import type { Principal } from '../repositories/accounts-repository'
+import { sessionsRepository } from '../repositories/sessions-repository'
+import { quotedColumns, SHAPE_CATALOG, type ShapeDefinition } from './shape-catalog'
+
+/** What `@electric-sql/client` sends as protocol state; everything else in the URL is dropped. */
+export const ELECTRIC_PROTOCOL_QUERY_PARAMS = [
+  'live',
+  'live_sse',
+  'experimental_live_sse',
+  'handle',
+  'offset',
+  'cursor',
+  'expired_handle',
+  'log',
+  'subset__where',
+  'subset__limit',
+  'subset__offset',
+  'subset__order_by',
+  'subset__params',
+  'subset__where_expr',
+  'subset__order_by_expr',
+  'cache-buster',
+] as const
+
+const SELECTOR_PARAMS = ['shape', 'session'] as const
+const MAX_SUBSET_BODY_BYTES = 64 * 1024
+const uuidSchema = z.string().uuid()
+
+export interface ShapeProxyOptions {
+  db: Executor
+  principal: Principal
+  electricUrl: string
+  electricSecret?: string
+  fetch?: typeof fetch
+}
+
+function jsonError(status: number, message: string, extraHeaders: Record<string, string> = {}) {
+  return Response.json(
+    { message },
+    { status, headers: { 'cache-control': 'no-store', vary: 'Cookie', ...extraHeaders } },
+  )
+}
+
+function single(url: URL, name: string): { value?: string; repeated: boolean } {
+  const values = url.searchParams.getAll(name)
+  return { value: values[0], repeated: values.length > 1 }
+}
+
+export function buildUpstreamUrl(
+  requestUrl: URL,
+  definition: ShapeDefinition,
+  scopeValue: string,
+  electricUrl: string,
+  secret?: string,
+) {
+  const upstream = new URL('/v1/shape', electricUrl)
+  for (const name of ELECTRIC_PROTOCOL_QUERY_PARAMS) {
+    const value = requestUrl.searchParams.get(name)
+    if (value !== null) upstream.searchParams.set(name, value)
+  }
+  upstream.searchParams.set('table', definition.table)
+  upstream.searchParams.set('where', `"${definition.scopeColumn}" = $1`)
+  upstream.searchParams.set('params[1]', scopeValue)
+  upstream.searchParams.set('columns', quotedColumns(definition))
+  // Subset where/order_by may only touch the synced columns, so a filter cannot probe hidden ones.
+  upstream.searchParams.set('queryable_columns', quotedColumns(definition))
+  if (secret) upstream.searchParams.set('secret', secret)
+  return upstream
+}
+
+/** Copies the upstream response for the browser: identity-scoped, never publicly cacheable. */
+export function browserResponse(upstream: Response) {
+  const headers = new Headers(upstream.headers)
+  headers.delete('content-encoding')
+  headers.delete('content-length')
+  headers.delete('transfer-encoding')
+  headers.append('vary', 'Cookie')
+  const cacheControl = headers.get('cache-control')
+  if (cacheControl) headers.set('cache-control', cacheControl.replace(/\bpublic\b/g, 'private'))
+  return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers })
+}
+
+export async function proxyShapeRequest(request: Request, options: ShapeProxyOptions): Promise<Response> {
+  if (request.method !== 'GET' && request.method !== 'POST') return jsonError(405, 'Use GET or POST for shapes.')
+  const url = new URL(request.url)
+  for (const name of SELECTOR_PARAMS) {
+    if (single(url, name).repeated) return jsonError(400, `The "${name}" parameter may appear only once.`)
+  }
+  for (const name of ELECTRIC_PROTOCOL_QUERY_PARAMS) {
+    if (single(url, name).repeated) return jsonError(400, `The "${name}" parameter may appear only once.`)
+  }
+  const shapeName = url.searchParams.get('shape')
+  const definition = shapeName ? SHAPE_CATALOG[shapeName] : undefined
+  if (!definition) {
+    return jsonError(400, `Unknown shape "${shapeName ?? ''}". Known shapes: ${Object.keys(SHAPE_CATALOG).join(', ')}.`)
+  }
+
+  let scopeValue = options.principal.account.id
+  if (definition.scope === 'session') {
+    const sessionId = url.searchParams.get('session')
+    if (!sessionId || !uuidSchema.safeParse(sessionId).success) {
+      return jsonError(400, `The "${definition.name}" shape needs a session=<uuid> parameter.`)
+    }
+    const session = await sessionsRepository.findAccessibleSession(
+      options.db,
+      { accountId: options.principal.account.id, userId: options.principal.user.id },
+      sessionId,
+    )
+    if (!session) return jsonError(403, 'You do not have access to this session.')
+    scopeValue = session.id
+  }
+
+  let body: string | undefined
+  if (request.method === 'POST') {
+    body = await request.text()
+    if (Buffer.byteLength(body) > MAX_SUBSET_BODY_BYTES) return jsonError(413, 'Subset request body is too large.')
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(body || '{}')
+    } catch {
+      return jsonError(400, 'The subset request body must be a JSON object.')
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      return jsonError(400, 'The subset request body must be a JSON object.')
+    }
+  }
+
+  const upstreamUrl = buildUpstreamUrl(url, definition, scopeValue, options.electricUrl, options.electricSecret)
+  const doFetch = options.fetch ?? fetch
+  let upstream: Response
+  try {
+    upstream = await doFetch(upstreamUrl, {
+      method: request.method,
+      body,
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      signal: request.signal,
+    })
+  } catch (error) {
+    if (request.signal.aborted) return new Response(null, { status: 499 })
+    console.error(`[shape-proxy] sync service unreachable: ${(error as Error).message}`)
+    return jsonError(503, 'The sync service is not reachable right now; retrying shortly.', { 'retry-after': '1' })
+  }
+  return browserResponse(upstream)
+}

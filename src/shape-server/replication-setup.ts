@@ -1,0 +1,138 @@
+import type pg from 'pg'
+import { type QualifiedTableName, quoteIdentifier, quoteTable } from './identifiers.ts'
+import type { Logger } from './logger.ts'
+import { postgresErrorCode } from './postgres-connections.ts'
+
+export class ReplicationSetupError extends Error {}
+
+/**
+ * Makes sure the publication and the one logical slot exist. A slot left by a crashed server is
+ * reused and moved to the current WAL position: no shape exists yet, so nothing older is needed,
+ * and the WAL it pinned is released.
+ */
+export async function prepareReplication(
+  pool: pg.Pool,
+  { slotName, publicationName }: { slotName: string; publicationName: string },
+  log: Logger,
+): Promise<void> {
+  const {
+    rows: [{ wal_level: walLevel }],
+  } = await pool.query<{ wal_level: string }>('SHOW wal_level')
+  if (walLevel !== 'logical') {
+    throw new ReplicationSetupError(
+      `Postgres runs with wal_level=${walLevel}; the shape server needs wal_level=logical. ` +
+        'Set it in postgresql.conf (or start Postgres with -c wal_level=logical) and restart Postgres.',
+    )
+  }
+
+  const publication = await pool.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [publicationName])
+  if (publication.rowCount === 0) {
+    try {
+      await pool.query(`CREATE PUBLICATION ${quoteIdentifier(publicationName)}`)
+      log.info(`Created publication ${publicationName}`)
+    } catch (error) {
+      if (postgresErrorCode(error) !== '42710') throw permissionHint(error, 'create a publication')
+    }
+  }
+
+  const { rows } = await pool.query<{ plugin: string; same_database: boolean; active: boolean; active_pid: string | null }>(
+    `SELECT plugin, database = current_database() AS same_database, active, active_pid::text
+       FROM pg_replication_slots WHERE slot_name = $1`,
+    [slotName],
+  )
+  const existing = rows[0]
+  if (existing?.active) {
+    throw new ReplicationSetupError(
+      `Replication slot ${slotName} is in use by another connection (backend pid ${existing.active_pid}). ` +
+        'Another shape server is probably running against this database: stop it, or give this one a different slotName.',
+    )
+  }
+  if (existing && (existing.plugin !== 'pgoutput' || !existing.same_database)) {
+    log.warn(`Replication slot ${slotName} belongs to another database or plugin; recreating it.`)
+    await pool.query('SELECT pg_drop_replication_slot($1)', [slotName])
+  }
+  if (!existing || existing.plugin !== 'pgoutput' || !existing.same_database) {
+    try {
+      await pool.query(`SELECT pg_create_logical_replication_slot($1, 'pgoutput')`, [slotName])
+      log.info(`Created replication slot ${slotName}`)
+    } catch (error) {
+      throw permissionHint(error, 'create a logical replication slot (the role needs REPLICATION)')
+    }
+  } else {
+    await pool.query(
+      `SELECT pg_replication_slot_advance($1, GREATEST(pg_current_wal_lsn(), confirmed_flush_lsn))
+         FROM pg_replication_slots WHERE slot_name = $1`,
+      [slotName],
+    )
+    log.info(`Reusing replication slot ${slotName} left by an earlier run (moved to the current WAL position)`)
+  }
+}
+
+function permissionHint(error: unknown, action: string): Error {
+  const message = (error as Error).message
+  if (postgresErrorCode(error) === '42501') {
+    return new ReplicationSetupError(`The database role may not ${action}: ${message}`)
+  }
+  return error as Error
+}
+
+/**
+ * Adds tables to the publication and sets REPLICA IDENTITY FULL the first time a shape asks for
+ * them, as Electric does. FULL identity gives old rows on update/delete, needed to detect rows
+ * leaving a where clause and to send only changed columns. Tables stay published afterwards.
+ */
+export class TablePublisher {
+  private readonly ready = new Map<number, Promise<void>>()
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly publicationName: string,
+    private readonly log: Logger,
+  ) {}
+
+  ensurePublished(table: QualifiedTableName & { oid: number }): Promise<void> {
+    let pending = this.ready.get(table.oid)
+    if (!pending) {
+      pending = this.publish(table)
+      pending.catch(() => this.ready.delete(table.oid))
+      this.ready.set(table.oid, pending)
+    }
+    return pending
+  }
+
+  /** The table changed (dropped, altered): check again next time. */
+  forget(oid: number): void {
+    this.ready.delete(oid)
+  }
+
+  private async publish(table: QualifiedTableName & { oid: number }): Promise<void> {
+    const {
+      rows: [state],
+    } = await this.pool.query<{ published: boolean; all_tables: boolean; identity: string }>(
+      `SELECT EXISTS (SELECT 1 FROM pg_publication_rel r WHERE r.prpubid = p.oid AND r.prrelid = $2::oid) AS published,
+              p.puballtables AS all_tables,
+              (SELECT relreplident FROM pg_class WHERE oid = $2::oid) AS identity
+         FROM pg_publication p WHERE p.pubname = $1`,
+      [this.publicationName, table.oid],
+    )
+    if (!state) throw new ReplicationSetupError(`Publication ${this.publicationName} disappeared; restart the shape server.`)
+    if (state.identity !== 'f') {
+      try {
+        await this.pool.query(`ALTER TABLE ${quoteTable(table)} REPLICA IDENTITY FULL`)
+        this.log.info(`Set REPLICA IDENTITY FULL on ${quoteTable(table)}`)
+      } catch (error) {
+        throw permissionHint(error, `ALTER TABLE ${quoteTable(table)} REPLICA IDENTITY FULL (it must own the table)`)
+      }
+    }
+    if (!state.published && !state.all_tables) {
+      try {
+        await this.pool.query(`ALTER PUBLICATION ${quoteIdentifier(this.publicationName)} ADD TABLE ${quoteTable(table)}`)
+        this.log.info(`Added ${quoteTable(table)} to publication ${this.publicationName}`)
+      } catch (error) {
+        if (postgresErrorCode(error) !== '42710') {
+          throw permissionHint(error, `add ${quoteTable(table)} to publication ${this.publicationName} (it must own the table)`)
+        }
+      }
+    }
+  }
+}

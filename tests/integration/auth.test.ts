@@ -1,0 +1,132 @@
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createDatabaseClient, type DatabaseClient } from '../../src/db/client'
+import { authSessions } from '../../src/db/schema'
+import { SESSION_COOKIE } from '../../src/server/auth/cookies'
+import { hashPassword } from '../../src/server/auth/passwords'
+import { authenticate, startSession } from '../../src/server/auth/principal'
+import { hashSessionToken } from '../../src/server/auth/tokens'
+import { authRepository, SESSION_RENEW_AFTER_MS, SESSION_TTL_MS } from '../../src/server/repositories/auth-repository'
+import { createTestDatabase, type TestDatabase } from '../helpers/database'
+
+let database: TestDatabase
+let client: DatabaseClient
+beforeAll(async () => {
+  database = await createTestDatabase()
+  client = createDatabaseClient(database.url)
+})
+afterAll(async () => {
+  await client.close()
+  await database.drop()
+})
+
+const page = (cookie?: string) =>
+  new Request('http://127.0.0.1:3000/', { headers: { 'sec-fetch-dest': 'document', ...(cookie ? { cookie } : {}) } })
+const api = (cookie?: string) => new Request('http://127.0.0.1:3000/api/shape?shape=todos', { headers: cookie ? { cookie } : {} })
+const tokenOf = (setCookie: string) => setCookie.split(';')[0].split('=')[1]
+
+describe('local mode', () => {
+  it('signs a page navigation in as the one local owner and accepts the cookie afterwards', async () => {
+    const first = await authenticate(client.db, page(), { authMode: 'local' })
+    expect(first.principal).toBeDefined()
+    expect(first.setCookies).toHaveLength(1)
+    const token = tokenOf(first.setCookies[0])
+    const [stored] = await client.db.select().from(authSessions).where(eq(authSessions.id, hashSessionToken(token)))
+    expect(stored.userId).toBe(first.principal?.user.id)
+
+    const again = await authenticate(client.db, api(`${SESSION_COOKIE}=${token}`), { authMode: 'local' })
+    expect(again.principal?.user.id).toBe(first.principal?.user.id)
+    expect(again.setCookies).toEqual([])
+
+    const second = await authenticate(client.db, page(), { authMode: 'local' })
+    expect(second.principal?.user.id).toBe(first.principal?.user.id)
+  })
+
+  it('never signs in API requests implicitly', async () => {
+    const result = await authenticate(client.db, api(), { authMode: 'local' })
+    expect(result).toEqual({ principal: undefined, setCookies: [] })
+  })
+
+  it('rejects forged, revoked and expired cookies', async () => {
+    const forged = await authenticate(client.db, api(`${SESSION_COOKIE}=${'A'.repeat(43)}`), { authMode: 'local' })
+    expect(forged.principal).toBeUndefined()
+
+    const issued = await authenticate(client.db, page(), { authMode: 'local' })
+    const token = tokenOf(issued.setCookies[0])
+    await authRepository.revokeSession(client.db, hashSessionToken(token))
+    expect((await authenticate(client.db, api(`${SESSION_COOKIE}=${token}`), { authMode: 'local' })).principal).toBeUndefined()
+
+    const later = await authenticate(client.db, page(), { authMode: 'local' })
+    const laterToken = tokenOf(later.setCookies[0])
+    const future = new Date(Date.now() + SESSION_TTL_MS + 1000)
+    expect((await authenticate(client.db, api(`${SESSION_COOKIE}=${laterToken}`), { authMode: 'local', now: future })).principal).toBeUndefined()
+  })
+
+  it('slides the expiry forward for active sessions and re-sends the cookie', async () => {
+    const issued = await authenticate(client.db, page(), { authMode: 'local' })
+    const token = tokenOf(issued.setCookies[0])
+    const soon = new Date(Date.now() + SESSION_RENEW_AFTER_MS + 60_000)
+    const renewed = await authenticate(client.db, api(`${SESSION_COOKIE}=${token}`), { authMode: 'local', now: soon })
+    expect(renewed.setCookies).toHaveLength(1)
+    const [row] = await client.db.select().from(authSessions).where(eq(authSessions.id, hashSessionToken(token)))
+    expect(row.expiresAt.getTime()).toBe(soon.getTime() + SESSION_TTL_MS)
+  })
+
+  it('a cookie issued through one app instance is accepted by another on the same database', async () => {
+    const other = createDatabaseClient(database.url)
+    try {
+      const issued = await authenticate(client.db, page(), { authMode: 'local' })
+      const token = tokenOf(issued.setCookies[0])
+      const elsewhere = await authenticate(other.db, api(`${SESSION_COOKIE}=${token}`), { authMode: 'local' })
+      expect(elsewhere.principal?.user.id).toBe(issued.principal?.user.id)
+    } finally {
+      await other.close()
+    }
+  })
+})
+
+describe('password mode', () => {
+  it('does not sign anyone in implicitly; a started session works', async () => {
+    const fresh = await createTestDatabase()
+    const c = createDatabaseClient(fresh.url)
+    try {
+      expect((await authenticate(c.db, page(), { authMode: 'password' })).principal).toBeUndefined()
+      const owner = await authRepository.createPasswordUser(c.db, {
+        email: 'Owner@Example.com',
+        displayName: 'Owner',
+        passwordHash: await hashPassword('pw-123456789'),
+      })
+      expect(owner.user.email).toBe('owner@example.com')
+      const cookie = await startSession(c.db, page(), owner.user.id)
+      const result = await authenticate(c.db, api(`${SESSION_COOKIE}=${tokenOf(cookie)}`), { authMode: 'password' })
+      expect(result.principal?.user.id).toBe(owner.user.id)
+      const second = await authRepository.createPasswordUser(c.db, {
+        email: 'guest@example.com',
+        displayName: 'Guest',
+        passwordHash: await hashPassword('pw-987654321'),
+      })
+      expect(second.account.id).not.toBe(owner.account.id)
+    } finally {
+      await c.close()
+      await fresh.drop()
+    }
+  })
+
+  it("the first sign-up takes over the local owner's account, keeping its data", async () => {
+    const fresh = await createTestDatabase()
+    const c = createDatabaseClient(fresh.url)
+    try {
+      const local = await authenticate(c.db, page(), { authMode: 'local' })
+      const owner = await authRepository.createPasswordUser(c.db, {
+        email: 'me@example.com',
+        displayName: 'Me',
+        passwordHash: await hashPassword('pw-123456789'),
+      })
+      expect(owner.user.id).toBe(local.principal?.user.id)
+      expect(owner.account.id).toBe(local.principal?.account.id)
+    } finally {
+      await c.close()
+      await fresh.drop()
+    }
+  })
+})
