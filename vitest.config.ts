@@ -30,6 +30,21 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
         },
       },
+      {
+        // Only through `pnpm test:electric` (needs a container runtime): the same sync suites
+        // against the real Electric image. Excluded from the default run by its name filter.
+        resolve: { alias },
+        test: {
+          name: 'electric',
+          include: ['tests/integration/sync/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/global-setup-electric.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
+        },
+      },
     ],
   },
 })

@@ -49,6 +49,8 @@ const vitestOk = step('vitest', 'pnpm', [
   'exec',
   'vitest',
   'run',
+  '--project=unit',
+  '--project=integration',
   '--reporter=default',
   '--reporter=json',
   `--outputFile.json=${RESULTS_DIR}/vitest.json`,

@@ -17,6 +17,7 @@ import { Route as AppSessionsRouteImport } from './routes/_app/sessions'
 import { Route as AppSettingsRouteImport } from './routes/_app/settings'
 import { Route as AppTodosRouteImport } from './routes/_app/todos'
 import { Route as ApiHealthRouteImport } from './routes/api/health'
+import { Route as ApiShapeRouteImport } from './routes/api/shape'
 
 const AppRoute = AppRouteImport.update({
   id: '/_app',
@@ -57,6 +58,11 @@ const ApiHealthRoute = ApiHealthRouteImport.update({
   path: '/api/health',
   getParentRoute: () => rootRouteImport,
 } as any)
+const ApiShapeRoute = ApiShapeRouteImport.update({
+  id: '/api/shape',
+  path: '/api/shape',
+  getParentRoute: () => rootRouteImport,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof AppIndexRoute
@@ -66,6 +72,7 @@ export interface FileRoutesByFullPath {
   '/settings': typeof AppSettingsRoute
   '/todos': typeof AppTodosRoute
   '/api/health': typeof ApiHealthRoute
+  '/api/shape': typeof ApiShapeRoute
 }
 export interface FileRoutesByTo {
   '/coach': typeof AppCoachRoute
@@ -74,6 +81,7 @@ export interface FileRoutesByTo {
   '/settings': typeof AppSettingsRoute
   '/todos': typeof AppTodosRoute
   '/api/health': typeof ApiHealthRoute
+  '/api/shape': typeof ApiShapeRoute
   '/': typeof AppIndexRoute
 }
 export interface FileRoutesById {
@@ -85,6 +93,7 @@ export interface FileRoutesById {
   '/_app/settings': typeof AppSettingsRoute
   '/_app/todos': typeof AppTodosRoute
   '/api/health': typeof ApiHealthRoute
+  '/api/shape': typeof ApiShapeRoute
   '/_app/': typeof AppIndexRoute
 }
 export interface FileRouteTypes {
@@ -97,6 +106,7 @@ export interface FileRouteTypes {
     | '/settings'
     | '/todos'
     | '/api/health'
+    | '/api/shape'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/coach'
@@ -105,6 +115,7 @@ export interface FileRouteTypes {
     | '/settings'
     | '/todos'
     | '/api/health'
+    | '/api/shape'
     | '/'
   id:
     | '__root__'
@@ -115,12 +126,14 @@ export interface FileRouteTypes {
     | '/_app/settings'
     | '/_app/todos'
     | '/api/health'
+    | '/api/shape'
     | '/_app/'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
   AppRoute: typeof AppRouteWithChildren
   ApiHealthRoute: typeof ApiHealthRoute
+  ApiShapeRoute: typeof ApiShapeRoute
 }
 
 declare module '@tanstack/react-router' {
@@ -181,6 +194,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof ApiHealthRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/api/shape': {
+      id: '/api/shape'
+      path: '/api/shape'
+      fullPath: '/api/shape'
+      preLoaderRoute: typeof ApiShapeRouteImport
+      parentRoute: typeof rootRouteImport
+    }
   }
 }
 
@@ -207,16 +227,18 @@ const AppRouteWithChildren = AppRoute._addFileChildren(AppRouteChildren)
 const rootRouteChildren: RootRouteChildren = {
   AppRoute: AppRouteWithChildren,
   ApiHealthRoute: ApiHealthRoute,
+  ApiShapeRoute: ApiShapeRoute,
 }
 export const routeTree = rootRouteImport
   ._addFileChildren(rootRouteChildren)
   ._addFileTypes<FileRouteTypes>()
 
 import type { getRouter } from './router.tsx'
-import type { createStart } from '@tanstack/react-start'
+import type { startInstance } from './start.ts'
 declare module '@tanstack/react-start' {
   interface Register {
     ssr: true
     router: Awaited<ReturnType<typeof getRouter>>
+    config: Awaited<ReturnType<typeof startInstance.getOptions>>
   }
 }

@@ -1,6 +1,6 @@
 import { createRouter } from '@tanstack/react-router'
-import { RouteErrorPanel } from './components/layout/route-error-panel'
 import { NotFoundPanel } from './components/layout/not-found-panel'
+import { RouteErrorPanel } from './components/layout/route-error-panel'
 import { routeTree } from './routeTree.gen'
 
 export function getRouter() {

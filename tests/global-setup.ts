@@ -9,6 +9,11 @@ declare module 'vitest' {
     adminDatabaseUrl: string
     /** Name of a database with every migration applied, used as a template per test file. */
     templateDatabase: string
+    /** Set only under `pnpm test:electric`: every file shares the database the real Electric replicates. */
+    sharedDatabaseUrl?: string
+    /** Set only under `pnpm test:electric`: the real Electric's URL and secret. */
+    externalElectricUrl?: string
+    electricSecret?: string
   }
 }
 

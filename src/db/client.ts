@@ -14,7 +14,12 @@ export interface DatabaseClient {
 
 export function createDatabaseClient(url: string, { max = 10 }: { max?: number } = {}): DatabaseClient {
   // idle_timeout lets a SIGTERMed server exit instead of waiting on pooled connections.
-  const sql = postgres(url, { max, idle_timeout: 20, onnotice: () => {}, connection: { application_name: 'session-coach' } })
+  const sql = postgres(url, {
+    max,
+    idle_timeout: 20,
+    onnotice: () => {},
+    connection: { application_name: 'session-coach' },
+  })
   const db = drizzle(sql, { schema })
   return { db, sql, close: () => sql.end({ timeout: 5 }) }
 }

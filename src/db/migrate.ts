@@ -52,7 +52,7 @@ export async function migrateDatabase(
     if (wal_level !== 'logical') {
       throw new MigrationError(
         `The database runs with wal_level=${wal_level}; Session Coach needs wal_level=logical for live sync. ` +
-          "Set `wal_level = logical` in postgresql.conf (or `-c wal_level=logical`) and restart Postgres.",
+          'Set `wal_level = logical` in postgresql.conf (or `-c wal_level=logical`) and restart Postgres.',
       )
     }
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`

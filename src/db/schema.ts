@@ -258,9 +258,7 @@ export const chatThreads = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('chat_threads_one_active_uq')
-      .on(t.sessionId, t.mode)
-      .where(sql`status = 'active'`),
+    uniqueIndex('chat_threads_one_active_uq').on(t.sessionId, t.mode).where(sql`status = 'active'`),
     index('chat_threads_session_idx').on(t.sessionId, t.updatedAt.desc()),
     check('chat_threads_mode_ck', inList('mode', CHAT_MODES)),
     check('chat_threads_status_ck', inList('status', THREAD_STATUSES)),
@@ -339,9 +337,7 @@ export const chatToolEvents = pgTable(
 export const misalignments = pgTable(
   'misalignments',
   {
-    id: text('id')
-      .primaryKey()
-      .default(sql`('misalignment_' || gen_random_uuid())`),
+    id: text('id').primaryKey().default(sql`('misalignment_' || gen_random_uuid())`),
     sessionId: uuid('session_id')
       .notNull()
       .references(() => sessions.id, { onDelete: 'cascade' }),

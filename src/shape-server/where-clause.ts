@@ -27,8 +27,10 @@ export interface ExpressionContext {
 }
 
 export interface CompiledWhere {
-  /** Safe SQL expression; parameters are `$<paramBase+1>…` in the order of `paramValues`. */
+  /** Safe SQL expression; parameters are `$1…` in the order of `paramValues`. */
   sql: string
+  /** The same expression with its parameters numbered from `$<paramBase + 1>`. */
+  render(paramBase: number): string
   paramValues: string[]
   /** The validated expression tree (parameter numbers are the original ones). */
   ast: AstNode
@@ -210,12 +212,13 @@ function ensureOnlyClauses(select: AstNode, allowed: string[]) {
  * Re-emits the expression from its tokens: comments (which could swallow the SQL around it) are
  * dropped and parameters renumbered in order of first use, starting after `paramBase`.
  */
-async function rewriteExpression(prefix: string, text: string, paramBase: number) {
+async function rewriteExpression(prefix: string, text: string) {
   const source = Buffer.from(prefix + text)
   const { tokens } = await scan(prefix + text)
   const prefixBytes = Buffer.byteLength(prefix)
+  /** Original parameter number → 0-based position in the rewritten expression. */
   const renumbered = new Map<number, number>()
-  const parts: string[] = []
+  const parts: Array<string | number> = []
   let cursor = prefixBytes
   for (const token of tokens as ScanToken[]) {
     if (token.start < prefixBytes) continue
@@ -224,25 +227,29 @@ async function rewriteExpression(prefix: string, text: string, paramBase: number
       parts.push(' ')
     } else if (token.tokenName === 'PARAM') {
       const original = Number(source.toString('utf8', token.start + 1, token.end))
-      let number = renumbered.get(original)
-      if (number === undefined) {
-        number = paramBase + renumbered.size + 1
-        renumbered.set(original, number)
+      let position = renumbered.get(original)
+      if (position === undefined) {
+        position = renumbered.size
+        renumbered.set(original, position)
       }
-      parts.push(`$${number}`)
+      parts.push(position)
     } else {
       parts.push(source.toString('utf8', token.start, token.end))
     }
     cursor = token.end
   }
-  return { sql: parts.join('').trim(), renumbered }
+  const render = (paramBase: number) =>
+    parts
+      .map((part) => (typeof part === 'number' ? `$${paramBase + part + 1}` : part))
+      .join('')
+      .trim()
+  return { render, renumbered }
 }
 
 export async function compileWhere(
   where: string,
   params: ReadonlyMap<number, string>,
   context: ExpressionContext,
-  paramBase = 0,
 ): Promise<CompiledWhere> {
   const select = await parseStatement(WHERE_PREFIX, where)
   ensureOnlyClauses(select, ['whereClause'])
@@ -252,11 +259,12 @@ export async function compileWhere(
   for (const number of [...validator.paramNumbers].sort((a, b) => a - b)) {
     if (!params.has(number)) throw new WhereClauseError(`parameter $${number} was not provided`, 'params')
   }
-  const { sql, renumbered } = await rewriteExpression(WHERE_PREFIX, where, paramBase)
+  const { render, renumbered } = await rewriteExpression(WHERE_PREFIX, where)
   const paramValues: string[] = []
-  for (const [original, number] of renumbered) paramValues[number - paramBase - 1] = params.get(original) as string
+  for (const [original, position] of renumbered) paramValues[position] = params.get(original) as string
   return {
-    sql,
+    sql: render(0),
+    render,
     paramValues,
     ast: select.whereClause,
     params: new Map([...validator.paramNumbers].map((number) => [number, params.get(number) as string])),
@@ -280,7 +288,7 @@ export async function compileOrderBy(orderBy: string, context: ExpressionContext
     if (error instanceof WhereClauseError) throw new WhereClauseError(error.message, 'order_by')
     throw error
   }
-  return (await rewriteExpression(ORDER_BY_PREFIX, orderBy, 0)).sql
+  return (await rewriteExpression(ORDER_BY_PREFIX, orderBy)).render(0)
 }
 
 /** Parameters for `$n` from `params[n]` / `subset__params` objects; keys must be positive integers. */

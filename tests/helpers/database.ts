@@ -13,6 +13,8 @@ export interface TestDatabase {
  * so every file starts from the real schema without re-running migrations.
  */
 export async function createTestDatabase({ migrated = true } = {}): Promise<TestDatabase> {
+  const shared = inject('sharedDatabaseUrl')
+  if (shared) return { url: shared, name: 'shared', drop: async () => {} }
   const adminUrl = inject('adminDatabaseUrl')
   const name = `t_${randomBytes(6).toString('hex')}`
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })

@@ -38,17 +38,19 @@ export function AppShell({ children }: { children: ReactNode }) {
     <div className="flex min-h-dvh">
       <a
         href={`#${MAIN_CONTENT_ID}`}
-        className="sr-only z-50 rounded-md bg-primary px-4 py-2 font-medium text-primary-foreground text-sm focus:not-sr-only focus:fixed focus:top-3 focus:left-3 focus:outline-none focus:ring-2 focus:ring-ring focus:ring-offset-2"
+        className="sr-only z-50 rounded-md bg-primary font-medium text-primary-foreground text-sm shadow-lg focus:not-sr-only focus:fixed focus:top-3 focus:left-3 focus:px-4 focus:py-2 focus:outline-none focus:ring-2 focus:ring-ring focus:ring-offset-2 focus:ring-offset-background"
       >
         Skip to content
       </a>
-      <aside className="sticky top-0 hidden h-dvh w-60 shrink-0 flex-col gap-6 border-r bg-sidebar px-3 py-4 md:flex">
-        <div className="px-2">
-          <Brand />
+      <aside className="hidden w-60 shrink-0 border-r bg-sidebar md:block">
+        <div className="sticky top-0 flex max-h-dvh flex-col gap-6 overflow-y-auto px-3 py-4">
+          <div className="px-2">
+            <Brand />
+          </div>
+          <nav aria-label="Main">
+            <NavigationLinks />
+          </nav>
         </div>
-        <nav aria-label="Main">
-          <NavigationLinks />
-        </nav>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="sticky top-0 z-30 flex h-14 items-center gap-2 border-b bg-background/85 px-4 backdrop-blur supports-[backdrop-filter]:bg-background/70 md:px-8">

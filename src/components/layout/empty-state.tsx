@@ -8,13 +8,17 @@ export function EmptyState({
   children,
   actions,
   className,
+  titleLevel = 2,
 }: {
   icon: LucideIcon
   title: string
+  /** 1 when the empty state is the whole page (not found, failed page), 2 below a page header. */
+  titleLevel?: 1 | 2
   children?: ReactNode
   actions?: ReactNode
   className?: string
 }) {
+  const Title = titleLevel === 1 ? 'h1' : 'h2'
   return (
     <div
       className={cn(
@@ -25,7 +29,7 @@ export function EmptyState({
       <span className="flex size-12 items-center justify-center rounded-full bg-primary/10 text-primary">
         <Icon className="size-6" aria-hidden />
       </span>
-      <h2 className="font-semibold text-lg">{title}</h2>
+      <Title className="font-semibold text-lg">{title}</Title>
       {children ? <div className="max-w-md text-muted-foreground text-sm leading-relaxed">{children}</div> : null}
       {actions ? <div className="mt-2 flex flex-wrap items-center justify-center gap-2">{actions}</div> : null}
     </div>

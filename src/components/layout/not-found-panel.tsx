@@ -8,6 +8,7 @@ export function NotFoundPanel() {
     <EmptyState
       icon={CompassIcon}
       title="Page not found"
+      titleLevel={1}
       actions={
         <Button asChild>
           <Link to="/">Back to the overview</Link>

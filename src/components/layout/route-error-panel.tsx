@@ -8,7 +8,12 @@ export function RouteErrorPanel({ error, reset }: ErrorComponentProps) {
   const router = useRouter()
   const message = error instanceof Error ? error.message : String(error)
   return (
-    <EmptyState icon={TriangleAlertIcon} title="This page failed to load" className="border-destructive/40">
+    <EmptyState
+      icon={TriangleAlertIcon}
+      title="This page failed to load"
+      titleLevel={1}
+      className="border-destructive/40"
+    >
       <p>Nothing was changed. Try again; if it keeps failing, the server log has the details.</p>
       <pre className="mt-3 max-h-40 overflow-auto whitespace-pre-wrap rounded-md bg-muted p-3 text-left font-mono text-foreground text-xs">
         {message}

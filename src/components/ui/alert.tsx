@@ -8,7 +8,8 @@ const alertVariants = cva(
     variants: {
       variant: {
         default: 'bg-card text-card-foreground',
-        destructive: 'border-destructive/40 bg-destructive/5 text-destructive [&_[data-slot=alert-description]]:text-foreground/80',
+        destructive:
+          'border-destructive/40 bg-destructive/5 text-destructive [&_[data-slot=alert-description]]:text-foreground/80',
         warning: 'border-warning/40 bg-warning/5 text-warning [&_[data-slot=alert-description]]:text-foreground/80',
       },
     },
@@ -28,7 +29,10 @@ export function AlertDescription({ className, ...props }: ComponentProps<'div'>)
   return (
     <div
       data-slot="alert-description"
-      className={cn('col-start-2 grid justify-items-start gap-2 text-muted-foreground text-sm [&_p]:leading-relaxed', className)}
+      className={cn(
+        'col-start-2 grid justify-items-start gap-2 text-muted-foreground text-sm [&_p]:leading-relaxed',
+        className,
+      )}
       {...props}
     />
   )

@@ -6,16 +6,18 @@ import { Badge } from '~/components/ui/badge'
 import { Button } from '~/components/ui/button'
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '~/components/ui/card'
 import { formatCount } from '~/lib/format'
+import { cn } from '~/lib/utils'
 import type { OverviewResult } from '~/server/functions/overview'
 import type { DatabaseOverview } from '~/server/repositories/overview-repository'
 import { TableRowChart } from './table-row-chart'
 
-export function RefreshOverviewButton() {
+/** Re-runs the page loader, so the status and counts are read from Postgres again. */
+export function RefreshOverviewButton({ label = 'Refresh' }: { label?: string }) {
   const router = useRouter()
   return (
     <Button variant="outline" onClick={() => void router.invalidate()}>
       <RotateCcwIcon aria-hidden />
-      Refresh
+      {label}
     </Button>
   )
 }
@@ -36,15 +38,27 @@ function DatabaseUnreachable({ message }: { message: string }) {
           Nothing was lost: every session, chat and todo is stored in Postgres and comes back once the server reaches
           it. Check the server log, then try again.
         </p>
-        <RefreshOverviewButton />
+        <RefreshOverviewButton label="Try again" />
       </AlertDescription>
     </Alert>
   )
 }
 
-function StatTile({ icon, label, value, detail }: { icon: ReactNode; label: string; value: ReactNode; detail: ReactNode }) {
+function StatTile({
+  icon,
+  label,
+  value,
+  detail,
+  className,
+}: {
+  icon: ReactNode
+  label: string
+  value: ReactNode
+  detail: ReactNode
+  className?: string
+}) {
   return (
-    <Card className="gap-2">
+    <Card className={cn('gap-2', className)}>
       <CardHeader className="flex-row items-center justify-between">
         <CardDescription className="font-medium">{label}</CardDescription>
         <span className="text-muted-foreground [&_svg]:size-4">{icon}</span>
@@ -73,15 +87,17 @@ function DatabaseOverviewDashboard({ overview }: { overview: DatabaseOverview })
           </AlertTitle>
           <AlertDescription>
             <p>
-              The schema has not been migrated into this database yet. Run <code className="font-mono">pnpm db:migrate</code>{' '}
-              (or restart with <code className="font-mono">npm start</code>, which migrates first).
+              The schema has not been migrated into this database yet. Run{' '}
+              <code className="font-mono">pnpm db:migrate</code> (or restart with{' '}
+              <code className="font-mono">npm start</code>, which migrates first).
             </p>
           </AlertDescription>
         </Alert>
       ) : null}
 
-      <div className="grid gap-4 sm:grid-cols-3">
+      <div className="grid grid-cols-2 gap-4 sm:grid-cols-3">
         <StatTile
+          className="col-span-2 sm:col-span-1"
           icon={<DatabaseIcon />}
           label="Database"
           value={
@@ -96,7 +112,9 @@ function DatabaseOverviewDashboard({ overview }: { overview: DatabaseOverview })
           icon={<TableIcon />}
           label="Tables"
           value={formatCount(tables.length - missingTables.length)}
-          detail={missingTables.length === 0 ? 'Every table of the schema exists' : `${missingTables.length} not migrated`}
+          detail={
+            missingTables.length === 0 ? 'Every table of the schema exists' : `${missingTables.length} not migrated`
+          }
         />
         <StatTile
           icon={<RowsIcon />}
@@ -106,7 +124,7 @@ function DatabaseOverviewDashboard({ overview }: { overview: DatabaseOverview })
         />
       </div>
 
-      <div className="grid gap-4 lg:grid-cols-3">
+      <div className="grid items-start gap-4 lg:grid-cols-3">
         <Card className="lg:col-span-1">
           <CardHeader>
             <CardTitle>Connection</CardTitle>

@@ -11,10 +11,7 @@ export const Route = createFileRoute('/_app/coach')({
 function CoachPage() {
   return (
     <>
-      <PageHeader
-        title="Coach"
-        description="Talk a session through with a coach that knows your repository's rules."
-      />
+      <PageHeader title="Coach" description="Talk a session through with a coach that knows your repository's rules." />
       <EmptyState icon={MessagesSquareIcon} title="The coach is not available yet">
         <p>
           The session coach arrives in a later release. It will read a session's timeline, check it against the

@@ -1,6 +1,6 @@
 import { createFileRoute } from '@tanstack/react-router'
-import { THEME_LABELS } from '~/components/layout/theme-toggle'
 import { PageHeader } from '~/components/layout/page-header'
+import { THEME_LABELS } from '~/components/layout/theme-toggle'
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '~/components/ui/card'
 import { Label } from '~/components/ui/label'
 import { RadioGroup, RadioGroupItem } from '~/components/ui/radio-group'

@@ -15,8 +15,8 @@ function TodosPage() {
       <PageHeader title="Todos" description="Follow-ups from your sessions, kept in Postgres and synced live." />
       <EmptyState icon={ListTodoIcon} title="Todos are on their way">
         <p>
-          The todo list arrives in the next release. Todos will be stored in Postgres and stay in step across every
-          open tab and device.
+          The todo list arrives in the next release. Todos will be stored in Postgres and stay in step across every open
+          tab and device.
         </p>
       </EmptyState>
     </>

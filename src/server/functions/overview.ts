@@ -1,6 +1,6 @@
 import { createServerFn } from '@tanstack/react-start'
-import { type DatabaseOverview, getDatabaseOverview } from '../repositories/overview-repository'
 import { describeDatabaseError, getDatabaseClient, withDatabaseTimeout } from '../db'
+import { type DatabaseOverview, getDatabaseOverview } from '../repositories/overview-repository'
 
 export type OverviewResult =
   | { status: 'ok'; overview: DatabaseOverview; checkedAt: string }

@@ -3,7 +3,7 @@ import { PgTable } from 'drizzle-orm/pg-core'
 import type { Executor } from '../../db/client'
 import * as schema from '../../db/schema'
 
-/** Every table declared in schema.ts, in declaration order. */
+/** Every table declared in schema.ts (module namespaces list exports alphabetically). */
 export const SCHEMA_TABLE_NAMES: readonly string[] = (Object.values(schema) as unknown[])
   .filter((value): value is PgTable => is(value, PgTable))
   .map((table) => getTableName(table))

@@ -1,0 +1,22 @@
+# The app image: the built TanStack Start server plus what `pnpm db:migrate` needs.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+RUN npm install -g --allow-scripts=pnpm pnpm@12.21.0
+COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+RUN pnpm install --frozen-lockfile
+COPY . .
+# node_modules stays whole: the migrate service runs scripts/migrate.ts with tsx.
+RUN pnpm exec vite build
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /app/.output ./.output
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/package.json /app/app.config.ts ./
+COPY --from=build /app/drizzle ./drizzle
+COPY --from=build /app/scripts/migrate.ts ./scripts/migrate.ts
+COPY --from=build /app/src/db ./src/db
+USER node
+EXPOSE 3000
+CMD ["node", ".output/server/index.mjs"]

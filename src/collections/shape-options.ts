@@ -1,0 +1,39 @@
+/**
+ * Shape stream options shared by every collection: the app's own authorizing proxy as the URL, the
+ * shape selector as the only shape parameter, snake_case → camelCase column names, and parsers that
+ * turn Postgres text into the JS types Drizzle gives the server (Date for timestamps, number for
+ * our bigints). So a collection row has exactly the type `typeof table.$inferSelect`.
+ */
+import { type GetExtensions, type Row, type ShapeStreamOptions, snakeCamelMapper } from '@electric-sql/client'
+
+export type CatalogShape =
+  | 'sessions'
+  | 'todos'
+  | 'session_uploads'
+  | 'timeline_events'
+  | 'chat_threads'
+  | 'chat_messages'
+  | 'chat_tool_events'
+  | 'misalignments'
+  | 'hookify_decisions'
+  | 'agent_rules'
+  | 'session_repo_bindings'
+
+function shapeUrl() {
+  // Collections only sync in the browser; on the server this URL is never fetched.
+  return typeof window === 'undefined' ? 'http://localhost/api/shape' : new URL('/api/shape', window.location.origin).toString()
+}
+
+export function shapeOptions<T extends Row<unknown>>(shape: CatalogShape, sessionId?: string): ShapeStreamOptions<GetExtensions<T>> {
+  const parser = {
+    timestamptz: (value: string) => new Date(value),
+    // Our int8 columns (sizes, token counts, seq) stay far below 2^53.
+    int8: (value: string) => Number(value),
+  }
+  return {
+    url: shapeUrl(),
+    params: sessionId ? { shape, session: sessionId } : { shape },
+    columnMapper: snakeCamelMapper(),
+    parser: parser as unknown as ShapeStreamOptions<GetExtensions<T>>['parser'],
+  }
+}

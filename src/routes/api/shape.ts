@@ -1,0 +1,36 @@
+import { createFileRoute } from '@tanstack/react-router'
+import { getConfig } from '../../../app.config'
+import type { Principal } from '~/server/repositories/accounts-repository'
+import { getDatabaseClient } from '~/server/db'
+import { proxyShapeRequest } from '~/server/shapes/shape-proxy'
+
+/**
+ * `/api/shape?shape=<name>[&session=<uuid>]&<Electric protocol params>` — the only way browsers
+ * read synced data. See src/server/shapes/shape-catalog.ts for what each shape contains.
+ */
+async function serveShape({ request, context }: { request: Request; context: unknown }) {
+  const principal = (context as { principal?: Principal } | undefined)?.principal
+  if (!principal) {
+    return Response.json(
+      { message: 'You are not signed in (or your session expired). Reload the page to sign in again.' },
+      { status: 401, headers: { 'cache-control': 'no-store', vary: 'Cookie' } },
+    )
+  }
+  const config = getConfig()
+  if (!config.ELECTRIC_URL) {
+    return Response.json(
+      { message: 'The sync service is not configured (ELECTRIC_URL is unset). Start the app with `npm start` or set ELECTRIC_URL.' },
+      { status: 503, headers: { 'cache-control': 'no-store', 'retry-after': '5' } },
+    )
+  }
+  return proxyShapeRequest(request, {
+    db: getDatabaseClient().db,
+    principal,
+    electricUrl: config.ELECTRIC_URL,
+    electricSecret: config.ELECTRIC_SECRET,
+  })
+}
+
+export const Route = createFileRoute('/api/shape')({
+  server: { handlers: { GET: serveShape, POST: serveShape } },
+})

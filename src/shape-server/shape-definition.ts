@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto'
+import { IdentifierError, parseIdentifierList } from './identifiers.ts'
+import { keyPrefix as buildKeyPrefix } from './row-key.ts'
+import { type TableInfo, replicatedColumns } from './table-catalog.ts'
+import { type CompiledWhere, type ExpressionContext, compileWhere } from './where-clause.ts'
+
+export type ReplicaMode = 'default' | 'full'
+export type LogMode = 'full' | 'changes_only'
+
+/** What identifies a shape: same definition → same shape and handle. */
+export interface ShapeDefinition {
+  table: TableInfo
+  /** In table order. */
+  selectedColumns: string[]
+  where: CompiledWhere | undefined
+  replica: ReplicaMode
+  logMode: LogMode
+  keyPrefix: string
+  /** Canonical identity string. */
+  identity: string
+}
+
+export class DefinitionError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export function expressionContext(table: TableInfo, allowed?: ReadonlySet<string>): ExpressionContext {
+  const columns = new Set(replicatedColumns(table).map((column) => column.name))
+  const usable = allowed ? new Set([...columns].filter((name) => allowed.has(name))) : columns
+  const extraCastTypes = new Set(
+    table.columns.filter((column) => column.typeKind === 'e' || column.typeKind === 'd').map((column) => column.typeName),
+  )
+  return { columns: usable, extraCastTypes }
+}
+
+/** Parses a `columns`-style list; throws DefinitionError under `field`. */
+export function parseColumnList(table: TableInfo, text: string, field: string): string[] {
+  let names: string[]
+  try {
+    names = parseIdentifierList(text, ',')
+  } catch (error) {
+    if (error instanceof IdentifierError) throw new DefinitionError(field, error.message)
+    throw error
+  }
+  for (const name of names) {
+    const column = table.columnsByName.get(name)
+    if (!column) throw new DefinitionError(field, `The following columns could not be found: ${name}`)
+    if (column.generated) throw new DefinitionError(field, `Generated column "${name}" cannot be synced by this server`)
+  }
+  return names
+}
+
+export interface DefinitionInput {
+  where?: string
+  params: ReadonlyMap<number, string>
+  columns?: string
+  replica: ReplicaMode
+  logMode: LogMode
+}
+
+export async function buildShapeDefinition(table: TableInfo, input: DefinitionInput): Promise<ShapeDefinition> {
+  let selectedColumns = replicatedColumns(table).map((column) => column.name)
+  if (input.columns !== undefined) {
+    const requested = new Set(parseColumnList(table, input.columns, 'columns'))
+    const missing = table.keyColumns.filter((column) => !requested.has(column))
+    if (missing.length > 0) {
+      throw new DefinitionError('columns', `Must include all primary key columns, missing: ${missing.join(', ')}`)
+    }
+    selectedColumns = selectedColumns.filter((column) => requested.has(column))
+  }
+  const whereText = input.where?.trim() ? input.where : undefined
+  const where = whereText === undefined ? undefined : await compileWhere(whereText, input.params, expressionContext(table))
+  const identity = JSON.stringify([
+    table.oid,
+    table.schema,
+    table.name,
+    selectedColumns,
+    where?.sql ?? null,
+    where?.paramValues ?? [],
+    input.replica,
+    input.logMode,
+  ])
+  return {
+    table,
+    selectedColumns,
+    where,
+    replica: input.replica,
+    logMode: input.logMode,
+    keyPrefix: buildKeyPrefix(table),
+    identity,
+  }
+}
+
+/** Short stable number for the handle prefix (Electric uses a term hash the same way). */
+export function identityHash(identity: string): string {
+  return String(createHash('sha256').update(identity).digest().readUInt32BE(0))
+}

@@ -1,0 +1,107 @@
+import type { LogEntry } from './change-converter.ts'
+import { type LogOffset, SNAPSHOT_END, compareOffsets, isSnapshotOffset, snapshotChunkOffset } from './offsets.ts'
+
+export interface LogRead {
+  /** Serialised messages, comma-joined (no brackets). Empty string when nothing was read. */
+  body: string
+  count: number
+  /** Offset the client continues from. */
+  end: LogOffset
+  /** The read reached the current end of the log (so the response ends with up-to-date). */
+  reachedEnd: boolean
+}
+
+/**
+ * One shape's data in memory: the snapshot as pre-serialised chunks at `0_<n>` and the change
+ * log after it, each entry serialised once when appended.
+ */
+export class ShapeLog {
+  private readonly entries: LogEntry[] = []
+  private entryBytes = 0
+  private readonly waiters = new Set<() => void>()
+
+  constructor(
+    private readonly snapshotChunks: readonly string[],
+    private readonly maxReadBytes: number,
+  ) {}
+
+  get bytes(): number {
+    let total = this.entryBytes
+    for (const chunk of this.snapshotChunks) total += chunk.length
+    return total
+  }
+
+  get logBytes(): number {
+    return this.entryBytes
+  }
+
+  get lastOffset(): LogOffset {
+    return this.entries.length > 0 ? this.entries[this.entries.length - 1].offset : SNAPSHOT_END
+  }
+
+  append(entries: readonly LogEntry[]): void {
+    for (const entry of entries) {
+      this.entries.push(entry)
+      this.entryBytes += entry.json.length + 64
+    }
+    this.wake()
+  }
+
+  /** Resolves waiters without new data (rotation, shutdown); they re-check the shape's state. */
+  wake(): void {
+    for (const waiter of [...this.waiters]) waiter()
+    this.waiters.clear()
+  }
+
+  get waiterCount(): number {
+    return this.waiters.size
+  }
+
+  /** Registers a one-shot wake-up; the returned function unregisters it. */
+  onChange(waiter: () => void): () => void {
+    this.waiters.add(waiter)
+    return () => this.waiters.delete(waiter)
+  }
+
+  isBeyondEnd(offset: LogOffset): boolean {
+    if (isSnapshotOffset(offset)) return false
+    return compareOffsets(offset, this.lastOffset) > 0
+  }
+
+  read(from: LogOffset): LogRead {
+    if (from.tx < 0n) return this.readChunk(0)
+    if (isSnapshotOffset(from) && from.op + 1 < this.snapshotChunks.length) return this.readChunk(from.op + 1)
+    let index = this.firstEntryAfter(from)
+    const parts: string[] = []
+    let bytes = 0
+    let end = isSnapshotOffset(from) ? SNAPSHOT_END : from
+    while (index < this.entries.length && (bytes < this.maxReadBytes || parts.length === 0)) {
+      const entry = this.entries[index++]
+      parts.push(entry.json)
+      bytes += entry.json.length
+      end = entry.offset
+    }
+    return { body: parts.join(','), count: parts.length, end, reachedEnd: index >= this.entries.length }
+  }
+
+  hasEntriesAfter(from: LogOffset): boolean {
+    if (from.tx < 0n) return true
+    if (isSnapshotOffset(from) && from.op + 1 < this.snapshotChunks.length) return true
+    return this.firstEntryAfter(from) < this.entries.length
+  }
+
+  private readChunk(index: number): LogRead {
+    return { body: this.snapshotChunks[index], count: 1, end: snapshotChunkOffset(index), reachedEnd: false }
+  }
+
+  private firstEntryAfter(offset: LogOffset): number {
+    let low = 0
+    let high = this.entries.length
+    while (low < high) {
+      const middle = (low + high) >>> 1
+      if (compareOffsets(this.entries[middle].offset, offset) <= 0) low = middle + 1
+      else high = middle
+    }
+    return low
+  }
+}
