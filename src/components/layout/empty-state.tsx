@@ -9,11 +9,13 @@ export function EmptyState({
   actions,
   className,
   titleLevel = 2,
+  tone = 'default',
 }: {
   icon: LucideIcon
   title: string
   /** 1 when the empty state is the whole page (not found, failed page), 2 below a page header. */
   titleLevel?: 1 | 2
+  tone?: 'default' | 'destructive'
   children?: ReactNode
   actions?: ReactNode
   className?: string
@@ -23,10 +25,16 @@ export function EmptyState({
     <div
       className={cn(
         'flex flex-col items-center justify-center gap-3 rounded-xl border border-dashed bg-card/50 px-6 py-14 text-center',
+        tone === 'destructive' && 'border-destructive/40',
         className,
       )}
     >
-      <span className="flex size-12 items-center justify-center rounded-full bg-primary/10 text-primary">
+      <span
+        className={cn(
+          'flex size-12 items-center justify-center rounded-full',
+          tone === 'destructive' ? 'bg-destructive/10 text-destructive' : 'bg-primary/10 text-primary',
+        )}
+      >
         <Icon className="size-6" aria-hidden />
       </span>
       <Title className="font-semibold text-lg">{title}</Title>

@@ -1,0 +1,76 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
+export const ELECTRIC_SERVER_HEADER = 'ElectricSQL/1.7.12 (session-coach embedded)'
+
+const EXPOSED_HEADERS = [
+  'electric-cursor',
+  'electric-handle',
+  'electric-has-data',
+  'electric-offset',
+  'electric-schema',
+  'electric-up-to-date',
+  'electric-internal-known-error',
+  'electric-snapshot',
+  'retry-after',
+].join(',')
+
+/** Electric's cache-control values (§1.10 of the protocol notes). */
+export const CACHE = {
+  initialChunk: 'public, max-age=604800, s-maxage=3600, stale-while-revalidate=2629746',
+  nonLive: 'public, max-age=60, stale-while-revalidate=300',
+  live: 'public, max-age=5, stale-while-revalidate=5',
+  mustRefetch: 'public, max-age=60, must-revalidate',
+  subset: 'no-cache',
+  error: 'no-store',
+} as const
+
+export function baseHeaders(request: IncomingMessage): Record<string, string> {
+  return {
+    'electric-server': ELECTRIC_SERVER_HEADER,
+    'access-control-allow-origin': request.headers.origin ?? '*',
+    'access-control-expose-headers': EXPOSED_HEADERS,
+    'access-control-allow-methods': 'GET, POST, HEAD, DELETE, OPTIONS',
+  }
+}
+
+export function send(
+  request: IncomingMessage,
+  response: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body?: string,
+): void {
+  if (response.headersSent || response.destroyed) return
+  const all: Record<string, string> = { ...baseHeaders(request), ...headers }
+  if (status >= 400 && status !== 409) {
+    all['cache-control'] = CACHE.error
+    all['surrogate-control'] = CACHE.error
+  }
+  if (body !== undefined) {
+    all['content-type'] ??= 'application/json; charset=utf-8'
+    all['content-length'] = String(Buffer.byteLength(body))
+  }
+  response.writeHead(status, all)
+  response.end(request.method === 'HEAD' ? undefined : body)
+}
+
+export function sendJson(
+  request: IncomingMessage,
+  response: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
+  send(request, response, status, headers, JSON.stringify(value))
+}
+
+/** An error that maps to a specific HTTP response. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(typeof body === 'object' && body && 'message' in body ? String(body.message) : `HTTP ${status}`)
+  }
+}

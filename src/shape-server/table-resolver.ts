@@ -1,0 +1,41 @@
+import type pg from 'pg'
+import { IdentifierError, describeTable, parseTableName } from './identifiers.ts'
+import { InvalidRequestError } from './shape-request.ts'
+import { type TableInfo, loadTableInfo } from './table-catalog.ts'
+
+/**
+ * Resolves the `table` parameter to catalog information. Requests for existing shapes use a
+ * short-lived cache; creating a shape always reads the catalog again.
+ */
+export class TableResolver {
+  private readonly cache = new Map<string, { table: TableInfo; loadedAt: number }>()
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly maxAgeMs = 5_000,
+  ) {}
+
+  async resolve(tableParam: string, { fresh = false } = {}): Promise<TableInfo> {
+    let name: ReturnType<typeof parseTableName>
+    try {
+      name = parseTableName(tableParam)
+    } catch (error) {
+      if (error instanceof IdentifierError) throw InvalidRequestError.field('table', error.message)
+      throw error
+    }
+    const cacheKey = JSON.stringify([name.schema, name.name])
+    const cached = this.cache.get(cacheKey)
+    if (!fresh && cached && Date.now() - cached.loadedAt < this.maxAgeMs) return cached.table
+    const table = await loadTableInfo(this.pool, name)
+    if (!table) {
+      this.cache.delete(cacheKey)
+      throw InvalidRequestError.field(
+        'table',
+        `Table ${describeTable(name)} does not exist. If the table name contains capitals or special characters you must quote it.`,
+      )
+    }
+    if (this.cache.size > 10_000) this.cache.clear()
+    this.cache.set(cacheKey, { table, loadedAt: Date.now() })
+    return table
+  }
+}
