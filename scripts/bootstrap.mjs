@@ -72,7 +72,7 @@ function ensureChromium() {
   if (existsSync('/usr/bin/chromium')) return
   if (process.getuid?.() !== 0) {
     die(
-      'Chromium is required for the end-to-end tests. Install Debian\'s package and run again:\n' +
+      "Chromium is required for the end-to-end tests. Install Debian's package and run again:\n" +
         '  sudo apt-get update && sudo apt-get install -y chromium',
     )
   }
@@ -90,6 +90,7 @@ const pnpm = ensurePnpm()
 installDependencies(pnpm)
 if (command === 'test') ensureChromium()
 const pathWithPnpm = `${dirname(pnpm) === '.' ? '' : `${dirname(pnpm)}:`}${process.env.PATH}`
-const target = command === 'start' ? ['exec', 'tsx', 'scripts/stack.ts', 'start'] : ['exec', 'tsx', 'scripts/test-all.ts']
+const target =
+  command === 'start' ? ['exec', 'tsx', 'scripts/stack.ts', 'start'] : ['exec', 'tsx', 'scripts/test-all.ts']
 const result = run(pnpm, target, { env: { ...process.env, PATH: pathWithPnpm } })
 process.exit(result.status ?? 1)

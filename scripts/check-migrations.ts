@@ -13,7 +13,10 @@ const out = join(scratch, 'drizzle')
 cpSync('drizzle', out, { recursive: true })
 const before = readdirSync(out).sort()
 function drizzleKit(args: string[]) {
-  const output = execFileSync('pnpm', ['exec', 'drizzle-kit', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  const output = execFileSync('pnpm', ['exec', 'drizzle-kit', ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   // drizzle-kit sometimes reports failures on stdout and still exits 0.
   if (/\bError\b/.test(output)) throw Object.assign(new Error('drizzle-kit reported an error'), { stdout: output })
   return output

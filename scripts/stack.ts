@@ -142,7 +142,11 @@ async function main() {
   if (!databaseUrl) {
     const dataDir = resolve(config.DATA_DIR, 'postgres')
     const port = ephemeral ? await freePort() : config.EMBEDDED_PG_PORT
-    log(ephemeral ? `starting a throwaway Postgres on port ${port}` : `starting Postgres (data in ${dataDir}, port ${port})`)
+    log(
+      ephemeral
+        ? `starting a throwaway Postgres on port ${port}`
+        : `starting Postgres (data in ${dataDir}, port ${port})`,
+    )
     database = await startEmbeddedPostgres({ port, dataDir: ephemeral ? undefined : dataDir }).catch((error) =>
       fail((error as Error).message),
     )

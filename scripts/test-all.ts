@@ -55,9 +55,12 @@ const vitestOk = step('vitest', 'pnpm', [
   '--reporter=json',
   `--outputFile.json=${RESULTS_DIR}/vitest.json`,
 ])
-const vitest = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(
-  `${RESULTS_DIR}/vitest.json`,
-)
+const vitest = readJson<{
+  numPassedTests: number
+  numFailedTests: number
+  numPendingTests: number
+  numTodoTests: number
+}>(`${RESULTS_DIR}/vitest.json`)
 results.push({
   name: 'vitest',
   passed: vitest?.numPassedTests ?? 0,
@@ -83,7 +86,8 @@ if (built) {
 }
 
 console.log('\n=== summary')
-for (const r of results) console.log(`  ${r.name}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`)
+for (const r of results)
+  console.log(`  ${r.name}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`)
 const passed = results.reduce((n, r) => n + r.passed, 0)
 const failed = results.reduce((n, r) => n + r.failed, 0)
 const skipped = results.reduce((n, r) => n + r.skipped, 0)

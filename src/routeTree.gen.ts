@@ -16,7 +16,6 @@ import { Route as AppRulesRouteImport } from './routes/_app/rules'
 import { Route as AppSessionsRouteImport } from './routes/_app/sessions'
 import { Route as AppSettingsRouteImport } from './routes/_app/settings'
 import { Route as AppTodosRouteImport } from './routes/_app/todos'
-import { Route as AppZzTemporaryBoomRouteImport } from './routes/_app/zz-temporary-boom'
 import { Route as ApiHealthRouteImport } from './routes/api/health'
 import { Route as ApiShapeRouteImport } from './routes/api/shape'
 
@@ -54,11 +53,6 @@ const AppTodosRoute = AppTodosRouteImport.update({
   path: '/todos',
   getParentRoute: () => AppRoute,
 } as any)
-const AppZzTemporaryBoomRoute = AppZzTemporaryBoomRouteImport.update({
-  id: '/zz-temporary-boom',
-  path: '/zz-temporary-boom',
-  getParentRoute: () => AppRoute,
-} as any)
 const ApiHealthRoute = ApiHealthRouteImport.update({
   id: '/api/health',
   path: '/api/health',
@@ -77,7 +71,6 @@ export interface FileRoutesByFullPath {
   '/sessions': typeof AppSessionsRoute
   '/settings': typeof AppSettingsRoute
   '/todos': typeof AppTodosRoute
-  '/zz-temporary-boom': typeof AppZzTemporaryBoomRoute
   '/api/health': typeof ApiHealthRoute
   '/api/shape': typeof ApiShapeRoute
 }
@@ -87,7 +80,6 @@ export interface FileRoutesByTo {
   '/sessions': typeof AppSessionsRoute
   '/settings': typeof AppSettingsRoute
   '/todos': typeof AppTodosRoute
-  '/zz-temporary-boom': typeof AppZzTemporaryBoomRoute
   '/api/health': typeof ApiHealthRoute
   '/api/shape': typeof ApiShapeRoute
   '/': typeof AppIndexRoute
@@ -100,7 +92,6 @@ export interface FileRoutesById {
   '/_app/sessions': typeof AppSessionsRoute
   '/_app/settings': typeof AppSettingsRoute
   '/_app/todos': typeof AppTodosRoute
-  '/_app/zz-temporary-boom': typeof AppZzTemporaryBoomRoute
   '/api/health': typeof ApiHealthRoute
   '/api/shape': typeof ApiShapeRoute
   '/_app/': typeof AppIndexRoute
@@ -114,7 +105,6 @@ export interface FileRouteTypes {
     | '/sessions'
     | '/settings'
     | '/todos'
-    | '/zz-temporary-boom'
     | '/api/health'
     | '/api/shape'
   fileRoutesByTo: FileRoutesByTo
@@ -124,7 +114,6 @@ export interface FileRouteTypes {
     | '/sessions'
     | '/settings'
     | '/todos'
-    | '/zz-temporary-boom'
     | '/api/health'
     | '/api/shape'
     | '/'
@@ -136,7 +125,6 @@ export interface FileRouteTypes {
     | '/_app/sessions'
     | '/_app/settings'
     | '/_app/todos'
-    | '/_app/zz-temporary-boom'
     | '/api/health'
     | '/api/shape'
     | '/_app/'
@@ -199,13 +187,6 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppTodosRouteImport
       parentRoute: typeof AppRoute
     }
-    '/_app/zz-temporary-boom': {
-      id: '/_app/zz-temporary-boom'
-      path: '/zz-temporary-boom'
-      fullPath: '/zz-temporary-boom'
-      preLoaderRoute: typeof AppZzTemporaryBoomRouteImport
-      parentRoute: typeof AppRoute
-    }
     '/api/health': {
       id: '/api/health'
       path: '/api/health'
@@ -229,7 +210,6 @@ interface AppRouteChildren {
   AppSessionsRoute: typeof AppSessionsRoute
   AppSettingsRoute: typeof AppSettingsRoute
   AppTodosRoute: typeof AppTodosRoute
-  AppZzTemporaryBoomRoute: typeof AppZzTemporaryBoomRoute
   AppIndexRoute: typeof AppIndexRoute
 }
 
@@ -239,7 +219,6 @@ const AppRouteChildren: AppRouteChildren = {
   AppSessionsRoute: AppSessionsRoute,
   AppSettingsRoute: AppSettingsRoute,
   AppTodosRoute: AppTodosRoute,
-  AppZzTemporaryBoomRoute: AppZzTemporaryBoomRoute,
   AppIndexRoute: AppIndexRoute,
 }
 

@@ -1,7 +1,7 @@
-import type { TestProject } from 'vitest/node'
-import { freePort, startEmbeddedPostgres, type RunningPostgres } from '../src/db/embedded-postgres'
-import { migrateDatabase } from '../src/db/migrate'
 import postgres from 'postgres'
+import type { TestProject } from 'vitest/node'
+import { freePort, type RunningPostgres, startEmbeddedPostgres } from '../src/db/embedded-postgres'
+import { migrateDatabase } from '../src/db/migrate'
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -21,10 +21,15 @@ export type CatalogShape =
 
 function shapeUrl() {
   // Collections only sync in the browser; on the server this URL is never fetched.
-  return typeof window === 'undefined' ? 'http://localhost/api/shape' : new URL('/api/shape', window.location.origin).toString()
+  return typeof window === 'undefined'
+    ? 'http://localhost/api/shape'
+    : new URL('/api/shape', window.location.origin).toString()
 }
 
-export function shapeOptions<T extends Row<unknown>>(shape: CatalogShape, sessionId?: string): ShapeStreamOptions<GetExtensions<T>> {
+export function shapeOptions<T extends Row<unknown>>(
+  shape: CatalogShape,
+  sessionId?: string,
+): ShapeStreamOptions<GetExtensions<T>> {
   const parser = {
     timestamptz: (value: string) => new Date(value),
     // Our int8 columns (sizes, token counts, seq) stay far below 2^53.

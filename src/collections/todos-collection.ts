@@ -17,7 +17,9 @@ export const todosCollection = createCollection(
     onInsert: async ({ transaction }) => {
       const txids = await Promise.all(
         transaction.mutations.map(({ modified }) =>
-          createTodo({ data: { id: modified.id, text: modified.text, sessionId: modified.sessionId } }).then((r) => r.txid),
+          createTodo({ data: { id: modified.id, text: modified.text, sessionId: modified.sessionId } }).then(
+            (r) => r.txid,
+          ),
         ),
       )
       return { txid: txids }

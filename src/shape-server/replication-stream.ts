@@ -67,6 +67,11 @@ export class ReplicationStream {
     return this.streaming
   }
 
+  /** Everything before this LSN has been handed to `onTransaction`. */
+  get deliveredPosition(): bigint {
+    return this.deliveredLsn
+  }
+
   /** Resolves once Postgres has started streaming; connection failures are retried. */
   start(): Promise<void> {
     this.stopping = false
@@ -86,12 +91,6 @@ export class ReplicationStream {
       this.sendStatus(client)
       await client.end().catch(() => {})
     }
-  }
-
-  /** Test hook: drops the connection as a network failure would. */
-  simulateConnectionLoss(): void {
-    const connection = (this.client as unknown as { connection?: { stream?: { destroy(): void } } })?.connection
-    connection?.stream?.destroy()
   }
 
   private async connect(): Promise<void> {

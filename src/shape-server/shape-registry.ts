@@ -166,7 +166,7 @@ export class ShapeRegistry {
     shape.startLog(snapshot, chunks, this.options.chunkBytes)
     for (const transaction of shape.buffered) {
       await this.applyTransaction(transaction, shape)
-      if (shape.state === 'rotated') return
+      if (shape.isRotated) return
     }
     shape.markActive()
   }

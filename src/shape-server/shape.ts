@@ -39,6 +39,10 @@ export class Shape {
     this.ready.catch(() => {})
   }
 
+  get isRotated(): boolean {
+    return this.state === 'rotated'
+  }
+
   get table() {
     return this.definition.table
   }

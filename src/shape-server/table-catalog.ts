@@ -57,7 +57,7 @@ export async function loadTableInfo(pool: pg.Pool, table: QualifiedTableName): P
     `SELECT a.attname, a.atttypid::int8 AS atttypid, t.typname, et.typname AS elem_typname,
             t.typtype, et.typtype AS elem_typtype, format('%I.%I', tn.nspname, t.typname) AS cast_type,
             a.atttypmod, a.attndims, a.attnotnull, a.attgenerated,
-            (SELECT array_position(i.indkey::int2[], a.attnum) - 1 FROM pg_index i
+            (SELECT array_position(i.indkey::int2[], a.attnum) - array_lower(i.indkey::int2[], 1) FROM pg_index i
               WHERE i.indrelid = a.attrelid AND i.indisprimary) AS pk_index,
             COALESCE(coll.collisdeterministic, true) AS deterministic
        FROM pg_attribute a

@@ -19,7 +19,9 @@ export async function createTestDatabase({ migrated = true } = {}): Promise<Test
   const name = `t_${randomBytes(6).toString('hex')}`
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
   try {
-    await admin.unsafe(migrated ? `CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}` : `CREATE DATABASE ${name}`)
+    await admin.unsafe(
+      migrated ? `CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}` : `CREATE DATABASE ${name}`,
+    )
   } finally {
     await admin.end()
   }
@@ -29,7 +31,9 @@ export async function createTestDatabase({ migrated = true } = {}): Promise<Test
     async drop() {
       const a = postgres(adminUrl, { max: 1, onnotice: () => {} })
       try {
-        await a.unsafe(`SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '${name}' AND NOT active`)
+        await a.unsafe(
+          `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '${name}' AND NOT active`,
+        )
         await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
       } finally {
         await a.end()

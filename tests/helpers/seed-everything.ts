@@ -25,7 +25,11 @@ export async function seedAccountWithEverything(db: Database, name: string) {
     source: 'upload',
   })
   for (const s of [session, second]) {
-    const { thread } = await chatThreadsRepository.getOrCreateActiveThread(db, { accountId: account.id, sessionId: s.id, mode: 'session' })
+    const { thread } = await chatThreadsRepository.getOrCreateActiveThread(db, {
+      accountId: account.id,
+      sessionId: s.id,
+      mode: 'session',
+    })
     const { message } = await chatMessagesRepository.appendMessage(db, {
       accountId: account.id,
       threadId: thread.id,
@@ -68,7 +72,9 @@ export async function seedAccountWithEverything(db: Database, name: string) {
       severity: 'high',
       keywords: ['force', 'push'],
     })
-    await db.insert(sessionRepoBindings).values({ accountId: account.id, sessionId: s.id, assetPath: 'uploads/x.jsonl', rootDir: '/repo' })
+    await db
+      .insert(sessionRepoBindings)
+      .values({ accountId: account.id, sessionId: s.id, assetPath: 'uploads/x.jsonl', rootDir: '/repo' })
     await db.insert(sessionUploads).values({
       accountId: account.id,
       sessionId: s.id,
@@ -79,7 +85,14 @@ export async function seedAccountWithEverything(db: Database, name: string) {
     })
     await db.insert(timelineEvents).values([
       { accountId: account.id, sessionId: s.id, ordinal: 0, type: 'Message', role: 'user', summary: `${name} hello` },
-      { accountId: account.id, sessionId: s.id, ordinal: 1, type: 'LocalShellCall', command: 'rm -rf dist', summary: 'Shell rm' },
+      {
+        accountId: account.id,
+        sessionId: s.id,
+        ordinal: 1,
+        type: 'LocalShellCall',
+        command: 'rm -rf dist',
+        summary: 'Shell rm',
+      },
     ])
   }
   await todosRepository.createTodo(db, { accountId: account.id, text: `${name} todo`, sessionId: session.id })

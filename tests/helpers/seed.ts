@@ -6,7 +6,10 @@ import { sessionsRepository } from '../../src/server/repositories/sessions-repos
 /** A fresh account with one user and one session, so tests never share rows. */
 export async function seedAccountWithSession(db: Database, name = 'Test account') {
   const [account] = await db.insert(accounts).values({ name }).returning()
-  const [user] = await db.insert(users).values({ accountId: account.id, displayName: `${name} user` }).returning()
+  const [user] = await db
+    .insert(users)
+    .values({ accountId: account.id, displayName: `${name} user` })
+    .returning()
   const { session } = await sessionsRepository.findOrCreateSession(db, {
     accountId: account.id,
     sourceKey: `test:${randomUUID()}`,

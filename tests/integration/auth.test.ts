@@ -22,7 +22,8 @@ afterAll(async () => {
 
 const page = (cookie?: string) =>
   new Request('http://127.0.0.1:3000/', { headers: { 'sec-fetch-dest': 'document', ...(cookie ? { cookie } : {}) } })
-const api = (cookie?: string) => new Request('http://127.0.0.1:3000/api/shape?shape=todos', { headers: cookie ? { cookie } : {} })
+const api = (cookie?: string) =>
+  new Request('http://127.0.0.1:3000/api/shape?shape=todos', { headers: cookie ? { cookie } : {} })
 const tokenOf = (setCookie: string) => setCookie.split(';')[0].split('=')[1]
 
 describe('local mode', () => {
@@ -31,7 +32,10 @@ describe('local mode', () => {
     expect(first.principal).toBeDefined()
     expect(first.setCookies).toHaveLength(1)
     const token = tokenOf(first.setCookies[0])
-    const [stored] = await client.db.select().from(authSessions).where(eq(authSessions.id, hashSessionToken(token)))
+    const [stored] = await client.db
+      .select()
+      .from(authSessions)
+      .where(eq(authSessions.id, hashSessionToken(token)))
     expect(stored.userId).toBe(first.principal?.user.id)
 
     const again = await authenticate(client.db, api(`${SESSION_COOKIE}=${token}`), { authMode: 'local' })
@@ -54,12 +58,17 @@ describe('local mode', () => {
     const issued = await authenticate(client.db, page(), { authMode: 'local' })
     const token = tokenOf(issued.setCookies[0])
     await authRepository.revokeSession(client.db, hashSessionToken(token))
-    expect((await authenticate(client.db, api(`${SESSION_COOKIE}=${token}`), { authMode: 'local' })).principal).toBeUndefined()
+    expect(
+      (await authenticate(client.db, api(`${SESSION_COOKIE}=${token}`), { authMode: 'local' })).principal,
+    ).toBeUndefined()
 
     const later = await authenticate(client.db, page(), { authMode: 'local' })
     const laterToken = tokenOf(later.setCookies[0])
     const future = new Date(Date.now() + SESSION_TTL_MS + 1000)
-    expect((await authenticate(client.db, api(`${SESSION_COOKIE}=${laterToken}`), { authMode: 'local', now: future })).principal).toBeUndefined()
+    expect(
+      (await authenticate(client.db, api(`${SESSION_COOKIE}=${laterToken}`), { authMode: 'local', now: future }))
+        .principal,
+    ).toBeUndefined()
   })
 
   it('slides the expiry forward for active sessions and re-sends the cookie', async () => {
@@ -68,7 +77,10 @@ describe('local mode', () => {
     const soon = new Date(Date.now() + SESSION_RENEW_AFTER_MS + 60_000)
     const renewed = await authenticate(client.db, api(`${SESSION_COOKIE}=${token}`), { authMode: 'local', now: soon })
     expect(renewed.setCookies).toHaveLength(1)
-    const [row] = await client.db.select().from(authSessions).where(eq(authSessions.id, hashSessionToken(token)))
+    const [row] = await client.db
+      .select()
+      .from(authSessions)
+      .where(eq(authSessions.id, hashSessionToken(token)))
     expect(row.expiresAt.getTime()).toBe(soon.getTime() + SESSION_TTL_MS)
   })
 

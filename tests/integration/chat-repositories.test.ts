@@ -30,7 +30,13 @@ async function activeThreads() {
   return client.db
     .select()
     .from(chatThreads)
-    .where(and(eq(chatThreads.sessionId, scope.sessionId), eq(chatThreads.mode, scope.mode), eq(chatThreads.status, 'active')))
+    .where(
+      and(
+        eq(chatThreads.sessionId, scope.sessionId),
+        eq(chatThreads.mode, scope.mode),
+        eq(chatThreads.status, 'active'),
+      ),
+    )
 }
 
 describe('chat threads', () => {
@@ -54,7 +60,9 @@ describe('chat threads', () => {
 
   it('the database itself refuses a second active thread', async () => {
     await chatThreadsRepository.getOrCreateActiveThread(client.db, scope)
-    await expect(client.db.insert(chatThreads).values({ ...scope, title: 'rogue', status: 'active' })).rejects.toMatchObject({
+    await expect(
+      client.db.insert(chatThreads).values({ ...scope, title: 'rogue', status: 'active' }),
+    ).rejects.toMatchObject({
       cause: { constraint_name: 'chat_threads_one_active_uq' },
     })
   })
@@ -66,7 +74,11 @@ describe('chat threads', () => {
     expect(archived?.status).toBe('archived')
     expect(second.title).toBe('Session Coach #2')
     const concurrent = await Promise.all([1, 2, 3].map(() => chatThreadsRepository.startNewThread(client.db, scope)))
-    expect(concurrent.map((r) => r.thread.title).sort()).toEqual(['Session Coach #3', 'Session Coach #4', 'Session Coach #5'])
+    expect(concurrent.map((r) => r.thread.title).sort()).toEqual([
+      'Session Coach #3',
+      'Session Coach #4',
+      'Session Coach #5',
+    ])
     expect(await activeThreads()).toHaveLength(1)
   })
 
@@ -96,7 +108,12 @@ describe('chat threads', () => {
 
   it('archiving the active thread promotes another; messages of a deleted thread go with it', async () => {
     const { thread: a } = await chatThreadsRepository.getOrCreateActiveThread(client.db, scope)
-    await chatMessagesRepository.appendMessage(client.db, { accountId: scope.accountId, threadId: a.id, role: 'user', content: 'hi' })
+    await chatMessagesRepository.appendMessage(client.db, {
+      accountId: scope.accountId,
+      threadId: a.id,
+      role: 'user',
+      content: 'hi',
+    })
     const { thread: b } = await chatThreadsRepository.startNewThread(client.db, scope)
     const { thread: archived, active } = await chatThreadsRepository.archiveThread(client.db, scope.accountId, b.id)
     expect(archived.status).toBe('archived')
@@ -107,7 +124,12 @@ describe('chat threads', () => {
 
   it('clear removes messages and resets counters; rename ignores blank titles', async () => {
     const { thread } = await chatThreadsRepository.getOrCreateActiveThread(client.db, scope)
-    await chatMessagesRepository.appendMessage(client.db, { accountId: scope.accountId, threadId: thread.id, role: 'user', content: 'x' })
+    await chatMessagesRepository.appendMessage(client.db, {
+      accountId: scope.accountId,
+      threadId: thread.id,
+      role: 'user',
+      content: 'x',
+    })
     const { thread: cleared } = await chatThreadsRepository.clearThread(client.db, scope.accountId, thread.id)
     expect(cleared).toMatchObject({ messageCount: 0, lastMessagePreview: null, lastMessageAt: null, status: 'active' })
     const { thread: renamed } = await chatThreadsRepository.renameThread(client.db, scope.accountId, thread.id, '   ')
@@ -167,7 +189,12 @@ describe('chat messages', () => {
   it('keeps previews to 280 characters and stores NUL characters as U+FFFD instead of failing', async () => {
     const { thread } = await chatThreadsRepository.getOrCreateActiveThread(client.db, scope)
     const long = `${'a'.repeat(300)}`
-    await chatMessagesRepository.appendMessage(client.db, { accountId: scope.accountId, threadId: thread.id, role: 'user', content: long })
+    await chatMessagesRepository.appendMessage(client.db, {
+      accountId: scope.accountId,
+      threadId: thread.id,
+      role: 'user',
+      content: long,
+    })
     const { message } = await chatMessagesRepository.appendMessage(client.db, {
       accountId: scope.accountId,
       threadId: thread.id,

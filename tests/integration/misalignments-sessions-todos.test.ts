@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDatabaseClient, type DatabaseClient } from '../../src/db/client'
 import { todos } from '../../src/db/schema'
+import { ensureLocalOwner } from '../../src/server/repositories/accounts-repository'
 import {
   InvalidInputError,
   InvalidTransitionError,
   NotFoundError,
   VersionConflictError,
 } from '../../src/server/repositories/errors'
-import { ensureLocalOwner } from '../../src/server/repositories/accounts-repository'
 import { misalignmentsRepository } from '../../src/server/repositories/misalignments-repository'
 import { sessionsRepository } from '../../src/server/repositories/sessions-repository'
 import { todosRepository } from '../../src/server/repositories/todos-repository'
@@ -42,7 +42,12 @@ describe('misalignments', () => {
     const { misalignment } = await misalignmentsRepository.upsertDetected(client.db, detected(account.id, session.id))
     expect(misalignment).toMatchObject({ status: 'open', version: 1, severity: 'high' })
     const change = (status: 'open' | 'acknowledged' | 'dismissed', expectedVersion: number) =>
-      misalignmentsRepository.changeStatus(client.db, { accountId: account.id, id: misalignment.id, status, expectedVersion })
+      misalignmentsRepository.changeStatus(client.db, {
+        accountId: account.id,
+        id: misalignment.id,
+        status,
+        expectedVersion,
+      })
     expect((await change('acknowledged', 1)).misalignment).toMatchObject({ status: 'acknowledged', version: 2 })
     expect((await change('dismissed', 2)).misalignment).toMatchObject({ status: 'dismissed', version: 3 })
     await expect(change('dismissed', 3)).rejects.toBeInstanceOf(InvalidTransitionError)
@@ -117,7 +122,9 @@ describe('misalignments', () => {
         }
       }
     }
-    await Promise.all(Array.from({ length: 20 }, (_, i) => changeWithRetry((['open', 'acknowledged', 'dismissed'] as const)[i % 3])))
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => changeWithRetry((['open', 'acknowledged', 'dismissed'] as const)[i % 3])),
+    )
     const [after] = await misalignmentsRepository.listForSession(client.db, account.id, session.id)
     expect(after.version).toBeGreaterThan(2)
     expect(retries).toBeGreaterThan(0)
@@ -141,7 +148,12 @@ describe('misalignments', () => {
 describe('sessions', () => {
   it('deduplicates by (account, source_key), also when created concurrently', async () => {
     const { account } = await seedAccountWithSession(client.db)
-    const input = { accountId: account.id, sourceKey: '019c8a4c-ed82-79a1-aa28-7738fc5ab61a', title: 'rollout', source: 'upload' as const }
+    const input = {
+      accountId: account.id,
+      sourceKey: '019c8a4c-ed82-79a1-aa28-7738fc5ab61a',
+      title: 'rollout',
+      source: 'upload' as const,
+    }
     const results = await Promise.all([1, 2, 3, 4].map(() => sessionsRepository.findOrCreateSession(client.db, input)))
     expect(new Set(results.map((r) => r.session.id)).size).toBe(1)
     expect(results.filter((r) => r.created)).toHaveLength(1)
@@ -166,7 +178,11 @@ describe('sessions', () => {
   it('grants access to the owning account and to members only', async () => {
     const owner = await seedAccountWithSession(client.db)
     const stranger = await seedAccountWithSession(client.db, 'stranger')
-    const mine = await sessionsRepository.findAccessibleSession(client.db, { accountId: owner.account.id, userId: owner.user.id }, owner.session.id)
+    const mine = await sessionsRepository.findAccessibleSession(
+      client.db,
+      { accountId: owner.account.id, userId: owner.user.id },
+      owner.session.id,
+    )
     expect(mine?.id).toBe(owner.session.id)
     const theirs = await sessionsRepository.findAccessibleSession(
       client.db,
@@ -201,16 +217,18 @@ describe('todos', () => {
     expect(updated.todo.completed).toBe(true)
     expect(updated.txid).toBeGreaterThan(created.txid)
     const other = await seedAccountWithSession(client.db, 'other')
-    await expect(todosRepository.updateTodo(client.db, other.account.id, created.todo.id, { completed: false })).rejects.toBeInstanceOf(
-      NotFoundError,
-    )
+    await expect(
+      todosRepository.updateTodo(client.db, other.account.id, created.todo.id, { completed: false }),
+    ).rejects.toBeInstanceOf(NotFoundError)
     await todosRepository.deleteTodo(client.db, account.id, created.todo.id)
     expect(await todosRepository.listTodos(client.db, account.id)).toEqual([])
   })
 
   it('refuses empty text in the repository and in the database', async () => {
     const { account } = await seedAccountWithSession(client.db)
-    await expect(todosRepository.createTodo(client.db, { accountId: account.id, text: '   ' })).rejects.toBeInstanceOf(InvalidInputError)
+    await expect(todosRepository.createTodo(client.db, { accountId: account.id, text: '   ' })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    )
     await expect(client.db.insert(todos).values({ accountId: account.id, text: ' ' })).rejects.toMatchObject({
       cause: { constraint_name: 'todos_text_ck' },
     })

@@ -11,7 +11,9 @@ describe('storable text', () => {
 
   it('cleans strings and keys deep inside JSON values without changing other types', () => {
     const input = { 'k\u0000': ['x\u0000', 1, true, null, { deep: 'y\u0000' }] }
-    expect(toStorableJson(input)).toEqual({ [`k${NUL_REPLACEMENT}`]: [`x${NUL_REPLACEMENT}`, 1, true, null, { deep: `y${NUL_REPLACEMENT}` }] })
+    expect(toStorableJson(input)).toEqual({
+      [`k${NUL_REPLACEMENT}`]: [`x${NUL_REPLACEMENT}`, 1, true, null, { deep: `y${NUL_REPLACEMENT}` }],
+    })
     expect(input['k\u0000'][0]).toBe('x\u0000')
   })
 })
@@ -19,9 +21,18 @@ describe('storable text', () => {
 describe('misalignment status machine', () => {
   it('allows exactly the documented transitions', () => {
     const statuses = ['open', 'acknowledged', 'dismissed'] as const
-    const allowed = statuses.flatMap((from) => statuses.filter((to) => canTransition(from, to)).map((to) => `${from}->${to}`))
+    const allowed = statuses.flatMap((from) =>
+      statuses.filter((to) => canTransition(from, to)).map((to) => `${from}->${to}`),
+    )
     expect(allowed.sort()).toEqual(
-      ['acknowledged->dismissed', 'acknowledged->open', 'dismissed->acknowledged', 'dismissed->open', 'open->acknowledged', 'open->dismissed'].sort(),
+      [
+        'acknowledged->dismissed',
+        'acknowledged->open',
+        'dismissed->acknowledged',
+        'dismissed->open',
+        'open->acknowledged',
+        'open->dismissed',
+      ].sort(),
     )
     expect(Object.keys(MISALIGNMENT_TRANSITIONS)).toEqual([...statuses])
   })

@@ -1,8 +1,8 @@
 import { createFileRoute } from '@tanstack/react-router'
-import { getConfig } from '../../../app.config'
-import type { Principal } from '~/server/repositories/accounts-repository'
 import { getDatabaseClient } from '~/server/db'
+import type { Principal } from '~/server/repositories/accounts-repository'
 import { proxyShapeRequest } from '~/server/shapes/shape-proxy'
+import { getConfig } from '../../../app.config'
 
 /**
  * `/api/shape?shape=<name>[&session=<uuid>]&<Electric protocol params>` — the only way browsers
@@ -19,7 +19,10 @@ async function serveShape({ request, context }: { request: Request; context: unk
   const config = getConfig()
   if (!config.ELECTRIC_URL) {
     return Response.json(
-      { message: 'The sync service is not configured (ELECTRIC_URL is unset). Start the app with `npm start` or set ELECTRIC_URL.' },
+      {
+        message:
+          'The sync service is not configured (ELECTRIC_URL is unset). Start the app with `npm start` or set ELECTRIC_URL.',
+      },
       { status: 503, headers: { 'cache-control': 'no-store', 'retry-after': '5' } },
     )
   }

@@ -24,7 +24,11 @@ export function isPageNavigation(request: Request) {
   const mode = request.headers.get('sec-fetch-mode')
   if (mode) return mode === 'navigate'
   const path = new URL(request.url).pathname
-  return (request.headers.get('accept') ?? '').includes('text/html') && !path.startsWith('/api/') && !path.startsWith('/_serverFn')
+  return (
+    (request.headers.get('accept') ?? '').includes('text/html') &&
+    !path.startsWith('/api/') &&
+    !path.startsWith('/_serverFn')
+  )
 }
 
 export async function authenticate(

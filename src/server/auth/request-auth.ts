@@ -5,8 +5,8 @@
  */
 import { appendResponseHeader } from '@tanstack/react-start/server'
 import { getConfig } from '../../../app.config'
-import type { Principal } from '../repositories/accounts-repository'
 import { getDatabaseClient } from '../db'
+import type { Principal } from '../repositories/accounts-repository'
 import { checkSameOrigin } from './origin'
 import { authenticate, isPageNavigation } from './principal'
 
@@ -22,10 +22,14 @@ export interface RequestAuthContext {
 export async function authenticateRequest(request: Request): Promise<RequestAuthContext | Response> {
   const origin = checkSameOrigin(request)
   if (!origin.ok) {
-    return Response.json({ message: `Refused: ${origin.reason}.` }, { status: 403, headers: { 'cache-control': 'no-store' } })
+    return Response.json(
+      { message: `Refused: ${origin.reason}.` },
+      { status: 403, headers: { 'cache-control': 'no-store' } },
+    )
   }
   const path = new URL(request.url).pathname
-  if (PUBLIC_PREFIXES.some((prefix) => path.startsWith(prefix))) return { principal: undefined, authTokenHash: undefined }
+  if (PUBLIC_PREFIXES.some((prefix) => path.startsWith(prefix)))
+    return { principal: undefined, authTokenHash: undefined }
 
   const { AUTH_MODE } = getConfig()
   let auth: Awaited<ReturnType<typeof authenticate>>

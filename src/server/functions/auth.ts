@@ -28,7 +28,10 @@ export const getCurrentUser = createServerFn({ method: 'GET' }).handler(async ({
   const principal = (context as { principal?: Principal } | undefined)?.principal
   const authMode = getConfig().AUTH_MODE
   if (!principal) return { authMode, user: null }
-  return { authMode, user: { id: principal.user.id, displayName: principal.user.displayName, email: principal.user.email } }
+  return {
+    authMode,
+    user: { id: principal.user.id, displayName: principal.user.displayName, email: principal.user.email },
+  }
 })
 
 export const signIn = createServerFn({ method: 'POST' })

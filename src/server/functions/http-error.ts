@@ -36,7 +36,9 @@ export function validateWith<S extends z.ZodType>(schema: S) {
   return (input: unknown): z.output<S> => {
     const result = schema.safeParse(input)
     if (result.success) return result.data
-    const problems = result.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    const problems = result.error.issues.map((issue) =>
+      issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    )
     throw new HttpError(400, problems.join('; '), 'invalid_input')
   }
 }

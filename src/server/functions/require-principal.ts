@@ -8,6 +8,7 @@ import { HttpError } from './http-error'
  */
 export const requirePrincipal = createMiddleware({ type: 'function' }).server(async ({ next, context }) => {
   const principal = (context as { principal?: Principal } | undefined)?.principal
-  if (!principal) throw new HttpError(401, 'You are not signed in (or your session expired). Reload the page to sign in again.')
+  if (!principal)
+    throw new HttpError(401, 'You are not signed in (or your session expired). Reload the page to sign in again.')
   return next({ context: { principal } })
 })

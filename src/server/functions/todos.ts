@@ -2,9 +2,9 @@
 import { createServerFn } from '@tanstack/react-start'
 import { z } from 'zod'
 import { getDatabaseClient } from '../db'
+import type { Principal } from '../repositories/accounts-repository'
 import { sessionsRepository } from '../repositories/sessions-repository'
 import { todosRepository } from '../repositories/todos-repository'
-import type { Principal } from '../repositories/accounts-repository'
 import { HttpError, toHttpError, validateWith } from './http-error'
 import { requirePrincipal } from './require-principal'
 
@@ -56,7 +56,12 @@ export const updateTodo = createServerFn({ method: 'POST' })
   .handler(async ({ data, context }) => {
     try {
       await assertSessionAccess(context.principal, data.changes.sessionId)
-      const { txid } = await todosRepository.updateTodo(getDatabaseClient().db, context.principal.account.id, data.id, data.changes)
+      const { txid } = await todosRepository.updateTodo(
+        getDatabaseClient().db,
+        context.principal.account.id,
+        data.id,
+        data.changes,
+      )
       return { txid }
     } catch (error) {
       throw toHttpError(error)

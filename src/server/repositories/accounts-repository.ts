@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client'
-import { accounts, users, type Account, type User } from '../../db/schema'
+import { type Account, accounts, type User, users } from '../../db/schema'
 
 export const LOCAL_OWNER_DISPLAY_NAME = 'Local owner'
 /** Serialises concurrent first runs (several app instances starting at once). */

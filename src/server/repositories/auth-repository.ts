@@ -19,7 +19,10 @@ export interface ResolvedSession {
 }
 
 export const authRepository = {
-  async createSession(db: Executor, input: { tokenHash: string; userId: string; userAgent?: string | null; now?: Date }) {
+  async createSession(
+    db: Executor,
+    input: { tokenHash: string; userId: string; userAgent?: string | null; now?: Date },
+  ) {
     const now = input.now ?? new Date()
     const [row] = await db
       .insert(authSessions)
@@ -55,11 +58,17 @@ export const authRepository = {
   },
 
   async revokeSession(db: Executor, tokenHash: string) {
-    await db.update(authSessions).set({ revokedAt: sql`now()` }).where(and(eq(authSessions.id, tokenHash), isNull(authSessions.revokedAt)))
+    await db
+      .update(authSessions)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(authSessions.id, tokenHash), isNull(authSessions.revokedAt)))
   },
 
   async revokeAllForUser(db: Executor, userId: string) {
-    await db.update(authSessions).set({ revokedAt: sql`now()` }).where(and(eq(authSessions.userId, userId), isNull(authSessions.revokedAt)))
+    await db
+      .update(authSessions)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(authSessions.userId, userId), isNull(authSessions.revokedAt)))
   },
 
   async deleteExpiredSessions(db: Executor, olderThan: Date) {
@@ -84,7 +93,10 @@ export const authRepository = {
    * Password sign-up. The first user becomes the owner of the account the local mode created (if
    * any, so switching AUTH_MODE keeps the data); later users get an account of their own.
    */
-  async createPasswordUser(db: Executor, input: { email: string; displayName: string; passwordHash: string }): Promise<Principal> {
+  async createPasswordUser(
+    db: Executor,
+    input: { email: string; displayName: string; passwordHash: string },
+  ): Promise<Principal> {
     return db.transaction(async (tx) => {
       await tx.execute(sql`lock table ${users} in share row exclusive mode`)
       const [passwordless] = await tx
@@ -93,7 +105,10 @@ export const authRepository = {
         .where(isNull(users.passwordHash))
         .orderBy(asc(users.createdAt))
         .limit(1)
-      const [{ n: withPassword }] = await tx.select({ n: count() }).from(users).where(sql`${users.passwordHash} is not null`)
+      const [{ n: withPassword }] = await tx
+        .select({ n: count() })
+        .from(users)
+        .where(sql`${users.passwordHash} is not null`)
       if (passwordless && withPassword === 0) {
         const [user] = await tx
           .update(users)
@@ -103,10 +118,18 @@ export const authRepository = {
         const [account] = await tx.select().from(accounts).where(eq(accounts.id, user.accountId))
         return { user, account }
       }
-      const [account] = await tx.insert(accounts).values({ name: `${input.displayName}'s account` }).returning()
+      const [account] = await tx
+        .insert(accounts)
+        .values({ name: `${input.displayName}'s account` })
+        .returning()
       const [user] = await tx
         .insert(users)
-        .values({ accountId: account.id, email: input.email.toLowerCase(), displayName: input.displayName, passwordHash: input.passwordHash })
+        .values({
+          accountId: account.id,
+          email: input.email.toLowerCase(),
+          displayName: input.displayName,
+          passwordHash: input.passwordHash,
+        })
         .returning()
       return { user, account }
     })

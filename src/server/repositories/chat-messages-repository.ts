@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client'
-import { type ChatMessage, chatMessages, chatThreads, MESSAGE_ROLES, MESSAGE_STATUSES } from '../../db/schema'
+import { type ChatMessage, chatMessages, chatThreads, type MESSAGE_ROLES, type MESSAGE_STATUSES } from '../../db/schema'
 import { currentTxid } from '../../db/txid'
 import { toStorableJson, toStorableText } from '../../domain/storable-text'
 import { NotFoundError, type WithTxid } from './errors'
@@ -32,7 +32,10 @@ export function messagePreview(content: string) {
 }
 
 export const chatMessagesRepository = {
-  async appendMessage(db: Executor, input: AppendMessageInput): Promise<WithTxid<{ message: ChatMessage; created: boolean }>> {
+  async appendMessage(
+    db: Executor,
+    input: AppendMessageInput,
+  ): Promise<WithTxid<{ message: ChatMessage; created: boolean }>> {
     return db.transaction(async (tx) => {
       const locked = await tx.execute<{ id: string; session_id: string; mode: 'session' | 'general' }>(
         sql`select id, session_id, mode from ${chatThreads}
@@ -45,7 +48,9 @@ export const chatMessagesRepository = {
         const [existing] = await tx
           .select()
           .from(chatMessages)
-          .where(and(eq(chatMessages.threadId, input.threadId), eq(chatMessages.clientMessageId, input.clientMessageId)))
+          .where(
+            and(eq(chatMessages.threadId, input.threadId), eq(chatMessages.clientMessageId, input.clientMessageId)),
+          )
         if (existing) return { message: existing, created: false, txid: await currentTxid(tx) }
       }
 

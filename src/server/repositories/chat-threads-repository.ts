@@ -76,7 +76,9 @@ async function promoteAfterRemoval(tx: Executor, scope: ThreadScope, excludeId: 
   const [candidate] = await tx
     .select()
     .from(chatThreads)
-    .where(and(eq(chatThreads.sessionId, scope.sessionId), eq(chatThreads.mode, scope.mode), ne(chatThreads.id, excludeId)))
+    .where(
+      and(eq(chatThreads.sessionId, scope.sessionId), eq(chatThreads.mode, scope.mode), ne(chatThreads.id, excludeId)),
+    )
     .orderBy(desc(chatThreads.updatedAt), desc(chatThreads.id))
     .limit(1)
   if (!candidate) return insertActiveThread(tx, scope)
@@ -90,7 +92,10 @@ async function promoteAfterRemoval(tx: Executor, scope: ThreadScope, excludeId: 
 
 export const chatThreadsRepository = {
   /** The active thread of (session, mode), created when there is none. */
-  async getOrCreateActiveThread(db: Executor, scope: ThreadScope): Promise<WithTxid<{ thread: ChatThread; created: boolean }>> {
+  async getOrCreateActiveThread(
+    db: Executor,
+    scope: ThreadScope,
+  ): Promise<WithTxid<{ thread: ChatThread; created: boolean }>> {
     return db.transaction(async (tx) => {
       await lockSession(tx, scope.accountId, scope.sessionId)
       const existing = await findActive(tx, scope)
@@ -100,7 +105,10 @@ export const chatThreadsRepository = {
   },
 
   /** "New chat": archive the active thread and start a new active one. */
-  async startNewThread(db: Executor, scope: ThreadScope): Promise<WithTxid<{ thread: ChatThread; archived?: ChatThread }>> {
+  async startNewThread(
+    db: Executor,
+    scope: ThreadScope,
+  ): Promise<WithTxid<{ thread: ChatThread; archived?: ChatThread }>> {
     return db.transaction(async (tx) => {
       await lockSession(tx, scope.accountId, scope.sessionId)
       const [archived] = await tx
@@ -187,7 +195,12 @@ export const chatThreadsRepository = {
   },
 
   /** A blank title keeps the old one (as the original product did). */
-  async renameThread(db: Executor, accountId: string, threadId: string, title: string): Promise<WithTxid<{ thread: ChatThread }>> {
+  async renameThread(
+    db: Executor,
+    accountId: string,
+    threadId: string,
+    title: string,
+  ): Promise<WithTxid<{ thread: ChatThread }>> {
     return db.transaction(async (tx) => {
       const current = await lockThread(tx, accountId, threadId)
       const trimmed = toStorableText(title.trim()).slice(0, 200)

@@ -35,7 +35,10 @@ export class InvalidTransitionError extends RepositoryError {
     readonly to: string,
     allowed: readonly string[],
   ) {
-    super(`Cannot change status from ${from} to ${to}; allowed from ${from}: ${allowed.join(', ') || 'nothing'}.`, 'invalid_transition')
+    super(
+      `Cannot change status from ${from} to ${to}; allowed from ${from}: ${allowed.join(', ') || 'nothing'}.`,
+      'invalid_transition',
+    )
   }
 }
 

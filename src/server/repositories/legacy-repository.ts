@@ -150,7 +150,10 @@ async function rejectForeignRows(tx: Executor, table: string, accountId: string,
   const foreign = await tx.execute<{ id: string }>(
     sql`select id from ${sql.identifier(table)} where id in ${textList(ids)} and account_id <> ${accountId} order by id limit 5`,
   )
-  throw new ForeignRowError(table, foreign.map((row) => row.id))
+  throw new ForeignRowError(
+    table,
+    foreign.map((row) => row.id),
+  )
 }
 
 export const legacyRepository = {
@@ -198,7 +201,17 @@ export const legacyRepository = {
 
   async recordImportRun(
     tx: Executor,
-    files: { runId: string; accountId: string; fileName: string; sha256: string; sizeBytes: number; counts: unknown; mode: 'import' | 'force-merge'; backupPath: string | null; startedAt: Date }[],
+    files: {
+      runId: string
+      accountId: string
+      fileName: string
+      sha256: string
+      sizeBytes: number
+      counts: unknown
+      mode: 'import' | 'force-merge'
+      backupPath: string | null
+      startedAt: Date
+    }[],
   ) {
     if (files.length === 0) return
     await tx.insert(legacyImports).values(files.map((file) => ({ ...file, finishedAt: sql`now()` })))
@@ -285,7 +298,13 @@ export const legacyRepository = {
         message_count = excluded.message_count, last_message_preview = excluded.last_message_preview,
         last_message_at = excluded.last_message_at, created_at = excluded.created_at, updated_at = excluded.updated_at
       where chat_threads.account_id = excluded.account_id`)
-    if (result.count !== rows.length) await rejectForeignRows(tx, 'chat_threads', accountId, rows.map((r) => r.id))
+    if (result.count !== rows.length)
+      await rejectForeignRows(
+        tx,
+        'chat_threads',
+        accountId,
+        rows.map((r) => r.id),
+      )
   },
 
   async upsertMessages(tx: Executor, accountId: string, rows: LegacyMessageRow[]) {
@@ -306,7 +325,13 @@ export const legacyRepository = {
         evidence = excluded.evidence, context_events = excluded.context_events,
         created_at = excluded.created_at, updated_at = excluded.updated_at
       where chat_messages.account_id = excluded.account_id`)
-    if (result.count !== rows.length) await rejectForeignRows(tx, 'chat_messages', accountId, rows.map((r) => r.id))
+    if (result.count !== rows.length)
+      await rejectForeignRows(
+        tx,
+        'chat_messages',
+        accountId,
+        rows.map((r) => r.id),
+      )
   },
 
   async upsertToolEvents(tx: Executor, accountId: string, rows: LegacyToolEventRow[]) {
@@ -326,7 +351,13 @@ export const legacyRepository = {
         result = excluded.result, error = excluded.error, started_at = excluded.started_at,
         completed_at = excluded.completed_at, latency_ms = excluded.latency_ms, context_events = excluded.context_events
       where chat_tool_events.account_id = excluded.account_id`)
-    if (result.count !== rows.length) await rejectForeignRows(tx, 'chat_tool_events', accountId, rows.map((r) => r.id))
+    if (result.count !== rows.length)
+      await rejectForeignRows(
+        tx,
+        'chat_tool_events',
+        accountId,
+        rows.map((r) => r.id),
+      )
   },
 
   /**

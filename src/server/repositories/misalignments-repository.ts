@@ -98,7 +98,10 @@ export const misalignmentsRepository = {
         .where(and(eq(misalignments.id, input.id), eq(misalignments.version, input.expectedVersion)))
         .returning()
       if (!misalignment) {
-        const [latest] = await tx.select({ version: misalignments.version }).from(misalignments).where(eq(misalignments.id, input.id))
+        const [latest] = await tx
+          .select({ version: misalignments.version })
+          .from(misalignments)
+          .where(eq(misalignments.id, input.id))
         throw new VersionConflictError('Misalignment', input.id, input.expectedVersion, latest?.version ?? -1)
       }
       return { misalignment, txid: await currentTxid(tx) }

@@ -19,7 +19,10 @@ function storable(input: SessionInput): SessionInput {
 
 export const sessionsRepository = {
   /** Creates the session, or returns the existing one for the same (account, source_key) unchanged. */
-  async findOrCreateSession(db: Executor, input: SessionInput): Promise<WithTxid<{ session: Session; created: boolean }>> {
+  async findOrCreateSession(
+    db: Executor,
+    input: SessionInput,
+  ): Promise<WithTxid<{ session: Session; created: boolean }>> {
     return db.transaction(async (tx) => {
       const [inserted] = await tx
         .insert(sessions)
@@ -43,7 +46,10 @@ export const sessionsRepository = {
     const [row] = await db
       .select({ session: sessions })
       .from(sessions)
-      .leftJoin(sessionMembers, and(eq(sessionMembers.sessionId, sessions.id), eq(sessionMembers.userId, principal.userId)))
+      .leftJoin(
+        sessionMembers,
+        and(eq(sessionMembers.sessionId, sessions.id), eq(sessionMembers.userId, principal.userId)),
+      )
       .where(
         and(
           eq(sessions.id, sessionId),

@@ -12,8 +12,8 @@ import {
   hookifyDecisions,
   misalignments,
   sessionRepoBindings,
-  sessionUploads,
   sessions,
+  sessionUploads,
   timelineEvents,
   todos,
 } from '../../db/schema'

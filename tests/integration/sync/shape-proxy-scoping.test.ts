@@ -8,7 +8,7 @@ import { SHAPE_CATALOG } from '../../../src/server/shapes/shape-catalog'
 import { proxyShapeRequest } from '../../../src/server/shapes/shape-proxy'
 import { createTestDatabase, type TestDatabase } from '../../helpers/database'
 import { seedAccountWithEverything } from '../../helpers/seed-everything'
-import { startSyncTarget, type SyncTarget } from '../../helpers/sync-target'
+import { type SyncTarget, startSyncTarget } from '../../helpers/sync-target'
 
 let database: TestDatabase
 let client: DatabaseClient
@@ -62,7 +62,9 @@ describe('every catalog shape is scoped to the principal', () => {
   for (const definition of Object.values(SHAPE_CATALOG)) {
     it(`${definition.name}: only alice's rows, never hidden columns`, async () => {
       const query =
-        definition.scope === 'session' ? `shape=${definition.name}&session=${alice.session.id}` : `shape=${definition.name}`
+        definition.scope === 'session'
+          ? `shape=${definition.name}&session=${alice.session.id}`
+          : `shape=${definition.name}`
       const rows = await readRows(query)
       expect(rows.length).toBeGreaterThan(0)
       for (const row of rows) {
@@ -121,7 +123,9 @@ describe('clients cannot widen a shape', () => {
 
   it('subset where clauses can only narrow (GET and POST)', async () => {
     const base = `shape=timeline_events&session=${alice.session.id}&offset=-1`
-    const get = await asAlice(`${base}&subset__where=${encodeURIComponent('true OR true')}&subset__limit=100&subset__order_by=ordinal`)
+    const get = await asAlice(
+      `${base}&subset__where=${encodeURIComponent('true OR true')}&subset__limit=100&subset__order_by=ordinal`,
+    )
     expect(get.status, await get.clone().text()).toBe(200)
     const getBody = (await get.json()) as { data: ShapeItem[] }
     expect(getBody.data.map((d) => d.value?.session_id)).toEqual([alice.session.id, alice.session.id])
@@ -129,7 +133,12 @@ describe('clients cannot widen a shape', () => {
     const post = await asAlice(base, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ where: '"session_id" = $1 OR true', params: { '1': bob.session.id }, order_by: 'ordinal', limit: 10 }),
+      body: JSON.stringify({
+        where: '"session_id" = $1 OR true',
+        params: { '1': bob.session.id },
+        order_by: 'ordinal',
+        limit: 10,
+      }),
     })
     expect(post.status, await post.clone().text()).toBe(200)
     const postBody = (await post.json()) as { data: ShapeItem[] }
@@ -139,7 +148,7 @@ describe('clients cannot widen a shape', () => {
 
   it('subset filters cannot probe columns that are not synced', async () => {
     const response = await asAlice(
-      `shape=session_uploads&session=${alice.session.id}&offset=-1&subset__where=${encodeURIComponent("content IS NOT NULL")}`,
+      `shape=session_uploads&session=${alice.session.id}&offset=-1&subset__where=${encodeURIComponent('content IS NOT NULL')}`,
     )
     expect(response.status).toBe(400)
   })

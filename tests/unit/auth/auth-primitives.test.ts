@@ -12,7 +12,9 @@ describe('session cookie', () => {
     const plain = sessionCookie(req('http://127.0.0.1:3000/'), 'tok')
     expect(plain).toMatch(/^sc_session=tok; Path=\/; HttpOnly; SameSite=Lax; Max-Age=2592000$/)
     expect(sessionCookie(req('https://coach.example/'), 'tok')).toMatch(/; Secure$/)
-    expect(sessionCookie(req('http://app:3000/', { headers: { 'x-forwarded-proto': 'https' } }), 'tok')).toMatch(/; Secure$/)
+    expect(sessionCookie(req('http://app:3000/', { headers: { 'x-forwarded-proto': 'https' } }), 'tok')).toMatch(
+      /; Secure$/,
+    )
   })
 
   it('is read from a Cookie header among others', () => {
@@ -47,7 +49,12 @@ describe('same-origin check', () => {
   it('lets safe methods and same-origin writes through', () => {
     expect(checkSameOrigin(req('http://127.0.0.1:3000/x'))).toEqual({ ok: true })
     expect(
-      checkSameOrigin(req('http://127.0.0.1:3000/x', { method: 'POST', headers: { origin: 'http://127.0.0.1:3000', 'sec-fetch-site': 'same-origin' } })),
+      checkSameOrigin(
+        req('http://127.0.0.1:3000/x', {
+          method: 'POST',
+          headers: { origin: 'http://127.0.0.1:3000', 'sec-fetch-site': 'same-origin' },
+        }),
+      ),
     ).toEqual({ ok: true })
     expect(checkSameOrigin(req('http://127.0.0.1:3000/x', { method: 'POST' }))).toEqual({ ok: true })
   })
@@ -56,11 +63,15 @@ describe('same-origin check', () => {
     expect(
       checkSameOrigin(req('http://127.0.0.1:3000/x', { method: 'POST', headers: { 'sec-fetch-site': 'cross-site' } })),
     ).toMatchObject({ ok: false })
-    expect(checkSameOrigin(req('http://127.0.0.1:3000/x', { method: 'DELETE', headers: { origin: 'http://evil.test' } }))).toMatchObject({
+    expect(
+      checkSameOrigin(req('http://127.0.0.1:3000/x', { method: 'DELETE', headers: { origin: 'http://evil.test' } })),
+    ).toMatchObject({
       ok: false,
       reason: expect.stringContaining('evil.test'),
     })
-    expect(checkSameOrigin(req('http://127.0.0.1:3000/x', { method: 'POST', headers: { origin: 'null' } }))).toMatchObject({ ok: false })
+    expect(
+      checkSameOrigin(req('http://127.0.0.1:3000/x', { method: 'POST', headers: { origin: 'null' } })),
+    ).toMatchObject({ ok: false })
     expect(
       checkSameOrigin(req('http://127.0.0.1:3000/x', { method: 'POST', headers: { 'sec-fetch-site': 'same-site' } })),
     ).toMatchObject({ ok: false })
@@ -73,7 +84,9 @@ describe('page navigation detection', () => {
     expect(isPageNavigation(req('http://x/', { headers: { accept: 'text/html,application/xhtml+xml' } }))).toBe(true)
     expect(isPageNavigation(req('http://x/api/shape', { headers: { accept: 'text/html' } }))).toBe(false)
     expect(isPageNavigation(req('http://x/', { headers: { 'sec-fetch-dest': 'empty' } }))).toBe(false)
-    expect(isPageNavigation(req('http://x/', { method: 'POST', headers: { 'sec-fetch-dest': 'document' } }))).toBe(false)
+    expect(isPageNavigation(req('http://x/', { method: 'POST', headers: { 'sec-fetch-dest': 'document' } }))).toBe(
+      false,
+    )
     expect(isPageNavigation(req('http://x/api/health'))).toBe(false)
   })
 })

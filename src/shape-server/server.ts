@@ -1,0 +1,282 @@
+import { timingSafeEqual } from 'node:crypto'
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { HttpError, send, sendJson } from './http-responses.ts'
+import { type Logger, consoleLogger } from './logger.ts'
+import { createQueryPool, postgresErrorCode } from './postgres-connections.ts'
+import { TablePublisher, prepareReplication } from './replication-setup.ts'
+import { ReplicationStream } from './replication-stream.ts'
+import { ShapeEndpoint } from './shape-endpoint.ts'
+import { ShapeRegistry } from './shape-registry.ts'
+import { InvalidRequestError } from './shape-request.ts'
+import { SqlPredicateEvaluator } from './sql-predicate-evaluator.ts'
+import { TableResolver } from './table-resolver.ts'
+
+export interface ShapeServerOptions {
+  databaseUrl: string
+  /** 0 picks a free port. */
+  port: number
+  host?: string
+  /** When set, every shape request must carry `secret=` (or `api_secret=`) with this value. */
+  secret?: string
+  /** How long a live request is held without changes; keep it under the client's 45 s watchdog. */
+  longPollTimeoutMs?: number
+  log?: Logger
+  /** One slot per server instance and database. */
+  slotName?: string
+  publicationName?: string
+  /** `DELETE /v1/shape` (Electric enables it only for integration testing). */
+  allowShapeDeletion?: boolean
+  /** Size of one snapshot chunk / one log response (Electric: 10 MiB). */
+  chunkBytes?: number
+  maxShapes?: number
+  maxLogBytesPerShape?: number
+  maxLiveRequests?: number
+  /** Connections for snapshots, validation and where-clause evaluation. */
+  poolSize?: number
+}
+
+export interface ShapeServerDiagnostics {
+  shapes: number
+  /** Snapshot chunks plus change logs of every shape, in UTF-16 code units (≈ bytes for ASCII). */
+  shapeBytes: number
+  heldRequests: number
+  replicationStreaming: boolean
+  pendingTransactions: number
+}
+
+export interface RunningShapeServer {
+  url: string
+  port: number
+  diagnostics(): ShapeServerDiagnostics
+  close(): Promise<void>
+}
+
+export const SHAPE_SERVER_DEFAULTS = {
+  host: '127.0.0.1',
+  longPollTimeoutMs: 20_000,
+  slotName: 'session_coach_shape_server',
+  publicationName: 'session_coach_shape_server',
+  allowShapeDeletion: true,
+  chunkBytes: 10 * 1024 * 1024,
+  maxShapes: 5_000,
+  maxLogBytesPerShape: 64 * 1024 * 1024,
+  maxLiveRequests: 10_000,
+  poolSize: 10,
+} as const
+
+const STARTUP_TIMEOUT_MS = 30_000
+
+/**
+ * Starts an Electric-compatible shape server (HTTP shape API over Postgres logical replication).
+ * Resolves once replication is streaming and the port is listening.
+ */
+export async function startShapeServer(options: ShapeServerOptions): Promise<RunningShapeServer> {
+  const settings = { ...SHAPE_SERVER_DEFAULTS, ...withoutUndefined(options), databaseUrl: options.databaseUrl, port: options.port }
+  const log = options.log ?? consoleLogger('info')
+  const pool = createQueryPool(settings.databaseUrl, settings.poolSize)
+  let stream: ReplicationStream | undefined
+  try {
+    await prepareReplication(pool, settings, log)
+    const registry = new ShapeRegistry({
+      pool,
+      publisher: new TablePublisher(pool, settings.publicationName, log),
+      evaluator: new SqlPredicateEvaluator(pool, log),
+      log,
+      chunkBytes: settings.chunkBytes,
+      maxShapes: settings.maxShapes,
+      maxLogBytesPerShape: settings.maxLogBytesPerShape,
+    })
+    const activeStream = new ReplicationStream({
+      databaseUrl: settings.databaseUrl,
+      slotName: settings.slotName,
+      publicationName: settings.publicationName,
+      log,
+      onTransaction: (transaction) => registry.enqueueTransaction(transaction),
+    })
+    stream = activeStream
+    await withTimeout(
+      activeStream.start(),
+      STARTUP_TIMEOUT_MS,
+      `Replication on slot ${settings.slotName} did not start within ${STARTUP_TIMEOUT_MS / 1000} s; check the log above.`,
+    )
+
+    let closing = false
+    const endpoint = new ShapeEndpoint({
+      pool,
+      registry,
+      tables: new TableResolver(pool),
+      longPollTimeoutMs: settings.longPollTimeoutMs,
+      maxLiveRequests: settings.maxLiveRequests,
+      allowShapeDeletion: settings.allowShapeDeletion,
+      isClosing: () => closing,
+      // While transactions wait in the queue, only what was applied counts as seen.
+      lastSeenLsn: () => (registry.isIdle ? maxBigInt(activeStream.deliveredPosition, registry.processedLsn) : registry.processedLsn),
+    })
+
+    const server = createServer((request, response) => {
+      void route(request, response, { endpoint, secret: settings.secret, streaming: () => activeStream.isStreaming, log })
+    })
+    server.keepAliveTimeout = 65_000
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(settings.port, settings.host, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    const port = (server.address() as AddressInfo).port
+    const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host
+    log.info(`Shape server listening on http://${host}:${port}`)
+
+    let closed: Promise<void> | undefined
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      diagnostics: () => ({
+        shapes: registry.shapeCount,
+        shapeBytes: registry.allShapes().reduce((total, shape) => total + (shape.log?.bytes ?? 0), 0),
+        heldRequests: endpoint.heldRequests,
+        replicationStreaming: activeStream.isStreaming,
+        pendingTransactions: registry.pendingJobs,
+      }),
+      close() {
+        closed ??= (async () => {
+          closing = true
+          registry.close()
+          await closeHttpServer(server)
+          await activeStream.stop()
+          await dropSlot(pool, settings.slotName, log)
+          await pool.end()
+          log.info('Shape server stopped')
+        })()
+        return closed
+      },
+    }
+  } catch (error) {
+    await stream?.stop()
+    await pool.end().catch(() => {})
+    throw error
+  }
+}
+
+interface RouteContext {
+  endpoint: ShapeEndpoint
+  secret: string | undefined
+  streaming(): boolean
+  log: Logger
+}
+
+async function route(request: IncomingMessage, response: ServerResponse, context: RouteContext) {
+  try {
+    const url = new URL(request.url ?? '/', 'http://shape-server')
+    if (request.method === 'OPTIONS') {
+      return send(request, response, 204, {
+        'access-control-allow-headers': request.headers['access-control-request-headers'] ?? '*',
+        'access-control-max-age': '86400',
+      })
+    }
+    if (url.pathname === '/' && (request.method === 'GET' || request.method === 'HEAD')) {
+      return send(request, response, 200, {}, '')
+    }
+    if (url.pathname === '/v1/health' && (request.method === 'GET' || request.method === 'HEAD')) {
+      const active = context.streaming()
+      return sendJson(request, response, active ? 200 : 202, { status: active ? 'active' : 'starting' }, {
+        'cache-control': 'no-cache, no-store, must-revalidate',
+      })
+    }
+    if (url.pathname === '/v1/shape' && ['GET', 'HEAD', 'POST', 'DELETE'].includes(request.method ?? '')) {
+      if (!secretMatches(url.searchParams, context.secret)) {
+        return sendJson(request, response, 401, { message: 'Unauthorized - Invalid API secret' })
+      }
+      return await context.endpoint.handle(request, response, url)
+    }
+    return sendJson(request, response, 404, { message: 'Not found' })
+  } catch (error) {
+    respondWithError(request, response, error, context.log)
+  }
+}
+
+function respondWithError(request: IncomingMessage, response: ServerResponse, error: unknown, log: Logger) {
+  if (error instanceof InvalidRequestError) {
+    return sendJson(request, response, 400, { message: 'Invalid request', errors: error.errors })
+  }
+  if (error instanceof HttpError) return sendJson(request, response, error.status, error.body, error.headers)
+  if (isConnectionError(error)) {
+    log.warn(`Database unreachable while serving ${request.url}: ${(error as Error).message}`)
+    return sendJson(
+      request,
+      response,
+      503,
+      { code: 'database_unreachable', message: `The database is unreachable: ${(error as Error).message}` },
+      { 'retry-after': '5' },
+    )
+  }
+  log.error(`Unexpected error while serving ${request.method} ${request.url}: ${(error as Error)?.stack ?? error}`)
+  if (!response.headersSent) {
+    sendJson(request, response, 500, { message: `Internal server error: ${(error as Error)?.message ?? error}` })
+  } else {
+    response.destroy()
+  }
+}
+
+function isConnectionError(error: unknown): boolean {
+  const code = postgresErrorCode(error)
+  if (code && /^(08|53|57)/.test(code)) return true
+  if (code && /^E[A-Z]+$/.test(code)) return true
+  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(String((error as Error)?.message))
+}
+
+function secretMatches(search: URLSearchParams, secret: string | undefined): boolean {
+  if (secret === undefined) return true
+  const given = search.get('secret') ?? search.get('api_secret')
+  if (given === null) return false
+  const expected = Buffer.from(secret)
+  const actual = Buffer.from(given)
+  return expected.length === actual.length && timingSafeEqual(expected, actual)
+}
+
+async function closeHttpServer(server: Server) {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+  server.closeIdleConnections()
+  // Held requests were answered by registry.close(); give their responses a moment to flush.
+  const forced = setTimeout(() => server.closeAllConnections(), 1_000)
+  await closed
+  clearTimeout(forced)
+}
+
+/** The slot only serves this process's in-memory logs; keeping it would pin WAL while we are down. */
+async function dropSlot(pool: ReturnType<typeof createQueryPool>, slotName: string, log: Logger) {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    try {
+      await pool.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', [slotName])
+      return
+    } catch (error) {
+      // 55006: the walsender has not exited yet.
+      if (postgresErrorCode(error) !== '55006') {
+        log.warn(`Could not drop replication slot ${slotName}: ${(error as Error).message}`)
+        return
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+  log.warn(`Replication slot ${slotName} stayed active; it will be reused on the next start.`)
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), ms)
+    }),
+  ])
+}
+
+function maxBigInt(a: bigint, b: bigint): bigint {
+  return a > b ? a : b
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>
+}

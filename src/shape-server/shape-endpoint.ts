@@ -1,0 +1,332 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { type LogOffset, formatOffset } from './offsets.ts'
+import type { ShapeRegistry } from './shape-registry.ts'
+import { DefinitionError, type ShapeDefinition, buildShapeDefinition, expressionContext } from './shape-definition.ts'
+import { CACHE, HttpError, send } from './http-responses.ts'
+import { InvalidRequestError, type ShapeRequest, type SubsetInput, parseShapeQuery, parseSubsetBody } from './shape-request.ts'
+import { type Shape, ShapeRotatedError } from './shape.ts'
+import { takeSubsetSnapshot } from './snapshot-query.ts'
+import { schemaHeader } from './table-catalog.ts'
+import type { TableResolver } from './table-resolver.ts'
+import { WhereClauseError, compileOrderBy, compileWhere } from './where-clause.ts'
+import { postgresErrorCode } from './postgres-connections.ts'
+import type pg from 'pg'
+
+export interface ShapeEndpointContext {
+  pool: pg.Pool
+  registry: ShapeRegistry
+  tables: TableResolver
+  longPollTimeoutMs: number
+  maxLiveRequests: number
+  allowShapeDeletion: boolean
+  /** Highest LSN whose transactions are all in the shape logs (`global_last_seen_lsn`). */
+  lastSeenLsn(): bigint
+  isClosing(): boolean
+}
+
+const MAX_BODY_BYTES = 1024 * 1024
+const CURSOR_EPOCH_MS = Date.UTC(2024, 9, 9)
+const MUST_REFETCH_BODY = JSON.stringify([{ headers: { control: 'must-refetch' } }])
+
+type WaitOutcome = 'changed' | 'timeout' | 'aborted'
+
+/** `GET|HEAD|POST|DELETE /v1/shape`. */
+export class ShapeEndpoint {
+  private liveRequests = 0
+
+  constructor(private readonly context: ShapeEndpointContext) {}
+
+  get heldRequests(): number {
+    return this.liveRequests
+  }
+
+  async handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    if (request.method === 'DELETE') return this.handleDelete(request, response, url)
+    const body = request.method === 'POST' ? await readJsonBody(request) : undefined
+    const shapeRequest = parseShapeQuery(url.searchParams)
+    if (request.method === 'POST') shapeRequest.subset = parseSubsetBody(body)
+
+    let definition = await this.definitionFor(shapeRequest, false)
+    let shape = this.context.registry.current(definition)
+    if (!shape) {
+      // A new shape is built from the catalog as it is now, never from the cache.
+      definition = await this.definitionFor(shapeRequest, true)
+      shape = await this.obtain(definition)
+    }
+    if (shapeRequest.handle !== undefined && shapeRequest.handle !== shape.handle) {
+      return this.mustRefetch(request, response, shape)
+    }
+    for (let attempt = 1; ; attempt++) {
+      shape.lastUsedAt = Date.now()
+      const outcome = await this.whenReady(shape, response)
+      if (outcome === 'aborted') return
+      if (outcome === 'ready') break
+      const replacement = await this.obtain(definition)
+      // Rotated while its snapshot ran: a client holding the handle must refetch; one starting
+      // from scratch simply gets the replacement.
+      if (shapeRequest.handle !== undefined || attempt >= 3) return this.mustRefetch(request, response, replacement)
+      shape = replacement
+    }
+
+    if (shapeRequest.subset) return this.serveSubset(request, response, shape, shapeRequest.subset)
+    if (shapeRequest.offset.kind === 'now') return this.serveNow(request, response, shape)
+    return this.serveLog(request, response, shape, shapeRequest.offset.offset, shapeRequest)
+  }
+
+  private async definitionFor(shapeRequest: ShapeRequest, fresh: boolean): Promise<ShapeDefinition> {
+    const table = await this.context.tables.resolve(shapeRequest.table, { fresh })
+    try {
+      return await buildShapeDefinition(table, {
+        where: shapeRequest.where,
+        params: shapeRequest.params,
+        columns: shapeRequest.columns,
+        replica: shapeRequest.replica,
+        logMode: shapeRequest.logMode,
+      })
+    } catch (error) {
+      throw asInvalidRequest(error)
+    }
+  }
+
+  private async obtain(definition: ShapeDefinition): Promise<Shape> {
+    try {
+      return await this.context.registry.obtain(definition)
+    } catch (error) {
+      throw asInvalidRequest(error)
+    }
+  }
+
+  private async whenReady(shape: Shape, response: ServerResponse): Promise<'ready' | 'rotated' | 'aborted'> {
+    if (shape.state !== 'active') {
+      try {
+        await shape.ready
+      } catch (error) {
+        if (!(error instanceof ShapeRotatedError)) throw asInvalidRequest(error)
+      }
+    }
+    if (response.destroyed) return 'aborted'
+    if (this.context.isClosing()) {
+      throw new HttpError(503, { message: 'The shape server is shutting down; retry shortly.' }, { 'retry-after': '1' })
+    }
+    return shape.state === 'rotated' ? 'rotated' : 'ready'
+  }
+
+  private mustRefetch(request: IncomingMessage, response: ServerResponse, shape: Shape) {
+    send(request, response, 409, { 'electric-handle': shape.handle, 'cache-control': CACHE.mustRefetch }, MUST_REFETCH_BODY)
+  }
+
+  private upToDateMessage(): string {
+    return JSON.stringify({ headers: { control: 'up-to-date', global_last_seen_lsn: this.context.lastSeenLsn().toString() } })
+  }
+
+  private serveNow(request: IncomingMessage, response: ServerResponse, shape: Shape) {
+    const log = shape.log as NonNullable<Shape['log']>
+    const offset = formatOffset(log.lastOffset)
+    send(
+      request,
+      response,
+      200,
+      {
+        'electric-handle': shape.handle,
+        'electric-offset': offset,
+        'electric-schema': schemaHeader(shape.table, shape.definition.selectedColumns),
+        'electric-up-to-date': '',
+        'electric-has-data': 'false',
+        'cache-control': CACHE.nonLive,
+        etag: `"${shape.handle}:now:${offset}:${process.hrtime.bigint()}"`,
+      },
+      `[${this.upToDateMessage()}]`,
+    )
+  }
+
+  private async serveLog(
+    request: IncomingMessage,
+    response: ServerResponse,
+    shape: Shape,
+    from: LogOffset,
+    shapeRequest: ShapeRequest,
+  ): Promise<void> {
+    const log = shape.log as NonNullable<Shape['log']>
+    if (log.isBeyondEnd(from)) {
+      const outcome = await this.waitForChange(shape, response, Math.floor(this.context.longPollTimeoutMs / 2), () => !log.isBeyondEnd(from))
+      if (outcome === 'aborted') return
+      if (shape.state === 'rotated') return this.afterRotation(request, response, shape)
+      if (log.isBeyondEnd(from)) throw InvalidRequestError.field('offset', 'out of bounds for this shape')
+    }
+
+    if (shapeRequest.live && !log.hasEntriesAfter(from)) {
+      if (this.liveRequests >= this.context.maxLiveRequests) {
+        throw new HttpError(
+          503,
+          { code: 'concurrent_request_limit_exceeded', message: `More than ${this.context.maxLiveRequests} live requests are held` },
+          { 'retry-after': '5' },
+        )
+      }
+      this.liveRequests++
+      let outcome: WaitOutcome
+      try {
+        outcome = await this.waitForChange(shape, response, this.context.longPollTimeoutMs, () => log.hasEntriesAfter(from))
+      } finally {
+        this.liveRequests--
+      }
+      if (outcome === 'aborted') return
+      if (shape.state === 'rotated') return this.afterRotation(request, response, shape)
+    }
+
+    const read = log.read(from)
+    const endsUpToDate = read.reachedEnd
+    const parts: string[] = []
+    if (read.body) parts.push(read.body)
+    if (endsUpToDate) parts.push(this.upToDateMessage())
+    const offset = formatOffset(read.end)
+    const hasData = read.count > 0
+    const headers: Record<string, string> = {
+      'electric-handle': shape.handle,
+      'electric-offset': offset,
+      'electric-has-data': String(hasData),
+      etag: `"${shape.handle}:${formatOffset(from)}:${offset}${hasData ? '' : `:${process.hrtime.bigint()}`}"`,
+    }
+    if (endsUpToDate) headers['electric-up-to-date'] = ''
+    if (shapeRequest.live) {
+      headers['electric-cursor'] = nextCursor(shapeRequest.cursor, this.context.longPollTimeoutMs)
+      headers['cache-control'] = CACHE.live
+    } else {
+      headers['electric-schema'] = schemaHeader(shape.table, shape.definition.selectedColumns)
+      headers['cache-control'] = from.tx < 0n ? CACHE.initialChunk : CACHE.nonLive
+      if (hasData && request.headers['if-none-match'] === headers.etag) {
+        return send(request, response, 304, headers)
+      }
+    }
+    send(request, response, 200, headers, `[${parts.join(',')}]`)
+  }
+
+  private async afterRotation(request: IncomingMessage, response: ServerResponse, shape: Shape) {
+    if (this.context.isClosing()) {
+      throw new HttpError(503, { message: 'The shape server is shutting down; retry shortly.' }, { 'retry-after': '1' })
+    }
+    return this.mustRefetch(request, response, await this.obtain(shape.definition))
+  }
+
+  private async serveSubset(request: IncomingMessage, response: ServerResponse, shape: Shape, subset: SubsetInput) {
+    const { table } = shape.definition
+    const context = expressionContext(table)
+    let where: Awaited<ReturnType<typeof compileWhere>> | undefined
+    let orderBy: string | undefined
+    try {
+      if (subset.where?.trim()) where = await compileWhere(subset.where, subset.params, context)
+      if (subset.orderBy?.trim()) orderBy = await compileOrderBy(subset.orderBy, context)
+    } catch (error) {
+      if (error instanceof WhereClauseError) throw InvalidRequestError.field(error.field, error.message, 'subset')
+      throw error
+    }
+    const log = shape.log as NonNullable<Shape['log']>
+    // Taken before the query: changes after this offset are replayed and the client drops those
+    // already visible in the subset's snapshot.
+    const offset = formatOffset(log.lastOffset)
+    let result: Awaited<ReturnType<typeof takeSubsetSnapshot>>
+    try {
+      result = await takeSubsetSnapshot(this.context.pool, shape.definition, { where, orderBy, limit: subset.limit, offset: subset.offset })
+    } catch (error) {
+      const code = postgresErrorCode(error)
+      if (code?.startsWith('22') || code?.startsWith('42')) throw InvalidRequestError.field('where', (error as Error).message, 'subset')
+      throw error
+    }
+    send(
+      request,
+      response,
+      200,
+      {
+        'electric-handle': shape.handle,
+        'electric-offset': offset,
+        'electric-schema': schemaHeader(table, shape.definition.selectedColumns),
+        'electric-snapshot': 'true',
+        'cache-control': CACHE.subset,
+      },
+      `{"metadata":${JSON.stringify(result.metadata)},"data":[${result.items.join(',')}]}`,
+    )
+  }
+
+  /**
+   * Holds the request until `ready()` turns true, the shape is rotated, the server closes, the
+   * timeout passes or the client goes away — whichever comes first. Nothing stays registered.
+   */
+  private waitForChange(shape: Shape, response: ServerResponse, timeoutMs: number, ready: () => boolean): Promise<WaitOutcome> {
+    const log = shape.log as NonNullable<Shape['log']>
+    return new Promise((resolve) => {
+      let unregister = () => {}
+      const finish = (outcome: WaitOutcome) => {
+        unregister()
+        clearTimeout(timer)
+        response.off('close', onClose)
+        resolve(outcome)
+      }
+      const onClose = () => finish('aborted')
+      const listen = () => {
+        unregister = log.onChange(() => {
+          if (ready() || shape.state === 'rotated' || this.context.isClosing()) finish('changed')
+          else listen()
+        })
+      }
+      const timer = setTimeout(() => finish('timeout'), timeoutMs)
+      response.on('close', onClose)
+      if (response.destroyed) return finish('aborted')
+      listen()
+    })
+  }
+
+  private async handleDelete(request: IncomingMessage, response: ServerResponse, url: URL) {
+    if (!this.context.allowShapeDeletion) throw new HttpError(405, { message: 'DELETE not allowed' })
+    const handle = url.searchParams.get('handle')
+    let shape: Shape | undefined
+    if (url.searchParams.has('table')) {
+      const search = new URLSearchParams(url.searchParams)
+      search.set('offset', '-1')
+      search.delete('live')
+      const definition = await this.definitionFor(parseShapeQuery(search), false)
+      shape = this.context.registry.current(definition)
+      if (shape && handle && shape.handle !== handle) shape = undefined
+    } else if (handle) {
+      shape = this.context.registry.find(handle)
+    } else {
+      throw InvalidRequestError.field('table', "can't be blank")
+    }
+    if (!shape) throw new HttpError(404, { message: 'Shape not found' })
+    this.context.registry.rotate(shape, 'deleted through the API')
+    send(request, response, 202, {}, '')
+  }
+}
+
+function asInvalidRequest(error: unknown): unknown {
+  if (error instanceof DefinitionError) return InvalidRequestError.field(error.field, error.message)
+  if (error instanceof WhereClauseError) return InvalidRequestError.field(error.field, error.message)
+  return error
+}
+
+/** Next long-poll interval boundary (seconds since 2024-10-09), always past the client's cursor. */
+export function nextCursor(requestCursor: string | undefined, longPollTimeoutMs: number): string {
+  const interval = Math.max(1, Math.round(longPollTimeoutMs / 1000))
+  const seconds = Math.floor((Date.now() - CURSOR_EPOCH_MS) / 1000)
+  let cursor = Math.ceil(seconds / interval) * interval
+  const previous = Number(requestCursor)
+  if (requestCursor && Number.isSafeInteger(previous) && cursor <= previous) {
+    cursor = previous + 1 + Math.floor(Math.random() * 3600)
+  }
+  return String(cursor)
+}
+
+async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, { error: 'Request body too large' })
+    chunks.push(chunk as Buffer)
+  }
+  const text = Buffer.concat(chunks).toString('utf8')
+  if (text.trim() === '') return {}
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw InvalidRequestError.field('body', 'must be valid JSON')
+  }
+}
