@@ -35,23 +35,29 @@ export async function prepareReplication(
     }
   }
 
-  const { rows } = await pool.query<{ plugin: string; same_database: boolean; active: boolean; active_pid: string | null }>(
+  // Values arrive as Postgres text ('t'/'f'): the pool keeps raw text output.
+  const { rows } = await pool.query<{ plugin: string; same_database: string; active: string; active_pid: string | null }>(
     `SELECT plugin, database = current_database() AS same_database, active, active_pid::text
        FROM pg_replication_slots WHERE slot_name = $1`,
     [slotName],
   )
-  const existing = rows[0]
+  const existing = rows[0] && {
+    plugin: rows[0].plugin,
+    sameDatabase: rows[0].same_database === 't',
+    active: rows[0].active === 't',
+    activePid: rows[0].active_pid,
+  }
   if (existing?.active) {
     throw new ReplicationSetupError(
-      `Replication slot ${slotName} is in use by another connection (backend pid ${existing.active_pid}). ` +
+      `Replication slot ${slotName} is in use by another connection (backend pid ${existing.activePid}). ` +
         'Another shape server is probably running against this database: stop it, or give this one a different slotName.',
     )
   }
-  if (existing && (existing.plugin !== 'pgoutput' || !existing.same_database)) {
+  if (existing && (existing.plugin !== 'pgoutput' || !existing.sameDatabase)) {
     log.warn(`Replication slot ${slotName} belongs to another database or plugin; recreating it.`)
     await pool.query('SELECT pg_drop_replication_slot($1)', [slotName])
   }
-  if (!existing || existing.plugin !== 'pgoutput' || !existing.same_database) {
+  if (!existing || existing.plugin !== 'pgoutput' || !existing.sameDatabase) {
     try {
       await pool.query(`SELECT pg_create_logical_replication_slot($1, 'pgoutput')`, [slotName])
       log.info(`Created replication slot ${slotName}`)
@@ -108,7 +114,7 @@ export class TablePublisher {
   private async publish(table: QualifiedTableName & { oid: number }): Promise<void> {
     const {
       rows: [state],
-    } = await this.pool.query<{ published: boolean; all_tables: boolean; identity: string }>(
+    } = await this.pool.query<{ published: string; all_tables: string; identity: string }>(
       `SELECT EXISTS (SELECT 1 FROM pg_publication_rel r WHERE r.prpubid = p.oid AND r.prrelid = $2::oid) AS published,
               p.puballtables AS all_tables,
               (SELECT relreplident FROM pg_class WHERE oid = $2::oid) AS identity
@@ -124,7 +130,7 @@ export class TablePublisher {
         throw permissionHint(error, `ALTER TABLE ${quoteTable(table)} REPLICA IDENTITY FULL (it must own the table)`)
       }
     }
-    if (!state.published && !state.all_tables) {
+    if (state.published !== 't' && state.all_tables !== 't') {
       try {
         await this.pool.query(`ALTER PUBLICATION ${quoteIdentifier(this.publicationName)} ADD TABLE ${quoteTable(table)}`)
         this.log.info(`Added ${quoteTable(table)} to publication ${this.publicationName}`)

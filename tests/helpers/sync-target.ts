@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { inject } from 'vitest'
-import { startShapeServer } from '../../src/shape-server'
+import { silentLogger, startShapeServer } from '../../src/shape-server'
 
 export interface SyncTarget {
   url: string
@@ -16,6 +16,6 @@ export async function startSyncTarget(databaseUrl: string): Promise<SyncTarget> 
   const external = inject('externalElectricUrl')
   if (external) return { url: external, secret: inject('electricSecret') ?? '', close: async () => {} }
   const secret = randomBytes(16).toString('hex')
-  const server = await startShapeServer({ databaseUrl, port: 0, secret, longPollTimeoutMs: 4_000, log: () => {} })
+  const server = await startShapeServer({ databaseUrl, port: 0, secret, longPollTimeoutMs: 4_000, log: silentLogger })
   return { url: server.url, secret, close: () => server.close() }
 }

@@ -1,6 +1,7 @@
 import { createFileRoute } from '@tanstack/react-router'
 import { describeDatabaseError, getDatabaseClient, withDatabaseTimeout } from '~/server/db'
 import { getDatabaseStatus } from '~/server/repositories/overview-repository'
+import { getConfig } from '../../../app.config'
 
 type CheckResult = { status: 'ok'; [detail: string]: unknown } | { status: 'error'; message: string }
 
@@ -15,6 +16,21 @@ async function checkDatabase(): Promise<CheckResult> {
   }
 }
 
+async function checkSync(): Promise<CheckResult> {
+  const { ELECTRIC_URL } = getConfig()
+  if (!ELECTRIC_URL) return { status: 'error', message: 'ELECTRIC_URL is not set; live sync is unavailable.' }
+  const started = performance.now()
+  try {
+    const response = await fetch(`${ELECTRIC_URL}/v1/health`, { signal: AbortSignal.timeout(3_000) })
+    const body = (await response.json().catch(() => ({}))) as { status?: string }
+    if (response.status === 200)
+      return { status: 'ok', latencyMs: Math.round(performance.now() - started), service: body.status }
+    return { status: 'error', message: `The sync service answered ${response.status} (${body.status ?? 'no status'}).` }
+  } catch (error) {
+    return { status: 'error', message: `The sync service is not reachable: ${(error as Error).message}` }
+  }
+}
+
 /**
  * Liveness and readiness in one: 200 when every dependency answers, 503 otherwise. Each dependency
  * is one key next to `database` (the sync service joins it), and `status` summarises them all.
@@ -23,7 +39,8 @@ export const Route = createFileRoute('/api/health')({
   server: {
     handlers: {
       GET: async () => {
-        const checks = { database: await checkDatabase() }
+        const [database, sync] = await Promise.all([checkDatabase(), checkSync()])
+        const checks = { database, sync }
         const healthy = Object.values(checks).every((check) => check.status === 'ok')
         return Response.json(
           { status: healthy ? 'ok' : 'error', ...checks },

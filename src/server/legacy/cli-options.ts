@@ -33,7 +33,11 @@ export const EXPORT_USAGE = `Usage: pnpm export:legacy --out DIR [--account <uui
 
 Needs DATABASE_URL.`
 
-const directory = (flag: string) => z.string({ message: `${flag} needs a folder path` }).trim().min(1, `${flag} needs a folder path`)
+const directory = (flag: string) =>
+  z
+    .string({ message: `${flag} needs a folder path` })
+    .trim()
+    .min(1, `${flag} needs a folder path`)
 const accountId = z.uuid({ message: '--account must be an account id (a UUID)' }).optional()
 
 export const importOptionsSchema = z.object({
@@ -100,5 +104,9 @@ export function parseExportArgs(argv: string[]): ExportOptions {
     { out: { type: 'string' }, account: { type: 'string' }, overwrite: { type: 'boolean' } },
     EXPORT_USAGE,
   )
-  return validate(exportOptionsSchema, { outDir: values.out, accountId: values.account, overwrite: values.overwrite }, EXPORT_USAGE)
+  return validate(
+    exportOptionsSchema,
+    { outDir: values.out, accountId: values.account, overwrite: values.overwrite },
+    EXPORT_USAGE,
+  )
 }

@@ -14,10 +14,20 @@ function table(report: ImportReport) {
   const rows = LEGACY_KINDS.map((kind) => {
     const file = report.files[kind]
     const skipped = file.skipped['missing-id'] + file.skipped['duplicate-id'] + file.skipped.invalid
-    return [file.missing ? `${file.file} (missing: read as empty)` : file.file, n(file.read), n(file.imported), n(file.created), n(skipped), n(file.fixedRecords)]
+    return [
+      file.missing ? `${file.file} (missing: read as empty)` : file.file,
+      n(file.read),
+      n(file.imported),
+      n(file.created),
+      n(skipped),
+      n(file.fixedRecords),
+    ]
   })
   const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column].length)))
-  return [header, ...rows].map((row) => `  ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ')}`)
+  return [header, ...rows].map(
+    (row) =>
+      `  ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ')}`,
+  )
 }
 
 export function formatReport(report: ImportReport): string[] {
@@ -35,7 +45,11 @@ export function formatReport(report: ImportReport): string[] {
     if (report.skips.length > INVALID_SHOWN) lines.push(`  … and ${n(report.skips.length - INVALID_SHOWN)} more`)
   }
   const byKind = new Map<FixKind, typeof report.fixes>()
-  for (const fix of report.fixes) byKind.set(fix.kind, [...(byKind.get(fix.kind) ?? []), fix])
+  for (const fix of report.fixes) {
+    const entries = byKind.get(fix.kind)
+    if (entries) entries.push(fix)
+    else byKind.set(fix.kind, [fix])
+  }
   if (byKind.size > 0) {
     lines.push('', 'Fixes by kind:')
     for (const [kind, entries] of byKind) {
@@ -49,7 +63,11 @@ export function formatReport(report: ImportReport): string[] {
 }
 
 const describeFile = (state: FileComparison['now'] | undefined) =>
-  !state ? 'not part of that import' : state.missing ? 'missing' : `${n(state.sizeBytes)} bytes, sha256 ${state.sha256.slice(0, 12)}…`
+  !state
+    ? 'not part of that import'
+    : state.missing
+      ? 'missing'
+      : `${n(state.sizeBytes)} bytes, sha256 ${state.sha256.slice(0, 12)}…`
 
 export function formatPreviousImport(previous: PreviousImport): string[] {
   const when = previous.finishedAt ? new Date(previous.finishedAt).toISOString() : 'an unknown time'
@@ -74,7 +92,11 @@ export function formatImportResult(result: LegacyImportResult): string[] {
         `Full list of fixes and skips: ${result.backupPath}/import-report.json`,
       ]
     case 'nothing-to-do':
-      return [...formatPreviousImport(result.previous), '', 'These are the same files: nothing to do. The database was not changed.']
+      return [
+        ...formatPreviousImport(result.previous),
+        '',
+        'These are the same files: nothing to do. The database was not changed.',
+      ]
     case 'refused':
       return [
         ...formatPreviousImport(result.previous),
@@ -94,10 +116,16 @@ export function formatImportResult(result: LegacyImportResult): string[] {
     case 'dry-run': {
       const lines = ['Dry run: nothing was written (no backup, no database rows).']
       if (result.previous) lines.push(...formatPreviousImport(result.previous))
-      if (result.wouldStop === 'nothing-to-do') return [...lines, 'These are the same files: a real run would do nothing.']
+      if (result.wouldStop === 'nothing-to-do')
+        return [...lines, 'These are the same files: a real run would do nothing.']
       lines.push(...formatReport(result.report))
-      if (result.wouldStop === 'invalid-records') lines.push('', 'A real run would abort because of the invalid records (or skip them with --skip-invalid).')
-      if (result.wouldStop === 'refused') lines.push('', 'A real run would refuse these files without --force-merge; the report shows what --force-merge would do.')
+      if (result.wouldStop === 'invalid-records')
+        lines.push('', 'A real run would abort because of the invalid records (or skip them with --skip-invalid).')
+      if (result.wouldStop === 'refused')
+        lines.push(
+          '',
+          'A real run would refuse these files without --force-merge; the report shows what --force-merge would do.',
+        )
       return lines
     }
   }
@@ -107,6 +135,7 @@ export function formatImportResult(result: LegacyImportResult): string[] {
 export function importExitCode(result: LegacyImportResult): number {
   if (result.status === 'invalid-records') return 1
   if (result.status === 'refused') return 3
-  if (result.status === 'dry-run') return result.wouldStop === 'invalid-records' ? 1 : result.wouldStop === 'refused' ? 3 : 0
+  if (result.status === 'dry-run')
+    return result.wouldStop === 'invalid-records' ? 1 : result.wouldStop === 'refused' ? 3 : 0
   return 0
 }

@@ -44,7 +44,9 @@ async function ensureEmptyFolder(path: string) {
   await mkdir(path, { recursive: true })
   const entries = await readdir(path)
   if (entries.length > 0) {
-    throw new BackupFolderError(`The backup folder ${path} is not empty. Choose a new folder with --backup-dir, or leave it out.`)
+    throw new BackupFolderError(
+      `The backup folder ${path} is not empty. Choose a new folder with --backup-dir, or leave it out.`,
+    )
   }
 }
 

@@ -114,7 +114,8 @@ interface WorkingThread extends PlannedThread {
 const pairKey = (sessionKey: string, mode: ChatMode) => `${sessionKey}\u0000${mode}`
 const byCreatedThenId = (a: { createdAtMs: number; id: string }, b: { createdAtMs: number; id: string }) =>
   a.createdAtMs - b.createdAtMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-const isLater = (a: { createdAtMs: number; id: string }, b: { createdAtMs: number; id: string }) => byCreatedThenId(a, b) > 0
+const isLater = (a: { createdAtMs: number; id: string }, b: { createdAtMs: number; id: string }) =>
+  byCreatedThenId(a, b) > 0
 
 /** First `length` code points: a UTF-16 slice could split an emoji into an unstorable half. */
 export function previewOf(content: string, length = PREVIEW_LENGTH) {
@@ -130,7 +131,9 @@ export function previewOf(content: string, length = PREVIEW_LENGTH) {
 
 /** Same account, session and mode → same id, so re-running an import finds the thread it created. */
 export function createdThreadId(accountKey: string, sessionKey: string, mode: ChatMode) {
-  const hex = createHash('sha256').update(`legacy-import\u0000${accountKey}\u0000${pairKey(sessionKey, mode)}`).digest('hex')
+  const hex = createHash('sha256')
+    .update(`legacy-import\u0000${accountKey}\u0000${pairKey(sessionKey, mode)}`)
+    .digest('hex')
   const variant = ((Number.parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)
   return `thread_${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
 }
@@ -166,7 +169,12 @@ export class LegacyImportPlanner {
     const id = validation.outcome === 'valid' ? validation.record.id : validation.id
     const firstIndex = id === undefined ? undefined : this.claimedIndex(kind, id)
     if (id !== undefined && firstIndex !== undefined) {
-      this.report.skip(kind, { reason: 'duplicate-id', index, id, detail: `the record at index ${firstIndex} was kept` })
+      this.report.skip(kind, {
+        reason: 'duplicate-id',
+        index,
+        id,
+        detail: `the record at index ${firstIndex} was kept`,
+      })
       return
     }
     if (validation.outcome === 'invalid') {
@@ -175,7 +183,8 @@ export class LegacyImportPlanner {
       if (this.options.skipInvalid) this.report.skip(kind, { reason: 'invalid', index, id, detail: validation.reason })
       return
     }
-    for (const repair of validation.repairs) this.report.fix(kind, { kind: repair.kind, index, id: validation.record.id, detail: repair.detail })
+    for (const repair of validation.repairs)
+      this.report.fix(kind, { kind: repair.kind, index, id: validation.record.id, detail: repair.detail })
     if (kind === 'threads') this.acceptThread(validation.record as LegacyThread, index)
     else if (kind === 'messages') this.acceptMessage(validation.record as LegacyMessage, index)
     else this.acceptToolEvent(validation.record as LegacyToolEvent, index)
@@ -258,7 +267,16 @@ export class LegacyImportPlanner {
 
     return {
       sessions: [...sessionKeys].sort().map((sourceKey) => ({ sourceKey, ...describeLegacySession(sourceKey) })),
-      threads: written.map(({ source: _source, index: _index, fileMessageCount: _c, fileLastMessagePreview: _p, fileLastMessageAt: _a, ...row }) => row),
+      threads: written.map(
+        ({
+          source: _source,
+          index: _index,
+          fileMessageCount: _c,
+          fileLastMessagePreview: _p,
+          fileLastMessageAt: _a,
+          ...row
+        }) => row,
+      ),
       existingThreadsToArchive,
       messages,
       toolEvents,
@@ -336,8 +354,14 @@ export class LegacyImportPlanner {
   private newThread(id: string, sessionKey: string, mode: ChatMode, group: MessageMeta[]): PlannedThread {
     const peers = this.threadsPerPair.get(pairKey(sessionKey, mode)) ?? 0
     const title = peers === 0 ? DEFAULT_THREAD_TITLES[mode] : `${DEFAULT_THREAD_TITLES[mode]} #${peers + 1}`
-    const createdAt = group.reduce((min, m) => (m.createdAtMs < Date.parse(min) ? m.createdAt : min), group[0].createdAt)
-    const updatedAt = group.reduce((max, m) => (Date.parse(m.updatedAt) > Date.parse(max) ? m.updatedAt : max), group[0].updatedAt)
+    const createdAt = group.reduce(
+      (min, m) => (m.createdAtMs < Date.parse(min) ? m.createdAt : min),
+      group[0].createdAt,
+    )
+    const updatedAt = group.reduce(
+      (max, m) => (Date.parse(m.updatedAt) > Date.parse(max) ? m.updatedAt : max),
+      group[0].updatedAt,
+    )
     const thread: PlannedThread = {
       id,
       sessionKey,
@@ -509,9 +533,15 @@ export class LegacyImportPlanner {
       if ((thread.fileLastMessagePreview ?? null) !== thread.lastMessagePreview) changes.push('lastMessagePreview')
       const fileAt = thread.fileLastMessageAt === undefined ? null : Date.parse(thread.fileLastMessageAt)
       const newAt = thread.lastMessageAt === null ? null : Date.parse(thread.lastMessageAt)
-      if (fileAt !== newAt) changes.push(`lastMessageAt ${thread.fileLastMessageAt ?? '(absent)'} → ${thread.lastMessageAt ?? '(none)'}`)
+      if (fileAt !== newAt)
+        changes.push(`lastMessageAt ${thread.fileLastMessageAt ?? '(absent)'} → ${thread.lastMessageAt ?? '(none)'}`)
       if (changes.length > 0) {
-        this.report.fix('threads', { kind: 'thread-counters-recomputed', index: thread.index, id: thread.id, detail: changes.join('; ') })
+        this.report.fix('threads', {
+          kind: 'thread-counters-recomputed',
+          index: thread.index,
+          id: thread.id,
+          detail: changes.join('; '),
+        })
       }
     }
   }

@@ -15,8 +15,10 @@ export const FIX_DESCRIPTIONS = {
   'thread-created': 'thread created for messages without threadId (their session and mode had no active thread)',
   'thread-recreated': 'thread named by messages but absent from chat-threads.json, recreated as archived',
   'thread-archived': 'one more active thread for a session and mode, archived (the most recently updated stays active)',
-  'existing-thread-archived': 'thread already in the database archived because an imported thread of its session and mode is active',
-  'thread-counters-recomputed': 'messageCount / lastMessagePreview / lastMessageAt recomputed from the imported messages',
+  'existing-thread-archived':
+    'thread already in the database archived because an imported thread of its session and mode is active',
+  'thread-counters-recomputed':
+    'messageCount / lastMessagePreview / lastMessageAt recomputed from the imported messages',
   'message-aligned-with-thread': "message sessionId/mode differed from its thread's; the thread's are used",
   'client-message-id-cleared': 'clientMessageId repeated within one thread; only the earliest message keeps it',
   'tool-event-thread-cleared': 'tool event threadId names no thread; stored as null',

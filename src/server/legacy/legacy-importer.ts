@@ -4,7 +4,7 @@
  * tool event files are streamed twice (plan, write) so their size does not bound memory.
  */
 import { randomUUID } from 'node:crypto'
-import { stat } from 'node:fs/promises'
+import { stat, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Database, Executor } from '../../db/client'
 import { ensureLocalOwner, findAccount } from '../repositories/accounts-repository'
@@ -30,6 +30,21 @@ export class ImportSetupError extends Error {
   constructor(message: string) {
     super(message)
     this.name = 'ImportSetupError'
+  }
+}
+
+/** The write transaction failed and was rolled back; the cause is kept for the message. */
+export class ImportRolledBackError extends Error {
+  constructor(
+    readonly cause: unknown,
+    readonly backupPath: string | undefined,
+  ) {
+    super(
+      `${cause instanceof Error ? cause.message : String(cause)}\n` +
+        'The transaction was rolled back: nothing was written to the database.' +
+        (backupPath ? ` The backup taken before writing is kept in ${backupPath}.` : ''),
+    )
+    this.name = 'ImportRolledBackError'
   }
 }
 
@@ -82,7 +97,9 @@ async function resolveAccount(db: Database | undefined, options: ImportOptions):
   if (options.accountId) {
     if (!db) throw new ImportSetupError('--account needs DATABASE_URL, to check that the account exists.')
     if (!(await findAccount(db, options.accountId))) {
-      throw new ImportSetupError(`No account has the id ${options.accountId}. Leave --account out to import into the local owner's account.`)
+      throw new ImportSetupError(
+        `No account has the id ${options.accountId}. Leave --account out to import into the local owner's account.`,
+      )
     }
     return options.accountId
   }
@@ -94,11 +111,16 @@ async function resolveAccount(db: Database | undefined, options: ImportOptions):
 async function requireDirectory(path: string) {
   const info = await stat(path).catch(() => undefined)
   if (!info?.isDirectory()) {
-    throw new ImportSetupError(`The data folder ${path} does not exist. Point --data-dir at the folder holding the legacy chat-*.json files.`)
+    throw new ImportSetupError(
+      `The data folder ${path} does not exist. Point --data-dir at the folder holding the legacy chat-*.json files.`,
+    )
   }
 }
 
-function comparePrevious(previousRun: ImportRunFile[], files: Record<LegacyKind, InputFileState>): PreviousImport | undefined {
+function comparePrevious(
+  previousRun: ImportRunFile[],
+  files: Record<LegacyKind, InputFileState>,
+): PreviousImport | undefined {
   if (previousRun.length === 0) return undefined
   const first = previousRun[0]
   return {
@@ -119,7 +141,11 @@ function comparePrevious(previousRun: ImportRunFile[], files: Record<LegacyKind,
   }
 }
 
-async function loadExistingState(db: Executor, accountId: string, planner: LegacyImportPlanner): Promise<ExistingLegacyState> {
+async function loadExistingState(
+  db: Executor,
+  accountId: string,
+  planner: LegacyImportPlanner,
+): Promise<ExistingLegacyState> {
   const sessionKeys = planner.sessionKeys()
   const [threads, placedOrphans, messages] = [
     await legacyRepository.findExistingThreads(db, accountId, sessionKeys),
@@ -141,7 +167,10 @@ async function loadExistingState(db: Executor, accountId: string, planner: Legac
   }
 }
 
-export async function importLegacyData(options: ImportOptions, context: LegacyImportContext): Promise<LegacyImportResult> {
+export async function importLegacyData(
+  options: ImportOptions,
+  context: LegacyImportContext,
+): Promise<LegacyImportResult> {
   const { db } = context
   const progress = context.progress ?? silentProgress
   const now = context.now ?? (() => new Date())
@@ -155,17 +184,29 @@ export async function importLegacyData(options: ImportOptions, context: LegacyIm
     const path = join(dataDir, LEGACY_FILE_NAMES[kind])
     files[kind] = { path, ...(await hashFile(path)) }
   }
-  const previous = comparePrevious(db && accountId ? await legacyRepository.findLatestImportRun(db, accountId) : [], files)
+  const previous = comparePrevious(
+    db && accountId ? await legacyRepository.findLatestImportRun(db, accountId) : [],
+    files,
+  )
   if (previous && previous.files.every((file) => !file.changed)) {
     // Identical files: stop before parsing anything, so a repeated run is quick and changes nothing.
     if (!options.dryRun) return { status: 'nothing-to-do', accountId: accountId as string, previous }
-    return { status: 'dry-run', accountId, report: new ImportReportBuilder().report, wouldStop: 'nothing-to-do', previous }
+    return {
+      status: 'dry-run',
+      accountId,
+      report: new ImportReportBuilder().report,
+      wouldStop: 'nothing-to-do',
+      previous,
+    }
   }
   const refused = previous !== undefined && !options.forceMerge
   if (refused && !options.dryRun) return { status: 'refused', accountId: accountId as string, previous }
 
   const builder = new ImportReportBuilder()
-  const planner = new LegacyImportPlanner(builder, { accountKey: accountId ?? 'new-account', skipInvalid: options.skipInvalid })
+  const planner = new LegacyImportPlanner(builder, {
+    accountKey: accountId ?? 'new-account',
+    skipInvalid: options.skipInvalid,
+  })
   for (const kind of LEGACY_KINDS) {
     const file = files[kind]
     const summary = await readJsonArrayFile(
@@ -173,16 +214,21 @@ export async function importLegacyData(options: ImportOptions, context: LegacyIm
       (raw, index) => planner.accept(kind, raw, index),
       ({ bytesRead, totalBytes, records }) =>
         progress.update(
-          () => `Reading ${LEGACY_FILE_NAMES[kind]}: ${formatMegabytes(bytesRead)} of ${formatMegabytes(totalBytes)}, ${count(records)} records`,
+          () =>
+            `Reading ${LEGACY_FILE_NAMES[kind]}: ${formatMegabytes(bytesRead)} of ${formatMegabytes(totalBytes)}, ${count(records)} records`,
         ),
     )
     if (summary.sha256 !== file.sha256) {
-      throw new LegacyFileError(LEGACY_FILE_NAMES[kind], `${file.path} changed while it was being read. Stop whatever writes to it and run the import again.`)
+      throw new LegacyFileError(
+        LEGACY_FILE_NAMES[kind],
+        `${file.path} changed while it was being read. Stop whatever writes to it and run the import again.`,
+      )
     }
     builder.fileRead(kind, summary)
   }
   if (!db) builder.note('No DATABASE_URL: planned against an empty database.')
-  else if (!accountId) builder.note('The local owner does not exist yet; a real run creates it and imports into its account.')
+  else if (!accountId)
+    builder.note('The local owner does not exist yet; a real run creates it and imports into its account.')
 
   const invalid = builder.report.invalid.length > 0 && !options.skipInvalid
   if (invalid && !options.dryRun) return { status: 'invalid-records', report: builder.report }
@@ -190,40 +236,68 @@ export async function importLegacyData(options: ImportOptions, context: LegacyIm
   const existing = db && accountId ? await loadExistingState(db, accountId, planner) : NO_EXISTING_STATE
   const plan = planner.finish(existing)
   if (options.dryRun) {
-    return { status: 'dry-run', accountId, report: builder.report, wouldStop: invalid ? 'invalid-records' : refused ? 'refused' : undefined, previous }
+    return {
+      status: 'dry-run',
+      accountId,
+      report: builder.report,
+      wouldStop: invalid ? 'invalid-records' : refused ? 'refused' : undefined,
+      previous,
+    }
   }
 
   const startedAt = now()
   const backupPath = resolve(options.backupDir ?? join(dataDir, defaultBackupFolderName(startedAt)))
   const runId = randomUUID()
   const account = accountId as string
-  await (db as Database).transaction(async (tx) => {
-    await legacyRepository.lockImports(tx)
-    const latest = await legacyRepository.findLatestImportRun(tx, account)
-    if ((latest[0]?.runId ?? null) !== (previous?.runId ?? null)) {
-      throw new ImportSetupError('Another import into this account finished while this one was being prepared. Run the import again.')
-    }
-    const backup = await createImportBackup(tx, { path: backupPath, accountId: account, files, progress })
-    await writePlan(tx, account, plan, backup.copies, progress)
-    await legacyRepository.recordImportRun(
-      tx,
-      LEGACY_KINDS.map((kind) => {
-        const { file, missing, sha256, sizeBytes, ...counts } = builder.report.files[kind]
-        return {
-          runId,
-          accountId: account,
-          fileName: file,
-          sha256,
-          sizeBytes,
-          counts: { ...counts, missing },
-          mode: previous ? ('force-merge' as const) : ('import' as const),
-          backupPath,
-          startedAt,
-        }
-      }),
+  let backupTaken = false
+  try {
+    await (db as Database).transaction(async (tx) => {
+      await legacyRepository.lockImports(tx)
+      const latest = await legacyRepository.findLatestImportRun(tx, account)
+      if ((latest[0]?.runId ?? null) !== (previous?.runId ?? null)) {
+        throw new ImportSetupError(
+          'Another import into this account finished while this one was being prepared. Run the import again.',
+        )
+      }
+      const backup = await createImportBackup(tx, { path: backupPath, accountId: account, files, progress })
+      backupTaken = true
+      await writePlan(tx, account, plan, backup.copies, progress)
+      await legacyRepository.recordImportRun(
+        tx,
+        LEGACY_KINDS.map((kind) => {
+          const { file, missing, sha256, sizeBytes, ...counts } = builder.report.files[kind]
+          return {
+            runId,
+            accountId: account,
+            fileName: file,
+            sha256,
+            sizeBytes,
+            counts: { ...counts, missing },
+            mode: previous ? ('force-merge' as const) : ('import' as const),
+            backupPath,
+            startedAt,
+          }
+        }),
+      )
+    })
+  } catch (error) {
+    throw new ImportRolledBackError(error, backupTaken ? backupPath : undefined)
+  }
+  try {
+    await writeFile(join(backupPath, 'import-report.json'), JSON.stringify(builder.report, null, 2))
+  } catch (error) {
+    builder.note(
+      `The import is complete, but its full report could not be saved in the backup folder: ${(error as Error).message}`,
     )
-  })
-  return { status: 'imported', accountId: account, report: builder.report, backupPath, merged: plan.mergeIntoExisting, runId }
+  }
+  return {
+    status: 'imported',
+    accountId: account,
+    report: builder.report,
+    backupPath,
+    merged: plan.mergeIntoExisting,
+    runId,
+  }
 }
 
 async function writePlan(
@@ -256,54 +330,70 @@ async function writePlan(
   }
 
   const seqBase = plan.mergeIntoExisting ? 2 * SEQ_MERGE_OFFSET : 0
-  await writeFileInBatches(copies.messages, 'messages', plan.messages.size, MESSAGE_BATCH_ROWS, progress, (raw, index) => {
-    const validation = validateLegacyRecord('messages', raw)
-    if (validation.outcome !== 'valid') return undefined
-    const message = validation.record
-    const placement = plan.messages.get(message.id)
-    if (!placement || placement.index !== index) return undefined
-    const row: LegacyMessageRow = {
-      id: message.id,
-      thread_id: placement.threadId,
-      session_id: sessionId(placement.sessionKey),
-      mode: placement.mode,
-      role: message.role,
-      content: message.content,
-      seq: seqBase + placement.seq,
-      client_message_id: placement.dropClientMessageId ? null : (message.clientMessageId ?? null),
-      misalignment_id: message.misalignmentId ?? null,
-      evidence: box(message.evidence),
-      context_events: box(message.contextEvents),
-      created_at: message.createdAt,
-      updated_at: message.updatedAt,
-    }
-    return { row, size: message.content.length }
-  }, (rows) => legacyRepository.upsertMessages(tx, accountId, rows))
+  await writeFileInBatches(
+    copies.messages,
+    'messages',
+    plan.messages.size,
+    MESSAGE_BATCH_ROWS,
+    progress,
+    (raw, index) => {
+      const validation = validateLegacyRecord('messages', raw)
+      if (validation.outcome !== 'valid') return undefined
+      const message = validation.record
+      const placement = plan.messages.get(message.id)
+      if (!placement || placement.index !== index) return undefined
+      const row: LegacyMessageRow = {
+        id: message.id,
+        thread_id: placement.threadId,
+        session_id: sessionId(placement.sessionKey),
+        mode: placement.mode,
+        role: message.role,
+        content: message.content,
+        seq: seqBase + placement.seq,
+        client_message_id: placement.dropClientMessageId ? null : (message.clientMessageId ?? null),
+        misalignment_id: message.misalignmentId ?? null,
+        evidence: box(message.evidence),
+        context_events: box(message.contextEvents),
+        created_at: message.createdAt,
+        updated_at: message.updatedAt,
+      }
+      return { row, size: message.content.length }
+    },
+    (rows) => legacyRepository.upsertMessages(tx, accountId, rows),
+  )
 
-  await writeFileInBatches(copies.toolEvents, 'toolEvents', plan.toolEvents.size, TOOL_EVENT_BATCH_ROWS, progress, (raw, index) => {
-    const validation = validateLegacyRecord('toolEvents', raw)
-    if (validation.outcome !== 'valid') return undefined
-    const event = validation.record
-    const placement = plan.toolEvents.get(event.id)
-    if (!placement || placement.index !== index) return undefined
-    const row: LegacyToolEventRow = {
-      id: event.id,
-      session_id: sessionId(event.sessionId),
-      thread_id: placement.threadId,
-      tool_call_id: event.toolCallId,
-      tool_name: event.toolName,
-      status: event.status,
-      arguments: box(event.arguments),
-      result: box(event.result),
-      error: event.error ?? null,
-      started_at: event.startedAt,
-      completed_at: event.completedAt ?? null,
-      latency_ms: event.latencyMs ?? null,
-      context_events: box(event.contextEvents),
-    }
-    // Sizing by the serialized payload would cost a second stringify; results are rarely large.
-    return { row, size: 1000 }
-  }, (rows) => legacyRepository.upsertToolEvents(tx, accountId, rows))
+  await writeFileInBatches(
+    copies.toolEvents,
+    'toolEvents',
+    plan.toolEvents.size,
+    TOOL_EVENT_BATCH_ROWS,
+    progress,
+    (raw, index) => {
+      const validation = validateLegacyRecord('toolEvents', raw)
+      if (validation.outcome !== 'valid') return undefined
+      const event = validation.record
+      const placement = plan.toolEvents.get(event.id)
+      if (!placement || placement.index !== index) return undefined
+      const row: LegacyToolEventRow = {
+        id: event.id,
+        session_id: sessionId(event.sessionId),
+        thread_id: placement.threadId,
+        tool_call_id: event.toolCallId,
+        tool_name: event.toolName,
+        status: event.status,
+        arguments: box(event.arguments),
+        result: box(event.result),
+        error: event.error ?? null,
+        started_at: event.startedAt,
+        completed_at: event.completedAt ?? null,
+        latency_ms: event.latencyMs ?? null,
+        context_events: box(event.contextEvents),
+      }
+      // Sizing by the serialized payload would cost a second stringify; results are rarely large.
+      return { row, size: 1000 }
+    },
+    (rows) => legacyRepository.upsertToolEvents(tx, accountId, rows),
+  )
 
   if (plan.mergeIntoExisting) await legacyRepository.renumberMessagesAndRecountThreads(tx, [...sessionIds.values()])
 }
@@ -338,6 +428,9 @@ async function writeFileInBatches<Row>(
   })
   await flush()
   if (written !== expected) {
-    throw new LegacyFileError(LEGACY_FILE_NAMES[kind], `Wrote ${written} records from ${path} but planned ${expected}; the file changed. Nothing was imported.`)
+    throw new LegacyFileError(
+      LEGACY_FILE_NAMES[kind],
+      `Wrote ${written} records from ${path} but planned ${expected}; the file changed. Nothing was imported.`,
+    )
   }
 }

@@ -9,11 +9,9 @@ import { repairText, type TextRepairKind } from './text-repair'
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
 
-const instant = z
-  .string()
-  .refine((value) => ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)), {
-    message: 'must be an ISO 8601 timestamp such as 2025-12-15T09:00:28.990Z',
-  })
+const instant = z.string().refine((value) => ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)), {
+  message: 'must be an ISO 8601 timestamp such as 2025-12-15T09:00:28.990Z',
+})
 
 const recordId = (prefix: string) =>
   z.string().regex(new RegExp(`^${prefix}[A-Za-z0-9_-]+$`), `must look like ${prefix}<uuid>`)

@@ -48,7 +48,8 @@ export async function hashFile(path: string): Promise<JsonArrayFileSummary> {
       sizeBytes += (chunk as Buffer).length
     }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { missing: true, sha256: EMPTY_SHA256, sizeBytes: 0, read: 0 }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { missing: true, sha256: EMPTY_SHA256, sizeBytes: 0, read: 0 }
     throw new LegacyFileError(basename(path), `Cannot read ${path}: ${(error as Error).message}`)
   }
   return { missing: false, sha256: hash.digest('hex'), sizeBytes, read: 0 }
@@ -58,7 +59,11 @@ async function firstNonBlankCharacter(path: string) {
   const handle = await open(path, 'r')
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0)
-    return buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart()[0]
+    return buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimStart()[0]
   } finally {
     await handle.close()
   }
@@ -99,7 +104,8 @@ export async function readJsonArrayFile(
     if (!info.isFile()) throw new LegacyFileError(basename(path), `${path} is not a regular file.`)
     totalBytes = info.size
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { missing: true, sha256: EMPTY_SHA256, sizeBytes: 0, read: 0 }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { missing: true, sha256: EMPTY_SHA256, sizeBytes: 0, read: 0 }
     if (error instanceof LegacyFileError) throw error
     throw new LegacyFileError(basename(path), `Cannot read ${path}: ${(error as Error).message}`)
   }

@@ -214,7 +214,7 @@ export const legacyRepository = {
     }[],
   ) {
     if (files.length === 0) return
-    await tx.insert(legacyImports).values(files.map((file) => ({ ...file, finishedAt: sql`now()` })))
+    await tx.insert(legacyImports).values(files.map((file) => ({ ...file, finishedAt: sql`clock_timestamp()` })))
   },
 
   async findExistingThreads(db: Executor, accountId: string, sessionKeys: string[]): Promise<ExistingThreadRow[]> {

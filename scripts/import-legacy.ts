@@ -1,0 +1,65 @@
+/**
+ * `pnpm import:legacy`: one-time import of the original product's data/*.json files. The work is in
+ * src/server/legacy/legacy-importer.ts; docs/operations.md has the cutover runbook.
+ */
+import { getConfigOrExit } from '../app.config'
+import { createDatabaseClient } from '../src/db/client'
+import { redactUrl } from '../src/db/migrate'
+import { BackupFolderError } from '../src/server/legacy/import-backup'
+import { IMPORT_USAGE, parseImportArgs, UsageError } from '../src/server/legacy/cli-options'
+import { formatImportResult, importExitCode } from '../src/server/legacy/format-import-report'
+import { ImportSetupError, importLegacyData } from '../src/server/legacy/legacy-importer'
+import { throttledProgress } from '../src/server/legacy/progress'
+import { LegacyFileError } from '../src/server/legacy/read-json-array'
+import { ForeignRowError } from '../src/server/repositories/legacy-repository'
+
+function exit(message: string, code: number): never {
+  console.error(message)
+  process.exit(code)
+}
+
+let options: ReturnType<typeof parseImportArgs>
+try {
+  options = parseImportArgs(process.argv.slice(2))
+} catch (error) {
+  if (error instanceof UsageError) exit(error.message, 2)
+  throw error
+}
+
+const config = getConfigOrExit()
+if (!config.DATABASE_URL && !options.dryRun) {
+  exit(
+    'DATABASE_URL is not set. The import writes into an explicit database, e.g.\n' +
+      '  DATABASE_URL=postgres://user:pass@host:5432/session_coach pnpm import:legacy --data-dir ./data\n' +
+      'For the embedded database of `npm start`, use the URL it prints while it runs.\n' +
+      '(--dry-run works without a database and plans against an empty one.)\n\n' +
+      IMPORT_USAGE,
+    2,
+  )
+}
+
+const client = config.DATABASE_URL ? createDatabaseClient(config.DATABASE_URL, { max: 2 }) : undefined
+try {
+  if (config.DATABASE_URL) console.error(`Database: ${redactUrl(config.DATABASE_URL)}`)
+  const result = await importLegacyData(options, {
+    db: client?.db,
+    progress: throttledProgress((line) => console.error(line)),
+  })
+  console.log(formatImportResult(result).join('\n'))
+  process.exitCode = importExitCode(result)
+} catch (error) {
+  if (error instanceof ImportSetupError || error instanceof BackupFolderError) {
+    console.error(error.message)
+    process.exitCode = 2
+  } else if (error instanceof LegacyFileError || error instanceof ForeignRowError) {
+    console.error(`Import aborted: ${error.message}\nNothing was written to the database.`)
+    process.exitCode = 1
+  } else {
+    console.error(
+      `Import failed: ${(error as Error).message}\nThe transaction was rolled back; nothing was written to the database.`,
+    )
+    process.exitCode = 1
+  }
+} finally {
+  await client?.close()
+}
