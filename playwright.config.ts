@@ -1,7 +1,5 @@
 import { defineConfig } from '@playwright/test'
-
-const PORT = 3300
-const BASE_URL = `http://127.0.0.1:${PORT}`
+import { E2E_URLS } from './e2e/support/e2e-ports'
 
 export default defineConfig({
   testDir: './e2e',
@@ -15,7 +13,7 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
   use: {
-    baseURL: BASE_URL,
+    baseURL: E2E_URLS.app,
     browserName: 'chromium',
     headless: true,
     viewport: { width: 1280, height: 800 },
@@ -37,13 +35,14 @@ export default defineConfig({
     },
   },
   webServer: {
-    // Throwaway Postgres (migrated) + shape server + the built app; builds first when .output is stale.
-    command: 'pnpm exec tsx scripts/stack.ts start --ephemeral',
-    env: { PORT: String(PORT), HOST: '127.0.0.1' },
-    url: `${BASE_URL}/api/health`,
+    // Throwaway Postgres, two shape servers and three app instances (local ×2, password); see
+    // e2e/support/e2e-stack.ts. It rebuilds the app first when .output is stale.
+    command: 'pnpm exec tsx e2e/support/e2e-stack.ts',
+    url: `${E2E_URLS.control}/ready`,
     timeout: 180_000,
     reuseExistingServer: false,
-    stdout: 'pipe',
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+    stdout: 'ignore',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
   },
 })

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { gotoHydrated } from './support'
+import { gotoHydrated } from './support/page-helpers'
 
 const VIEWPORTS = {
   desktop: { width: 1280, height: 800 },

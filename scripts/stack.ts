@@ -147,9 +147,17 @@ async function main() {
         ? `starting a throwaway Postgres on port ${port}`
         : `starting Postgres (data in ${dataDir}, port ${port})`,
     )
-    database = await startEmbeddedPostgres({ port, dataDir: ephemeral ? undefined : dataDir }).catch((error) =>
-      fail((error as Error).message),
-    )
+    database = await startEmbeddedPostgres({
+      port,
+      dataDir: ephemeral ? undefined : dataDir,
+      onUnexpectedExit: (code, signal) => {
+        if (shuttingDown) return
+        console.error(
+          `\n[stack] !!! Postgres exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}). Stopping the whole stack.\n`,
+        )
+        void shutdown(1)
+      },
+    }).catch((error) => fail((error as Error).message))
     databaseUrl = await ensureDatabase(database.url)
   }
   try {

@@ -5,6 +5,7 @@
  * our bigints). So a collection row has exactly the type `typeof table.$inferSelect`.
  */
 import { type GetExtensions, type Row, type ShapeStreamOptions, snakeCamelMapper } from '@electric-sql/client'
+import { recordSyncFailure } from './sync-failures'
 
 export type CatalogShape =
   | 'sessions'
@@ -40,5 +41,13 @@ export function shapeOptions<T extends Row<unknown>>(
     params: sessionId ? { shape, session: sessionId } : { shape },
     columnMapper: snakeCamelMapper(),
     parser: parser as unknown as ShapeStreamOptions<GetExtensions<T>>['parser'],
+    // Network failures and 5xx are retried forever; this caps the wait between attempts so a
+    // restarted sync service is picked up within seconds (the proxy's retry-after sets the floor).
+    backoffOptions: { initialDelay: 250, maxDelay: 5_000, multiplier: 2 },
+    // Only refusals reach here (401/403/400): retrying cannot help, so the stream stops and the
+    // page says why instead of silently showing rows that no longer update.
+    onError: (error) => {
+      recordSyncFailure(shape, error)
+    },
   }
 }

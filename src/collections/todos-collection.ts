@@ -1,8 +1,31 @@
 import { electricCollectionOptions } from '@tanstack/electric-db-collection'
-import { createCollection } from '@tanstack/react-db'
+import { createCollection, type PendingMutation } from '@tanstack/react-db'
 import type { Todo } from '../db/schema'
 import { createTodo, deleteTodo, updateTodo } from '../server/functions/todos'
 import { shapeOptions } from './shape-options'
+
+/**
+ * How long an optimistic change waits for its transaction to come back through the shape stream.
+ * Longer than a restart of the sync service, so a write made meanwhile is not rolled back although
+ * Postgres has it (Electric's default of 5 s is shorter than a restart plus reconnect backoff).
+ */
+export const SYNC_CONFIRMATION_TIMEOUT_MS = 30_000
+
+/**
+ * A refusal from the request middleware (403 cross-site, 503 database unreachable) reaches the
+ * client as a plain JSON body instead of a thrown error, so a result without a txid is a failure.
+ */
+function txidOf(result: { txid?: unknown; message?: unknown }): number {
+  if (typeof result.txid === 'number') return result.txid
+  if (typeof result.txid === 'string' && /^\d+$/.test(result.txid)) return Number(result.txid)
+  throw new Error(typeof result.message === 'string' ? result.message : 'The server did not confirm the change.')
+}
+
+function deleteOnServer(mutations: PendingMutation<Todo>[]) {
+  return Promise.all(
+    mutations.map(({ key }) => deleteTodo({ data: { id: String(key) } }).then((result) => txidOf(result))),
+  )
+}
 
 /**
  * The account's todos, synced eagerly. Writes are optimistic: each handler calls a server
@@ -18,11 +41,11 @@ export const todosCollection = createCollection(
       const txids = await Promise.all(
         transaction.mutations.map(({ modified }) =>
           createTodo({ data: { id: modified.id, text: modified.text, sessionId: modified.sessionId } }).then(
-            (r) => r.txid,
+            (result) => txidOf(result),
           ),
         ),
       )
-      return { txid: txids }
+      return { txid: txids, timeout: SYNC_CONFIRMATION_TIMEOUT_MS }
     },
     onUpdate: async ({ transaction }) => {
       const txids = await Promise.all(
@@ -36,16 +59,23 @@ export const todosCollection = createCollection(
                 ...(changes.sessionId === undefined ? {} : { sessionId: changes.sessionId }),
               },
             },
-          }).then((r) => r.txid),
+          }).then((result) => txidOf(result)),
         ),
       )
-      return { txid: txids }
+      return { txid: txids, timeout: SYNC_CONFIRMATION_TIMEOUT_MS }
     },
     onDelete: async ({ transaction }) => {
-      const txids = await Promise.all(
-        transaction.mutations.map(({ original }) => deleteTodo({ data: { id: original.id } }).then((r) => r.txid)),
-      )
-      return { txid: txids }
+      return { txid: await deleteOnServer(transaction.mutations), timeout: SYNC_CONFIRMATION_TIMEOUT_MS }
     },
   }),
 )
+
+/**
+ * Persists deletes staged in a manual transaction (`createTransaction({ autoCommit: false })`),
+ * which is how the todo list offers undo: the row disappears at once, the server is told only
+ * when the undo window closes. Resolves once the deletes are back through the shape stream.
+ */
+export async function persistTodoDeletes(mutations: PendingMutation<Todo>[]) {
+  const txids = await deleteOnServer(mutations)
+  await Promise.all(txids.map((txid) => todosCollection.utils.awaitTxId(txid, SYNC_CONFIRMATION_TIMEOUT_MS)))
+}

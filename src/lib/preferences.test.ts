@@ -31,8 +31,10 @@ describe('parsePreferences', () => {
     expect(parsePreferences(null)).toEqual(DEFAULT_PREFERENCES)
     expect(parsePreferences('not json')).toEqual(DEFAULT_PREFERENCES)
     expect(parsePreferences('"dark"')).toEqual(DEFAULT_PREFERENCES)
-    expect(parsePreferences('{"theme":"purple"}')).toEqual({ theme: 'system' })
-    expect(parsePreferences('{"theme":"dark","unknown":1}')).toEqual({ theme: 'dark' })
+    expect(parsePreferences('{"theme":"purple"}')).toEqual({ theme: 'system', todoFilter: 'all' })
+    expect(parsePreferences('{"theme":"dark","unknown":1}')).toEqual({ theme: 'dark', todoFilter: 'all' })
+    expect(parsePreferences('{"todoFilter":"done"}')).toEqual({ theme: 'system', todoFilter: 'done' })
+    expect(parsePreferences('{"theme":"light","todoFilter":"later"}')).toEqual({ theme: 'light', todoFilter: 'all' })
   })
 })
 
@@ -47,15 +49,15 @@ describe('the preferences store', () => {
     preferences.subscribeToPreferences(listener)
     preferences.updatePreferences({ theme: 'dark' })
     expect(listener).toHaveBeenCalledTimes(1)
-    expect(preferences.getPreferences()).toEqual({ theme: 'dark' })
-    expect(JSON.parse(data.get('session-coach:preferences') ?? '{}')).toEqual({ theme: 'dark' })
+    expect(preferences.getPreferences()).toEqual({ theme: 'dark', todoFilter: 'all' })
+    expect(JSON.parse(data.get('session-coach:preferences') ?? '{}')).toEqual({ theme: 'dark', todoFilter: 'all' })
   })
 
   it('reads what an earlier visit stored', async () => {
     const { storage, data } = fakeStorage()
     data.set('session-coach:preferences', '{"theme":"light"}')
     const preferences = await loadWithStorage(storage)
-    expect(preferences.getPreferences()).toEqual({ theme: 'light' })
+    expect(preferences.getPreferences()).toEqual({ theme: 'light', todoFilter: 'all' })
   })
 
   it('keeps the choice in memory when the quota is exceeded', async () => {
@@ -66,15 +68,15 @@ describe('the preferences store', () => {
     })
     const preferences = await loadWithStorage(storage)
     expect(() => preferences.updatePreferences({ theme: 'dark' })).not.toThrow()
-    expect(preferences.getPreferences()).toEqual({ theme: 'dark' })
+    expect(preferences.getPreferences()).toEqual({ theme: 'dark', todoFilter: 'all' })
   })
 
   it('works in memory when storage access itself is refused', async () => {
     const preferences = await loadWithStorage(() => {
       throw new DOMException('denied', 'SecurityError')
     })
-    expect(preferences.getPreferences()).toEqual({ theme: 'system' })
-    preferences.updatePreferences({ theme: 'light' })
-    expect(preferences.getPreferences()).toEqual({ theme: 'light' })
+    expect(preferences.getPreferences()).toEqual({ theme: 'system', todoFilter: 'all' })
+    preferences.updatePreferences({ todoFilter: 'open' })
+    expect(preferences.getPreferences()).toEqual({ theme: 'system', todoFilter: 'open' })
   })
 })

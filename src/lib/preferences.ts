@@ -1,5 +1,5 @@
 /**
- * UI preferences of this browser (theme only, for now). This is the one module that touches browser
+ * UI preferences of this browser (theme, the todo list's filter). This is the one module that touches browser
  * storage, and it holds nothing authoritative: domain data lives in Postgres. When storage is
  * unavailable (private mode, quota, disabled cookies) preferences live in memory for the tab.
  */
@@ -8,11 +8,15 @@ import { useSyncExternalStore } from 'react'
 export const THEME_PREFERENCES = ['light', 'dark', 'system'] as const
 export type ThemePreference = (typeof THEME_PREFERENCES)[number]
 
+export const TODO_FILTERS = ['all', 'open', 'done'] as const
+export type TodoFilter = (typeof TODO_FILTERS)[number]
+
 export interface Preferences {
   theme: ThemePreference
+  todoFilter: TodoFilter
 }
 
-export const DEFAULT_PREFERENCES: Preferences = Object.freeze({ theme: 'system' })
+export const DEFAULT_PREFERENCES: Preferences = Object.freeze({ theme: 'system', todoFilter: 'all' })
 
 const STORAGE_KEY = 'session-coach:preferences'
 
@@ -20,13 +24,20 @@ export function isThemePreference(value: unknown): value is ThemePreference {
   return typeof value === 'string' && (THEME_PREFERENCES as readonly string[]).includes(value)
 }
 
+export function isTodoFilter(value: unknown): value is TodoFilter {
+  return typeof value === 'string' && (TODO_FILTERS as readonly string[]).includes(value)
+}
+
 /** Tolerates anything: stored values may come from an older version or be hand-edited. */
 export function parsePreferences(raw: string | null): Preferences {
   if (!raw) return DEFAULT_PREFERENCES
   try {
     const parsed: unknown = JSON.parse(raw)
-    const theme = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>).theme : undefined
-    return { theme: isThemePreference(theme) ? theme : DEFAULT_PREFERENCES.theme }
+    const stored = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {}
+    return {
+      theme: isThemePreference(stored.theme) ? stored.theme : DEFAULT_PREFERENCES.theme,
+      todoFilter: isTodoFilter(stored.todoFilter) ? stored.todoFilter : DEFAULT_PREFERENCES.todoFilter,
+    }
   } catch {
     return DEFAULT_PREFERENCES
   }

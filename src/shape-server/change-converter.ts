@@ -1,5 +1,5 @@
 import type { LogOffset } from './offsets.ts'
-import { type RowValues, emptyRow, rowKey } from './row-key.ts'
+import { emptyRow, type RowValues, rowKey } from './row-key.ts'
 import type { ShapeDefinition } from './shape-definition.ts'
 
 /** One replicated row change, already evaluated against the shape's where clause. */
@@ -69,11 +69,17 @@ export function convertChanges(
     if (change.kind === 'insert') {
       if (!change.newMatches) continue
       const row = change.newRow as RowValues
-      items.push({ opPosition, item: { key: keyOf(row), value: pick(row, selectedColumns), headers: headers('insert', opPosition) } })
+      items.push({
+        opPosition,
+        item: { key: keyOf(row), value: pick(row, selectedColumns), headers: headers('insert', opPosition) },
+      })
     } else if (change.kind === 'delete') {
       if (!change.oldMatches) continue
       const row = change.oldRow as RowValues
-      items.push({ opPosition, item: { key: keyOf(row), value: deletedValue(row), headers: headers('delete', opPosition) } })
+      items.push({
+        opPosition,
+        item: { key: keyOf(row), value: deletedValue(row), headers: headers('delete', opPosition) },
+      })
     } else {
       const oldRow = change.oldRow as RowValues
       const newRow = change.newRow as RowValues
@@ -83,7 +89,11 @@ export function convertChanges(
         if (oldKey !== newKey) {
           items.push({
             opPosition,
-            item: { key: oldKey, value: deletedValue(oldRow), headers: { ...headers('delete', opPosition), key_change_to: newKey } },
+            item: {
+              key: oldKey,
+              value: deletedValue(oldRow),
+              headers: { ...headers('delete', opPosition), key_change_to: newKey },
+            },
           })
           items.push({
             opPosition: opPosition + 1,
@@ -99,20 +109,37 @@ export function convertChanges(
         if (changed.length === 0) continue
         const item: ChangeItem =
           replica === 'full'
-            ? { key: newKey, value: pick(newRow, selectedColumns), old_value: pick(oldRow, changed), headers: headers('update', opPosition) }
+            ? {
+                key: newKey,
+                value: pick(newRow, selectedColumns),
+                old_value: pick(oldRow, changed),
+                headers: headers('update', opPosition),
+              }
             : {
                 key: newKey,
-                value: pick(newRow, [...table.keyColumns, ...changed.filter((column) => !table.keyColumns.includes(column))]),
+                value: pick(newRow, [
+                  ...table.keyColumns,
+                  ...changed.filter((column) => !table.keyColumns.includes(column)),
+                ]),
                 headers: headers('update', opPosition),
               }
         items.push({ opPosition, item })
       } else if (change.oldMatches) {
-        items.push({ opPosition, item: { key: keyOf(oldRow), value: deletedValue(oldRow), headers: headers('delete', opPosition) } })
+        items.push({
+          opPosition,
+          item: { key: keyOf(oldRow), value: deletedValue(oldRow), headers: headers('delete', opPosition) },
+        })
       } else if (change.newMatches) {
-        items.push({ opPosition, item: { key: keyOf(newRow), value: pick(newRow, selectedColumns), headers: headers('insert', opPosition) } })
+        items.push({
+          opPosition,
+          item: { key: keyOf(newRow), value: pick(newRow, selectedColumns), headers: headers('insert', opPosition) },
+        })
       }
     }
   }
   if (items.length > 0) items[items.length - 1].item.headers.last = true
-  return items.map(({ opPosition, item }) => ({ offset: { tx: transaction.commitLsn, op: opPosition }, json: JSON.stringify(item) }))
+  return items.map(({ opPosition, item }) => ({
+    offset: { tx: transaction.commitLsn, op: opPosition },
+    json: JSON.stringify(item),
+  }))
 }

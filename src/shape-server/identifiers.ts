@@ -44,7 +44,9 @@ export function parseIdentifierList(text: string, separator: string): string[] {
       const raw = text.slice(index, end).trimEnd()
       if (!UNQUOTED_IDENTIFIER.test(raw)) {
         throw new IdentifierError(
-          raw === '' ? `Invalid empty identifier in ${text}` : `Invalid unquoted identifier contained special characters: ${raw}`,
+          raw === ''
+            ? `Invalid empty identifier in ${text}`
+            : `Invalid unquoted identifier contained special characters: ${raw}`,
         )
       }
       identifier = raw.toLowerCase()

@@ -118,7 +118,12 @@ export function decodePgoutputMessage(buffer: Buffer): PgoutputMessage {
       const columns: RelationColumn[] = []
       for (let index = 0; index < count; index++) {
         const flags = reader.byte()
-        columns.push({ isKey: (flags & 1) === 1, name: reader.cString(), typeOid: reader.uint32(), typeMod: reader.int32() })
+        columns.push({
+          isKey: (flags & 1) === 1,
+          name: reader.cString(),
+          typeOid: reader.uint32(),
+          typeMod: reader.int32(),
+        })
       }
       return { kind: 'relation', relation: { oid, schema, name, replicaIdentity, columns } }
     }

@@ -46,14 +46,29 @@ export function replicationClientConfig(databaseUrl: string): pg.ClientConfig & 
   }
 }
 
-export function createQueryPool(databaseUrl: string, max: number): pg.Pool {
+/** Observer for the text of every statement sent on the query pool (debugging, tests). */
+export type StatementObserver = (sql: string) => void
+
+export function createQueryPool(databaseUrl: string, max: number, onStatement?: StatementObserver): pg.Pool {
   const pool = new pg.Pool(queryPoolConfig(databaseUrl, max))
   // Idle clients that lose their connection emit 'error' on the pool; the next checkout reconnects.
   pool.on('error', () => {})
+  if (onStatement) {
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown
+      ;(client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        const [first] = args
+        onStatement(typeof first === 'string' ? first : String((first as { text?: string })?.text ?? ''))
+        return query(...args)
+      }
+    })
+  }
   return pool
 }
 
 /** Postgres error with the SQLSTATE, as thrown by `pg`. */
 export function postgresErrorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined
+  return typeof error === 'object' && error !== null && 'code' in error
+    ? String((error as { code: unknown }).code)
+    : undefined
 }

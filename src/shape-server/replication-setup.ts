@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type pg from 'pg'
 import { type QualifiedTableName, quoteIdentifier, quoteTable } from './identifiers.ts'
 import type { Logger } from './logger.ts'
@@ -5,16 +6,34 @@ import { postgresErrorCode } from './postgres-connections.ts'
 
 export class ReplicationSetupError extends Error {}
 
+const SLOT_PREFIX = 'session_coach_shapes_'
+
+/**
+ * Slot names are unique per cluster, so the default embeds the database name (Postgres allows
+ * lower-case letters, digits and underscores, at most 63 characters).
+ */
+export async function defaultSlotName(pool: pg.Pool): Promise<string> {
+  const {
+    rows: [{ name }],
+  } = await pool.query<{ name: string }>('SELECT current_database() AS name')
+  const sanitized = name.toLowerCase().replace(/[^a-z0-9_]/g, '_')
+  const candidate = `${SLOT_PREFIX}${sanitized}`
+  if (candidate.length <= 63 && sanitized === name) return candidate
+  // Lossy sanitising or truncation could make two databases share a name: add a hash.
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8)
+  return `${SLOT_PREFIX}${sanitized.slice(0, 63 - SLOT_PREFIX.length - 9)}_${hash}`
+}
+
 /**
  * Makes sure the publication and the one logical slot exist. A slot left by a crashed server is
  * reused and moved to the current WAL position: no shape exists yet, so nothing older is needed,
- * and the WAL it pinned is released.
+ * and the WAL it pinned is released. Returns the WAL position everything before which is settled.
  */
 export async function prepareReplication(
   pool: pg.Pool,
   { slotName, publicationName }: { slotName: string; publicationName: string },
   log: Logger,
-): Promise<void> {
+): Promise<{ startLsn: bigint }> {
   const {
     rows: [{ wal_level: walLevel }],
   } = await pool.query<{ wal_level: string }>('SHOW wal_level')
@@ -36,7 +55,12 @@ export async function prepareReplication(
   }
 
   // Values arrive as Postgres text ('t'/'f'): the pool keeps raw text output.
-  const { rows } = await pool.query<{ plugin: string; same_database: string; active: string; active_pid: string | null }>(
+  const { rows } = await pool.query<{
+    plugin: string
+    same_database: string
+    active: string
+    active_pid: string | null
+  }>(
     `SELECT plugin, database = current_database() AS same_database, active, active_pid::text
        FROM pg_replication_slots WHERE slot_name = $1`,
     [slotName],
@@ -53,11 +77,17 @@ export async function prepareReplication(
         'Another shape server is probably running against this database: stop it, or give this one a different slotName.',
     )
   }
-  if (existing && (existing.plugin !== 'pgoutput' || !existing.sameDatabase)) {
-    log.warn(`Replication slot ${slotName} belongs to another database or plugin; recreating it.`)
+  if (existing && !existing.sameDatabase) {
+    // Slot names are cluster-wide; this one belongs to a server of another database.
+    throw new ReplicationSetupError(
+      `Replication slot ${slotName} belongs to another database of this Postgres cluster. Give this server a different slotName.`,
+    )
+  }
+  if (existing && existing.plugin !== 'pgoutput') {
+    log.warn(`Replication slot ${slotName} uses the ${existing.plugin} plugin; recreating it for pgoutput.`)
     await pool.query('SELECT pg_drop_replication_slot($1)', [slotName])
   }
-  if (!existing || existing.plugin !== 'pgoutput' || !existing.sameDatabase) {
+  if (existing?.plugin !== 'pgoutput') {
     try {
       await pool.query(`SELECT pg_create_logical_replication_slot($1, 'pgoutput')`, [slotName])
       log.info(`Created replication slot ${slotName}`)
@@ -72,6 +102,10 @@ export async function prepareReplication(
     )
     log.info(`Reusing replication slot ${slotName} left by an earlier run (moved to the current WAL position)`)
   }
+  const {
+    rows: [{ lsn }],
+  } = await pool.query<{ lsn: string }>(`SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::text AS lsn`)
+  return { startLsn: BigInt(lsn) }
 }
 
 function permissionHint(error: unknown, action: string): Error {
@@ -121,7 +155,8 @@ export class TablePublisher {
          FROM pg_publication p WHERE p.pubname = $1`,
       [this.publicationName, table.oid],
     )
-    if (!state) throw new ReplicationSetupError(`Publication ${this.publicationName} disappeared; restart the shape server.`)
+    if (!state)
+      throw new ReplicationSetupError(`Publication ${this.publicationName} disappeared; restart the shape server.`)
     if (state.identity !== 'f') {
       try {
         await this.pool.query(`ALTER TABLE ${quoteTable(table)} REPLICA IDENTITY FULL`)
@@ -132,11 +167,16 @@ export class TablePublisher {
     }
     if (state.published !== 't' && state.all_tables !== 't') {
       try {
-        await this.pool.query(`ALTER PUBLICATION ${quoteIdentifier(this.publicationName)} ADD TABLE ${quoteTable(table)}`)
+        await this.pool.query(
+          `ALTER PUBLICATION ${quoteIdentifier(this.publicationName)} ADD TABLE ${quoteTable(table)}`,
+        )
         this.log.info(`Added ${quoteTable(table)} to publication ${this.publicationName}`)
       } catch (error) {
         if (postgresErrorCode(error) !== '42710') {
-          throw permissionHint(error, `add ${quoteTable(table)} to publication ${this.publicationName} (it must own the table)`)
+          throw permissionHint(
+            error,
+            `add ${quoteTable(table)} to publication ${this.publicationName} (it must own the table)`,
+          )
         }
       }
     }

@@ -1,8 +1,8 @@
 import pg from 'pg'
+import { quoteIdentifier } from './identifiers.ts'
 import type { Logger } from './logger.ts'
 import { decodePgoutputMessage, type Relation, type TupleData } from './pgoutput-decoder.ts'
 import { replicationClientConfig } from './postgres-connections.ts'
-import { quoteIdentifier } from './identifiers.ts'
 
 export type ReplicatedChange =
   | { kind: 'relation'; relation: Relation }
@@ -29,7 +29,7 @@ export interface ReplicationStreamOptions {
 }
 
 const POSTGRES_EPOCH_MS = Date.UTC(2000, 0, 1)
-const STATUS_INTERVAL_MS = 5_000
+const STATUS_INTERVAL_MS = 1_000
 const RECONNECT_DELAYS_MS = [100, 250, 500, 1_000, 2_000, 5_000]
 
 export function formatLsn(lsn: bigint): string {
@@ -120,7 +120,9 @@ export class ReplicationStream {
       connection.once('replicationStart', () => {
         this.streaming = true
         this.reconnectAttempt = 0
-        this.options.log.info(`Replication streaming from slot ${this.options.slotName} at ${formatLsn(this.deliveredLsn)}`)
+        this.options.log.info(
+          `Replication streaming from slot ${this.options.slotName} at ${formatLsn(this.deliveredLsn)}`,
+        )
         clearInterval(this.statusTimer)
         this.statusTimer = setInterval(() => this.sendStatus(client), STATUS_INTERVAL_MS)
         for (const resolve of this.startedWaiters.splice(0)) resolve()
@@ -172,7 +174,11 @@ export class ReplicationStream {
         this.open?.changes.push({ kind: 'relation', relation: message.relation })
         return
       case 'insert':
-        this.open?.changes.push({ kind: 'insert', relation: this.relation(message.relationOid), newRow: message.newTuple })
+        this.open?.changes.push({
+          kind: 'insert',
+          relation: this.relation(message.relationOid),
+          newRow: message.newTuple,
+        })
         return
       case 'update':
         this.open?.changes.push({

@@ -6,7 +6,7 @@ import type { AstNode, CompiledWhere } from './where-clause.ts'
  * In-process evaluation of the where clauses that can be decided exactly on Postgres' text
  * output: equality and IN against constants on types whose text output is canonical (two values
  * are equal exactly when their text is), IS [NOT] NULL, boolean columns and AND/OR/NOT. Constants
- * are first normalised by Postgres itself (`'007'::int4::text` → `7`). Everything else is
+ * are first normalised by Postgres itself (`'007'::int4` outputs `7`). Everything else is
  * evaluated by Postgres (sql-predicate-evaluator.ts); both give the same answers.
  */
 

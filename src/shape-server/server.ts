@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto'
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { HttpError, send, sendJson } from './http-responses.ts'
-import { type Logger, consoleLogger } from './logger.ts'
-import { createQueryPool, postgresErrorCode } from './postgres-connections.ts'
-import { TablePublisher, prepareReplication } from './replication-setup.ts'
+import { consoleLogger, type Logger } from './logger.ts'
+import { createQueryPool, postgresErrorCode, type StatementObserver } from './postgres-connections.ts'
+import { defaultSlotName, prepareReplication, TablePublisher } from './replication-setup.ts'
 import { ReplicationStream } from './replication-stream.ts'
 import { ShapeEndpoint } from './shape-endpoint.ts'
 import { ShapeRegistry } from './shape-registry.ts'
@@ -22,7 +22,7 @@ export interface ShapeServerOptions {
   /** How long a live request is held without changes; keep it under the client's 45 s watchdog. */
   longPollTimeoutMs?: number
   log?: Logger
-  /** One slot per server instance and database. */
+  /** Logical replication slot; defaults to `session_coach_shapes_<database>` (names are cluster-wide). */
   slotName?: string
   publicationName?: string
   /** `DELETE /v1/shape` (Electric enables it only for integration testing). */
@@ -34,6 +34,11 @@ export interface ShapeServerOptions {
   maxLiveRequests?: number
   /** Connections for snapshots, validation and where-clause evaluation. */
   poolSize?: number
+  /**
+   * Called with the text of every SQL statement sent on the query connections (parameters are
+   * bound separately and not included). For debugging, and for tests proving input stays out.
+   */
+  onStatement?: StatementObserver
 }
 
 export interface ShapeServerDiagnostics {
@@ -48,6 +53,8 @@ export interface ShapeServerDiagnostics {
 export interface RunningShapeServer {
   url: string
   port: number
+  /** The logical replication slot this server streams from (dropped on close). */
+  slotName: string
   diagnostics(): ShapeServerDiagnostics
   close(): Promise<void>
 }
@@ -55,7 +62,6 @@ export interface RunningShapeServer {
 export const SHAPE_SERVER_DEFAULTS = {
   host: '127.0.0.1',
   longPollTimeoutMs: 20_000,
-  slotName: 'session_coach_shape_server',
   publicationName: 'session_coach_shape_server',
   allowShapeDeletion: true,
   chunkBytes: 10 * 1024 * 1024,
@@ -72,12 +78,18 @@ const STARTUP_TIMEOUT_MS = 30_000
  * Resolves once replication is streaming and the port is listening.
  */
 export async function startShapeServer(options: ShapeServerOptions): Promise<RunningShapeServer> {
-  const settings = { ...SHAPE_SERVER_DEFAULTS, ...withoutUndefined(options), databaseUrl: options.databaseUrl, port: options.port }
+  const settings = {
+    ...SHAPE_SERVER_DEFAULTS,
+    ...withoutUndefined(options),
+    databaseUrl: options.databaseUrl,
+    port: options.port,
+  }
   const log = options.log ?? consoleLogger('info')
-  const pool = createQueryPool(settings.databaseUrl, settings.poolSize)
+  const pool = createQueryPool(settings.databaseUrl, settings.poolSize, options.onStatement)
   let stream: ReplicationStream | undefined
   try {
-    await prepareReplication(pool, settings, log)
+    const slotName = settings.slotName ?? (await defaultSlotName(pool))
+    const { startLsn } = await prepareReplication(pool, { slotName, publicationName: settings.publicationName }, log)
     const registry = new ShapeRegistry({
       pool,
       publisher: new TablePublisher(pool, settings.publicationName, log),
@@ -87,9 +99,10 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
       maxShapes: settings.maxShapes,
       maxLogBytesPerShape: settings.maxLogBytesPerShape,
     })
+    registry.processedLsn = startLsn
     const activeStream = new ReplicationStream({
       databaseUrl: settings.databaseUrl,
-      slotName: settings.slotName,
+      slotName,
       publicationName: settings.publicationName,
       log,
       onTransaction: (transaction) => registry.enqueueTransaction(transaction),
@@ -98,7 +111,7 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
     await withTimeout(
       activeStream.start(),
       STARTUP_TIMEOUT_MS,
-      `Replication on slot ${settings.slotName} did not start within ${STARTUP_TIMEOUT_MS / 1000} s; check the log above.`,
+      `Replication on slot ${slotName} did not start within ${STARTUP_TIMEOUT_MS / 1000} s; check the log above.`,
     )
 
     let closing = false
@@ -111,11 +124,17 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
       allowShapeDeletion: settings.allowShapeDeletion,
       isClosing: () => closing,
       // While transactions wait in the queue, only what was applied counts as seen.
-      lastSeenLsn: () => (registry.isIdle ? maxBigInt(activeStream.deliveredPosition, registry.processedLsn) : registry.processedLsn),
+      lastSeenLsn: () =>
+        registry.isIdle ? maxBigInt(activeStream.deliveredPosition, registry.processedLsn) : registry.processedLsn,
     })
 
     const server = createServer((request, response) => {
-      void route(request, response, { endpoint, secret: settings.secret, streaming: () => activeStream.isStreaming, log })
+      void route(request, response, {
+        endpoint,
+        secret: settings.secret,
+        streaming: () => activeStream.isStreaming,
+        log,
+      })
     })
     server.keepAliveTimeout = 65_000
     await new Promise<void>((resolve, reject) => {
@@ -133,6 +152,7 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
     return {
       url: `http://${host}:${port}`,
       port,
+      slotName,
       diagnostics: () => ({
         shapes: registry.shapeCount,
         shapeBytes: registry.allShapes().reduce((total, shape) => total + (shape.log?.bytes ?? 0), 0),
@@ -146,7 +166,7 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
           registry.close()
           await closeHttpServer(server)
           await activeStream.stop()
-          await dropSlot(pool, settings.slotName, log)
+          await dropSlot(pool, slotName, log)
           await pool.end()
           log.info('Shape server stopped')
         })()
@@ -181,9 +201,15 @@ async function route(request: IncomingMessage, response: ServerResponse, context
     }
     if (url.pathname === '/v1/health' && (request.method === 'GET' || request.method === 'HEAD')) {
       const active = context.streaming()
-      return sendJson(request, response, active ? 200 : 202, { status: active ? 'active' : 'starting' }, {
-        'cache-control': 'no-cache, no-store, must-revalidate',
-      })
+      return sendJson(
+        request,
+        response,
+        active ? 200 : 202,
+        { status: active ? 'active' : 'starting' },
+        {
+          'cache-control': 'no-cache, no-store, must-revalidate',
+        },
+      )
     }
     if (url.pathname === '/v1/shape' && ['GET', 'HEAD', 'POST', 'DELETE'].includes(request.method ?? '')) {
       if (!secretMatches(url.searchParams, context.secret)) {
@@ -224,7 +250,9 @@ function isConnectionError(error: unknown): boolean {
   const code = postgresErrorCode(error)
   if (code && /^(08|53|57)/.test(code)) return true
   if (code && /^E[A-Z]+$/.test(code)) return true
-  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(String((error as Error)?.message))
+  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(
+    String((error as Error)?.message),
+  )
 }
 
 function secretMatches(search: URLSearchParams, secret: string | undefined): boolean {
@@ -249,7 +277,9 @@ async function closeHttpServer(server: Server) {
 async function dropSlot(pool: ReturnType<typeof createQueryPool>, slotName: string, log: Logger) {
   for (let attempt = 0; attempt < 50; attempt++) {
     try {
-      await pool.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', [slotName])
+      await pool.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', [
+        slotName,
+      ])
       return
     } catch (error) {
       // 55006: the walsender has not exited yet.

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import { IdentifierError, parseIdentifierList } from './identifiers.ts'
 import { keyPrefix as buildKeyPrefix } from './row-key.ts'
-import { type TableInfo, replicatedColumns } from './table-catalog.ts'
-import { type CompiledWhere, type ExpressionContext, compileWhere } from './where-clause.ts'
+import { replicatedColumns, type TableInfo } from './table-catalog.ts'
+import { type CompiledWhere, compileWhere, type ExpressionContext } from './where-clause.ts'
 
 export type ReplicaMode = 'default' | 'full'
 export type LogMode = 'full' | 'changes_only'
@@ -33,7 +33,9 @@ export function expressionContext(table: TableInfo, allowed?: ReadonlySet<string
   const columns = new Set(replicatedColumns(table).map((column) => column.name))
   const usable = allowed ? new Set([...columns].filter((name) => allowed.has(name))) : columns
   const extraCastTypes = new Set(
-    table.columns.filter((column) => column.typeKind === 'e' || column.typeKind === 'd').map((column) => column.typeName),
+    table.columns
+      .filter((column) => column.typeKind === 'e' || column.typeKind === 'd')
+      .map((column) => column.typeName),
   )
   return { columns: usable, extraCastTypes }
 }
@@ -63,6 +65,30 @@ export interface DefinitionInput {
   logMode: LogMode
 }
 
+/**
+ * Every request re-derives its shape definition; parsing the same where clause again for each
+ * long-poll would cost a WASM parse per request. Compiled clauses are immutable, so share them.
+ */
+const compiledWheres = new Map<string, Promise<CompiledWhere>>()
+const MAX_COMPILED_WHERES = 5_000
+
+function compileWhereCached(
+  table: TableInfo,
+  where: string,
+  params: ReadonlyMap<number, string>,
+): Promise<CompiledWhere> {
+  const columns = table.columns.map((column) => [column.name, column.typeName, column.typeKind, column.generated])
+  const cacheKey = JSON.stringify([table.oid, columns, where, [...params]])
+  let compiled = compiledWheres.get(cacheKey)
+  if (!compiled) {
+    if (compiledWheres.size >= MAX_COMPILED_WHERES) compiledWheres.clear()
+    compiled = compileWhere(where, params, expressionContext(table))
+    compiledWheres.set(cacheKey, compiled)
+    compiled.catch(() => compiledWheres.delete(cacheKey))
+  }
+  return compiled
+}
+
 export async function buildShapeDefinition(table: TableInfo, input: DefinitionInput): Promise<ShapeDefinition> {
   let selectedColumns = replicatedColumns(table).map((column) => column.name)
   if (input.columns !== undefined) {
@@ -74,7 +100,8 @@ export async function buildShapeDefinition(table: TableInfo, input: DefinitionIn
     selectedColumns = selectedColumns.filter((column) => requested.has(column))
   }
   const whereText = input.where?.trim() ? input.where : undefined
-  const where = whereText === undefined ? undefined : await compileWhere(whereText, input.params, expressionContext(table))
+  const where =
+    whereText === undefined ? undefined : await compileWhere(whereText, input.params, expressionContext(table))
   const identity = JSON.stringify([
     table.oid,
     table.schema,

@@ -1,16 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { type LogOffset, formatOffset } from './offsets.ts'
-import type { ShapeRegistry } from './shape-registry.ts'
-import { DefinitionError, type ShapeDefinition, buildShapeDefinition, expressionContext } from './shape-definition.ts'
+import type pg from 'pg'
 import { CACHE, HttpError, send } from './http-responses.ts'
-import { InvalidRequestError, type ShapeRequest, type SubsetInput, parseShapeQuery, parseSubsetBody } from './shape-request.ts'
+import { formatOffset, type LogOffset } from './offsets.ts'
+import { postgresErrorCode } from './postgres-connections.ts'
 import { type Shape, ShapeRotatedError } from './shape.ts'
+import { buildShapeDefinition, DefinitionError, expressionContext, type ShapeDefinition } from './shape-definition.ts'
+import type { ShapeRegistry } from './shape-registry.ts'
+import {
+  InvalidRequestError,
+  parseShapeQuery,
+  parseSubsetBody,
+  type ShapeRequest,
+  type SubsetInput,
+} from './shape-request.ts'
 import { takeSubsetSnapshot } from './snapshot-query.ts'
 import { schemaHeader } from './table-catalog.ts'
 import type { TableResolver } from './table-resolver.ts'
-import { WhereClauseError, compileOrderBy, compileWhere } from './where-clause.ts'
-import { postgresErrorCode } from './postgres-connections.ts'
-import type pg from 'pg'
+import { compileOrderBy, compileWhere, WhereClauseError } from './where-clause.ts'
 
 export interface ShapeEndpointContext {
   pool: pg.Pool
@@ -112,11 +118,19 @@ export class ShapeEndpoint {
   }
 
   private mustRefetch(request: IncomingMessage, response: ServerResponse, shape: Shape) {
-    send(request, response, 409, { 'electric-handle': shape.handle, 'cache-control': CACHE.mustRefetch }, MUST_REFETCH_BODY)
+    send(
+      request,
+      response,
+      409,
+      { 'electric-handle': shape.handle, 'cache-control': CACHE.mustRefetch },
+      MUST_REFETCH_BODY,
+    )
   }
 
   private upToDateMessage(): string {
-    return JSON.stringify({ headers: { control: 'up-to-date', global_last_seen_lsn: this.context.lastSeenLsn().toString() } })
+    return JSON.stringify({
+      headers: { control: 'up-to-date', global_last_seen_lsn: this.context.lastSeenLsn().toString() },
+    })
   }
 
   private serveNow(request: IncomingMessage, response: ServerResponse, shape: Shape) {
@@ -148,7 +162,12 @@ export class ShapeEndpoint {
   ): Promise<void> {
     const log = shape.log as NonNullable<Shape['log']>
     if (log.isBeyondEnd(from)) {
-      const outcome = await this.waitForChange(shape, response, Math.floor(this.context.longPollTimeoutMs / 2), () => !log.isBeyondEnd(from))
+      const outcome = await this.waitForChange(
+        shape,
+        response,
+        Math.floor(this.context.longPollTimeoutMs / 2),
+        () => !log.isBeyondEnd(from),
+      )
       if (outcome === 'aborted') return
       if (shape.state === 'rotated') return this.afterRotation(request, response, shape)
       if (log.isBeyondEnd(from)) throw InvalidRequestError.field('offset', 'out of bounds for this shape')
@@ -158,14 +177,19 @@ export class ShapeEndpoint {
       if (this.liveRequests >= this.context.maxLiveRequests) {
         throw new HttpError(
           503,
-          { code: 'concurrent_request_limit_exceeded', message: `More than ${this.context.maxLiveRequests} live requests are held` },
+          {
+            code: 'concurrent_request_limit_exceeded',
+            message: `More than ${this.context.maxLiveRequests} live requests are held`,
+          },
           { 'retry-after': '5' },
         )
       }
       this.liveRequests++
       let outcome: WaitOutcome
       try {
-        outcome = await this.waitForChange(shape, response, this.context.longPollTimeoutMs, () => log.hasEntriesAfter(from))
+        outcome = await this.waitForChange(shape, response, this.context.longPollTimeoutMs, () =>
+          log.hasEntriesAfter(from),
+        )
       } finally {
         this.liveRequests--
       }
@@ -225,10 +249,16 @@ export class ShapeEndpoint {
     const offset = formatOffset(log.lastOffset)
     let result: Awaited<ReturnType<typeof takeSubsetSnapshot>>
     try {
-      result = await takeSubsetSnapshot(this.context.pool, shape.definition, { where, orderBy, limit: subset.limit, offset: subset.offset })
+      result = await takeSubsetSnapshot(this.context.pool, shape.definition, {
+        where,
+        orderBy,
+        limit: subset.limit,
+        offset: subset.offset,
+      })
     } catch (error) {
       const code = postgresErrorCode(error)
-      if (code?.startsWith('22') || code?.startsWith('42')) throw InvalidRequestError.field('where', (error as Error).message, 'subset')
+      if (code?.startsWith('22') || code?.startsWith('42'))
+        throw InvalidRequestError.field('where', (error as Error).message, 'subset')
       throw error
     }
     send(
@@ -250,7 +280,12 @@ export class ShapeEndpoint {
    * Holds the request until `ready()` turns true, the shape is rotated, the server closes, the
    * timeout passes or the client goes away — whichever comes first. Nothing stays registered.
    */
-  private waitForChange(shape: Shape, response: ServerResponse, timeoutMs: number, ready: () => boolean): Promise<WaitOutcome> {
+  private waitForChange(
+    shape: Shape,
+    response: ServerResponse,
+    timeoutMs: number,
+    ready: () => boolean,
+  ): Promise<WaitOutcome> {
     const log = shape.log as NonNullable<Shape['log']>
     return new Promise((resolve) => {
       let unregister = () => {}

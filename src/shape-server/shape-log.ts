@@ -1,5 +1,5 @@
 import type { LogEntry } from './change-converter.ts'
-import { type LogOffset, SNAPSHOT_END, compareOffsets, isSnapshotOffset, snapshotChunkOffset } from './offsets.ts'
+import { compareOffsets, isSnapshotOffset, type LogOffset, SNAPSHOT_END, snapshotChunkOffset } from './offsets.ts'
 
 export interface LogRead {
   /** Serialised messages, comma-joined (no brackets). Empty string when nothing was read. */

@@ -1,14 +1,14 @@
 import type pg from 'pg'
+import { quoteTable } from './identifiers.ts'
 import type { Logger } from './logger.ts'
 import { postgresErrorCode } from './postgres-connections.ts'
 import type { TablePublisher } from './replication-setup.ts'
 import type { ReplicatedTransaction } from './replication-stream.ts'
 import { type Canonicalizer, compileRowPredicate } from './row-predicate.ts'
-import { DefinitionError, type ShapeDefinition, identityHash } from './shape-definition.ts'
 import { type RowMatcher, Shape } from './shape.ts'
+import { DefinitionError, identityHash, type ShapeDefinition } from './shape-definition.ts'
 import { type PostgresSnapshot, takeInitialSnapshot } from './snapshot-query.ts'
 import type { SqlPredicateEvaluator } from './sql-predicate-evaluator.ts'
-import { quoteTable } from './identifiers.ts'
 import { applyTableChanges, groupByTable } from './transaction-applier.ts'
 
 export interface ShapeRegistryOptions {
@@ -134,7 +134,11 @@ export class ShapeRegistry {
   /** Applies a transaction to the active shapes, or buffers it for shapes still snapshotting. */
   private async applyTransaction(transaction: ReplicatedTransaction, onlyShape?: Shape) {
     for (const [oid, tableChanges] of groupByTable(transaction)) {
-      const candidates = onlyShape ? (onlyShape.table.oid === oid ? [onlyShape] : []) : [...(this.byTable.get(oid) ?? [])]
+      const candidates = onlyShape
+        ? onlyShape.table.oid === oid
+          ? [onlyShape]
+          : []
+        : [...(this.byTable.get(oid) ?? [])]
       const targets: Shape[] = []
       for (const shape of candidates) {
         if (shape.state === 'rotated') continue
@@ -147,7 +151,13 @@ export class ShapeRegistry {
       }
       if (targets.length === 0) continue
       try {
-        const { rotations } = await applyTableChanges(transaction, tableChanges, targets, this.options.evaluator, this.options.log)
+        const { rotations } = await applyTableChanges(
+          transaction,
+          tableChanges,
+          targets,
+          this.options.evaluator,
+          this.options.log,
+        )
         for (const { shape, reason } of rotations) this.rotate(shape, reason)
       } catch (error) {
         // Without the evaluation these shapes would silently miss changes; resync them instead.
@@ -179,7 +189,9 @@ export class ShapeRegistry {
       const { snapshot, chunks } = await takeInitialSnapshot(this.options.pool, definition, this.options.chunkBytes)
       this.enqueue({ kind: 'activate', shape, snapshot, chunks })
     } catch (error) {
-      this.options.log.error(`Snapshot for shape ${shape.handle} on ${quoteTable(definition.table)} failed: ${(error as Error).message}`)
+      this.options.log.error(
+        `Snapshot for shape ${shape.handle} on ${quoteTable(definition.table)} failed: ${(error as Error).message}`,
+      )
       shape.fail(error as Error)
       this.rotate(shape, 'snapshot failed')
     }
@@ -192,7 +204,9 @@ export class ShapeRegistry {
   }
 
   private readonly canonicalize: Canonicalizer = async (values) => {
-    const selects = values.map((value, index) => `$${index + 1}::text::${value.castType}::text`)
+    // Selected as the type itself: the raw wire text is the type's output function, the same
+    // text replication sends (a `::text` cast is not: bool casts to 'true', outputs 't').
+    const selects = values.map((value, index) => `$${index + 1}::text::${value.castType}`)
     const { rows } = await this.options.pool.query<string[]>({
       text: `SELECT ${selects.join(', ')}`,
       values: values.map((value) => value.text),

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { type RequestedOffset, parseRequestedOffset } from './offsets.ts'
+import { parseRequestedOffset, type RequestedOffset } from './offsets.ts'
 import type { LogMode, ReplicaMode } from './shape-definition.ts'
 
 /** Electric's 400 body: `{"message":"Invalid request","errors":{field:[msg]}}`; subset errors nest under `subset`. */
@@ -43,7 +43,9 @@ const truthy = (value: string | undefined) => value !== undefined && value !== '
 const queryShape = z
   .object({
     table: z.string({ error: "can't be blank" }).min(1, "can't be blank"),
-    offset: z.string({ error: "can't be blank" }).refine((value) => parseRequestedOffset(value) !== null, 'has invalid format'),
+    offset: z
+      .string({ error: "can't be blank" })
+      .refine((value) => parseRequestedOffset(value) !== null, 'has invalid format'),
     handle: z.string().optional(),
     live: z.string().optional(),
     live_sse: z.string().optional(),
@@ -66,6 +68,12 @@ const queryShape = z
     const liveSse = query.live_sse ?? query.experimental_live_sse
     if (truthy(liveSse) && !truthy(query.live)) {
       context.addIssue({ code: 'custom', path: ['live_sse'], message: "can't be true unless live is also true" })
+    } else if (truthy(liveSse)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['live_sse'],
+        message: 'Server-sent events are not supported by the embedded shape server; use long polling (liveSse: false)',
+      })
     }
   })
 
@@ -116,7 +124,11 @@ function toParameterMap(values: Record<string, string>, field: string, nestedUnd
   const params = new Map<number, string>()
   for (const [key, value] of Object.entries(values)) {
     if (!/^[1-9]\d{0,4}$/.test(key)) {
-      throw InvalidRequestError.field(field, `invalid parameter name "${key}": expected a positive integer`, nestedUnder)
+      throw InvalidRequestError.field(
+        field,
+        `invalid parameter name "${key}": expected a positive integer`,
+        nestedUnder,
+      )
     }
     params.set(Number(key), value)
   }

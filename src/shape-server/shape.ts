@@ -101,7 +101,9 @@ export class Shape {
       relation.schema === this.table.schema &&
       relation.name === this.table.name &&
       relation.columns.length === expected.length &&
-      relation.columns.every((column, index) => column.name === expected[index].name && column.typeOid === expected[index].typeOid)
+      relation.columns.every(
+        (column, index) => column.name === expected[index].name && column.typeOid === expected[index].typeOid,
+      )
     if (matches) this.acceptedRelation = relation
     return matches
   }

@@ -26,7 +26,11 @@ function selectList(definition: ShapeDefinition): string {
   return definition.selectedColumns.map(quoteIdentifier).join(', ')
 }
 
-function insertItem(definition: ShapeDefinition, values: (string | null)[], extraHeaders?: Record<string, unknown>): string {
+function insertItem(
+  definition: ShapeDefinition,
+  values: (string | null)[],
+  extraHeaders?: Record<string, unknown>,
+): string {
   const value = emptyRow()
   definition.selectedColumns.forEach((column, index) => {
     value[column] = values[index]
@@ -38,7 +42,10 @@ function insertItem(definition: ShapeDefinition, values: (string | null)[], extr
   })
 }
 
-async function inSnapshotTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient, snapshot: PostgresSnapshot, lsn: string) => Promise<T>) {
+async function inSnapshotTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient, snapshot: PostgresSnapshot, lsn: string) => Promise<T>,
+) {
   const client = await pool.connect()
   let failed = false
   try {
@@ -71,7 +78,11 @@ export interface InitialSnapshot {
  * The initial rows of a shape, read through a cursor in a REPEATABLE READ READ ONLY transaction
  * and cut into chunks of about `chunkBytes`.
  */
-export async function takeInitialSnapshot(pool: pg.Pool, definition: ShapeDefinition, chunkBytes: number): Promise<InitialSnapshot> {
+export async function takeInitialSnapshot(
+  pool: pg.Pool,
+  definition: ShapeDefinition,
+  chunkBytes: number,
+): Promise<InitialSnapshot> {
   return inSnapshotTransaction(pool, async (client, snapshot) => {
     const chunks: string[] = []
     let current: string[] = []
@@ -83,7 +94,10 @@ export async function takeInitialSnapshot(pool: pg.Pool, definition: ShapeDefini
         values: definition.where?.paramValues ?? [],
       })
       for (;;) {
-        const { rows } = await client.query<(string | null)[]>({ text: `FETCH ${FETCH_ROWS} FROM shape_snapshot`, rowMode: 'array' })
+        const { rows } = await client.query<(string | null)[]>({
+          text: `FETCH ${FETCH_ROWS} FROM shape_snapshot`,
+          rowMode: 'array',
+        })
         for (const row of rows) {
           const item = insertItem(definition, row)
           current.push(item)
@@ -116,7 +130,11 @@ export interface SubsetSnapshot {
 }
 
 /** `SELECT … WHERE (<shape where>) AND (<subset where>) ORDER BY … LIMIT … OFFSET …` at one snapshot. */
-export async function takeSubsetSnapshot(pool: pg.Pool, definition: ShapeDefinition, subset: SubsetRequest): Promise<SubsetSnapshot> {
+export async function takeSubsetSnapshot(
+  pool: pg.Pool,
+  definition: ShapeDefinition,
+  subset: SubsetRequest,
+): Promise<SubsetSnapshot> {
   return inSnapshotTransaction(pool, async (client, snapshot, lsn) => {
     const conditions: string[] = []
     const values: string[] = []

@@ -22,7 +22,11 @@ export class SqlPredicateEvaluator {
   ) {}
 
   /** `result[p][r]`: does row r satisfy predicate p. */
-  async evaluate(table: TableInfo, rows: readonly RowValues[], predicates: readonly CompiledWhere[]): Promise<boolean[][]> {
+  async evaluate(
+    table: TableInfo,
+    rows: readonly RowValues[],
+    predicates: readonly CompiledWhere[],
+  ): Promise<boolean[][]> {
     const results: boolean[][] = []
     for (let start = 0; start < predicates.length; start += PREDICATES_PER_QUERY) {
       const chunk = predicates.slice(start, start + PREDICATES_PER_QUERY)

@@ -87,7 +87,9 @@ export async function loadTableInfo(pool: pg.Pool, table: QualifiedTableName): P
       deterministicCollation: row.deterministic === 't',
     }
   })
-  const primaryKey = columns.filter((column) => column.primaryKeyIndex >= 0).sort((a, b) => a.primaryKeyIndex - b.primaryKeyIndex)
+  const primaryKey = columns
+    .filter((column) => column.primaryKeyIndex >= 0)
+    .sort((a, b) => a.primaryKeyIndex - b.primaryKeyIndex)
   const replicated = columns.filter((column) => !column.generated)
   return {
     oid,

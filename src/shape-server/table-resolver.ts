@@ -1,7 +1,7 @@
 import type pg from 'pg'
-import { IdentifierError, describeTable, parseTableName } from './identifiers.ts'
+import { describeTable, IdentifierError, parseTableName } from './identifiers.ts'
 import { InvalidRequestError } from './shape-request.ts'
-import { type TableInfo, loadTableInfo } from './table-catalog.ts'
+import { loadTableInfo, type TableInfo } from './table-catalog.ts'
 
 /**
  * Resolves the `table` parameter to catalog information. Requests for existing shapes use a

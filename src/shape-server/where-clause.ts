@@ -1,4 +1,4 @@
-import { type ScanToken, parse, scan } from 'libpg-query'
+import { parse, type ScanToken, scan } from 'libpg-query'
 
 /**
  * Validation of `where`, `subset__where` and `subset__order_by` with the real Postgres parser,
@@ -43,29 +43,84 @@ const WHERE_PREFIX = 'SELECT 1 WHERE '
 const ORDER_BY_PREFIX = 'SELECT 1 ORDER BY '
 
 const BINARY_OPERATORS = new Set([
-  '=', '<>', '<', '>', '<=', '>=',
-  '+', '-', '*', '/', '^', '%',
-  '&', '|', '#', '<<', '>>',
-  '||', '~~', '~~*', '!~~', '!~~*',
-  '@>', '<@', '&&',
+  '=',
+  '<>',
+  '<',
+  '>',
+  '<=',
+  '>=',
+  '+',
+  '-',
+  '*',
+  '/',
+  '^',
+  '%',
+  '&',
+  '|',
+  '#',
+  '<<',
+  '>>',
+  '||',
+  '~~',
+  '~~*',
+  '!~~',
+  '!~~*',
+  '@>',
+  '<@',
+  '&&',
 ])
 const PREFIX_OPERATORS = new Set(['-', '+', '~', '|/', '@'])
 const ANY_ALL_OPERATORS = new Set(['=', '<>', '<', '>', '<=', '>=', '~~', '~~*', '!~~', '!~~*'])
 
 const FUNCTIONS = new Set([
-  'lower', 'upper', 'length', 'concat', 'like', 'ilike',
-  'array_cat', 'array_prepend', 'array_append', 'array_ndims',
-  'timezone', 'justify_days', 'justify_hours', 'justify_interval',
+  'lower',
+  'upper',
+  'length',
+  'concat',
+  'like',
+  'ilike',
+  'array_cat',
+  'array_prepend',
+  'array_append',
+  'array_ndims',
+  'timezone',
+  'justify_days',
+  'justify_hours',
+  'justify_interval',
 ])
 
 const CAST_TYPES = new Set([
-  'bool', 'int2', 'int4', 'int8', 'float4', 'float8', 'numeric',
-  'text', 'varchar', 'bpchar', 'uuid', 'date', 'time', 'timestamp', 'timestamptz', 'interval',
+  'bool',
+  'int2',
+  'int4',
+  'int8',
+  'float4',
+  'float8',
+  'numeric',
+  'text',
+  'varchar',
+  'bpchar',
+  'uuid',
+  'date',
+  'time',
+  'timestamp',
+  'timestamptz',
+  'interval',
 ])
 
 const A_EXPR_KINDS = new Set([
-  'AEXPR_OP', 'AEXPR_OP_ANY', 'AEXPR_OP_ALL', 'AEXPR_DISTINCT', 'AEXPR_NOT_DISTINCT', 'AEXPR_IN',
-  'AEXPR_LIKE', 'AEXPR_ILIKE', 'AEXPR_BETWEEN', 'AEXPR_NOT_BETWEEN', 'AEXPR_BETWEEN_SYM', 'AEXPR_NOT_BETWEEN_SYM',
+  'AEXPR_OP',
+  'AEXPR_OP_ANY',
+  'AEXPR_OP_ALL',
+  'AEXPR_DISTINCT',
+  'AEXPR_NOT_DISTINCT',
+  'AEXPR_IN',
+  'AEXPR_LIKE',
+  'AEXPR_ILIKE',
+  'AEXPR_BETWEEN',
+  'AEXPR_NOT_BETWEEN',
+  'AEXPR_BETWEEN_SYM',
+  'AEXPR_NOT_BETWEEN_SYM',
 ])
 
 class ExpressionValidator {
@@ -87,39 +142,44 @@ class ExpressionValidator {
     const [type, node] = Object.entries(wrapper)[0] ?? []
     switch (type) {
       case 'BoolExpr':
-        for (const arg of node.args ?? []) this.validate(arg)
-        return
-      case 'A_Expr':
-        return this.validateOperator(node)
-      case 'NullTest':
-      case 'BooleanTest':
-        return this.validate(node.arg)
-      case 'ColumnRef':
-        return this.validateColumn(node)
-      case 'A_Const':
-        return
-      case 'ParamRef':
-        if (!this.allowParams) this.fail(node, 'parameters are not allowed here')
-        this.paramNumbers.add(node.number)
-        return
-      case 'TypeCast':
-        this.validateCastType(node)
-        return this.validate(node.arg)
-      case 'FuncCall':
-        return this.validateFunction(node)
       case 'CoalesceExpr':
       case 'MinMaxExpr':
         for (const arg of node.args ?? []) this.validate(arg)
-        return
+        break
+      case 'A_Expr':
+        this.validateOperator(node)
+        break
+      case 'NullTest':
+      case 'BooleanTest':
+        this.validate(node.arg)
+        break
+      case 'ColumnRef':
+        this.validateColumn(node)
+        break
+      case 'A_Const':
+        break
+      case 'ParamRef':
+        if (!this.allowParams) this.fail(node, 'parameters are not allowed here')
+        this.paramNumbers.add(node.number)
+        break
+      case 'TypeCast':
+        this.validateCastType(node)
+        this.validate(node.arg)
+        break
+      case 'FuncCall':
+        this.validateFunction(node)
+        break
       case 'A_ArrayExpr':
         for (const element of node.elements ?? []) this.validate(element)
-        return
+        break
       case 'SubLink':
-        return this.fail(node, 'subqueries are not supported')
+        this.fail(node, 'subqueries are not supported')
+        break
       case 'SQLValueFunction':
-        return this.fail(node, 'non-deterministic functions are not supported')
+        this.fail(node, 'non-deterministic functions are not supported')
+        break
       default:
-        return this.fail(node, `unsupported expression (${type ?? 'empty'})`)
+        this.fail(node, `unsupported expression (${type ?? 'empty'})`)
     }
   }
 
@@ -156,7 +216,8 @@ class ExpressionValidator {
   private validateCastType(node: AstNode) {
     const typeName = node.typeName
     const names: string[] = (typeName?.names ?? []).map((name: AstNode) => name.String?.sval)
-    const unqualified = names.length === 2 && names[0] === 'pg_catalog' ? names[1] : names.length === 1 ? names[0] : undefined
+    const unqualified =
+      names.length === 2 && names[0] === 'pg_catalog' ? names[1] : names.length === 1 ? names[0] : undefined
     const builtin = unqualified !== undefined && CAST_TYPES.has(unqualified)
     const tableType = names.length === 1 && this.context.extraCastTypes.has(names[0])
     if (!builtin && !tableType) this.fail(typeName ?? node, `unsupported cast to type ${names.join('.')}`)
@@ -168,7 +229,8 @@ class ExpressionValidator {
   private validateFunction(node: AstNode) {
     const names: string[] = (node.funcname ?? []).map((name: AstNode) => name.String?.sval)
     const name = names.length === 2 && names[0] === 'pg_catalog' ? names[1] : names.length === 1 ? names[0] : undefined
-    if (name === undefined || !FUNCTIONS.has(name)) this.fail(node, `unknown or unsupported function ${names.join('.')}`)
+    if (name === undefined || !FUNCTIONS.has(name))
+      this.fail(node, `unknown or unsupported function ${names.join('.')}`)
     if (node.agg_star || node.agg_distinct || node.agg_order || node.agg_filter || node.over || node.func_variadic) {
       this.fail(node, `unsupported use of function ${name}`)
     }
@@ -295,7 +357,8 @@ export async function compileOrderBy(orderBy: string, context: ExpressionContext
 export function parameterMap(values: Record<string, unknown>): Map<number, string> {
   const params = new Map<number, string>()
   for (const [key, value] of Object.entries(values)) {
-    if (!/^[1-9]\d*$/.test(key)) throw new WhereClauseError(`invalid parameter name "${key}": expected a positive integer`, 'params')
+    if (!/^[1-9]\d*$/.test(key))
+      throw new WhereClauseError(`invalid parameter name "${key}": expected a positive integer`, 'params')
     if (typeof value !== 'string') throw new WhereClauseError(`parameter $${key} must be a string`, 'params')
     params.set(Number(key), value)
   }

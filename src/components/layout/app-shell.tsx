@@ -4,7 +4,9 @@ import { Button } from '~/components/ui/button'
 import { Sheet, SheetContent, SheetDescription, SheetTitle, SheetTrigger } from '~/components/ui/sheet'
 import { Brand } from './brand'
 import { NavigationLinks } from './navigation-links'
+import { Notifications } from './notifications'
 import { ThemeToggle } from './theme-toggle'
+import { type CurrentUser, UserMenu } from './user-menu'
 
 export const MAIN_CONTENT_ID = 'main-content'
 
@@ -33,7 +35,8 @@ function MobileNavigation() {
   )
 }
 
-export function AppShell({ children }: { children: ReactNode }) {
+/** `currentUser` is absent where the shell wraps a failure outside the `_app` layout. */
+export function AppShell({ children, currentUser }: { children: ReactNode; currentUser?: CurrentUser }) {
   return (
     <div className="flex min-h-dvh">
       <a
@@ -60,11 +63,13 @@ export function AppShell({ children }: { children: ReactNode }) {
           </div>
           <div className="ml-auto flex items-center gap-1">
             <ThemeToggle />
+            {currentUser ? <UserMenu currentUser={currentUser} /> : null}
           </div>
         </header>
         <main id={MAIN_CONTENT_ID} tabIndex={-1} className="flex-1 px-4 py-6 outline-none md:px-8 md:py-8">
           <div className="mx-auto w-full max-w-6xl">{children}</div>
         </main>
+        <Notifications />
       </div>
     </div>
   )

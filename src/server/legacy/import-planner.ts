@@ -129,10 +129,10 @@ export function previewOf(content: string, length = PREVIEW_LENGTH) {
   return content.slice(0, end)
 }
 
-/** Same account, session and mode → same id, so re-running an import finds the thread it created. */
-export function createdThreadId(accountKey: string, sessionKey: string, mode: ChatMode) {
+/** Same session and mode → same id, so re-running an import finds the thread it created. */
+export function createdThreadId(sessionKey: string, mode: ChatMode) {
   const hex = createHash('sha256')
-    .update(`legacy-import\u0000${accountKey}\u0000${pairKey(sessionKey, mode)}`)
+    .update(`legacy-import\u0000${pairKey(sessionKey, mode)}`)
     .digest('hex')
   const variant = ((Number.parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)
   return `thread_${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
@@ -156,7 +156,7 @@ export class LegacyImportPlanner {
 
   constructor(
     private readonly report: ImportReportBuilder,
-    private readonly options: { accountKey: string; skipInvalid: boolean },
+    private readonly options: { skipInvalid: boolean },
   ) {}
 
   /** Takes one array element of a legacy file: validates, de-duplicates and remembers it. */
@@ -446,7 +446,7 @@ export class LegacyImportPlanner {
       const { sessionKey, mode } = group[0]
       let target = activeByPair.get(key)
       if (!target) {
-        const id = createdThreadId(this.options.accountKey, sessionKey, mode)
+        const id = createdThreadId(sessionKey, mode)
         target = { ...this.newThread(id, sessionKey, mode, group), source: 'created' }
         threads.set(id, target)
         this.report.created('threads')

@@ -103,9 +103,8 @@ async function resolveAccount(db: Database | undefined, options: ImportOptions):
     }
     return options.accountId
   }
-  if (!db) return undefined
-  if (options.dryRun) return legacyRepository.findLocalOwnerAccountId(db)
-  return (await ensureLocalOwner(db)).account.id
+  // Read-only: a missing owner is created inside the write transaction, so an aborted run leaves no trace.
+  return db ? legacyRepository.findLocalOwnerAccountId(db) : undefined
 }
 
 async function requireDirectory(path: string) {
@@ -203,10 +202,7 @@ export async function importLegacyData(
   if (refused && !options.dryRun) return { status: 'refused', accountId: accountId as string, previous }
 
   const builder = new ImportReportBuilder()
-  const planner = new LegacyImportPlanner(builder, {
-    accountKey: accountId ?? 'new-account',
-    skipInvalid: options.skipInvalid,
-  })
+  const planner = new LegacyImportPlanner(builder, { skipInvalid: options.skipInvalid })
   for (const kind of LEGACY_KINDS) {
     const file = files[kind]
     const summary = await readJsonArrayFile(
@@ -228,7 +224,7 @@ export async function importLegacyData(
   }
   if (!db) builder.note('No DATABASE_URL: planned against an empty database.')
   else if (!accountId)
-    builder.note('The local owner does not exist yet; a real run creates it and imports into its account.')
+    builder.note('The local owner does not exist yet; the import creates it and imports into its account.')
 
   const invalid = builder.report.invalid.length > 0 && !options.skipInvalid
   if (invalid && !options.dryRun) return { status: 'invalid-records', report: builder.report }
@@ -248,11 +244,12 @@ export async function importLegacyData(
   const startedAt = now()
   const backupPath = resolve(options.backupDir ?? join(dataDir, defaultBackupFolderName(startedAt)))
   const runId = randomUUID()
-  const account = accountId as string
+  let account = accountId as string
   let backupTaken = false
   try {
     await (db as Database).transaction(async (tx) => {
       await legacyRepository.lockImports(tx)
+      account = accountId ?? (await ensureLocalOwner(tx)).account.id
       const latest = await legacyRepository.findLatestImportRun(tx, account)
       if ((latest[0]?.runId ?? null) !== (previous?.runId ?? null)) {
         throw new ImportSetupError(

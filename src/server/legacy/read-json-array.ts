@@ -1,15 +1,15 @@
 /**
  * Streams the elements of a file whose top level is a JSON array, hashing the bytes on the way,
  * so files of hundreds of MB are read with bounded memory. Problems become `LegacyFileError`s that
- * name the file and, for malformed JSON, the exact line and column.
+ * name the file and, for malformed JSON, the exact line and column (found by stream-json's
+ * verifier, which only runs once something is wrong).
  */
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { open, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { compose, Transform } from 'node:stream'
 import { verifyFile } from 'stream-json/file/verifier.js'
-import { streamArray } from 'stream-json/streamers/stream-array.js'
+import { JsonArraySplitter, JsonArraySyntaxError } from './json-array-splitter'
 
 export class LegacyFileError extends Error {
   constructor(
@@ -36,7 +36,17 @@ export interface ReadProgress {
 }
 
 const EMPTY_SHA256 = createHash('sha256').digest('hex')
+const MISSING: JsonArrayFileSummary = { missing: true, sha256: EMPTY_SHA256, sizeBytes: 0, read: 0 }
 const READ_CHUNK_BYTES = 1 << 20
+
+const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT'
+const cannotRead = (path: string, error: unknown) =>
+  new LegacyFileError(basename(path), `Cannot read ${path}: ${(error as Error).message}`)
+
+/** Carries an error of the caller's `onRecord` past the file-error handling. */
+class ConsumerFailure {
+  constructor(readonly cause: unknown) {}
+}
 
 /** sha256 and size of a file; a missing file hashes as empty. */
 export async function hashFile(path: string): Promise<JsonArrayFileSummary> {
@@ -48,45 +58,24 @@ export async function hashFile(path: string): Promise<JsonArrayFileSummary> {
       sizeBytes += (chunk as Buffer).length
     }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      return { missing: true, sha256: EMPTY_SHA256, sizeBytes: 0, read: 0 }
-    throw new LegacyFileError(basename(path), `Cannot read ${path}: ${(error as Error).message}`)
+    if (isMissing(error)) return MISSING
+    throw cannotRead(path, error)
   }
   return { missing: false, sha256: hash.digest('hex'), sizeBytes, read: 0 }
 }
 
-async function firstNonBlankCharacter(path: string) {
-  const handle = await open(path, 'r')
-  try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0)
-    return buffer
-      .subarray(0, bytesRead)
-      .toString('utf8')
-      .replace(/^\uFEFF/, '')
-      .trimStart()[0]
-  } finally {
-    await handle.close()
-  }
-}
-
-const TOP_LEVEL_NAMES: Record<string, string> = { '{': 'an object', '"': 'a string', n: 'null', t: 'true', f: 'false' }
-
-async function describeParseFailure(path: string, error: Error): Promise<string> {
+async function describeSyntaxError(path: string, problem: string): Promise<string> {
   const name = basename(path)
-  if (/Top-level object should be an array/.test(error.message)) {
-    const first = (await firstNonBlankCharacter(path)) ?? ''
-    const found = TOP_LEVEL_NAMES[first] ?? (/[-0-9]/.test(first) ? 'a number' : 'something else')
-    return `${name} must contain a JSON array of records (the original product's format), but its top level is ${found}.`
-  }
   try {
     await verifyFile(path)
   } catch (located) {
-    const { line, pos } = located as { line?: number; pos?: number }
+    const { line, pos, message } = located as { line?: number; pos?: number; message?: string }
     if (line !== undefined && pos !== undefined) {
-      return `${name} is not valid JSON: ${error.message.replace(/^Parser /, '')} at line ${line}, column ${pos}.`
+      const reason = (message ?? problem).replace(/^.*Verifier (cannot parse input: |has )?/, '')
+      return `${name} is not valid JSON: ${reason} at line ${line}, column ${pos}.`
     }
   }
-  return `${name} is not valid JSON: ${error.message}.`
+  return `${name} is not valid JSON: ${problem}.`
 }
 
 /**
@@ -98,60 +87,62 @@ export async function readJsonArrayFile(
   onRecord: (value: unknown, index: number) => void | Promise<void>,
   onProgress?: (progress: ReadProgress) => void,
 ): Promise<JsonArrayFileSummary> {
+  const name = basename(path)
   let totalBytes: number
   try {
     const info = await stat(path)
-    if (!info.isFile()) throw new LegacyFileError(basename(path), `${path} is not a regular file.`)
+    if (!info.isFile()) throw new LegacyFileError(name, `${path} is not a regular file.`)
     totalBytes = info.size
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      return { missing: true, sha256: EMPTY_SHA256, sizeBytes: 0, read: 0 }
-    if (error instanceof LegacyFileError) throw error
-    throw new LegacyFileError(basename(path), `Cannot read ${path}: ${(error as Error).message}`)
+    if (isMissing(error)) return MISSING
+    throw error instanceof LegacyFileError ? error : cannotRead(path, error)
   }
   if (totalBytes === 0) {
     throw new LegacyFileError(
-      basename(path),
-      `${basename(path)} is empty (0 bytes), which is not valid JSON. If it is meant to hold no records, write [] into it or remove it.`,
+      name,
+      `${name} is empty (0 bytes), which is not valid JSON. If it is meant to hold no records, write [] into it or remove it.`,
     )
   }
 
   const hash = createHash('sha256')
+  const splitter = new JsonArraySplitter()
   let bytesRead = 0
   let read = 0
-  const hashing = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk)
-      bytesRead += chunk.length
-      done(null, chunk)
-    },
-  })
-  // Packed values only: no per-chunk string tokens, about twice as fast on large messages.
-  const records = compose(
-    createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }),
-    hashing,
-    streamArray.withParserAsStream({ streamValues: false }),
-  )
-  const consumerFailure: { error?: unknown } = {}
+  const elements: string[] = []
+  const collect = (json: string) => {
+    elements.push(json)
+  }
+  const stream = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })
   try {
-    for await (const item of records) {
-      const { key, value } = item as { key: number; value: unknown }
-      try {
-        await onRecord(value, key)
-      } catch (error) {
-        consumerFailure.error = error
-        throw error
+    for await (const chunk of stream) {
+      hash.update(chunk as Buffer)
+      bytesRead += (chunk as Buffer).length
+      splitter.push(chunk as Buffer, collect)
+      for (const json of elements.splice(0)) {
+        const value = JSON.parse(json)
+        try {
+          await onRecord(value, read)
+        } catch (error) {
+          throw new ConsumerFailure(error)
+        }
+        read++
       }
-      read++
       onProgress?.({ bytesRead, totalBytes, records: read })
     }
+    splitter.finish()
   } catch (error) {
-    records.destroy()
-    if ('error' in consumerFailure) throw error
-    if (error instanceof Error && /Parser|Top-level/.test(error.message)) {
-      throw new LegacyFileError(basename(path), await describeParseFailure(path, error))
+    stream.destroy()
+    if (error instanceof ConsumerFailure) throw error.cause
+    if (error instanceof JsonArraySyntaxError && error.topLevel) {
+      throw new LegacyFileError(
+        name,
+        `${name} must contain a JSON array of records (the original product's format), but its top level is ${error.topLevel}.`,
+      )
     }
-    throw new LegacyFileError(basename(path), `Cannot read ${path}: ${(error as Error).message}`)
+    if (error instanceof JsonArraySyntaxError || error instanceof SyntaxError) {
+      throw new LegacyFileError(name, await describeSyntaxError(path, error.message))
+    }
+    throw cannotRead(path, error)
   }
   return { missing: false, sha256: hash.digest('hex'), sizeBytes: bytesRead, read }
 }

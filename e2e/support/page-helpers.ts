@@ -11,11 +11,16 @@ export async function waitForHydration(page: Page) {
   await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true')
 }
 
-/** Presses Tab until `target` has focus, the way a keyboard user would reach it. */
-export async function tabTo(page: Page, target: Locator, maxPresses = 30) {
+/** Presses Tab (or Shift+Tab) until `target` has focus, the way a keyboard user would reach it. */
+export async function tabTo(
+  page: Page,
+  target: Locator,
+  { maxPresses = 30, backwards = false }: { maxPresses?: number; backwards?: boolean } = {},
+) {
+  const key = backwards ? 'Shift+Tab' : 'Tab'
   for (let press = 0; press < maxPresses; press++) {
-    await page.keyboard.press('Tab')
+    await page.keyboard.press(key)
     if (await target.evaluate((element) => element === document.activeElement)) return
   }
-  throw new Error(`Could not reach ${target} with ${maxPresses} presses of Tab`)
+  throw new Error(`Could not reach ${target} with ${maxPresses} presses of ${key}`)
 }

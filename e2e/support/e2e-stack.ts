@@ -1,0 +1,243 @@
+/**
+ * The stack Playwright tests run against (started as playwright.config.ts's webServer):
+ *
+ *   throwaway Postgres ── shape server "main" ─┬─ app :3300 (AUTH_MODE=local)
+ *                                               └─ app :3301 (AUTH_MODE=local)
+ *   throwaway Postgres ── shape server "password" ── app :3302 (AUTH_MODE=password)
+ *
+ * Two clusters, not two databases: a shape server's replication slot name is cluster-wide.
+ * plus a control endpoint on :3399 (`GET /ready`, `POST /shape-servers/<name>/stop|start`) so a
+ * spec can take a shape server down and bring it back on the same port, the way a crash and a
+ * restart look to the app. Unlike `scripts/stack.ts`, a child that exits is reported but does not
+ * stop the stack: the specs that need it fail with that message in the log.
+ *
+ * Runs the built server (`.output/server/index.mjs`); `npm test` builds first, and a stale or
+ * missing build is rebuilt here so `pnpm exec playwright test` alone also works.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import postgres from 'postgres'
+import { freePort, type RunningPostgres, startEmbeddedPostgres } from '../../src/db/embedded-postgres'
+import { migrateDatabase } from '../../src/db/migrate'
+import { E2E_HOST, E2E_PORTS, appUrl } from './e2e-ports'
+
+const log = (line: string) => console.log(`[e2e-stack] ${line}`)
+
+interface ManagedProcess {
+  name: string
+  command: string[]
+  env: NodeJS.ProcessEnv
+  healthUrl: string
+  child?: ChildProcess
+  /** Set while a spec (or shutdown) stops it on purpose, so the exit is not reported as a crash. */
+  stopping: boolean
+}
+
+const processes = new Map<string, ManagedProcess>()
+const clusters: RunningPostgres[] = []
+let shuttingDown = false
+
+/** Child output goes to ours with a prefix, so a failing spec's log says which process spoke. */
+function forwardOutput(name: string, stream: NodeJS.ReadableStream | null, target: NodeJS.WriteStream) {
+  if (!stream) return
+  createInterface({ input: stream }).on('line', (line) => target.write(`[${name}] ${line}\n`))
+}
+
+async function waitForHealthy(url: string, name: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) })
+      if (response.ok) return
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 150))
+  }
+  throw new Error(`${name} did not answer ${url} within ${timeoutMs / 1000} s`)
+}
+
+async function startProcess(managed: ManagedProcess) {
+  const [command, ...args] = managed.command
+  const child = spawn(command, args, { env: managed.env, stdio: ['ignore', 'pipe', 'pipe'] })
+  managed.child = child
+  managed.stopping = false
+  forwardOutput(managed.name, child.stdout, process.stdout)
+  forwardOutput(managed.name, child.stderr, process.stderr)
+  child.on('exit', (code, signal) => {
+    if (managed.stopping || shuttingDown) return
+    console.error(
+      `[e2e-stack] !!! ${managed.name} exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}); ` +
+        'specs that need it will fail. See its output above.',
+    )
+  })
+  await waitForHealthy(managed.healthUrl, managed.name, 60_000)
+}
+
+function hasExited(child: ChildProcess) {
+  return child.exitCode !== null || child.signalCode !== null
+}
+
+async function stopProcess(managed: ManagedProcess) {
+  const child = managed.child
+  if (!child || hasExited(child)) return
+  managed.stopping = true
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  child.kill('SIGTERM')
+  // The app keeps its Postgres pool open for a while after SIGTERM (docs/toolchain.md, pitfall 8).
+  const stoppedInTime = await Promise.race([
+    exited.then(() => true),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 8_000)),
+  ])
+  if (!stoppedInTime) {
+    child.kill('SIGKILL')
+    await exited
+  }
+}
+
+function register(managed: Omit<ManagedProcess, 'stopping'>) {
+  const entry = { ...managed, stopping: false }
+  processes.set(entry.name, entry)
+  return entry
+}
+
+async function startMigratedDatabase(name: string) {
+  const cluster = await startEmbeddedPostgres({ port: await freePort() })
+  clusters.push(cluster)
+  const admin = postgres(cluster.url, { max: 1, onnotice: () => {} })
+  try {
+    await admin.unsafe(`create database ${name}`)
+  } finally {
+    await admin.end()
+  }
+  const url = cluster.url.replace(/\/postgres$/, `/${name}`)
+  await migrateDatabase(url, { log: () => {} })
+  return url
+}
+
+function newestModification(path: string): number {
+  if (!statSync(path).isDirectory()) return statSync(path).mtimeMs
+  let newest = 0
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestModification(join(path, entry)))
+  return newest
+}
+
+function buildWhenStale() {
+  const serverEntry = '.output/server/index.mjs'
+  const builtAt = existsSync(serverEntry) ? statSync(serverEntry).mtimeMs : 0
+  const sourcesChangedAt = Math.max(...['src', 'vite.config.ts', 'app.config.ts'].map(newestModification))
+  if (builtAt >= sourcesChangedAt) return
+  log('the build is missing or older than the sources; running `vite build`')
+  const result = spawnSync('pnpm', ['exec', 'vite', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] })
+  if (result.status !== 0) throw new Error('`vite build` failed; see the errors above.')
+}
+
+function shapeServer(name: string, databaseUrl: string, port: number, secret: string) {
+  return register({
+    name: `shape-server:${name}`,
+    command: [process.execPath, '--import', 'tsx', 'scripts/shape-server.ts'],
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      SHAPE_SERVER_PORT: String(port),
+      ELECTRIC_SECRET: secret,
+      LOG_LEVEL: 'warn',
+    },
+    healthUrl: `${appUrl(port)}/v1/health`,
+  })
+}
+
+function appServer(port: number, authMode: 'local' | 'password', databaseUrl: string, electricUrl: string, secret: string) {
+  return register({
+    name: `app:${port}`,
+    command: [process.execPath, '.output/server/index.mjs'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: E2E_HOST,
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      ELECTRIC_URL: electricUrl,
+      ELECTRIC_SECRET: secret,
+      AUTH_MODE: authMode,
+      LOG_LEVEL: 'warn',
+    },
+    healthUrl: `${appUrl(port)}/api/health`,
+  })
+}
+
+let ready = false
+
+function reply(response: ServerResponse, status: number, body: unknown) {
+  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+  response.end(JSON.stringify(body))
+}
+
+/** `POST /shape-servers/<main|password>/<stop|start>` and `GET /ready`; loopback only. */
+async function handleControl(request: IncomingMessage, response: ServerResponse) {
+  const path = new URL(request.url ?? '/', 'http://control').pathname
+  if (request.method === 'GET' && path === '/ready') return reply(response, ready ? 200 : 503, { ready })
+  const match = /^\/shape-servers\/([a-z]+)\/(stop|start)$/.exec(path)
+  const managed = match ? processes.get(`shape-server:${match[1]}`) : undefined
+  if (request.method !== 'POST' || !match || !managed) return reply(response, 404, { message: 'unknown control' })
+  try {
+    if (match[2] === 'stop') await stopProcess(managed)
+    else if (!managed.child || hasExited(managed.child)) await startProcess(managed)
+    log(`${managed.name} ${match[2] === 'stop' ? 'stopped' : 'running'} (requested by a spec)`)
+    reply(response, 200, { ok: true })
+  } catch (error) {
+    reply(response, 500, { message: (error as Error).message })
+  }
+}
+
+async function shutdown(code: number) {
+  if (shuttingDown) return
+  shuttingDown = true
+  // Apps first (they hold connections to the shape servers and Postgres), then shape servers.
+  const ordered = [...processes.values()].reverse()
+  await Promise.all(ordered.filter((p) => p.name.startsWith('app:')).map(stopProcess))
+  await Promise.all(ordered.filter((p) => !p.name.startsWith('app:')).map(stopProcess))
+  await Promise.all(
+    clusters.map((cluster) =>
+      cluster.stop().catch((error) => console.error(`[e2e-stack] Postgres did not stop cleanly: ${error}`)),
+    ),
+  )
+  process.exit(code)
+}
+
+async function main() {
+  process.on('SIGINT', () => void shutdown(0))
+  process.on('SIGTERM', () => void shutdown(0))
+
+  const control = createServer((request, response) => void handleControl(request, response))
+  await new Promise<void>((resolve, reject) => {
+    control.once('error', reject)
+    control.listen(E2E_PORTS.control, E2E_HOST, resolve)
+  })
+
+  buildWhenStale()
+  const [mainDatabase, passwordDatabase] = await Promise.all([
+    startMigratedDatabase('session_coach_e2e'),
+    startMigratedDatabase('session_coach_e2e_password'),
+  ])
+  const secret = randomBytes(24).toString('hex')
+  const [mainSyncPort, passwordSyncPort] = [await freePort(), await freePort()]
+  await Promise.all([
+    startProcess(shapeServer('main', mainDatabase, mainSyncPort, secret)),
+    startProcess(shapeServer('password', passwordDatabase, passwordSyncPort, secret)),
+  ])
+  await Promise.all([
+    startProcess(appServer(E2E_PORTS.app, 'local', mainDatabase, appUrl(mainSyncPort), secret)),
+    startProcess(appServer(E2E_PORTS.secondApp, 'local', mainDatabase, appUrl(mainSyncPort), secret)),
+    startProcess(appServer(E2E_PORTS.passwordApp, 'password', passwordDatabase, appUrl(passwordSyncPort), secret)),
+  ])
+  ready = true
+  log(`ready: apps on ${Object.values(E2E_PORTS).slice(0, 3).join(', ')}, control on ${E2E_PORTS.control}`)
+}
+
+main().catch(async (error) => {
+  console.error(`[e2e-stack] could not start: ${(error as Error).stack ?? error}`)
+  await shutdown(1)
+})

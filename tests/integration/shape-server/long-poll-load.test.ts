@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { getShape, type ShapeServerFixture, startFixture } from './support.ts'
+
+let fixture: ShapeServerFixture
+
+beforeAll(async () => {
+  fixture = await startFixture({ longPollTimeoutMs: 30_000 })
+  await fixture.sql.unsafe('CREATE TABLE feed (id int PRIMARY KEY, body text)')
+})
+
+afterAll(async () => {
+  await fixture?.teardown()
+})
+
+async function liveUrl() {
+  const first = await getShape(fixture.shapeUrl, { table: 'feed', offset: '-1' })
+  const handle = first.headers.get('electric-handle') as string
+  const caughtUp = await getShape(fixture.shapeUrl, { table: 'feed', offset: '0_0', handle })
+  const url = new URL(fixture.shapeUrl)
+  url.search = new URLSearchParams({
+    table: 'feed',
+    handle,
+    offset: caughtUp.headers.get('electric-offset') as string,
+    live: 'true',
+    cursor: '',
+  }).toString()
+  return url
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(fixture.server.diagnostics())}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+describe('many live long-polls', () => {
+  it('holds 500 concurrent live requests and answers all of them after one write', async () => {
+    const url = await liveUrl()
+    const requests = Array.from({ length: 500 }, () =>
+      // Node's fetch opens one connection per concurrent request to the same origin.
+      fetch(url).then(async (response) => ({
+        status: response.status,
+        body: (await response.json()) as Array<{ key?: string; headers: Record<string, unknown> }>,
+      })),
+    )
+    await until(() => fixture.server.diagnostics().heldRequests === 500, '500 held requests')
+    await fixture.sql`INSERT INTO feed VALUES (1, 'wake up')`
+    const responses = await Promise.all(requests)
+    expect(responses.every((response) => response.status === 200)).toBe(true)
+    for (const { body } of responses) {
+      expect(body.map((item) => item.key ?? item.headers.control)).toEqual(['"public"."feed"/"1"', 'up-to-date'])
+    }
+    expect(fixture.server.diagnostics().heldRequests).toBe(0)
+  })
+
+  it('releases held requests when their clients abort', async () => {
+    const url = await liveUrl()
+    const controllers = Array.from({ length: 50 }, () => new AbortController())
+    const requests = controllers.map((controller) =>
+      fetch(url, { signal: controller.signal }).catch((error: Error) => error.name),
+    )
+    await until(() => fixture.server.diagnostics().heldRequests === 50, '50 held requests')
+    for (const controller of controllers) controller.abort()
+    expect(new Set(await Promise.all(requests))).toEqual(new Set(['AbortError']))
+    await until(() => fixture.server.diagnostics().heldRequests === 0, 'aborted requests to be released')
+    expect(fixture.server.diagnostics().heldRequests).toBe(0)
+  })
+})

@@ -1,0 +1,125 @@
+import { type Message, type Row, Shape, ShapeStream } from '@electric-sql/client'
+import postgres from 'postgres'
+import {
+  type RunningShapeServer,
+  type ShapeServerOptions,
+  silentLogger,
+  startShapeServer,
+} from '../../../src/shape-server/index.ts'
+import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts'
+
+export interface ShapeServerFixture {
+  db: TestDatabase
+  /** Writer connection (porsager/postgres). */
+  sql: postgres.Sql
+  server: RunningShapeServer
+  shapeUrl: string
+  /** Stops the server and starts a new process-equivalent on the same port. */
+  restart(options?: Partial<ShapeServerOptions>): Promise<void>
+  teardown(): Promise<void>
+}
+
+export async function startFixture(options: Partial<ShapeServerOptions> = {}): Promise<ShapeServerFixture> {
+  const db = await createTestDatabase({ migrated: false })
+  const sql = postgres(db.url, { max: 4, onnotice: () => {} })
+  const start = (port: number, extra: Partial<ShapeServerOptions> = {}) =>
+    startShapeServer({ databaseUrl: db.url, port, log: silentLogger, longPollTimeoutMs: 20_000, ...options, ...extra })
+  const fixture: ShapeServerFixture = {
+    db,
+    sql,
+    server: await start(0),
+    shapeUrl: '',
+    async restart(extra = {}) {
+      const port = fixture.server.port
+      await fixture.server.close()
+      fixture.server = await start(port, extra)
+    },
+    async teardown() {
+      await fixture.server.close()
+      await sql.end()
+      await db.drop()
+    },
+  }
+  fixture.shapeUrl = `${fixture.server.url}/v1/shape`
+  return fixture
+}
+
+/** A ShapeStream plus every message it received and the materialised rows. */
+export class StreamRecorder<T extends Row<unknown> = Row> {
+  readonly stream: ShapeStream<T>
+  readonly shape: Shape<T>
+  readonly messages: Message<T>[] = []
+  private readonly controller = new AbortController()
+  private readonly listeners = new Set<() => void>()
+
+  constructor(options: ConstructorParameters<typeof ShapeStream<T>>[0]) {
+    this.stream = new ShapeStream<T>({ ...options, signal: this.controller.signal })
+    this.shape = new Shape<T>(this.stream)
+    this.stream.subscribe((messages) => {
+      this.messages.push(...messages)
+      for (const listener of [...this.listeners]) listener()
+    })
+  }
+
+  get rows(): T[] {
+    return this.shape.currentRows
+  }
+
+  changeMessages() {
+    return this.messages.filter((message) => 'key' in message) as Extract<Message<T>, { key: string }>[]
+  }
+
+  /** Resolves once `condition` holds after a received batch; rejects after `timeoutMs` with `what`. */
+  waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+    if (condition()) return Promise.resolve()
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.listeners.delete(check)
+        reject(new Error(`Timed out waiting for ${what}; rows: ${JSON.stringify(this.rows, bigintSafe)}`))
+      }, timeoutMs)
+      const check = () => {
+        // Shape applies the batch in its own subscriber; check after it has run.
+        queueMicrotask(() => {
+          if (!condition()) return
+          clearTimeout(timer)
+          this.listeners.delete(check)
+          resolve()
+        })
+      }
+      this.listeners.add(check)
+    })
+  }
+
+  async upToDate(): Promise<void> {
+    await this.shape.rows
+  }
+
+  close(): void {
+    this.controller.abort()
+    this.stream.unsubscribeAll()
+  }
+}
+
+export function bigintSafe(_key: string, value: unknown) {
+  return typeof value === 'bigint' ? value.toString() : value
+}
+
+/** Sorted copy for order-independent comparisons. */
+export function byKey<T>(rows: T[], key: (row: T) => string | number): T[] {
+  return [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+}
+
+/** Raw HTTP access for protocol-level assertions. */
+export async function getShape(shapeUrl: string, query: Record<string, string>, init?: RequestInit) {
+  const url = new URL(shapeUrl)
+  for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value)
+  const response = await fetch(url, init)
+  const text = await response.text()
+  let body: unknown
+  try {
+    body = text ? JSON.parse(text) : undefined
+  } catch {
+    body = text
+  }
+  return { status: response.status, headers: response.headers, body, text }
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { BEFORE_ALL, SNAPSHOT_END, formatOffset, snapshotChunkOffset } from '../../../src/shape-server/offsets.ts'
+import { ShapeLog } from '../../../src/shape-server/shape-log.ts'
+
+const entry = (tx: bigint, op: number) => ({ offset: { tx, op }, json: `{"n":"${tx}_${op}"}` })
+
+describe('shape log reads', () => {
+  it('serves snapshot chunks one by one, then the log, and reports the end', () => {
+    const log = new ShapeLog(['"chunk0"', '"chunk1"'], 1024)
+    expect(log.read(BEFORE_ALL)).toMatchObject({ body: '"chunk0"', end: snapshotChunkOffset(0), reachedEnd: false })
+    expect(log.read(snapshotChunkOffset(0))).toMatchObject({ body: '"chunk1"', end: snapshotChunkOffset(1), reachedEnd: false })
+    expect(log.read(snapshotChunkOffset(1))).toMatchObject({ body: '', count: 0, end: SNAPSHOT_END, reachedEnd: true })
+    log.append([entry(10n, 0), entry(10n, 2), entry(12n, 0)])
+    const read = log.read(snapshotChunkOffset(1))
+    expect(read.count).toBe(3)
+    expect(formatOffset(read.end)).toBe('12_0')
+    expect(log.read({ tx: 10n, op: 0 }).body).toBe('{"n":"10_2"},{"n":"12_0"}')
+    expect(log.read({ tx: 12n, op: 0 })).toMatchObject({ count: 0, end: { tx: 12n, op: 0 }, reachedEnd: true })
+  })
+
+  it('cuts long reads into chunks without splitting entries', () => {
+    const log = new ShapeLog([''], 20)
+    log.append([entry(1n, 0), entry(2n, 0), entry(3n, 0)])
+    const first = log.read(SNAPSHOT_END)
+    expect(first.count).toBe(2)
+    expect(first.reachedEnd).toBe(false)
+    expect(log.read(first.end)).toMatchObject({ count: 1, reachedEnd: true })
+  })
+
+  it('knows offsets beyond its end and wakes waiters on append', () => {
+    const log = new ShapeLog([''], 1024)
+    expect(log.isBeyondEnd({ tx: 5n, op: 0 })).toBe(true)
+    expect(log.isBeyondEnd(snapshotChunkOffset(9))).toBe(false)
+    let woken = 0
+    const unregister = log.onChange(() => woken++)
+    log.append([entry(5n, 0)])
+    expect(woken).toBe(1)
+    expect(log.isBeyondEnd({ tx: 5n, op: 0 })).toBe(false)
+    log.append([entry(6n, 0)])
+    expect(woken).toBe(1)
+    unregister()
+    expect(log.waiterCount).toBe(0)
+  })
+})
