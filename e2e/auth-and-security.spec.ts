@@ -35,15 +35,19 @@ test('shape requests without a session, or with a forged one, are refused with 4
   await client.dispose()
 })
 
-test('state-changing requests from another site are refused with 403, before any work is done', async ({
-  page,
-}) => {
+test('state-changing requests from another site are refused with 403, before any work is done', async ({ page }) => {
   const client = await bareClient()
   const cookie = await sessionCookieFrom(client)
 
-  const crossSiteHeaders: Record<string, string>[] = [{ origin: 'http://evil.example' }, { 'sec-fetch-site': 'cross-site' }]
+  const crossSiteHeaders: Record<string, string>[] = [
+    { origin: 'http://evil.example' },
+    { 'sec-fetch-site': 'cross-site' },
+  ]
   for (const headers of crossSiteHeaders) {
-    const shape = await client.post(TODOS_SHAPE, { headers: { cookie, 'content-type': 'application/json', ...headers }, data: {} })
+    const shape = await client.post(TODOS_SHAPE, {
+      headers: { cookie, 'content-type': 'application/json', ...headers },
+      data: {},
+    })
     expect(shape.status(), JSON.stringify(headers)).toBe(403)
   }
 
@@ -51,7 +55,9 @@ test('state-changing requests from another site are refused with 403, before any
   const todos = todoPage(page)
   await gotoHydrated(page, '/todos')
   const pageCookie = (await page.context().cookies()).find((candidate) => candidate.name === 'sc_session')
-  const captured = page.waitForRequest((request) => request.method() === 'POST' && request.url().includes('/_serverFn/'))
+  const captured = page.waitForRequest(
+    (request) => request.method() === 'POST' && request.url().includes('/_serverFn/'),
+  )
   const original = uniqueTodo('Captured call')
   await todos.add(original)
   const call = await captured
@@ -102,4 +108,21 @@ test('in local mode, /sign-in explains that no sign-in is needed', async ({ page
   await page.getByRole('link', { name: 'Open Session Coach' }).click()
   await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible()
   await expect(page.getByRole('button', { name: 'Account: Local owner' })).toBeVisible()
+})
+
+test('in local mode, "Sign out" revokes the session and the reload starts a fresh one', async ({ page }) => {
+  await gotoHydrated(page, '/todos')
+  const sessionCookie = async () =>
+    (await page.context().cookies()).find((cookie) => cookie.name === 'sc_session')?.value
+  const before = await sessionCookie()
+
+  await page.getByRole('button', { name: 'Account: Local owner' }).click()
+  await page.getByRole('menuitem', { name: 'Sign out' }).click()
+  await expect.poll(sessionCookie).not.toBe(before)
+  await expect(page.getByRole('button', { name: 'Account: Local owner' })).toBeVisible()
+
+  const client = await bareClient()
+  const withOldCookie = await client.get(TODOS_SHAPE, { headers: { cookie: `sc_session=${before}` } })
+  expect(withOldCookie.status()).toBe(401)
+  await client.dispose()
 })

@@ -30,9 +30,7 @@ test('signing up lands in the app; signing out returns to the sign-in page and e
   expect(shape.status()).toBe(401)
 })
 
-test('a wrong password is refused with a message; the right one goes where the user was going', async ({
-  page,
-}) => {
+test('a wrong password is refused with a message; the right one goes where the user was going', async ({ page }) => {
   const { name, email } = await signUpThroughForm(page, { name: 'Katherine Johnson' })
   await signOutThroughMenu(page, name)
 

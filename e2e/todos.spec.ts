@@ -133,6 +133,8 @@ test('the whole list works with the keyboard alone', async ({ page }) => {
 
   await tabTo(page, showOpen, { backwards: true })
   await page.keyboard.press('ArrowLeft')
+  // Radix moves focus on the next tick; a person cannot press Space faster than that.
+  await expect(showAll).toBeFocused()
   await page.keyboard.press('Space')
   await expect(todos.checkbox(first)).toBeChecked()
 
@@ -181,6 +183,14 @@ test('a write the server refuses is rolled back and named in a notification', as
   await expect(todos.notifications).toContainText('You are not signed in')
   await expect(todos.row(text)).toBeVisible()
   await expect(todos.row(`${text} (changed)`)).toHaveCount(0)
+  // The live stream is refused too (at its next poll): the page says so instead of going stale.
+  const expired = page.getByRole('alert').filter({ hasText: 'Your session expired' })
+  await expect(expired).toBeVisible({ timeout: 15_000 })
+  await expect(todos.row(text)).toBeVisible()
+  await expired.getByRole('button', { name: 'Reload' }).click()
+  await waitForHydration(page)
+  await expect(expired).toHaveCount(0)
+  await expect(todos.row(text)).toBeVisible()
 })
 
 test('a write made offline is rolled back, named, and its text handed back', async ({ page, context }) => {

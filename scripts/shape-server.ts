@@ -26,6 +26,7 @@ try {
     secret: config.ELECTRIC_SECRET,
     longPollTimeoutMs: config.SHAPE_SERVER_LONG_POLL_MS,
     log,
+    onStatement: config.LOG_LEVEL === 'debug' ? (sql) => log.debug(`SQL ${sql.replace(/\s+/g, ' ')}`) : undefined,
   })
 } catch (error) {
   console.error(`The shape server could not start: ${(error as Error).message}`)

@@ -23,7 +23,7 @@ import { createInterface } from 'node:readline'
 import postgres from 'postgres'
 import { freePort, type RunningPostgres, startEmbeddedPostgres } from '../../src/db/embedded-postgres'
 import { migrateDatabase } from '../../src/db/migrate'
-import { E2E_HOST, E2E_PORTS, appUrl } from './e2e-ports'
+import { appUrl, E2E_HOST, E2E_PORTS } from './e2e-ports'
 
 const log = (line: string) => console.log(`[e2e-stack] ${line}`)
 
@@ -104,7 +104,15 @@ function register(managed: Omit<ManagedProcess, 'stopping'>) {
 }
 
 async function startMigratedDatabase(name: string) {
-  const cluster = await startEmbeddedPostgres({ port: await freePort() })
+  const cluster = await startEmbeddedPostgres({
+    port: await freePort(),
+    onUnexpectedExit: (code, signal) => {
+      if (shuttingDown) return
+      console.error(
+        `[e2e-stack] !!! Postgres for ${name} exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}).`,
+      )
+    },
+  })
   clusters.push(cluster)
   const admin = postgres(cluster.url, { max: 1, onnotice: () => {} })
   try {
@@ -144,12 +152,20 @@ function shapeServer(name: string, databaseUrl: string, port: number, secret: st
       SHAPE_SERVER_PORT: String(port),
       ELECTRIC_SECRET: secret,
       LOG_LEVEL: 'warn',
+      // Short long-polls: a browser whose session was revoked hears the 401 within seconds.
+      SHAPE_SERVER_LONG_POLL_MS: '3000',
     },
     healthUrl: `${appUrl(port)}/v1/health`,
   })
 }
 
-function appServer(port: number, authMode: 'local' | 'password', databaseUrl: string, electricUrl: string, secret: string) {
+function appServer(
+  port: number,
+  authMode: 'local' | 'password',
+  databaseUrl: string,
+  electricUrl: string,
+  secret: string,
+) {
   return register({
     name: `app:${port}`,
     command: [process.execPath, '.output/server/index.mjs'],

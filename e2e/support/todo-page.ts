@@ -20,7 +20,10 @@ export function todoPage(page: Page) {
     editor: page.getByRole('textbox', { name: 'Todo text' }),
     notifications: page.getByRole('region', { name: /Notifications/ }),
     notification: (text: string) =>
-      page.getByRole('region', { name: /Notifications/ }).getByRole('listitem').filter({ hasText: text }),
+      page
+        .getByRole('region', { name: /Notifications/ })
+        .getByRole('listitem')
+        .filter({ hasText: text }),
 
     async add(text: string) {
       await this.newTodoInput.fill(text)

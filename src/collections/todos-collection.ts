@@ -40,8 +40,8 @@ export const todosCollection = createCollection(
     onInsert: async ({ transaction }) => {
       const txids = await Promise.all(
         transaction.mutations.map(({ modified }) =>
-          createTodo({ data: { id: modified.id, text: modified.text, sessionId: modified.sessionId } }).then(
-            (result) => txidOf(result),
+          createTodo({ data: { id: modified.id, text: modified.text, sessionId: modified.sessionId } }).then((result) =>
+            txidOf(result),
           ),
         ),
       )

@@ -100,8 +100,7 @@ export async function buildShapeDefinition(table: TableInfo, input: DefinitionIn
     selectedColumns = selectedColumns.filter((column) => requested.has(column))
   }
   const whereText = input.where?.trim() ? input.where : undefined
-  const where =
-    whereText === undefined ? undefined : await compileWhere(whereText, input.params, expressionContext(table))
+  const where = whereText === undefined ? undefined : await compileWhereCached(table, whereText, input.params)
   const identity = JSON.stringify([
     table.oid,
     table.schema,

@@ -4,7 +4,13 @@ import { CACHE, HttpError, send } from './http-responses.ts'
 import { formatOffset, type LogOffset } from './offsets.ts'
 import { postgresErrorCode } from './postgres-connections.ts'
 import { type Shape, ShapeRotatedError } from './shape.ts'
-import { buildShapeDefinition, DefinitionError, expressionContext, type ShapeDefinition } from './shape-definition.ts'
+import {
+  buildShapeDefinition,
+  DefinitionError,
+  expressionContext,
+  parseColumnList,
+  type ShapeDefinition,
+} from './shape-definition.ts'
 import type { ShapeRegistry } from './shape-registry.ts'
 import {
   InvalidRequestError,
@@ -52,11 +58,12 @@ export class ShapeEndpoint {
     const shapeRequest = parseShapeQuery(url.searchParams)
     if (request.method === 'POST') shapeRequest.subset = parseSubsetBody(body)
 
-    let definition = await this.definitionFor(shapeRequest, false)
+    const requestStart = Date.now()
+    let definition = await this.definitionFor(shapeRequest)
     let shape = this.context.registry.current(definition)
     if (!shape) {
-      // A new shape is built from the catalog as it is now, never from the cache.
-      definition = await this.definitionFor(shapeRequest, true)
+      // A new shape is built from the catalog as it is now, never from an older cache entry.
+      definition = await this.definitionFor(shapeRequest, requestStart)
       shape = await this.obtain(definition)
     }
     if (shapeRequest.handle !== undefined && shapeRequest.handle !== shape.handle) {
@@ -67,25 +74,27 @@ export class ShapeEndpoint {
       const outcome = await this.whenReady(shape, response)
       if (outcome === 'aborted') return
       if (outcome === 'ready') break
-      const replacement = await this.obtain(definition)
+      const replacement = await this.replacementFor(shapeRequest)
       // Rotated while its snapshot ran: a client holding the handle must refetch; one starting
       // from scratch simply gets the replacement.
       if (shapeRequest.handle !== undefined || attempt >= 3) return this.mustRefetch(request, response, replacement)
       shape = replacement
     }
 
-    if (shapeRequest.subset) return this.serveSubset(request, response, shape, shapeRequest.subset)
+    if (shapeRequest.subset) return this.serveSubset(request, response, shape, shapeRequest)
     if (shapeRequest.offset.kind === 'now') return this.serveNow(request, response, shape)
     return this.serveLog(request, response, shape, shapeRequest.offset.offset, shapeRequest)
   }
 
-  private async definitionFor(shapeRequest: ShapeRequest, fresh: boolean): Promise<ShapeDefinition> {
-    const table = await this.context.tables.resolve(shapeRequest.table, { fresh })
+  private async definitionFor(shapeRequest: ShapeRequest, notOlderThan?: number): Promise<ShapeDefinition> {
+    const table = await this.context.tables.resolve(shapeRequest.table, { notOlderThan })
     try {
+      if (shapeRequest.queryableColumns !== undefined)
+        parseColumnList(table, shapeRequest.queryableColumns, 'queryable_columns')
       return await buildShapeDefinition(table, {
         where: shapeRequest.where,
         params: shapeRequest.params,
-        columns: shapeRequest.columns,
+        columns: shapeRequest.columns ?? shapeRequest.queryableColumns,
         replica: shapeRequest.replica,
         logMode: shapeRequest.logMode,
       })
@@ -169,7 +178,7 @@ export class ShapeEndpoint {
         () => !log.isBeyondEnd(from),
       )
       if (outcome === 'aborted') return
-      if (shape.state === 'rotated') return this.afterRotation(request, response, shape)
+      if (shape.state === 'rotated') return this.afterRotation(request, response, shapeRequest)
       if (log.isBeyondEnd(from)) throw InvalidRequestError.field('offset', 'out of bounds for this shape')
     }
 
@@ -194,7 +203,7 @@ export class ShapeEndpoint {
         this.liveRequests--
       }
       if (outcome === 'aborted') return
-      if (shape.state === 'rotated') return this.afterRotation(request, response, shape)
+      if (shape.state === 'rotated') return this.afterRotation(request, response, shapeRequest)
     }
 
     const read = log.read(from)
@@ -224,16 +233,35 @@ export class ShapeEndpoint {
     send(request, response, 200, headers, `[${parts.join(',')}]`)
   }
 
-  private async afterRotation(request: IncomingMessage, response: ServerResponse, shape: Shape) {
+  private async afterRotation(request: IncomingMessage, response: ServerResponse, shapeRequest: ShapeRequest) {
     if (this.context.isClosing()) {
       throw new HttpError(503, { message: 'The shape server is shutting down; retry shortly.' }, { 'retry-after': '1' })
     }
-    return this.mustRefetch(request, response, await this.obtain(shape.definition))
+    return this.mustRefetch(request, response, await this.replacementFor(shapeRequest))
   }
 
-  private async serveSubset(request: IncomingMessage, response: ServerResponse, shape: Shape, subset: SubsetInput) {
+  /** The shape that replaces a rotated one, built from the catalog as it is now (it may have changed). */
+  private async replacementFor(shapeRequest: ShapeRequest): Promise<Shape> {
+    return this.obtain(await this.definitionFor(shapeRequest, Date.now()))
+  }
+
+  private async serveSubset(
+    request: IncomingMessage,
+    response: ServerResponse,
+    shape: Shape,
+    shapeRequest: ShapeRequest,
+  ) {
+    const subset = shapeRequest.subset as SubsetInput
     const { table } = shape.definition
-    const context = expressionContext(table)
+    let queryable: Set<string> | undefined
+    if (shapeRequest.queryableColumns !== undefined) {
+      try {
+        queryable = new Set(parseColumnList(table, shapeRequest.queryableColumns, 'queryable_columns'))
+      } catch (error) {
+        throw asInvalidRequest(error)
+      }
+    }
+    const context = expressionContext(table, queryable)
     let where: Awaited<ReturnType<typeof compileWhere>> | undefined
     let orderBy: string | undefined
     try {
@@ -317,7 +345,7 @@ export class ShapeEndpoint {
       const search = new URLSearchParams(url.searchParams)
       search.set('offset', '-1')
       search.delete('live')
-      const definition = await this.definitionFor(parseShapeQuery(search), false)
+      const definition = await this.definitionFor(parseShapeQuery(search))
       shape = this.context.registry.current(definition)
       if (shape && handle && shape.handle !== handle) shape = undefined
     } else if (handle) {

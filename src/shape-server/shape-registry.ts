@@ -9,7 +9,7 @@ import { type RowMatcher, Shape } from './shape.ts'
 import { DefinitionError, identityHash, type ShapeDefinition } from './shape-definition.ts'
 import { type PostgresSnapshot, takeInitialSnapshot } from './snapshot-query.ts'
 import type { SqlPredicateEvaluator } from './sql-predicate-evaluator.ts'
-import { applyTableChanges, groupByTable } from './transaction-applier.ts'
+import { applyTableChanges, groupByTable, REPLICA_IDENTITY_LOST } from './transaction-applier.ts'
 
 export interface ShapeRegistryOptions {
   pool: pg.Pool
@@ -133,7 +133,10 @@ export class ShapeRegistry {
 
   /** Applies a transaction to the active shapes, or buffers it for shapes still snapshotting. */
   private async applyTransaction(transaction: ReplicatedTransaction, onlyShape?: Shape) {
-    for (const [oid, tableChanges] of groupByTable(transaction)) {
+    const wanted = onlyShape
+      ? (oid: number) => oid === onlyShape.table.oid
+      : (oid: number) => (this.byTable.get(oid)?.size ?? 0) > 0
+    for (const [oid, tableChanges] of groupByTable(transaction, wanted)) {
       const candidates = onlyShape
         ? onlyShape.table.oid === oid
           ? [onlyShape]
@@ -158,7 +161,11 @@ export class ShapeRegistry {
           this.options.evaluator,
           this.options.log,
         )
-        for (const { shape, reason } of rotations) this.rotate(shape, reason)
+        for (const { shape, reason } of rotations) {
+          // The table may need REPLICA IDENTITY FULL again before its next shape.
+          if (reason === REPLICA_IDENTITY_LOST) this.options.publisher.forget(oid)
+          this.rotate(shape, reason)
+        }
       } catch (error) {
         // Without the evaluation these shapes would silently miss changes; resync them instead.
         for (const shape of targets) this.rotate(shape, `could not apply a change: ${(error as Error).message}`)

@@ -33,6 +33,8 @@ export interface ShapeRequest {
   where?: string
   params: Map<number, string>
   columns?: string
+  /** Columns subset where/order_by may reference; also the default for `columns`. */
+  queryableColumns?: string
   replica: ReplicaMode
   logMode: LogMode
   subset?: SubsetInput
@@ -53,6 +55,7 @@ const queryShape = z
     cursor: z.string().optional(),
     where: z.string().optional(),
     columns: z.string().optional(),
+    queryable_columns: z.string().optional(),
     replica: z.enum(['default', 'full'], { error: 'is invalid' }).default('default'),
     log: z.enum(['full', 'changes_only'], { error: 'is invalid' }).default('full'),
   })
@@ -221,6 +224,7 @@ export function parseShapeQuery(search: URLSearchParams): ShapeRequest {
     where: query.where,
     params: toParameterMap(bracketParams(search, 'params') ?? {}, 'params'),
     columns: query.columns,
+    queryableColumns: query.queryable_columns,
     replica: query.replica,
     logMode: query.log,
     subset: subsetFromQuery(search),

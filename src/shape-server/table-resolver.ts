@@ -15,7 +15,8 @@ export class TableResolver {
     private readonly maxAgeMs = 5_000,
   ) {}
 
-  async resolve(tableParam: string, { fresh = false } = {}): Promise<TableInfo> {
+  /** `notOlderThan`: only accept catalog information loaded at or after this time (ms). */
+  async resolve(tableParam: string, { notOlderThan }: { notOlderThan?: number } = {}): Promise<TableInfo> {
     let name: ReturnType<typeof parseTableName>
     try {
       name = parseTableName(tableParam)
@@ -25,7 +26,12 @@ export class TableResolver {
     }
     const cacheKey = JSON.stringify([name.schema, name.name])
     const cached = this.cache.get(cacheKey)
-    if (!fresh && cached && Date.now() - cached.loadedAt < this.maxAgeMs) return cached.table
+    if (cached) {
+      const usable =
+        notOlderThan === undefined ? Date.now() - cached.loadedAt < this.maxAgeMs : cached.loadedAt >= notOlderThan
+      if (usable) return cached.table
+    }
+    const loadedAt = Date.now()
     const table = await loadTableInfo(this.pool, name)
     if (!table) {
       this.cache.delete(cacheKey)
@@ -35,7 +41,7 @@ export class TableResolver {
       )
     }
     if (this.cache.size > 10_000) this.cache.clear()
-    this.cache.set(cacheKey, { table, loadedAt: Date.now() })
+    this.cache.set(cacheKey, { table, loadedAt })
     return table
   }
 }

@@ -22,6 +22,8 @@ interface TableChanges {
   truncated: boolean
 }
 
+export const REPLICA_IDENTITY_LOST = 'replica identity is not FULL'
+
 export interface ApplyOutcome {
   /** Shapes that must be rotated, with the reason. */
   rotations: Array<{ shape: Shape; reason: string }>
@@ -37,8 +39,14 @@ function toRow(relation: Relation, tuple: TupleData, fallback: RowValues | null)
   return row
 }
 
-/** Groups a transaction's row changes by table, with rows keyed by column name. */
-export function groupByTable(transaction: ReplicatedTransaction): Map<number, TableChanges> {
+/**
+ * Groups a transaction's row changes by table, with rows keyed by column name. Tables nobody
+ * watches are skipped (op positions still count every change, so offsets stay the same).
+ */
+export function groupByTable(
+  transaction: ReplicatedTransaction,
+  wanted: (oid: number) => boolean,
+): Map<number, TableChanges> {
   const tables = new Map<number, TableChanges>()
   const entry = (oid: number) => {
     let changes = tables.get(oid)
@@ -52,10 +60,14 @@ export function groupByTable(transaction: ReplicatedTransaction): Map<number, Ta
   for (const change of transaction.changes) {
     if (change.kind === 'relation') continue
     if (change.kind === 'truncate') {
-      for (const relation of change.relations) entry(relation.oid).truncated = true
+      for (const relation of change.relations) if (wanted(relation.oid)) entry(relation.oid).truncated = true
       continue
     }
     const relation = change.relation
+    if (!wanted(relation.oid)) {
+      opPosition += 2
+      continue
+    }
     if (change.kind === 'insert') {
       entry(relation.oid).changes.push({
         kind: 'insert',
@@ -116,7 +128,7 @@ export async function applyTableChanges(
       log.warn(
         `${shape.table.schema}.${shape.table.name} sent a change without the full old row (REPLICA IDENTITY is no longer FULL); rotating its shapes.`,
       )
-      rotations.push({ shape, reason: 'replica identity is not FULL' })
+      rotations.push({ shape, reason: REPLICA_IDENTITY_LOST })
     } else {
       eligible.push(shape)
     }

@@ -42,6 +42,7 @@ export interface CompiledWhere {
 const WHERE_PREFIX = 'SELECT 1 WHERE '
 const ORDER_BY_PREFIX = 'SELECT 1 ORDER BY '
 
+/** Electric's operator list (docs guides/shapes.md + known_functions.ex); `%` and shifts are not in it. */
 const BINARY_OPERATORS = new Set([
   '=',
   '<>',
@@ -54,12 +55,9 @@ const BINARY_OPERATORS = new Set([
   '*',
   '/',
   '^',
-  '%',
   '&',
   '|',
   '#',
-  '<<',
-  '>>',
   '||',
   '~~',
   '~~*',

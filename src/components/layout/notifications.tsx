@@ -12,7 +12,7 @@ export interface NotificationInput {
   tone?: NotificationTone
   title: string
   description?: string
-  action?: { label: string; /** What the action does, for screen readers. */ altText: string; onAction: () => void }
+  action?: { label: string /** What the action does, for screen readers. */; altText: string; onAction: () => void }
   /** Called once when the notification closes without its action being taken (timeout or dismiss). */
   onDismiss?: () => void
   durationMs?: number
@@ -75,8 +75,7 @@ export function Notifications() {
           // Failures interrupt (assertive); confirmations wait their turn.
           type={notification.tone === 'destructive' ? 'foreground' : 'background'}
           duration={
-            notification.durationMs ??
-            (notification.tone === 'destructive' ? FAILURE_DURATION_MS : DEFAULT_DURATION_MS)
+            notification.durationMs ?? (notification.tone === 'destructive' ? FAILURE_DURATION_MS : DEFAULT_DURATION_MS)
           }
           onOpenChange={(open) => {
             if (!open) close(notification.id)

@@ -75,7 +75,11 @@ export function ToastAction({ className, ...props }: ComponentProps<typeof Toast
   )
 }
 
-export function ToastClose({ className, label = 'Dismiss', ...props }: ComponentProps<typeof ToastPrimitive.Close> & { label?: string }) {
+export function ToastClose({
+  className,
+  label = 'Dismiss',
+  ...props
+}: ComponentProps<typeof ToastPrimitive.Close> & { label?: string }) {
   return (
     <ToastPrimitive.Close
       data-slot="toast-close"

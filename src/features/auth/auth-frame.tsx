@@ -28,7 +28,9 @@ export function AuthFrame({
             {description ? <CardDescription>{description}</CardDescription> : null}
           </CardHeader>
           <CardContent className="px-6">{children}</CardContent>
-          {footer ? <CardFooter className="justify-center px-6 text-muted-foreground text-sm">{footer}</CardFooter> : null}
+          {footer ? (
+            <CardFooter className="justify-center px-6 text-muted-foreground text-sm">{footer}</CardFooter>
+          ) : null}
         </Card>
       </main>
     </div>

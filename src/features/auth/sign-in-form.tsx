@@ -1,11 +1,9 @@
 import { Link } from '@tanstack/react-router'
-import { TriangleAlertIcon } from 'lucide-react'
-import { Alert, AlertDescription } from '~/components/ui/alert'
-import { Button } from '~/components/ui/button'
 import { signIn } from '~/server/functions/auth'
 import { AuthField } from './auth-field'
-import { AuthFrame } from './auth-frame'
+import { AuthForm } from './auth-form'
 import { signInFormSchema } from './auth-form-schemas'
+import { AuthFrame } from './auth-frame'
 import { useAuthForm } from './use-auth-form'
 
 export function SignInForm({ next }: { next: string | undefined }) {
@@ -27,13 +25,13 @@ export function SignInForm({ next }: { next: string | undefined }) {
         </p>
       }
     >
-      <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
-        {formError ? (
-          <Alert variant="destructive">
-            <TriangleAlertIcon aria-hidden />
-            <AlertDescription>{formError}</AlertDescription>
-          </Alert>
-        ) : null}
+      <AuthForm
+        onSubmit={onSubmit}
+        formError={formError}
+        submitting={submitting}
+        submitLabel="Sign in"
+        submittingLabel="Signing in…"
+      >
         <AuthField
           name="email"
           type="email"
@@ -49,10 +47,7 @@ export function SignInForm({ next }: { next: string | undefined }) {
           autoComplete="current-password"
           error={fieldErrors.password}
         />
-        <Button type="submit" disabled={submitting} className="mt-1 w-full">
-          {submitting ? 'Signing in…' : 'Sign in'}
-        </Button>
-      </form>
+      </AuthForm>
     </AuthFrame>
   )
 }

@@ -1,11 +1,9 @@
 import { Link } from '@tanstack/react-router'
-import { TriangleAlertIcon } from 'lucide-react'
-import { Alert, AlertDescription } from '~/components/ui/alert'
-import { Button } from '~/components/ui/button'
 import { signUp } from '~/server/functions/auth'
 import { AuthField } from './auth-field'
-import { AuthFrame } from './auth-frame'
+import { AuthForm } from './auth-form'
 import { signUpFormSchema } from './auth-form-schemas'
+import { AuthFrame } from './auth-frame'
 import { useAuthForm } from './use-auth-form'
 
 export function SignUpForm({ next }: { next: string | undefined }) {
@@ -27,13 +25,13 @@ export function SignUpForm({ next }: { next: string | undefined }) {
         </p>
       }
     >
-      <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
-        {formError ? (
-          <Alert variant="destructive">
-            <TriangleAlertIcon aria-hidden />
-            <AlertDescription>{formError}</AlertDescription>
-          </Alert>
-        ) : null}
+      <AuthForm
+        onSubmit={onSubmit}
+        formError={formError}
+        submitting={submitting}
+        submitLabel="Create account"
+        submittingLabel="Creating your account…"
+      >
         <AuthField name="displayName" label="Name" autoComplete="name" error={fieldErrors.displayName} />
         <AuthField
           name="email"
@@ -51,10 +49,7 @@ export function SignUpForm({ next }: { next: string | undefined }) {
           hint="At least 10 characters."
           error={fieldErrors.password}
         />
-        <Button type="submit" disabled={submitting} className="mt-1 w-full">
-          {submitting ? 'Creating your account…' : 'Create account'}
-        </Button>
-      </form>
+      </AuthForm>
     </AuthFrame>
   )
 }

@@ -50,7 +50,8 @@ export function describeWriteFailure(
     return {
       tone: 'destructive',
       title: FAILED_TITLES[write](text),
-      description: 'The server could not be reached (are you offline?), so nothing was saved. Try again once connected.',
+      description:
+        'The server could not be reached (are you offline?), so nothing was saved. Try again once connected.',
     }
   }
   const reason = error instanceof Error && error.message ? sentence(error.message) : 'The server refused the change.'

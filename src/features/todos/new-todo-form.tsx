@@ -5,7 +5,7 @@ import { Input } from '~/components/ui/input'
 import { Label } from '~/components/ui/label'
 import { type SessionChoice, SessionSelect } from './session-select'
 import { addTodo } from './todo-mutations'
-import { checkTodoText } from './todo-text'
+import { useTodoTextField } from './use-todo-text-field'
 
 export function NewTodoForm({
   sessions,
@@ -17,24 +17,18 @@ export function NewTodoForm({
   /** Owned by the list, which moves focus here when the last visible todo goes away. */
   inputRef: RefObject<HTMLInputElement | null>
 }) {
-  const [text, setText] = useState('')
+  const field = useTodoTextField('', inputRef)
   const [sessionId, setSessionId] = useState<string | null>(null)
-  const [problem, setProblem] = useState<string | null>(null)
   const ids = { text: useId(), session: useId(), problem: useId() }
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
-    const checked = checkTodoText(text)
-    if (!checked.ok) {
-      setProblem(checked.message)
-      inputRef.current?.focus()
-      return
-    }
-    setProblem(null)
-    setText('')
-    addTodo({ text: checked.text, sessionId }, () => {
+    const text = field.acceptedText()
+    if (text === null) return
+    field.setText('')
+    addTodo({ text, sessionId }, () => {
       // The add was rolled back: give the text back unless something new was typed meanwhile.
-      setText((current) => (current === '' ? checked.text : current))
+      field.setText((current) => (current === '' ? text : current))
     })
     // Keep typing the next one, whether Enter or the button submitted.
     inputRef.current?.focus()
@@ -48,15 +42,12 @@ export function NewTodoForm({
           <Input
             id={ids.text}
             ref={inputRef}
-            value={text}
-            onChange={(event) => {
-              setText(event.target.value)
-              if (problem) setProblem(null)
-            }}
+            value={field.text}
+            onChange={field.onChange}
             placeholder="What needs doing?"
             autoComplete="off"
-            aria-invalid={problem ? true : undefined}
-            aria-describedby={problem ? ids.problem : undefined}
+            aria-invalid={field.problem ? true : undefined}
+            aria-describedby={field.problem ? ids.problem : undefined}
           />
         </div>
         <div className="flex items-end gap-2">
@@ -79,7 +70,7 @@ export function NewTodoForm({
         </div>
       </div>
       <p id={ids.problem} role="alert" className="min-h-5 text-destructive text-sm">
-        {problem}
+        {field.problem}
       </p>
     </form>
   )

@@ -8,7 +8,8 @@ import type { Todo } from '~/db/schema'
 import { cn } from '~/lib/utils'
 import { type SessionChoice, SessionSelect } from './session-select'
 import { editTodo } from './todo-mutations'
-import { checkTodoText, shortTodoText } from './todo-text'
+import { shortTodoText } from './todo-text'
+import { useTodoTextField } from './use-todo-text-field'
 
 /** DOM id of a todo's checkbox: the list moves focus there after deletes and undos. */
 export const todoToggleId = (todoId: string) => `todo-toggle-${todoId}`
@@ -89,11 +90,7 @@ export function TodoItem({
           </Badge>
         ) : null}
       </div>
-      {saving ? (
-        <span className="mt-0.5 shrink-0 text-muted-foreground text-xs">
-          Saving…
-        </span>
-      ) : null}
+      {saving ? <span className="mt-0.5 shrink-0 text-muted-foreground text-xs">Saving…</span> : null}
       <div className="-my-1.5 flex shrink-0 items-center">
         <Button
           ref={editButtonRef}
@@ -133,11 +130,10 @@ function TodoEditor({
   onSave: (changes: { text: string; sessionId: string | null }) => void
   onCancel: () => void
 }) {
-  const [text, setText] = useState(todo.text)
-  const [sessionId, setSessionId] = useState(todo.sessionId)
-  const [problem, setProblem] = useState<string | null>(null)
-  const problemId = useId()
   const inputRef = useRef<HTMLInputElement>(null)
+  const field = useTodoTextField(todo.text, inputRef)
+  const [sessionId, setSessionId] = useState(todo.sessionId)
+  const problemId = useId()
 
   useEffect(() => {
     inputRef.current?.focus()
@@ -146,13 +142,8 @@ function TodoEditor({
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault()
-    const checked = checkTodoText(text)
-    if (!checked.ok) {
-      setProblem(checked.message)
-      inputRef.current?.focus()
-      return
-    }
-    onSave({ text: checked.text, sessionId })
+    const text = field.acceptedText()
+    if (text !== null) onSave({ text, sessionId })
   }
 
   return (
@@ -171,13 +162,10 @@ function TodoEditor({
       <Input
         ref={inputRef}
         aria-label="Todo text"
-        value={text}
-        onChange={(event) => {
-          setText(event.target.value)
-          if (problem) setProblem(null)
-        }}
-        aria-invalid={problem ? true : undefined}
-        aria-describedby={problem ? problemId : undefined}
+        value={field.text}
+        onChange={field.onChange}
+        aria-invalid={field.problem ? true : undefined}
+        aria-describedby={field.problem ? problemId : undefined}
       />
       <div className="flex flex-wrap items-center gap-2">
         <SessionSelect
@@ -197,9 +185,9 @@ function TodoEditor({
           </Button>
         </div>
       </div>
-      {problem ? (
+      {field.problem ? (
         <p id={problemId} role="alert" className="text-destructive text-sm">
-          {problem}
+          {field.problem}
         </p>
       ) : null}
     </form>

@@ -54,9 +54,22 @@ export class JsonArraySplitter {
     for (let i = start; i < chunk.length; i++) {
       const byte = chunk[i]
       if (this.inString) {
-        if (this.escaped) this.escaped = false
-        else if (byte === BACKSLASH) this.escaped = true
-        else if (byte === QUOTE) this.inString = false
+        if (this.escaped) {
+          this.escaped = false
+          continue
+        }
+        // Jump to the next quote (native search) and decide by the parity of the backslashes before it.
+        const quote = chunk.indexOf(QUOTE, i)
+        const end = quote === -1 ? chunk.length : quote
+        let backslashes = 0
+        while (end - backslashes - 1 >= i && chunk[end - backslashes - 1] === BACKSLASH) backslashes++
+        if (quote === -1) {
+          this.escaped = backslashes % 2 === 1
+          i = chunk.length
+        } else {
+          if (backslashes % 2 === 0) this.inString = false
+          i = quote
+        }
         continue
       }
       switch (this.state) {

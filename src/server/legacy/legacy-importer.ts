@@ -84,7 +84,7 @@ export interface LegacyImportContext {
   now?: () => Date
 }
 
-const MESSAGE_BATCH_ROWS = 1000
+const MESSAGE_BATCH_ROWS = 2000
 const TOOL_EVENT_BATCH_ROWS = 2000
 /** Flush earlier when a batch carries large contents, to bound memory and parameter size. */
 const BATCH_MAX_CHARS = 8_000_000
@@ -408,13 +408,20 @@ async function writeFileInBatches<Row>(
   let batch: Row[] = []
   let batchSize = 0
   let written = 0
+  // One batch is written while the next is parsed: Node and Postgres then work on both cores.
+  let inFlight: Promise<void> = Promise.resolve()
   const flush = async () => {
     if (batch.length === 0) return
-    await write(batch)
-    written += batch.length
+    const rows = batch
     batch = []
     batchSize = 0
-    progress.update(() => `Writing ${LEGACY_FILE_NAMES[kind]}: ${count(written)} of ${count(expected)} records`)
+    await inFlight
+    inFlight = write(rows).then(() => {
+      written += rows.length
+      progress.update(() => `Writing ${LEGACY_FILE_NAMES[kind]}: ${count(written)} of ${count(expected)} records`)
+    })
+    // Handled here so a failure waiting for the next flush is not reported as unhandled.
+    inFlight.catch(() => {})
   }
   await readJsonArrayFile(path, async (raw, index) => {
     const converted = toRow(raw, index)
@@ -424,6 +431,7 @@ async function writeFileInBatches<Row>(
     if (batch.length >= batchRows || batchSize >= BATCH_MAX_CHARS) await flush()
   })
   await flush()
+  await inFlight
   if (written !== expected) {
     throw new LegacyFileError(
       LEGACY_FILE_NAMES[kind],

@@ -26,9 +26,9 @@ const SHAPES: Array<{ name: string; params: Record<string, unknown>; filter: str
     filter: "owner = 'ann'",
   },
   {
-    name: 'even values',
-    params: { table: 'counters', where: '(value % 2) = 0 AND value < $1', params: { '1': '1000' } },
-    filter: 'value % 2 = 0 AND value < 1000',
+    name: 'values in a range',
+    params: { table: 'counters', where: 'value BETWEEN $1 AND 40 OR value * 2 > 100', params: { '1': '12' } },
+    filter: 'value BETWEEN 12 AND 40 OR value * 2 > 100',
   },
 ]
 

@@ -283,5 +283,16 @@ describe('Electric HTTP protocol', () => {
     expect(viaPost.status).toBe(200)
     const posted = (await viaPost.json()) as { data: Item[] }
     expect(posted.data.map((item) => item.value?.id)).toEqual(['2'])
+
+    // queryable_columns narrows what subsets may filter on and is the default column list.
+    const narrowed = await getShape(fixture.shapeUrl, {
+      table: 'notes',
+      offset: '-1',
+      queryable_columns: 'id,"position"',
+      subset__where: '"position" = $1',
+      subset__params: JSON.stringify({ '1': '3' }),
+    })
+    expect(narrowed.status).toBe(200)
+    expect((narrowed.body as { data: Item[] }).data.map((item) => item.value)).toEqual([{ id: '1', position: '3' }])
   })
 })

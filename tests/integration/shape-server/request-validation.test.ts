@@ -137,6 +137,34 @@ const cases: Array<{ name: string; query: Record<string, string>; field: string;
     nested: true,
   },
   {
+    name: 'a subset where on a column outside queryable_columns',
+    query: {
+      table: 'victims',
+      offset: '-1',
+      queryable_columns: 'id,name',
+      subset__where: `owner_id = 7 AND name <> '${MARKER}'`,
+    },
+    field: 'where',
+    nested: true,
+  },
+  {
+    name: 'a subset order_by on a column outside queryable_columns',
+    query: {
+      table: 'victims',
+      offset: '-1',
+      queryable_columns: '"id"',
+      subset__where: 'true',
+      subset__order_by: 'owner_id',
+    },
+    field: 'order_by',
+    nested: true,
+  },
+  {
+    name: 'an unknown column in queryable_columns',
+    query: { table: 'victims', offset: '-1', queryable_columns: 'id,nope' },
+    field: 'queryable_columns',
+  },
+  {
     name: 'a subset limit without order_by',
     query: { table: 'victims', offset: '-1', subset__where: 'true = true', subset__limit: '5' },
     field: 'order_by',

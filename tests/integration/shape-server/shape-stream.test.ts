@@ -267,6 +267,30 @@ describe('ShapeStream against the embedded server', () => {
     }
   })
 
+  it('makes clients refetch after a schema change and serves the new columns', async () => {
+    await fixture.sql.unsafe(
+      "CREATE TABLE evolving (id int PRIMARY KEY, name text); INSERT INTO evolving VALUES (1, 'one')",
+    )
+    const recorder = new StreamRecorder({ url: fixture.shapeUrl, params: { table: 'evolving' } })
+    try {
+      await recorder.upToDate()
+      const handle = recorder.stream.shapeHandle
+      await fixture.sql.unsafe('ALTER TABLE evolving ADD COLUMN rank int NOT NULL DEFAULT 7, DROP COLUMN name')
+      await fixture.sql`INSERT INTO evolving VALUES (2, 8)`
+      await recorder.waitFor(
+        () => recorder.rows.length === 2 && recorder.rows.every((row) => 'rank' in row),
+        'the new columns',
+      )
+      expect(recorder.stream.shapeHandle).not.toBe(handle)
+      expect(byKey(recorder.rows, (row) => Number(row.id))).toEqual([
+        { id: 1, rank: 7 },
+        { id: 2, rank: 8 },
+      ])
+    } finally {
+      recorder.close()
+    }
+  })
+
   it('handles quoted, mixed-case table and column names', async () => {
     const recorder = new StreamRecorder({
       url: fixture.shapeUrl,

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { type EvaluatedChange, convertChanges } from '../../../src/shape-server/change-converter.ts'
+import { convertChanges, type EvaluatedChange } from '../../../src/shape-server/change-converter.ts'
 import { definition, row, table } from './shape-fixtures.ts'
 
-const todos = table('todos', [['id', 'int4', { pk: 0 }], ['title', 'text'], ['done', 'bool']])
+const todos = table('todos', [
+  ['id', 'int4', { pk: 0 }],
+  ['title', 'text'],
+  ['done', 'bool'],
+])
 const transaction = { xid: 42, commitLsn: 1000n }
 
 function convert(changes: Partial<EvaluatedChange>[], options: Parameters<typeof definition>[1] = {}) {
@@ -43,7 +47,9 @@ describe('change conversion', () => {
   it('sends key plus changed columns for updates in default mode and drops no-op updates', () => {
     expect(convert([{ oldRow: before, newRow: after }])[0].value).toEqual({ id: '1', title: 'b' })
     expect(convert([{ oldRow: before, newRow: row({ ...before }) }])).toEqual([])
-    expect(convert([{ oldRow: before, newRow: row({ ...before, done: 't' }) }], { selectedColumns: ['id', 'title'] })).toEqual([])
+    expect(
+      convert([{ oldRow: before, newRow: row({ ...before, done: 't' }) }], { selectedColumns: ['id', 'title'] }),
+    ).toEqual([])
   })
 
   it('sends the full row and old values of changed columns with replica=full', () => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { IdentifierError, parseIdentifierList, parseTableName } from '../../../src/shape-server/identifiers.ts'
-import { BEFORE_ALL, SNAPSHOT_END, compareOffsets, formatOffset, parseRequestedOffset } from '../../../src/shape-server/offsets.ts'
+import {
+  BEFORE_ALL,
+  compareOffsets,
+  formatOffset,
+  parseRequestedOffset,
+  SNAPSHOT_END,
+} from '../../../src/shape-server/offsets.ts'
 import { emptyRow, keyPrefix, rowKey } from '../../../src/shape-server/row-key.ts'
 
 describe('offsets', () => {
@@ -18,9 +24,14 @@ describe('offsets', () => {
     expect(formatOffset(BEFORE_ALL)).toBe('-1')
     expect(formatOffset(SNAPSHOT_END)).toBe('0_inf')
     expect(formatOffset({ tx: 18446744073709551615n, op: 3 })).toBe('18446744073709551615_3')
-    const sorted = [{ tx: 5n, op: 2 }, SNAPSHOT_END, { tx: 5n, op: 1 }, { tx: 0n, op: 3 }, BEFORE_ALL, { tx: 4n, op: 100 }].sort(
-      compareOffsets,
-    )
+    const sorted = [
+      { tx: 5n, op: 2 },
+      SNAPSHOT_END,
+      { tx: 5n, op: 1 },
+      { tx: 0n, op: 3 },
+      BEFORE_ALL,
+      { tx: 4n, op: 100 },
+    ].sort(compareOffsets)
     expect(sorted.map(formatOffset)).toEqual(['-1', '0_3', '0_inf', '4_100', '5_1', '5_2'])
   })
 })
@@ -51,7 +62,8 @@ describe('row keys', () => {
 
   it('treats column names like __proto__ as ordinary keys', () => {
     const row = emptyRow()
-    row.__proto__ = 'p'
-    expect(rowKey('"public"."t"', ['__proto__'], row)).toBe('"public"."t"/"p"')
+    const column = '__proto__'
+    row[column] = 'p'
+    expect(rowKey('"public"."t"', [column], row)).toBe('"public"."t"/"p"')
   })
 })

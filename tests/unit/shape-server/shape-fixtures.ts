@@ -2,7 +2,15 @@ import { emptyRow, keyPrefix, type RowValues } from '../../../src/shape-server/r
 import type { ShapeDefinition } from '../../../src/shape-server/shape-definition.ts'
 import type { ColumnInfo, TableInfo } from '../../../src/shape-server/table-catalog.ts'
 
-const TYPES: Record<string, number> = { int4: 23, text: 25, bool: 16, uuid: 2950, numeric: 1700, date: 1082, mood: 90000 }
+const TYPES: Record<string, number> = {
+  int4: 23,
+  text: 25,
+  bool: 16,
+  uuid: 2950,
+  numeric: 1700,
+  date: 1082,
+  mood: 90000,
+}
 
 /** A table description as table-catalog.ts would load it. */
 export function table(name: string, columns: Array<[string, string, { pk?: number; kind?: string }?]>): TableInfo {
@@ -19,7 +27,9 @@ export function table(name: string, columns: Array<[string, string, { pk?: numbe
     generated: false,
     deterministicCollation: true,
   }))
-  const key = infos.filter((column) => column.primaryKeyIndex >= 0).sort((a, b) => a.primaryKeyIndex - b.primaryKeyIndex)
+  const key = infos
+    .filter((column) => column.primaryKeyIndex >= 0)
+    .sort((a, b) => a.primaryKeyIndex - b.primaryKeyIndex)
   return {
     oid: 1,
     schema: 'public',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BEFORE_ALL, SNAPSHOT_END, formatOffset, snapshotChunkOffset } from '../../../src/shape-server/offsets.ts'
+import { BEFORE_ALL, formatOffset, SNAPSHOT_END, snapshotChunkOffset } from '../../../src/shape-server/offsets.ts'
 import { ShapeLog } from '../../../src/shape-server/shape-log.ts'
 
 const entry = (tx: bigint, op: number) => ({ offset: { tx, op }, json: `{"n":"${tx}_${op}"}` })
@@ -8,7 +8,11 @@ describe('shape log reads', () => {
   it('serves snapshot chunks one by one, then the log, and reports the end', () => {
     const log = new ShapeLog(['"chunk0"', '"chunk1"'], 1024)
     expect(log.read(BEFORE_ALL)).toMatchObject({ body: '"chunk0"', end: snapshotChunkOffset(0), reachedEnd: false })
-    expect(log.read(snapshotChunkOffset(0))).toMatchObject({ body: '"chunk1"', end: snapshotChunkOffset(1), reachedEnd: false })
+    expect(log.read(snapshotChunkOffset(0))).toMatchObject({
+      body: '"chunk1"',
+      end: snapshotChunkOffset(1),
+      reachedEnd: false,
+    })
     expect(log.read(snapshotChunkOffset(1))).toMatchObject({ body: '', count: 0, end: SNAPSHOT_END, reachedEnd: true })
     log.append([entry(10n, 0), entry(10n, 2), entry(12n, 0)])
     const read = log.read(snapshotChunkOffset(1))
