@@ -67,6 +67,20 @@ export class ReplicationStream {
     return this.streaming
   }
 
+  /** Stops reading from the socket (backpressure); Postgres waits until `resume()`. */
+  pause(): void {
+    this.socket()?.pause()
+  }
+
+  resume(): void {
+    this.socket()?.resume()
+  }
+
+  private socket(): { pause(): void; resume(): void } | undefined {
+    return (this.client as unknown as { connection?: { stream?: { pause(): void; resume(): void } } } | undefined)
+      ?.connection?.stream
+  }
+
   /** Everything before this LSN has been handed to `onTransaction`. */
   get deliveredPosition(): bigint {
     return this.deliveredLsn

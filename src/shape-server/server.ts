@@ -72,6 +72,7 @@ export const SHAPE_SERVER_DEFAULTS = {
 } as const
 
 const STARTUP_TIMEOUT_MS = 30_000
+const MAX_PENDING_TRANSACTIONS = 1_000
 
 /**
  * Starts an Electric-compatible shape server (HTTP shape API over Postgres logical replication).
@@ -98,6 +99,7 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
       chunkBytes: settings.chunkBytes,
       maxShapes: settings.maxShapes,
       maxLogBytesPerShape: settings.maxLogBytesPerShape,
+      onDrained: () => stream?.resume(),
     })
     registry.processedLsn = startLsn
     const activeStream = new ReplicationStream({
@@ -105,7 +107,11 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
       slotName,
       publicationName: settings.publicationName,
       log,
-      onTransaction: (transaction) => registry.enqueueTransaction(transaction),
+      onTransaction: (transaction) => {
+        registry.enqueueTransaction(transaction)
+        // Applying may need Postgres round trips; do not buffer an unbounded backlog meanwhile.
+        if (registry.pendingJobs > MAX_PENDING_TRANSACTIONS) activeStream.pause()
+      },
     })
     stream = activeStream
     await withTimeout(

@@ -22,6 +22,8 @@ export interface ShapeRegistryOptions {
   maxShapes: number
   /** A shape whose change log grows past this is rotated, so clients resync from a fresh snapshot. */
   maxLogBytesPerShape: number
+  /** Called whenever the queue of transactions to apply has been worked off. */
+  onDrained?: () => void
 }
 
 type Job =
@@ -129,6 +131,7 @@ export class ShapeRegistry {
     } finally {
       this.draining = false
     }
+    this.options.onDrained?.()
   }
 
   /** Applies a transaction to the active shapes, or buffers it for shapes still snapshotting. */

@@ -3,7 +3,7 @@
  * The optimistic change has already been rolled back when this runs, so the list shows the truth.
  */
 import { TimeoutWaitingForTxIdError } from '@tanstack/electric-db-collection'
-import { shortTodoText } from './todo-text'
+import { shortTodoText } from '~/domain/todo-text'
 
 export type TodoWrite = 'add' | 'complete' | 'reopen' | 'edit' | 'delete'
 

@@ -5,10 +5,10 @@ import { Button } from '~/components/ui/button'
 import { Checkbox } from '~/components/ui/checkbox'
 import { Input } from '~/components/ui/input'
 import type { Todo } from '~/db/schema'
+import { shortTodoText } from '~/domain/todo-text'
 import { cn } from '~/lib/utils'
 import { type SessionChoice, SessionSelect } from './session-select'
 import { editTodo } from './todo-mutations'
-import { shortTodoText } from './todo-text'
 import { useTodoTextField } from './use-todo-text-field'
 
 /** DOM id of a todo's checkbox: the list moves focus there after deletes and undos. */

@@ -7,9 +7,9 @@ import { createTransaction, type Transaction } from '@tanstack/react-db'
 import { persistTodoDeletes, todosCollection } from '~/collections/todos-collection'
 import { notify } from '~/components/layout/notifications'
 import type { Todo } from '~/db/schema'
+import { shortTodoText } from '~/domain/todo-text'
 import { randomUuid } from '~/lib/random-uuid'
 import { describeWriteFailure, type TodoWrite } from './describe-write-failure'
-import { shortTodoText } from './todo-text'
 
 function reportFailure(write: TodoWrite, todoText: string, error: unknown) {
   const message = describeWriteFailure(write, todoText, error, typeof navigator === 'undefined' || navigator.onLine)

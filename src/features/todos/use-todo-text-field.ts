@@ -1,5 +1,5 @@
 import { type ChangeEvent, type RefObject, useState } from 'react'
-import { checkTodoText } from './todo-text'
+import { checkTodoText } from '~/domain/todo-text'
 
 /**
  * State of a todo text input (new todo, inline edit): the text, and the problem shown under it

@@ -1,6 +1,7 @@
 /** Todo mutations for the todos collection: validate → authorize → repository → { txid }. */
 import { createServerFn } from '@tanstack/react-start'
 import { z } from 'zod'
+import { todoTextSchema as todoText } from '../../domain/todo-text'
 import { getDatabaseClient } from '../db'
 import type { Principal } from '../repositories/accounts-repository'
 import { sessionsRepository } from '../repositories/sessions-repository'
@@ -8,11 +9,6 @@ import { todosRepository } from '../repositories/todos-repository'
 import { HttpError, toHttpError, validateWith } from './http-error'
 import { requirePrincipal } from './require-principal'
 
-const todoText = z
-  .string({ message: 'A todo needs some text.' })
-  .trim()
-  .min(1, 'A todo needs some text.')
-  .max(2000, 'Keep a todo under 2000 characters.')
 const sessionLink = z.string().uuid('Unknown session.').nullable()
 
 async function assertSessionAccess(principal: Principal, sessionId: string | null | undefined) {

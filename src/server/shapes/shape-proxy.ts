@@ -74,8 +74,30 @@ export function buildUpstreamUrl(
   return upstream
 }
 
+/**
+ * The upstream body, except that a read failing because the browser went away (tab closed, long
+ * poll aborted) ends the stream quietly instead of surfacing as a server error.
+ */
+function bodyEndingQuietlyOnAbort(body: ReadableStream<Uint8Array> | null, signal: AbortSignal) {
+  if (!body) return null
+  const reader = body.getReader()
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read()
+        if (done) controller.close()
+        else controller.enqueue(value)
+      } catch (error) {
+        if (signal.aborted) controller.close()
+        else controller.error(error)
+      }
+    },
+    cancel: (reason) => reader.cancel(reason).catch(() => {}),
+  })
+}
+
 /** Copies the upstream response for the browser: identity-scoped, never publicly cacheable. */
-export function browserResponse(upstream: Response) {
+export function browserResponse(upstream: Response, signal: AbortSignal = new AbortController().signal) {
   const headers = new Headers(upstream.headers)
   headers.delete('content-encoding')
   headers.delete('content-length')
@@ -83,7 +105,11 @@ export function browserResponse(upstream: Response) {
   headers.append('vary', 'Cookie')
   const cacheControl = headers.get('cache-control')
   if (cacheControl) headers.set('cache-control', cacheControl.replace(/\bpublic\b/g, 'private'))
-  return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers })
+  return new Response(bodyEndingQuietlyOnAbort(upstream.body, signal), {
+    status: upstream.status,
+    statusText: upstream.statusText,
+    headers,
+  })
 }
 
 export async function proxyShapeRequest(request: Request, options: ShapeProxyOptions): Promise<Response> {
@@ -146,5 +172,8 @@ export async function proxyShapeRequest(request: Request, options: ShapeProxyOpt
     console.error(`[shape-proxy] sync service unreachable: ${(error as Error).message}`)
     return jsonError(503, 'The sync service is not reachable right now; retrying shortly.', { 'retry-after': '1' })
   }
-  return browserResponse(upstream)
+  if (upstream.status === 401) {
+    console.error('[shape-proxy] the sync service refused our secret (401): check ELECTRIC_SECRET on both sides.')
+  }
+  return browserResponse(upstream, request.signal)
 }

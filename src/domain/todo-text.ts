@@ -1,6 +1,6 @@
 /**
- * The rules for a todo's text as the form applies them before anything is sent. The server
- * (src/server/functions/todos.ts) enforces the same limits; checking here means an empty or
+ * The rules for a todo's text, shared by the form (checked before anything is sent) and the
+ * server functions (src/server/functions/todos.ts). Checking in the form means an empty or
  * oversized todo never becomes an optimistic row that would only be rolled back.
  */
 import { z } from 'zod'
