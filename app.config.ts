@@ -104,6 +104,17 @@ export function getConfig(): AppConfig {
   return cached
 }
 
+/**
+ * The built server (Nitro) listens on every interface when HOST is unset; pin it to the validated
+ * value so the default really is 127.0.0.1.
+ */
+export function pinListenAddress(config: AppConfig, env: Record<string, string | undefined> = process.env) {
+  env.HOST = config.HOST
+  env.PORT = String(config.PORT)
+  delete env.NITRO_HOST
+  delete env.NITRO_PORT
+}
+
 /** For CLIs: parse or print the problems and exit with status 2. */
 export function getConfigOrExit(): AppConfig {
   try {

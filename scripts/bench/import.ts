@@ -55,6 +55,8 @@ async function runChild(databaseUrl: string, dataDir: string) {
   await client.close()
   const peakRssMb = process.resourceUsage().maxRSS / 1024
   process.send?.({ status: result.status, seconds, peakRssMb, startRssMb } satisfies ChildResult)
+  // The IPC channel would keep this child alive.
+  process.disconnect?.()
 }
 
 const format = (value: number, digits = 1) => value.toFixed(digits)

@@ -304,6 +304,7 @@ async function writePlan(
   copies: Partial<Record<LegacyKind, string>>,
   progress: Progress,
 ) {
+  const merge = plan.mergeIntoExisting
   const sessionIds = await legacyRepository.ensureLegacySessions(tx, accountId, plan.sessions)
   const sessionId = (key: string) => sessionIds.get(key) as string
   await legacyRepository.archiveThreads(tx, accountId, plan.existingThreadsToArchive)
@@ -323,10 +324,10 @@ async function writePlan(
   // Archived first: an active thread may replace one that this same import archives.
   threadRows.sort((a, b) => Number(a.status === 'active') - Number(b.status === 'active'))
   for (let start = 0; start < threadRows.length; start += THREAD_BATCH_ROWS) {
-    await legacyRepository.upsertThreads(tx, accountId, threadRows.slice(start, start + THREAD_BATCH_ROWS))
+    await legacyRepository.writeThreads(tx, accountId, threadRows.slice(start, start + THREAD_BATCH_ROWS), merge)
   }
 
-  const seqBase = plan.mergeIntoExisting ? 2 * SEQ_MERGE_OFFSET : 0
+  const seqBase = merge ? 2 * SEQ_MERGE_OFFSET : 0
   await writeFileInBatches(
     copies.messages,
     'messages',
@@ -356,7 +357,7 @@ async function writePlan(
       }
       return { row, size: message.content.length }
     },
-    (rows) => legacyRepository.upsertMessages(tx, accountId, rows),
+    (rows) => legacyRepository.writeMessages(tx, accountId, rows, merge),
   )
 
   await writeFileInBatches(
@@ -389,7 +390,7 @@ async function writePlan(
       // Sizing by the serialized payload would cost a second stringify; results are rarely large.
       return { row, size: 1000 }
     },
-    (rows) => legacyRepository.upsertToolEvents(tx, accountId, rows),
+    (rows) => legacyRepository.writeToolEvents(tx, accountId, rows, merge),
   )
 
   if (plan.mergeIntoExisting) await legacyRepository.renumberMessagesAndRecountThreads(tx, [...sessionIds.values()])

@@ -158,6 +158,41 @@ async function rejectForeignRows(tx: Executor, table: string, accountId: string,
   )
 }
 
+/** The id named by a primary-key violation, when that is what the error is. */
+function duplicatedId(error: unknown, table: string): string | undefined {
+  const cause = ((error as { cause?: unknown }).cause ?? error) as {
+    code?: string
+    constraint_name?: string
+    detail?: string
+  }
+  if (cause.code !== '23505' || cause.constraint_name !== `${table}_pkey`) return undefined
+  return /\(id\)=\((.*)\) already exists/.exec(cause.detail ?? '')?.[1] ?? '(unknown)'
+}
+
+/**
+ * A first import inserts (cheaper than an upsert); a merge updates the account's existing rows
+ * and stops at rows of another account.
+ */
+async function writeRows(
+  tx: Executor,
+  write: { table: string; accountId: string; ids: string[]; insert: SQL; update: SQL; merge: boolean },
+) {
+  if (!write.merge) {
+    try {
+      await tx.execute(write.insert)
+    } catch (error) {
+      const id = duplicatedId(error, write.table)
+      if (id !== undefined) throw new ForeignRowError(write.table, [id])
+      throw error
+    }
+    return
+  }
+  const result = await tx.execute(sql`${write.insert}
+    on conflict (id) do update set ${write.update}
+    where ${sql.identifier(write.table)}.account_id = excluded.account_id`)
+  if (result.count !== write.ids.length) await rejectForeignRows(tx, write.table, write.accountId, write.ids)
+}
+
 export const legacyRepository = {
   /** Serialises imports; held until the transaction ends. */
   async lockImports(tx: Executor) {
@@ -285,33 +320,27 @@ export const legacyRepository = {
       where account_id = ${accountId} and id in ${textList(threadIds)}`)
   },
 
-  async upsertThreads(tx: Executor, accountId: string, rows: LegacyThreadRow[]) {
+  /** `merge`: update rows that already exist (by id); otherwise every row must be new. */
+  async writeThreads(tx: Executor, accountId: string, rows: LegacyThreadRow[], merge: boolean) {
     if (rows.length === 0) return
-    const result = await tx.execute(sql`
+    const insert = sql`
       insert into chat_threads (id, session_id, account_id, mode, title, status, message_count,
                                 last_message_preview, last_message_at, created_at, updated_at)
       select r.id, r.session_id, ${accountId}, r.mode, r.title, r.status, r.message_count,
              r.last_message_preview, r.last_message_at, r.created_at, r.updated_at
       from ${jsonRows(rows)} as r(
         id text, session_id uuid, mode text, title text, status text, message_count integer,
-        last_message_preview text, last_message_at timestamptz, created_at timestamptz, updated_at timestamptz)
-      on conflict (id) do update set
-        session_id = excluded.session_id, mode = excluded.mode, title = excluded.title, status = excluded.status,
-        message_count = excluded.message_count, last_message_preview = excluded.last_message_preview,
-        last_message_at = excluded.last_message_at, created_at = excluded.created_at, updated_at = excluded.updated_at
-      where chat_threads.account_id = excluded.account_id`)
-    if (result.count !== rows.length)
-      await rejectForeignRows(
-        tx,
-        'chat_threads',
-        accountId,
-        rows.map((r) => r.id),
-      )
+        last_message_preview text, last_message_at timestamptz, created_at timestamptz, updated_at timestamptz)`
+    const update = sql`
+      session_id = excluded.session_id, mode = excluded.mode, title = excluded.title, status = excluded.status,
+      message_count = excluded.message_count, last_message_preview = excluded.last_message_preview,
+      last_message_at = excluded.last_message_at, created_at = excluded.created_at, updated_at = excluded.updated_at`
+    await writeRows(tx, { table: 'chat_threads', accountId, ids: rows.map((r) => r.id), insert, update, merge })
   },
 
-  async upsertMessages(tx: Executor, accountId: string, rows: LegacyMessageRow[]) {
+  async writeMessages(tx: Executor, accountId: string, rows: LegacyMessageRow[], merge: boolean) {
     if (rows.length === 0) return
-    const result = await tx.execute(sql`
+    const insert = sql`
       insert into chat_messages (id, thread_id, session_id, account_id, mode, role, content, status, seq,
                                  client_message_id, misalignment_id, evidence, context_events, created_at, updated_at)
       select r.id, r.thread_id, r.session_id, ${accountId}, r.mode, r.role, r.content, 'complete', r.seq,
@@ -320,26 +349,19 @@ export const legacyRepository = {
       from ${jsonRows(rows)} as r(
         id text, thread_id text, session_id uuid, mode text, role text, content text, seq bigint,
         client_message_id text, misalignment_id text, evidence json, context_events json,
-        created_at timestamptz, updated_at timestamptz)
-      on conflict (id) do update set
-        thread_id = excluded.thread_id, session_id = excluded.session_id, mode = excluded.mode, role = excluded.role,
-        content = excluded.content, status = excluded.status, seq = excluded.seq,
-        client_message_id = excluded.client_message_id, misalignment_id = excluded.misalignment_id,
-        evidence = excluded.evidence, context_events = excluded.context_events,
-        created_at = excluded.created_at, updated_at = excluded.updated_at
-      where chat_messages.account_id = excluded.account_id`)
-    if (result.count !== rows.length)
-      await rejectForeignRows(
-        tx,
-        'chat_messages',
-        accountId,
-        rows.map((r) => r.id),
-      )
+        created_at timestamptz, updated_at timestamptz)`
+    const update = sql`
+      thread_id = excluded.thread_id, session_id = excluded.session_id, mode = excluded.mode, role = excluded.role,
+      content = excluded.content, status = excluded.status, seq = excluded.seq,
+      client_message_id = excluded.client_message_id, misalignment_id = excluded.misalignment_id,
+      evidence = excluded.evidence, context_events = excluded.context_events,
+      created_at = excluded.created_at, updated_at = excluded.updated_at`
+    await writeRows(tx, { table: 'chat_messages', accountId, ids: rows.map((r) => r.id), insert, update, merge })
   },
 
-  async upsertToolEvents(tx: Executor, accountId: string, rows: LegacyToolEventRow[]) {
+  async writeToolEvents(tx: Executor, accountId: string, rows: LegacyToolEventRow[], merge: boolean) {
     if (rows.length === 0) return
-    const result = await tx.execute(sql`
+    const insert = sql`
       insert into chat_tool_events (id, session_id, thread_id, account_id, tool_call_id, tool_name, status,
                                     arguments, result, error, started_at, completed_at, latency_ms, context_events)
       select r.id, r.session_id, r.thread_id, ${accountId}, r.tool_call_id, r.tool_name, r.status,
@@ -348,20 +370,13 @@ export const legacyRepository = {
       from ${jsonRows(rows)} as r(
         id text, session_id uuid, thread_id text, tool_call_id text, tool_name text, status text,
         arguments json, result json, error text, started_at timestamptz, completed_at timestamptz,
-        latency_ms integer, context_events json)
-      on conflict (id) do update set
-        session_id = excluded.session_id, thread_id = excluded.thread_id, tool_call_id = excluded.tool_call_id,
-        tool_name = excluded.tool_name, status = excluded.status, arguments = excluded.arguments,
-        result = excluded.result, error = excluded.error, started_at = excluded.started_at,
-        completed_at = excluded.completed_at, latency_ms = excluded.latency_ms, context_events = excluded.context_events
-      where chat_tool_events.account_id = excluded.account_id`)
-    if (result.count !== rows.length)
-      await rejectForeignRows(
-        tx,
-        'chat_tool_events',
-        accountId,
-        rows.map((r) => r.id),
-      )
+        latency_ms integer, context_events json)`
+    const update = sql`
+      session_id = excluded.session_id, thread_id = excluded.thread_id, tool_call_id = excluded.tool_call_id,
+      tool_name = excluded.tool_name, status = excluded.status, arguments = excluded.arguments,
+      result = excluded.result, error = excluded.error, started_at = excluded.started_at,
+      completed_at = excluded.completed_at, latency_ms = excluded.latency_ms, context_events = excluded.context_events`
+    await writeRows(tx, { table: 'chat_tool_events', accountId, ids: rows.map((r) => r.id), insert, update, merge })
   },
 
   /**
