@@ -129,7 +129,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     persistent,
     createPostgresUser: isRoot(),
     initdbFlags: ['--encoding=UTF8', '--locale=C', ...(persistent ? [] : ['--no-sync'])],
-    postgresFlags: [...SERVER_FLAGS, ...(persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off'])],
+    // Throwaway clusters trade durability for speed; with synchronous_commit off, WAL (and so
+    // logical replication) waits for the WAL writer, so wake it often.
+    postgresFlags: [
+      ...SERVER_FLAGS,
+      ...(persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'wal_writer_delay=10ms']),
+    ],
     onLog: (message: string) => {
       stderrTail.push(message)
       if (stderrTail.length > 30) stderrTail.shift()
