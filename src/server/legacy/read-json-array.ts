@@ -37,7 +37,7 @@ export interface ReadProgress {
 
 const EMPTY_SHA256 = createHash('sha256').digest('hex')
 const MISSING: JsonArrayFileSummary = { missing: true, sha256: EMPTY_SHA256, sizeBytes: 0, read: 0 }
-const READ_CHUNK_BYTES = 1 << 20
+const READ_CHUNK_BYTES = 1 << 16
 
 const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT'
 const cannotRead = (path: string, error: unknown) =>
