@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import postgres from 'postgres'
-import { inject } from 'vitest'
+import { afterAll, beforeAll, inject } from 'vitest'
+import { createDatabaseClient, type Database, type DatabaseClient } from '../../src/db/client'
 
 export interface TestDatabase {
   url: string
@@ -38,6 +39,35 @@ export async function createTestDatabase({ migrated = true } = {}): Promise<Test
       } finally {
         await a.end()
       }
+    },
+  }
+}
+
+/**
+ * A migrated database and a client for the whole test file, created before its tests and dropped
+ * after them: `const testDb = useTestDatabase()` then `testDb.db` inside tests.
+ */
+export function useTestDatabase({ maxConnections = 10 } = {}) {
+  let database: TestDatabase | undefined
+  let client: DatabaseClient | undefined
+  beforeAll(async () => {
+    database = await createTestDatabase()
+    client = createDatabaseClient(database.url, { max: maxConnections })
+  })
+  afterAll(async () => {
+    await client?.close()
+    await database?.drop()
+  })
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is only available inside tests and hooks`)
+    return value
+  }
+  return {
+    get db(): Database {
+      return ready(client, 'testDb.db').db
+    },
+    get url(): string {
+      return ready(database, 'testDb.url').url
     },
   }
 }

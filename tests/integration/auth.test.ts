@@ -1,24 +1,15 @@
 import { eq } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDatabaseClient, type DatabaseClient } from '../../src/db/client'
+import { describe, expect, it } from 'vitest'
+import { createDatabaseClient, } from '../../src/db/client'
 import { authSessions } from '../../src/db/schema'
 import { SESSION_COOKIE } from '../../src/server/auth/cookies'
 import { hashPassword } from '../../src/server/auth/passwords'
 import { authenticate, startSession } from '../../src/server/auth/principal'
 import { hashSessionToken } from '../../src/server/auth/tokens'
 import { authRepository, SESSION_RENEW_AFTER_MS, SESSION_TTL_MS } from '../../src/server/repositories/auth-repository'
-import { createTestDatabase, type TestDatabase } from '../helpers/database'
+import { createTestDatabase, useTestDatabase } from '../helpers/database'
 
-let database: TestDatabase
-let client: DatabaseClient
-beforeAll(async () => {
-  database = await createTestDatabase()
-  client = createDatabaseClient(database.url)
-})
-afterAll(async () => {
-  await client.close()
-  await database.drop()
-})
+const testDb = useTestDatabase({ maxConnections: 10 })
 
 const page = (cookie?: string) =>
   new Request('http://127.0.0.1:3000/', { headers: { 'sec-fetch-dest': 'document', ...(cookie ? { cookie } : {}) } })
@@ -28,56 +19,56 @@ const tokenOf = (setCookie: string) => setCookie.split(';')[0].split('=')[1]
 
 describe('local mode', () => {
   it('signs a page navigation in as the one local owner and accepts the cookie afterwards', async () => {
-    const first = await authenticate(client.db, page(), { authMode: 'local' })
+    const first = await authenticate(testDb.db, page(), { authMode: 'local' })
     expect(first.principal).toBeDefined()
     expect(first.setCookies).toHaveLength(1)
     const token = tokenOf(first.setCookies[0])
-    const [stored] = await client.db
+    const [stored] = await testDb.db
       .select()
       .from(authSessions)
       .where(eq(authSessions.id, hashSessionToken(token)))
     expect(stored.userId).toBe(first.principal?.user.id)
 
-    const again = await authenticate(client.db, api(`${SESSION_COOKIE}=${token}`), { authMode: 'local' })
+    const again = await authenticate(testDb.db, api(`${SESSION_COOKIE}=${token}`), { authMode: 'local' })
     expect(again.principal?.user.id).toBe(first.principal?.user.id)
     expect(again.setCookies).toEqual([])
 
-    const second = await authenticate(client.db, page(), { authMode: 'local' })
+    const second = await authenticate(testDb.db, page(), { authMode: 'local' })
     expect(second.principal?.user.id).toBe(first.principal?.user.id)
   })
 
   it('never signs in API requests implicitly', async () => {
-    const result = await authenticate(client.db, api(), { authMode: 'local' })
+    const result = await authenticate(testDb.db, api(), { authMode: 'local' })
     expect(result).toEqual({ principal: undefined, setCookies: [] })
   })
 
   it('rejects forged, revoked and expired cookies', async () => {
-    const forged = await authenticate(client.db, api(`${SESSION_COOKIE}=${'A'.repeat(43)}`), { authMode: 'local' })
+    const forged = await authenticate(testDb.db, api(`${SESSION_COOKIE}=${'A'.repeat(43)}`), { authMode: 'local' })
     expect(forged.principal).toBeUndefined()
 
-    const issued = await authenticate(client.db, page(), { authMode: 'local' })
+    const issued = await authenticate(testDb.db, page(), { authMode: 'local' })
     const token = tokenOf(issued.setCookies[0])
-    await authRepository.revokeSession(client.db, hashSessionToken(token))
+    await authRepository.revokeSession(testDb.db, hashSessionToken(token))
     expect(
-      (await authenticate(client.db, api(`${SESSION_COOKIE}=${token}`), { authMode: 'local' })).principal,
+      (await authenticate(testDb.db, api(`${SESSION_COOKIE}=${token}`), { authMode: 'local' })).principal,
     ).toBeUndefined()
 
-    const later = await authenticate(client.db, page(), { authMode: 'local' })
+    const later = await authenticate(testDb.db, page(), { authMode: 'local' })
     const laterToken = tokenOf(later.setCookies[0])
     const future = new Date(Date.now() + SESSION_TTL_MS + 1000)
     expect(
-      (await authenticate(client.db, api(`${SESSION_COOKIE}=${laterToken}`), { authMode: 'local', now: future }))
+      (await authenticate(testDb.db, api(`${SESSION_COOKIE}=${laterToken}`), { authMode: 'local', now: future }))
         .principal,
     ).toBeUndefined()
   })
 
   it('slides the expiry forward for active sessions and re-sends the cookie', async () => {
-    const issued = await authenticate(client.db, page(), { authMode: 'local' })
+    const issued = await authenticate(testDb.db, page(), { authMode: 'local' })
     const token = tokenOf(issued.setCookies[0])
     const soon = new Date(Date.now() + SESSION_RENEW_AFTER_MS + 60_000)
-    const renewed = await authenticate(client.db, api(`${SESSION_COOKIE}=${token}`), { authMode: 'local', now: soon })
+    const renewed = await authenticate(testDb.db, api(`${SESSION_COOKIE}=${token}`), { authMode: 'local', now: soon })
     expect(renewed.setCookies).toHaveLength(1)
-    const [row] = await client.db
+    const [row] = await testDb.db
       .select()
       .from(authSessions)
       .where(eq(authSessions.id, hashSessionToken(token)))
@@ -85,9 +76,9 @@ describe('local mode', () => {
   })
 
   it('a cookie issued through one app instance is accepted by another on the same database', async () => {
-    const other = createDatabaseClient(database.url)
+    const other = createDatabaseClient(testDb.url)
     try {
-      const issued = await authenticate(client.db, page(), { authMode: 'local' })
+      const issued = await authenticate(testDb.db, page(), { authMode: 'local' })
       const token = tokenOf(issued.setCookies[0])
       const elsewhere = await authenticate(other.db, api(`${SESSION_COOKIE}=${token}`), { authMode: 'local' })
       expect(elsewhere.principal?.user.id).toBe(issued.principal?.user.id)

@@ -1,35 +1,25 @@
 import { createHash } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDatabaseClient, type DatabaseClient } from '../../src/db/client'
+import { describe, expect, it } from 'vitest'
 import { hookifyDecisions } from '../../src/db/schema'
 import { chatThreadsRepository } from '../../src/server/repositories/chat-threads-repository'
 import { chatToolEventsRepository } from '../../src/server/repositories/chat-tool-events-repository'
 import { InvalidTransitionError, NotFoundError } from '../../src/server/repositories/errors'
 import { hookifyDecisionsRepository } from '../../src/server/repositories/hookify-decisions-repository'
 import { sessionRepoBindingsRepository } from '../../src/server/repositories/session-repo-bindings-repository'
-import { createTestDatabase, type TestDatabase } from '../helpers/database'
+import { useTestDatabase } from '../helpers/database'
 import { seedAccountWithSession } from '../helpers/seed'
 
-let database: TestDatabase
-let client: DatabaseClient
-beforeAll(async () => {
-  database = await createTestDatabase()
-  client = createDatabaseClient(database.url)
-})
-afterAll(async () => {
-  await client.close()
-  await database.drop()
-})
+const testDb = useTestDatabase({ maxConnections: 10 })
 
 describe('tool events', () => {
   it('move from executing to succeeded exactly once, with completion time and latency', async () => {
-    const { account, session } = await seedAccountWithSession(client.db)
-    const { thread } = await chatThreadsRepository.getOrCreateActiveThread(client.db, {
+    const { account, session } = await seedAccountWithSession(testDb.db)
+    const { thread } = await chatThreadsRepository.getOrCreateActiveThread(testDb.db, {
       accountId: account.id,
       sessionId: session.id,
       mode: 'session',
     })
-    const { toolEvent } = await chatToolEventsRepository.startToolEvent(client.db, {
+    const { toolEvent } = await chatToolEventsRepository.startToolEvent(testDb.db, {
       accountId: account.id,
       sessionId: session.id,
       threadId: thread.id,
@@ -39,7 +29,7 @@ describe('tool events', () => {
     })
     expect(toolEvent).toMatchObject({ status: 'executing', completedAt: null, latencyMs: null })
     await new Promise((r) => setTimeout(r, 20))
-    const { toolEvent: done } = await chatToolEventsRepository.completeToolEvent(client.db, {
+    const { toolEvent: done } = await chatToolEventsRepository.completeToolEvent(testDb.db, {
       accountId: account.id,
       id: toolEvent.id,
       outcome: 'succeeded',
@@ -50,7 +40,7 @@ describe('tool events', () => {
     expect(done.latencyMs).toBeGreaterThanOrEqual(15)
     expect(done.result).toEqual({ events: [{ eventNumber: 1 }] })
     await expect(
-      chatToolEventsRepository.completeToolEvent(client.db, {
+      chatToolEventsRepository.completeToolEvent(testDb.db, {
         accountId: account.id,
         id: toolEvent.id,
         outcome: 'failed',
@@ -58,7 +48,7 @@ describe('tool events', () => {
       }),
     ).rejects.toBeInstanceOf(InvalidTransitionError)
     await expect(
-      chatToolEventsRepository.completeToolEvent(client.db, {
+      chatToolEventsRepository.completeToolEvent(testDb.db, {
         accountId: account.id,
         id: 'tool_missing',
         outcome: 'failed',
@@ -69,42 +59,42 @@ describe('tool events', () => {
 
 describe('repository bindings', () => {
   it('re-binding replaces the row; another account cannot overwrite it', async () => {
-    const { account, session } = await seedAccountWithSession(client.db)
-    await sessionRepoBindingsRepository.bindRepository(client.db, {
+    const { account, session } = await seedAccountWithSession(testDb.db)
+    await sessionRepoBindingsRepository.bindRepository(testDb.db, {
       accountId: account.id,
       sessionId: session.id,
       assetPath: 'uploads/a.jsonl',
       rootDir: '/repo/a',
     })
-    const { binding } = await sessionRepoBindingsRepository.bindRepository(client.db, {
+    const { binding } = await sessionRepoBindingsRepository.bindRepository(testDb.db, {
       accountId: account.id,
       sessionId: session.id,
       assetPath: 'uploads/b.jsonl',
       rootDir: '/repo/b',
     })
     expect(binding).toMatchObject({ assetPath: 'uploads/b.jsonl', rootDir: '/repo/b' })
-    const other = await seedAccountWithSession(client.db, 'other')
-    await sessionRepoBindingsRepository.bindRepository(client.db, {
+    const other = await seedAccountWithSession(testDb.db, 'other')
+    await sessionRepoBindingsRepository.bindRepository(testDb.db, {
       accountId: other.account.id,
       sessionId: session.id,
       assetPath: 'evil',
       rootDir: '/evil',
     })
-    expect(await sessionRepoBindingsRepository.findBinding(client.db, account.id, session.id)).toMatchObject({
+    expect(await sessionRepoBindingsRepository.findBinding(testDb.db, account.id, session.id)).toMatchObject({
       rootDir: '/repo/b',
     })
-    const { cleared } = await sessionRepoBindingsRepository.clearBinding(client.db, account.id, session.id)
+    const { cleared } = await sessionRepoBindingsRepository.clearBinding(testDb.db, account.id, session.id)
     expect(cleared).toBe(true)
-    expect(await sessionRepoBindingsRepository.findBinding(client.db, account.id, session.id)).toBeUndefined()
+    expect(await sessionRepoBindingsRepository.findBinding(testDb.db, account.id, session.id)).toBeUndefined()
   })
 })
 
 describe('hookify decisions', () => {
   it('derive blocked from severity, keep at most five rules, and the database enforces both', async () => {
-    const { account, session } = await seedAccountWithSession(client.db)
+    const { account, session } = await seedAccountWithSession(testDb.db)
     const contentHash = createHash('sha256').update('rm -rf /').digest('hex')
     const rules = Array.from({ length: 7 }, (_, i) => ({ id: `rule-${i}`, severity: 'high' as const }))
-    const { decision } = await hookifyDecisionsRepository.recordDecision(client.db, {
+    const { decision } = await hookifyDecisionsRepository.recordDecision(testDb.db, {
       accountId: account.id,
       sessionId: session.id,
       source: 'timeline',
@@ -114,7 +104,7 @@ describe('hookify decisions', () => {
     })
     expect(decision).toMatchObject({ blocked: true, severity: 'critical' })
     expect(decision.rules).toHaveLength(5)
-    const { decision: advisory } = await hookifyDecisionsRepository.recordDecision(client.db, {
+    const { decision: advisory } = await hookifyDecisionsRepository.recordDecision(testDb.db, {
       accountId: account.id,
       sessionId: session.id,
       source: 'manual',
@@ -124,7 +114,7 @@ describe('hookify decisions', () => {
     })
     expect(advisory.blocked).toBe(false)
     await expect(
-      client.db.insert(hookifyDecisions).values({
+      testDb.db.insert(hookifyDecisions).values({
         accountId: account.id,
         sessionId: session.id,
         source: 'manual',

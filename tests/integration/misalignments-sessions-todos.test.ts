@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDatabaseClient, type DatabaseClient } from '../../src/db/client'
+import { describe, expect, it } from 'vitest'
+import { createDatabaseClient, } from '../../src/db/client'
 import { todos } from '../../src/db/schema'
 import { ensureLocalOwner } from '../../src/server/repositories/accounts-repository'
 import {
@@ -11,19 +11,10 @@ import {
 import { misalignmentsRepository } from '../../src/server/repositories/misalignments-repository'
 import { sessionsRepository } from '../../src/server/repositories/sessions-repository'
 import { todosRepository } from '../../src/server/repositories/todos-repository'
-import { createTestDatabase, type TestDatabase } from '../helpers/database'
+import { createTestDatabase, useTestDatabase } from '../helpers/database'
 import { seedAccountWithSession } from '../helpers/seed'
 
-let database: TestDatabase
-let client: DatabaseClient
-beforeAll(async () => {
-  database = await createTestDatabase()
-  client = createDatabaseClient(database.url, { max: 25 })
-})
-afterAll(async () => {
-  await client.close()
-  await database.drop()
-})
+const testDb = useTestDatabase({ maxConnections: 25 })
 
 const detected = (accountId: string, sessionId: string) => ({
   accountId,
@@ -38,11 +29,11 @@ const detected = (accountId: string, sessionId: string) => ({
 
 describe('misalignments', () => {
   it('walks the allowed transitions and rejects the others with a typed error', async () => {
-    const { account, session } = await seedAccountWithSession(client.db)
-    const { misalignment } = await misalignmentsRepository.upsertDetected(client.db, detected(account.id, session.id))
+    const { account, session } = await seedAccountWithSession(testDb.db)
+    const { misalignment } = await misalignmentsRepository.upsertDetected(testDb.db, detected(account.id, session.id))
     expect(misalignment).toMatchObject({ status: 'open', version: 1, severity: 'high' })
     const change = (status: 'open' | 'acknowledged' | 'dismissed', expectedVersion: number) =>
-      misalignmentsRepository.changeStatus(client.db, {
+      misalignmentsRepository.changeStatus(testDb.db, {
         accountId: account.id,
         id: misalignment.id,
         status,
@@ -57,15 +48,15 @@ describe('misalignments', () => {
   })
 
   it('re-detection refreshes evidence but keeps the status the user chose', async () => {
-    const { account, session } = await seedAccountWithSession(client.db)
-    const first = await misalignmentsRepository.upsertDetected(client.db, detected(account.id, session.id))
-    await misalignmentsRepository.changeStatus(client.db, {
+    const { account, session } = await seedAccountWithSession(testDb.db)
+    const first = await misalignmentsRepository.upsertDetected(testDb.db, detected(account.id, session.id))
+    await misalignmentsRepository.changeStatus(testDb.db, {
       accountId: account.id,
       id: first.misalignment.id,
       status: 'dismissed',
       expectedVersion: 1,
     })
-    const again = await misalignmentsRepository.upsertDetected(client.db, {
+    const again = await misalignmentsRepository.upsertDetected(testDb.db, {
       ...detected(account.id, session.id),
       evidence: [{ message: 'git push --force', eventIndex: 9 }],
       severity: 'critical',
@@ -76,16 +67,16 @@ describe('misalignments', () => {
       severity: 'critical',
       evidence: [{ message: 'git push --force', eventIndex: 9 }],
     })
-    expect(await misalignmentsRepository.listForSession(client.db, account.id, session.id)).toHaveLength(1)
+    expect(await misalignmentsRepository.listForSession(testDb.db, account.id, session.id)).toHaveLength(1)
   })
 
   it('20 parallel status changes are each applied or rejected as a conflict; none is lost', async () => {
-    const { account, session } = await seedAccountWithSession(client.db)
-    const { misalignment } = await misalignmentsRepository.upsertDetected(client.db, detected(account.id, session.id))
+    const { account, session } = await seedAccountWithSession(testDb.db)
+    const { misalignment } = await misalignmentsRepository.upsertDetected(testDb.db, detected(account.id, session.id))
     const targets = ['acknowledged', 'dismissed'] as const
     const outcomes = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) =>
-        misalignmentsRepository.changeStatus(client.db, {
+        misalignmentsRepository.changeStatus(testDb.db, {
           accountId: account.id,
           id: misalignment.id,
           status: targets[i % 2],
@@ -97,7 +88,7 @@ describe('misalignments', () => {
     const rejected = outcomes.filter((o) => o.status === 'rejected')
     expect(applied).toHaveLength(1)
     for (const r of rejected) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(VersionConflictError)
-    const [final] = await misalignmentsRepository.listForSession(client.db, account.id, session.id)
+    const [final] = await misalignmentsRepository.listForSession(testDb.db, account.id, session.id)
     const winner = (applied[0] as PromiseFulfilledResult<{ misalignment: { status: string } }>).value.misalignment
     expect(final).toMatchObject({ version: 2, status: winner.status })
 
@@ -105,11 +96,11 @@ describe('misalignments', () => {
     let retries = 0
     const changeWithRetry = async (status: 'open' | 'acknowledged' | 'dismissed') => {
       for (;;) {
-        const [current] = await misalignmentsRepository.listForSession(client.db, account.id, session.id)
+        const [current] = await misalignmentsRepository.listForSession(testDb.db, account.id, session.id)
         if (current.status === status) return current.version
         try {
           return (
-            await misalignmentsRepository.changeStatus(client.db, {
+            await misalignmentsRepository.changeStatus(testDb.db, {
               accountId: account.id,
               id: misalignment.id,
               status,
@@ -125,17 +116,17 @@ describe('misalignments', () => {
     await Promise.all(
       Array.from({ length: 20 }, (_, i) => changeWithRetry((['open', 'acknowledged', 'dismissed'] as const)[i % 3])),
     )
-    const [after] = await misalignmentsRepository.listForSession(client.db, account.id, session.id)
+    const [after] = await misalignmentsRepository.listForSession(testDb.db, account.id, session.id)
     expect(after.version).toBeGreaterThan(2)
     expect(retries).toBeGreaterThan(0)
   })
 
   it("cannot change another account's misalignment", async () => {
-    const { account, session } = await seedAccountWithSession(client.db)
-    const other = await seedAccountWithSession(client.db, 'other')
-    const { misalignment } = await misalignmentsRepository.upsertDetected(client.db, detected(account.id, session.id))
+    const { account, session } = await seedAccountWithSession(testDb.db)
+    const other = await seedAccountWithSession(testDb.db, 'other')
+    const { misalignment } = await misalignmentsRepository.upsertDetected(testDb.db, detected(account.id, session.id))
     await expect(
-      misalignmentsRepository.changeStatus(client.db, {
+      misalignmentsRepository.changeStatus(testDb.db, {
         accountId: other.account.id,
         id: misalignment.id,
         status: 'acknowledged',
@@ -147,24 +138,24 @@ describe('misalignments', () => {
 
 describe('sessions', () => {
   it('deduplicates by (account, source_key), also when created concurrently', async () => {
-    const { account } = await seedAccountWithSession(client.db)
+    const { account } = await seedAccountWithSession(testDb.db)
     const input = {
       accountId: account.id,
       sourceKey: '019c8a4c-ed82-79a1-aa28-7738fc5ab61a',
       title: 'rollout',
       source: 'upload' as const,
     }
-    const results = await Promise.all([1, 2, 3, 4].map(() => sessionsRepository.findOrCreateSession(client.db, input)))
+    const results = await Promise.all([1, 2, 3, 4].map(() => sessionsRepository.findOrCreateSession(testDb.db, input)))
     expect(new Set(results.map((r) => r.session.id)).size).toBe(1)
     expect(results.filter((r) => r.created)).toHaveLength(1)
-    const other = await seedAccountWithSession(client.db, 'other')
-    const theirs = await sessionsRepository.findOrCreateSession(client.db, { ...input, accountId: other.account.id })
+    const other = await seedAccountWithSession(testDb.db, 'other')
+    const theirs = await sessionsRepository.findOrCreateSession(testDb.db, { ...input, accountId: other.account.id })
     expect(theirs.created).toBe(true)
   })
 
   it('applies server-side defaults so a row needs only its meaningful columns', async () => {
-    const { account } = await seedAccountWithSession(client.db)
-    const { session } = await sessionsRepository.findOrCreateSession(client.db, {
+    const { account } = await seedAccountWithSession(testDb.db)
+    const { session } = await sessionsRepository.findOrCreateSession(testDb.db, {
       accountId: account.id,
       sourceKey: 'sha256:abc',
       title: 'minimal',
@@ -176,16 +167,16 @@ describe('sessions', () => {
   })
 
   it('grants access to the owning account and to members only', async () => {
-    const owner = await seedAccountWithSession(client.db)
-    const stranger = await seedAccountWithSession(client.db, 'stranger')
+    const owner = await seedAccountWithSession(testDb.db)
+    const stranger = await seedAccountWithSession(testDb.db, 'stranger')
     const mine = await sessionsRepository.findAccessibleSession(
-      client.db,
+      testDb.db,
       { accountId: owner.account.id, userId: owner.user.id },
       owner.session.id,
     )
     expect(mine?.id).toBe(owner.session.id)
     const theirs = await sessionsRepository.findAccessibleSession(
-      client.db,
+      testDb.db,
       { accountId: stranger.account.id, userId: stranger.user.id },
       owner.session.id,
     )
@@ -210,26 +201,26 @@ describe('local owner', () => {
 
 describe('todos', () => {
   it('creates, updates, deletes within the account and returns txids', async () => {
-    const { account } = await seedAccountWithSession(client.db)
-    const created = await todosRepository.createTodo(client.db, { accountId: account.id, text: '  write docs  ' })
+    const { account } = await seedAccountWithSession(testDb.db)
+    const created = await todosRepository.createTodo(testDb.db, { accountId: account.id, text: '  write docs  ' })
     expect(created.todo).toMatchObject({ text: 'write docs', completed: false })
-    const updated = await todosRepository.updateTodo(client.db, account.id, created.todo.id, { completed: true })
+    const updated = await todosRepository.updateTodo(testDb.db, account.id, created.todo.id, { completed: true })
     expect(updated.todo.completed).toBe(true)
     expect(updated.txid).toBeGreaterThan(created.txid)
-    const other = await seedAccountWithSession(client.db, 'other')
+    const other = await seedAccountWithSession(testDb.db, 'other')
     await expect(
-      todosRepository.updateTodo(client.db, other.account.id, created.todo.id, { completed: false }),
+      todosRepository.updateTodo(testDb.db, other.account.id, created.todo.id, { completed: false }),
     ).rejects.toBeInstanceOf(NotFoundError)
-    await todosRepository.deleteTodo(client.db, account.id, created.todo.id)
-    expect(await todosRepository.listTodos(client.db, account.id)).toEqual([])
+    await todosRepository.deleteTodo(testDb.db, account.id, created.todo.id)
+    expect(await todosRepository.listTodos(testDb.db, account.id)).toEqual([])
   })
 
   it('refuses empty text in the repository and in the database', async () => {
-    const { account } = await seedAccountWithSession(client.db)
-    await expect(todosRepository.createTodo(client.db, { accountId: account.id, text: '   ' })).rejects.toBeInstanceOf(
+    const { account } = await seedAccountWithSession(testDb.db)
+    await expect(todosRepository.createTodo(testDb.db, { accountId: account.id, text: '   ' })).rejects.toBeInstanceOf(
       InvalidInputError,
     )
-    await expect(client.db.insert(todos).values({ accountId: account.id, text: ' ' })).rejects.toMatchObject({
+    await expect(testDb.db.insert(todos).values({ accountId: account.id, text: ' ' })).rejects.toMatchObject({
       cause: { constraint_name: 'todos_text_ck' },
     })
   })

@@ -51,7 +51,9 @@ describe('--dry-run', () => {
       {},
     )
     expect(result).toMatchObject({ status: 'dry-run', report: { files: { messages: { imported: 43 } } } })
-    expect(result.status === 'dry-run' && result.report.notes).toContain('No DATABASE_URL: planned against an empty database.')
+    expect(result.status === 'dry-run' && result.report.notes).toContain(
+      'No DATABASE_URL: planned against an empty database.',
+    )
   })
 
   it('after an import: predicts "nothing to do" and "refused", with the exit codes of a real run', async () => {
@@ -63,7 +65,11 @@ describe('--dry-run', () => {
     writeFileSync(path, JSON.stringify((readJson(path) as unknown[]).slice(1), null, 2))
     const before = await snapshotDatabase(db.sql)
     const changed = await importInto(db, { dataDir, dryRun: true })
-    expect(changed).toMatchObject({ status: 'dry-run', wouldStop: 'refused', report: { files: { toolEvents: { imported: 7 } } } })
+    expect(changed).toMatchObject({
+      status: 'dry-run',
+      wouldStop: 'refused',
+      report: { files: { toolEvents: { imported: 7 } } },
+    })
     expect(importExitCode(changed)).toBe(3)
     const preview = await importInto(db, { dataDir, dryRun: true, forceMerge: true })
     expect(preview).toMatchObject({ status: 'dry-run' })

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FixKind, ImportReport } from '../../../src/server/legacy/import-report'
-import { exportLegacyData, ExportSetupError } from '../../../src/server/legacy/legacy-exporter'
+import { ExportSetupError, exportLegacyData } from '../../../src/server/legacy/legacy-exporter'
 import { LEGACY_FILE_NAMES, LEGACY_KINDS, type LegacyKind } from '../../../src/server/legacy/legacy-files'
 import {
   copyOf,
@@ -71,7 +71,9 @@ describe('export:legacy after importing the sample files', () => {
       for (const fix of fixes.filter((f) => f.id === record.id)) {
         const fields = FIELDS_CHANGED_BY[fix.kind]
         expect(fields, `fix ${fix.kind} is not expected in the sample files`).toBeDefined()
-        const changed = (fields ?? []).filter((field) => JSON.stringify(record[field]) !== JSON.stringify(original[field]))
+        const changed = (fields ?? []).filter(
+          (field) => JSON.stringify(record[field]) !== JSON.stringify(original[field]),
+        )
         expect(changed.length, `${fix.kind} on ${record.id} changed nothing`).toBeGreaterThan(0)
         for (const field of changed) expected[field] = record[field]
       }

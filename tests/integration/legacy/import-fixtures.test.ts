@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CODEX_HOME_SESSION_KEY, GEMINI_HOME_SESSION_KEY } from '../../../src/server/legacy/legacy-sessions'
 import type { LegacyImportResult } from '../../../src/server/legacy/legacy-importer'
+import { CODEX_HOME_SESSION_KEY, GEMINI_HOME_SESSION_KEY } from '../../../src/server/legacy/legacy-sessions'
 import {
   copyOf,
   EXPECTED,
@@ -86,7 +86,9 @@ describe('importing the sample legacy files', () => {
       where m.id = ${EXPECTED.orphanMessageId}`
     const original = fileMessages.find((m) => m.id === EXPECTED.orphanMessageId)
     expect(orphan).toMatchObject({ status: 'active', mode: original?.mode, source_key: original?.sessionId })
-    expect(result.report.fixes).toContainEqual(expect.objectContaining({ kind: 'thread-assigned', id: EXPECTED.orphanMessageId }))
+    expect(result.report.fixes).toContainEqual(
+      expect.objectContaining({ kind: 'thread-assigned', id: EXPECTED.orphanMessageId }),
+    )
   })
 
   it('recounts messages per thread (EXPECTED counts the messages that name the thread)', async () => {
@@ -122,7 +124,9 @@ describe('importing the sample legacy files', () => {
     expect(original).toContain('\u0000')
     const [stored] = await db.sql`select content from chat_messages where id = ${EXPECTED.nulMessageId}`
     expect(stored.content).toBe(original.replaceAll('\u0000', '\uFFFD'))
-    expect(result.report.fixes).toContainEqual(expect.objectContaining({ kind: 'nul-replaced', id: EXPECTED.nulMessageId, detail: 'in content' }))
+    expect(result.report.fixes).toContainEqual(
+      expect.objectContaining({ kind: 'nul-replaced', id: EXPECTED.nulMessageId, detail: 'in content' }),
+    )
   })
 
   it('stores a 200 kB message whole and every message as complete', async () => {
@@ -133,7 +137,8 @@ describe('importing the sample legacy files', () => {
 
   it('imports stale "executing" tool events as they were', async () => {
     const fileEvents: Record<string, unknown>[] = readJson(join(SHARED_LEGACY_DATA, 'chat-tool-events.json'))
-    const rows = await db.sql`select id, status, completed_at, thread_id, tool_call_id from chat_tool_events order by id`
+    const rows =
+      await db.sql`select id, status, completed_at, thread_id, tool_call_id from chat_tool_events order by id`
     expect(rows.map((r) => [r.id, r.status, r.thread_id, r.tool_call_id])).toEqual(
       fileEvents.map((e) => [e.id, e.status, e.threadId, e.toolCallId]),
     )
@@ -147,12 +152,18 @@ describe('importing the sample legacy files', () => {
     expect(sessions.every((s) => s.source === 'legacy' && /original product/.test(s.title))).toBe(true)
     const byKey = Object.fromEntries(sessions.map((s) => [s.source_key, s]))
     expect(byKey[CODEX_HOME_SESSION_KEY]).toMatchObject({ origin: 'codex', title: expect.stringMatching(/merged/) })
-    expect(byKey[GEMINI_HOME_SESSION_KEY]).toMatchObject({ origin: 'gemini-cli', title: expect.stringMatching(/merged/) })
+    expect(byKey[GEMINI_HOME_SESSION_KEY]).toMatchObject({
+      origin: 'gemini-cli',
+      title: expect.stringMatching(/merged/),
+    })
   })
 
   it('took a backup before writing: the input files byte for byte and the (empty) tables', () => {
     for (const name of ['chat-threads.json', 'chat-messages.json', 'chat-tool-events.json']) {
-      expect(readFileSync(join(result.backupPath, name)).equals(readFileSync(join(SHARED_LEGACY_DATA, name))), name).toBe(true)
+      expect(
+        readFileSync(join(result.backupPath, name)).equals(readFileSync(join(SHARED_LEGACY_DATA, name))),
+        name,
+      ).toBe(true)
     }
     expect(readJson(join(result.backupPath, 'database', 'chat_messages.json'))).toEqual([])
     expect(readJson(join(result.backupPath, 'manifest.json')).tables).toEqual({

@@ -40,7 +40,9 @@ describe('a generated input of 20k messages, 1k threads and 5k tool events', () 
 
   it('places every message without threadId in the active thread of its session and mode', async () => {
     expect(generated.orphanMessages).toBeGreaterThan(50)
-    expect(result.status === 'imported' && result.report.files.messages.fixes['thread-assigned']).toBe(generated.orphanMessages)
+    expect(result.status === 'imported' && result.report.files.messages.fixes['thread-assigned']).toBe(
+      generated.orphanMessages,
+    )
     const [{ misplaced }] = await db.sql`
       select count(*)::int as misplaced from chat_messages m join chat_threads t on t.id = m.thread_id
       where t.session_id <> m.session_id or t.mode <> m.mode`
@@ -60,7 +62,11 @@ describe('a generated input of 20k messages, 1k threads and 5k tool events', () 
   })
 
   it('reports progress while reading and writing', () => {
-    expect(progressLines.some((line) => /^Reading chat-messages\.json: [\d.]+ MB of [\d.]+ MB, [\d,]+ records$/.test(line))).toBe(true)
-    expect(progressLines.some((line) => /^Writing chat-messages\.json: [\d,]+ of 20,000 records$/.test(line))).toBe(true)
+    expect(
+      progressLines.some((line) => /^Reading chat-messages\.json: [\d.]+ MB of [\d.]+ MB, [\d,]+ records$/.test(line)),
+    ).toBe(true)
+    expect(progressLines.some((line) => /^Writing chat-messages\.json: [\d,]+ of 20,000 records$/.test(line))).toBe(
+      true,
+    )
   })
 })

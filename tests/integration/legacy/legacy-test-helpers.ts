@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import postgres from 'postgres'
+import type postgres from 'postgres'
 import { createDatabaseClient, type DatabaseClient } from '../../../src/db/client'
 import type { ImportOptions } from '../../../src/server/legacy/cli-options'
 import { importLegacyData } from '../../../src/server/legacy/legacy-importer'

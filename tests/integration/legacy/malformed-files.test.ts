@@ -46,7 +46,9 @@ describe('malformed legacy files', () => {
   it('a top level that is not an array: aborts and says what it is', async () => {
     const dataDir = copyOf(join(MALFORMED_FIXTURES, 'not-an-array'))
     const before = readdirSync(dataDir).sort()
-    await expect(importInto(db, { dataDir })).rejects.toThrow(/chat-threads\.json must contain a JSON array .* top level is an object/)
+    await expect(importInto(db, { dataDir })).rejects.toThrow(
+      /chat-threads\.json must contain a JSON array .* top level is an object/,
+    )
     await expectNothingWritten(dataDir, before)
   })
 
@@ -63,7 +65,12 @@ describe('malformed legacy files', () => {
         id: 'chat_00000000-0000-4000-a000-000000000002',
         reason: expect.stringMatching(/role.*createdAt|createdAt.*role/),
       },
-      { file: 'chat-messages.json', index: 2, id: 'chat_00000000-0000-4000-a000-000000000003', reason: expect.stringMatching(/^mode /) },
+      {
+        file: 'chat-messages.json',
+        index: 2,
+        id: 'chat_00000000-0000-4000-a000-000000000003',
+        reason: expect.stringMatching(/^mode /),
+      },
     ])
     await expectNothingWritten(dataDir, before)
   })

@@ -2,8 +2,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ImportRolledBackError } from '../../../src/server/legacy/legacy-importer'
 import { formatImportResult, importExitCode } from '../../../src/server/legacy/format-import-report'
+import { ImportRolledBackError } from '../../../src/server/legacy/legacy-importer'
 import {
   copyOf,
   countRows,
@@ -98,7 +98,9 @@ describe('importing again', () => {
     expect(thread.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5])
     const [counters] = await db.sql`select message_count, last_message_preview from chat_threads where id = ${THREAD}`
     expect(counters).toEqual({ message_count: 5, last_message_preview: 'asked in the new app' })
-    expect(await db.sql`select mode from legacy_imports order by finished_at desc limit 1`).toEqual([{ mode: 'force-merge' }])
+    expect(await db.sql`select mode from legacy_imports order by finished_at desc limit 1`).toEqual([
+      { mode: 'force-merge' },
+    ])
 
     const again = await importInto(db, { dataDir, forceMerge: true })
     expect(again.status).toBe('nothing-to-do')
@@ -107,7 +109,9 @@ describe('importing again', () => {
   it('refuses to take ids that another account already holds', async () => {
     const [other] = await db.sql`insert into accounts (name) values ('Other') returning id`
     const before = await countRows(db.sql)
-    const error = await importInto(db, { dataDir: copyOf(SHARED_LEGACY_DATA), accountId: other.id }).catch((e: unknown) => e)
+    const error = await importInto(db, { dataDir: copyOf(SHARED_LEGACY_DATA), accountId: other.id }).catch(
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(ImportRolledBackError)
     expect((error as Error).message).toMatch(/already holds ids? .* in another account[\s\S]*rolled back/)
     expect(await countRows(db.sql)).toEqual(before)
@@ -127,7 +131,9 @@ describe('two imports at the same time', () => {
       const stopped = results.filter((r) => r.status === 'rejected')
       expect(imported).toHaveLength(1)
       expect(stopped).toHaveLength(1)
-      expect(String((stopped[0] as PromiseRejectedResult).reason.message)).toMatch(/Another import .* Run the import again/)
+      expect(String((stopped[0] as PromiseRejectedResult).reason.message)).toMatch(
+        /Another import .* Run the import again/,
+      )
       expect(await countRows(db.sql)).toMatchObject({ messages: 43, imports: 3 })
     } finally {
       await db.close()
