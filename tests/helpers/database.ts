@@ -45,9 +45,9 @@ export async function createTestDatabase({ migrated = true } = {}): Promise<Test
 
 /**
  * A migrated database and a client for the whole test file, created before its tests and dropped
- * after them: `const testDb = useTestDatabase()` then `testDb.db` inside tests.
+ * after them: `const testDb = databaseForThisFile()` then `testDb.db` inside tests.
  */
-export function useTestDatabase({ maxConnections = 10 } = {}) {
+export function databaseForThisFile({ maxConnections = 10 } = {}) {
   let database: TestDatabase | undefined
   let client: DatabaseClient | undefined
   beforeAll(async () => {

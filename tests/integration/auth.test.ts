@@ -1,15 +1,15 @@
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { createDatabaseClient, } from '../../src/db/client'
+import { createDatabaseClient } from '../../src/db/client'
 import { authSessions } from '../../src/db/schema'
 import { SESSION_COOKIE } from '../../src/server/auth/cookies'
 import { hashPassword } from '../../src/server/auth/passwords'
 import { authenticate, startSession } from '../../src/server/auth/principal'
 import { hashSessionToken } from '../../src/server/auth/tokens'
 import { authRepository, SESSION_RENEW_AFTER_MS, SESSION_TTL_MS } from '../../src/server/repositories/auth-repository'
-import { createTestDatabase, useTestDatabase } from '../helpers/database'
+import { createTestDatabase, databaseForThisFile } from '../helpers/database'
 
-const testDb = useTestDatabase({ maxConnections: 10 })
+const testDb = databaseForThisFile({ maxConnections: 10 })
 
 const page = (cookie?: string) =>
   new Request('http://127.0.0.1:3000/', { headers: { 'sec-fetch-dest': 'document', ...(cookie ? { cookie } : {}) } })

@@ -5,10 +5,10 @@ import { NUL_REPLACEMENT } from '../../src/domain/storable-text'
 import { chatMessagesRepository } from '../../src/server/repositories/chat-messages-repository'
 import { chatThreadsRepository } from '../../src/server/repositories/chat-threads-repository'
 import { NotFoundError } from '../../src/server/repositories/errors'
-import { useTestDatabase } from '../helpers/database'
+import { databaseForThisFile } from '../helpers/database'
 import { seedAccountWithSession } from '../helpers/seed'
 
-const testDb = useTestDatabase({ maxConnections: 20 })
+const testDb = databaseForThisFile({ maxConnections: 20 })
 
 let scope: { accountId: string; sessionId: string; mode: 'session' }
 beforeEach(async () => {

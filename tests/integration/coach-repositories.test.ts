@@ -6,10 +6,10 @@ import { chatToolEventsRepository } from '../../src/server/repositories/chat-too
 import { InvalidTransitionError, NotFoundError } from '../../src/server/repositories/errors'
 import { hookifyDecisionsRepository } from '../../src/server/repositories/hookify-decisions-repository'
 import { sessionRepoBindingsRepository } from '../../src/server/repositories/session-repo-bindings-repository'
-import { useTestDatabase } from '../helpers/database'
+import { databaseForThisFile } from '../helpers/database'
 import { seedAccountWithSession } from '../helpers/seed'
 
-const testDb = useTestDatabase({ maxConnections: 10 })
+const testDb = databaseForThisFile({ maxConnections: 10 })
 
 describe('tool events', () => {
   it('move from executing to succeeded exactly once, with completion time and latency', async () => {

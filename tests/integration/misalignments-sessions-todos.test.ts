@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createDatabaseClient, } from '../../src/db/client'
+import { createDatabaseClient } from '../../src/db/client'
 import { todos } from '../../src/db/schema'
 import { ensureLocalOwner } from '../../src/server/repositories/accounts-repository'
 import {
@@ -11,10 +11,10 @@ import {
 import { misalignmentsRepository } from '../../src/server/repositories/misalignments-repository'
 import { sessionsRepository } from '../../src/server/repositories/sessions-repository'
 import { todosRepository } from '../../src/server/repositories/todos-repository'
-import { createTestDatabase, useTestDatabase } from '../helpers/database'
+import { createTestDatabase, databaseForThisFile } from '../helpers/database'
 import { seedAccountWithSession } from '../helpers/seed'
 
-const testDb = useTestDatabase({ maxConnections: 25 })
+const testDb = databaseForThisFile({ maxConnections: 25 })
 
 const detected = (accountId: string, sessionId: string) => ({
   accountId,
