@@ -42,16 +42,17 @@ function checkNode() {
 /** pnpm on PATH, else a project-local copy under .tools/ (no root needed). */
 function ensurePnpm() {
   if (works('pnpm', ['--version'])) return 'pnpm'
-  const local = join(localPnpmPrefix, 'node_modules', '.bin', 'pnpm')
+  const local = join(localPnpmPrefix, 'bin', 'pnpm')
   if (existsSync(local) && works(local, ['--version'])) return local
   say(`installing pnpm ${PNPM_VERSION} into .tools/pnpm`)
+  // A global install into a project-local prefix: npm 11 refuses --allow-scripts for project
+  // installs, and pnpm's script only links its native binary (without it pnpm runs through Node).
   const result = run('npm', [
     'install',
-    '--no-save',
-    '--no-package-lock',
-    '--allow-scripts=pnpm',
+    '--global',
     '--prefix',
     localPnpmPrefix,
+    '--allow-scripts=pnpm',
     `pnpm@${PNPM_VERSION}`,
   ])
   if (result.status !== 0 || !works(local, ['--version'])) {
