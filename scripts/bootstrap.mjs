@@ -80,7 +80,7 @@ function ensureChromium() {
   say("installing Debian's chromium package for the end-to-end tests")
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
   if (run('apt-get', ['update'], { env }).status !== 0) die('apt-get update failed.')
-  if (run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { env }).status !== 0) {
+  if (run('apt-get', ['install', '-y', 'chromium'], { env }).status !== 0) {
     die('apt-get install chromium failed.')
   }
 }
