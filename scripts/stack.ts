@@ -93,7 +93,8 @@ async function waitForHttp(url: string, name: string, timeoutMs: number) {
   while (Date.now() < deadline) {
     if (shuttingDown) return
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) })
+      // Generous: the first request to `vite dev` compiles the server bundle.
+      const response = await fetch(url, { signal: AbortSignal.timeout(15_000) })
       if (response.ok) return
     } catch {}
     await new Promise((r) => setTimeout(r, 200))
