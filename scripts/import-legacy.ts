@@ -5,13 +5,12 @@
 import { getConfigOrExit } from '../app.config'
 import { createDatabaseClient } from '../src/db/client'
 import { redactUrl } from '../src/db/migrate'
-import { BackupFolderError } from '../src/server/legacy/import-backup'
 import { IMPORT_USAGE, parseImportArgs, UsageError } from '../src/server/legacy/cli-options'
 import { formatImportResult, importExitCode } from '../src/server/legacy/format-import-report'
-import { ImportSetupError, importLegacyData } from '../src/server/legacy/legacy-importer'
+import { BackupFolderError } from '../src/server/legacy/import-backup'
+import { ImportRolledBackError, ImportSetupError, importLegacyData } from '../src/server/legacy/legacy-importer'
 import { throttledProgress } from '../src/server/legacy/progress'
 import { LegacyFileError } from '../src/server/legacy/read-json-array'
-import { ForeignRowError } from '../src/server/repositories/legacy-repository'
 
 function exit(message: string, code: number): never {
   console.error(message)
@@ -31,7 +30,9 @@ if (!config.DATABASE_URL && !options.dryRun) {
   exit(
     'DATABASE_URL is not set. The import writes into an explicit database, e.g.\n' +
       '  DATABASE_URL=postgres://user:pass@host:5432/session_coach pnpm import:legacy --data-dir ./data\n' +
-      'For the embedded database of `npm start`, use the URL it prints while it runs.\n' +
+      'For the embedded database of `npm start` (while it runs), that is\n' +
+      '  DATABASE_URL=postgres://postgres:postgres@127.0.0.1:54329/session_coach pnpm import:legacy\n' +
+      '(`npm start` prints it as "database postgres://postgres:***@…"; the port is EMBEDDED_PG_PORT).\n' +
       '(--dry-run works without a database and plans against an empty one.)\n\n' +
       IMPORT_USAGE,
     2,
@@ -51,13 +52,14 @@ try {
   if (error instanceof ImportSetupError || error instanceof BackupFolderError) {
     console.error(error.message)
     process.exitCode = 2
-  } else if (error instanceof LegacyFileError || error instanceof ForeignRowError) {
+  } else if (error instanceof LegacyFileError) {
     console.error(`Import aborted: ${error.message}\nNothing was written to the database.`)
     process.exitCode = 1
+  } else if (error instanceof ImportRolledBackError) {
+    console.error(`Import aborted: ${error.message}`)
+    process.exitCode = 1
   } else {
-    console.error(
-      `Import failed: ${(error as Error).message}\nThe transaction was rolled back; nothing was written to the database.`,
-    )
+    console.error(`Import failed: ${(error as Error).message}\nNothing was written to the database.`)
     process.exitCode = 1
   }
 } finally {

@@ -1,7 +1,9 @@
 /** Human-readable output of `pnpm import:legacy`. */
-import type { FileComparison, LegacyImportResult, PreviousImport } from './legacy-importer'
+
 import { FIX_DESCRIPTIONS, type FixKind, type ImportReport } from './import-report'
 import { LEGACY_KINDS } from './legacy-files'
+import type { LegacyImportResult } from './legacy-importer'
+import type { FileState, PreviousImport } from './previous-import'
 
 const EXAMPLES_PER_KIND = 5
 const INVALID_SHOWN = 20
@@ -62,7 +64,7 @@ export function formatReport(report: ImportReport): string[] {
   return lines
 }
 
-const describeFile = (state: FileComparison['now'] | undefined) =>
+const describeFile = (state: FileState | undefined) =>
   !state
     ? 'not part of that import'
     : state.missing

@@ -40,9 +40,13 @@ const PAGE_SIZE = 2000
 /** `legacy-backup-2026-01-10T12-30-05-123Z`: sortable, and valid on every file system. */
 export const defaultBackupFolderName = (now: Date) => `legacy-backup-${now.toISOString().replaceAll(/[:.]/g, '-')}`
 
-async function ensureEmptyFolder(path: string) {
-  await mkdir(path, { recursive: true })
-  const entries = await readdir(path)
+/** Checked before the import starts, and again (creating it) right before copying. */
+export async function ensureEmptyBackupFolder(path: string, { create }: { create: boolean }) {
+  if (create) await mkdir(path, { recursive: true })
+  const entries = await readdir(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return []
+    throw new BackupFolderError(`The backup folder ${path} cannot be used: ${error.message}`)
+  })
   if (entries.length > 0) {
     throw new BackupFolderError(
       `The backup folder ${path} is not empty. Choose a new folder with --backup-dir, or leave it out.`,
@@ -50,24 +54,33 @@ async function ensureEmptyFolder(path: string) {
   }
 }
 
+export const fileChangedError = (kind: LegacyKind, path: string) =>
+  new LegacyFileError(
+    LEGACY_FILE_NAMES[kind],
+    `${path} changed while the import was running (its sha256 is no longer the one that was validated). ` +
+      'Stop whatever writes to it and run the import again.',
+  )
+
 export async function createImportBackup(
   tx: Executor,
-  input: { path: string; accountId: string; files: Record<LegacyKind, InputFileState>; progress: Progress },
+  input: {
+    path: string
+    accountId: string
+    files: Record<LegacyKind, InputFileState>
+    /** Copies whose hash the caller checks while reading them anyway (saves a read of large files). */
+    verifiedLater: readonly LegacyKind[]
+    progress: Progress
+  },
 ): Promise<ImportBackup> {
-  await ensureEmptyFolder(input.path)
+  await ensureEmptyBackupFolder(input.path, { create: true })
   const copies: Partial<Record<LegacyKind, string>> = {}
   for (const kind of LEGACY_KINDS) {
     const file = input.files[kind]
     if (file.missing) continue
     const copy = join(input.path, LEGACY_FILE_NAMES[kind])
     await copyFile(file.path, copy, constants.COPYFILE_EXCL)
-    const copied = await hashFile(copy)
-    if (copied.sha256 !== file.sha256) {
-      throw new LegacyFileError(
-        LEGACY_FILE_NAMES[kind],
-        `${file.path} changed while the import was running (its sha256 is no longer the one that was validated). ` +
-          'Stop whatever writes to it and run the import again.',
-      )
+    if (!input.verifiedLater.includes(kind) && (await hashFile(copy)).sha256 !== file.sha256) {
+      throw fileChangedError(kind, file.path)
     }
     copies[kind] = copy
   }

@@ -134,6 +134,19 @@ export function previewOf(content: string, length = PREVIEW_LENGTH) {
   return content.slice(0, end)
 }
 
+const toPlannedThread = (thread: WorkingThread): PlannedThread => ({
+  id: thread.id,
+  sessionKey: thread.sessionKey,
+  mode: thread.mode,
+  title: thread.title,
+  status: thread.status,
+  messageCount: thread.messageCount,
+  lastMessagePreview: thread.lastMessagePreview,
+  lastMessageAt: thread.lastMessageAt,
+  createdAt: thread.createdAt,
+  updatedAt: thread.updatedAt,
+})
+
 /** Same session and mode → same id, so re-running an import finds the thread it created. */
 export function createdThreadId(sessionKey: string, mode: ChatMode) {
   const hex = createHash('sha256')
@@ -288,16 +301,7 @@ export class LegacyImportPlanner {
 
     return {
       sessions: [...sessionKeys].sort().map((sourceKey) => ({ sourceKey, ...describeLegacySession(sourceKey) })),
-      threads: written.map(
-        ({
-          source: _source,
-          index: _index,
-          fileMessageCount: _c,
-          fileLastMessagePreview: _p,
-          fileLastMessageAt: _a,
-          ...row
-        }) => row,
-      ),
+      threads: written.map(toPlannedThread),
       existingThreadsToArchive,
       messages,
       toolEvents,
@@ -307,11 +311,8 @@ export class LegacyImportPlanner {
 
   private collectThreads(existing: ExistingLegacyState) {
     const threads = new Map<string, WorkingThread>()
-    const register = (thread: WorkingThread) => {
-      threads.set(thread.id, thread)
-    }
     for (const thread of existing.threads) {
-      register({
+      threads.set(thread.id, {
         ...thread,
         title: '',
         messageCount: 0,
@@ -321,7 +322,7 @@ export class LegacyImportPlanner {
       })
     }
     for (const thread of this.fileThreads.values()) {
-      register({
+      threads.set(thread.id, {
         id: thread.id,
         sessionKey: thread.sessionId,
         mode: thread.mode,

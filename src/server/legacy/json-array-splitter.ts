@@ -25,12 +25,15 @@ const OPEN_BRACE = 0x7b
 const CLOSE_BRACE = 0x7d
 const isWhitespace = (byte: number) => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09
 
-const TOP_LEVEL_NAMES: Record<number, string> = {
-  [OPEN_BRACE]: 'an object',
-  [QUOTE]: 'a string',
-  0x6e: 'null',
-  0x74: 'true',
-  0x66: 'false',
+/** What a top level that is not an array is, from its first byte. */
+function describeTopLevel(byte: number): string | undefined {
+  if (byte === OPEN_BRACE) return 'an object'
+  if (byte === QUOTE) return 'a string'
+  if (byte === 0x6e) return 'null'
+  if (byte === 0x74) return 'true'
+  if (byte === 0x66) return 'false'
+  if (byte === 0x2d || (byte >= 0x30 && byte <= 0x39)) return 'a number'
+  return undefined
 }
 
 type State = 'start' | 'first-element' | 'next-element' | 'element' | 'end'
@@ -76,8 +79,7 @@ export class JsonArraySplitter {
         case 'start':
           if (isWhitespace(byte)) continue
           if (byte !== OPEN_BRACKET) {
-            const found =
-              TOP_LEVEL_NAMES[byte] ?? (byte === 0x2d || (byte >= 0x30 && byte <= 0x39) ? 'a number' : undefined)
+            const found = describeTopLevel(byte)
             throw new JsonArraySyntaxError(found ? 'the top level is not an array' : 'unexpected character', found)
           }
           this.state = 'first-element'

@@ -3,9 +3,10 @@
  * format, no trailing newline) one element at a time, so exports and backups of any size stream
  * to disk. The file appears under its final name only once complete.
  */
+
+import { once } from 'node:events'
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
-import { once } from 'node:events'
 
 export class JsonArrayFileWriter {
   private readonly stream: WriteStream

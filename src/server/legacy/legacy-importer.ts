@@ -1,27 +1,27 @@
 /**
  * `pnpm import:legacy`: reads the original product's three data files, plans every record's place
- * (import-planner.ts), then — in one transaction, after a backup — writes them. The message and
- * tool event files are streamed twice (plan, write) so their size does not bound memory.
+ * (import-planner.ts), then — in one transaction, after a backup — writes them (import-writer.ts).
+ * The message and tool event files are streamed twice (plan, write), so their size does not bound
+ * memory.
  */
 import { randomUUID } from 'node:crypto'
 import { stat, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Database, Executor } from '../../db/client'
 import { ensureLocalOwner, findAccount } from '../repositories/accounts-repository'
-import {
-  type ImportRunFile,
-  type LegacyMessageRow,
-  type LegacyThreadRow,
-  type LegacyToolEventRow,
-  legacyRepository,
-  SEQ_MERGE_OFFSET,
-} from '../repositories/legacy-repository'
-import { createImportBackup, defaultBackupFolderName, type InputFileState } from './import-backup'
-import { type ImportPlan, LegacyImportPlanner, NO_EXISTING_STATE, type ExistingLegacyState } from './import-planner'
-import { type ImportReport, ImportReportBuilder } from './import-report'
+import { legacyRepository } from '../repositories/legacy-repository'
 import type { ImportOptions } from './cli-options'
+import {
+  createImportBackup,
+  defaultBackupFolderName,
+  ensureEmptyBackupFolder,
+  type InputFileState,
+} from './import-backup'
+import { type ExistingLegacyState, type ImportPlan, LegacyImportPlanner, NO_EXISTING_STATE } from './import-planner'
+import { type ImportReport, ImportReportBuilder } from './import-report'
+import { writeImportPlan } from './import-writer'
 import { LEGACY_FILE_NAMES, LEGACY_KINDS, type LegacyKind } from './legacy-files'
-import { validateLegacyRecord } from './legacy-records'
+import { compareWithPreviousImport, type PreviousImport, sameFilesAsBefore } from './previous-import'
 import { formatMegabytes, type Progress, silentProgress } from './progress'
 import { hashFile, LegacyFileError, readJsonArrayFile } from './read-json-array'
 
@@ -48,21 +48,6 @@ export class ImportRolledBackError extends Error {
   }
 }
 
-export interface FileComparison {
-  file: string
-  before: { missing: boolean; sha256: string; sizeBytes: number } | undefined
-  now: { missing: boolean; sha256: string; sizeBytes: number }
-  changed: boolean
-}
-
-export interface PreviousImport {
-  runId: string
-  finishedAt: Date | null
-  mode: 'import' | 'force-merge'
-  backupPath: string | null
-  files: FileComparison[]
-}
-
 export type LegacyImportResult =
   | { status: 'imported'; accountId: string; report: ImportReport; backupPath: string; merged: boolean; runId: string }
   | { status: 'nothing-to-do'; accountId: string; previous: PreviousImport }
@@ -72,7 +57,7 @@ export type LegacyImportResult =
       status: 'dry-run'
       accountId: string | undefined
       report: ImportReport
-      /** What the real run would do instead of importing, if anything. */
+      /** What a real run would do instead of importing, if anything. */
       wouldStop?: 'invalid-records' | 'refused' | 'nothing-to-do'
       previous?: PreviousImport
     }
@@ -84,13 +69,6 @@ export interface LegacyImportContext {
   now?: () => Date
 }
 
-const MESSAGE_BATCH_ROWS = 500
-const TOOL_EVENT_BATCH_ROWS = 500
-/** Flush earlier when a batch carries large contents, to bound memory and parameter size. */
-const BATCH_MAX_CHARS = 8_000_000
-const THREAD_BATCH_ROWS = 2000
-
-const box = (value: unknown) => (value === undefined ? null : { v: value })
 const count = (n: number) => n.toLocaleString('en-US')
 
 async function resolveAccount(db: Database | undefined, options: ImportOptions): Promise<string | undefined> {
@@ -107,37 +85,49 @@ async function resolveAccount(db: Database | undefined, options: ImportOptions):
   return db ? legacyRepository.findLocalOwnerAccountId(db) : undefined
 }
 
-async function requireDirectory(path: string) {
-  const info = await stat(path).catch(() => undefined)
+async function hashInputFiles(dataDir: string): Promise<Record<LegacyKind, InputFileState>> {
+  const info = await stat(dataDir).catch(() => undefined)
   if (!info?.isDirectory()) {
     throw new ImportSetupError(
-      `The data folder ${path} does not exist. Point --data-dir at the folder holding the legacy chat-*.json files.`,
+      `The data folder ${dataDir} does not exist. Point --data-dir at the folder holding the legacy chat-*.json files.`,
     )
   }
+  const files = {} as Record<LegacyKind, InputFileState>
+  for (const kind of LEGACY_KINDS) {
+    const path = join(dataDir, LEGACY_FILE_NAMES[kind])
+    files[kind] = { path, ...(await hashFile(path)) }
+  }
+  return files
 }
 
-function comparePrevious(
-  previousRun: ImportRunFile[],
+/** The planning pass: every record of every file is validated and placed; nothing is written. */
+async function readAndValidate(
   files: Record<LegacyKind, InputFileState>,
-): PreviousImport | undefined {
-  if (previousRun.length === 0) return undefined
-  const first = previousRun[0]
-  return {
-    runId: first.runId,
-    finishedAt: first.finishedAt,
-    mode: first.mode,
-    backupPath: first.backupPath,
-    files: LEGACY_KINDS.map((kind) => {
-      const earlier = previousRun.find((file) => file.fileName === LEGACY_FILE_NAMES[kind])
-      const now = { missing: files[kind].missing, sha256: files[kind].sha256, sizeBytes: files[kind].sizeBytes }
-      const before = earlier && {
-        missing: Boolean((earlier.counts as { missing?: boolean } | null)?.missing),
-        sha256: earlier.sha256,
-        sizeBytes: earlier.sizeBytes,
-      }
-      return { file: LEGACY_FILE_NAMES[kind], before, now, changed: before?.sha256 !== now.sha256 }
-    }),
+  options: ImportOptions,
+  progress: Progress,
+): Promise<{ report: ImportReportBuilder; planner: LegacyImportPlanner }> {
+  const report = new ImportReportBuilder()
+  const planner = new LegacyImportPlanner(report, { skipInvalid: options.skipInvalid })
+  for (const kind of LEGACY_KINDS) {
+    const file = files[kind]
+    const summary = await readJsonArrayFile(
+      file.path,
+      (raw, index) => planner.accept(kind, raw, index),
+      ({ bytesRead, totalBytes, records }) =>
+        progress.update(
+          () =>
+            `Reading ${LEGACY_FILE_NAMES[kind]}: ${formatMegabytes(bytesRead)} of ${formatMegabytes(totalBytes)}, ${count(records)} records`,
+        ),
+    )
+    if (summary.sha256 !== file.sha256) {
+      throw new LegacyFileError(
+        LEGACY_FILE_NAMES[kind],
+        `${file.path} changed while it was being read. Stop whatever writes to it and run the import again.`,
+      )
+    }
+    report.fileRead(kind, summary)
   }
+  return { report, planner }
 }
 
 async function loadExistingState(
@@ -146,11 +136,9 @@ async function loadExistingState(
   planner: LegacyImportPlanner,
 ): Promise<ExistingLegacyState> {
   const sessionKeys = planner.sessionKeys()
-  const [threads, placedOrphans, messages] = [
-    await legacyRepository.findExistingThreads(db, accountId, sessionKeys),
-    await legacyRepository.findMessageThreads(db, accountId, planner.messagesWithoutThread()),
-    await legacyRepository.findExistingMessages(db, accountId, sessionKeys),
-  ]
+  const threads = await legacyRepository.findExistingThreads(db, accountId, sessionKeys)
+  const placedOrphans = await legacyRepository.findMessageThreads(db, accountId, planner.messagesWithoutThread())
+  const messages = await legacyRepository.findExistingMessages(db, accountId, sessionKeys)
   return {
     threads: threads.map((t) => ({
       id: t.id,
@@ -172,100 +160,98 @@ export async function importLegacyData(
 ): Promise<LegacyImportResult> {
   const { db } = context
   const progress = context.progress ?? silentProgress
-  const now = context.now ?? (() => new Date())
   if (!db && !options.dryRun) throw new ImportSetupError('Importing needs DATABASE_URL.')
   const dataDir = resolve(options.dataDir)
-  await requireDirectory(dataDir)
+  const files = await hashInputFiles(dataDir)
   const accountId = await resolveAccount(db, options)
-
-  const files = {} as Record<LegacyKind, InputFileState>
-  for (const kind of LEGACY_KINDS) {
-    const path = join(dataDir, LEGACY_FILE_NAMES[kind])
-    files[kind] = { path, ...(await hashFile(path)) }
-  }
-  const previous = comparePrevious(
+  const previous = compareWithPreviousImport(
     db && accountId ? await legacyRepository.findLatestImportRun(db, accountId) : [],
     files,
   )
-  if (previous && previous.files.every((file) => !file.changed)) {
-    // Identical files: stop before parsing anything, so a repeated run is quick and changes nothing.
-    if (!options.dryRun) return { status: 'nothing-to-do', accountId: accountId as string, previous }
-    return {
-      status: 'dry-run',
-      accountId,
-      report: new ImportReportBuilder().report,
-      wouldStop: 'nothing-to-do',
-      previous,
-    }
+  if (sameFilesAsBefore(previous)) {
+    // Stop before parsing anything: a repeated run is quick and changes nothing.
+    const report = new ImportReportBuilder().report
+    if (options.dryRun) return { status: 'dry-run', accountId, report, wouldStop: 'nothing-to-do', previous }
+    return { status: 'nothing-to-do', accountId: accountId as string, previous: previous as PreviousImport }
   }
   const refused = previous !== undefined && !options.forceMerge
   if (refused && !options.dryRun) return { status: 'refused', accountId: accountId as string, previous }
 
-  const builder = new ImportReportBuilder()
-  const planner = new LegacyImportPlanner(builder, { skipInvalid: options.skipInvalid })
-  for (const kind of LEGACY_KINDS) {
-    const file = files[kind]
-    const summary = await readJsonArrayFile(
-      file.path,
-      (raw, index) => planner.accept(kind, raw, index),
-      ({ bytesRead, totalBytes, records }) =>
-        progress.update(
-          () =>
-            `Reading ${LEGACY_FILE_NAMES[kind]}: ${formatMegabytes(bytesRead)} of ${formatMegabytes(totalBytes)}, ${count(records)} records`,
-        ),
-    )
-    if (summary.sha256 !== file.sha256) {
-      throw new LegacyFileError(
-        LEGACY_FILE_NAMES[kind],
-        `${file.path} changed while it was being read. Stop whatever writes to it and run the import again.`,
-      )
-    }
-    builder.fileRead(kind, summary)
-  }
-  if (!db) builder.note('No DATABASE_URL: planned against an empty database.')
+  const { report, planner } = await readAndValidate(files, options, progress)
+  if (!db) report.note('No DATABASE_URL: planned against an empty database.')
   else if (!accountId)
-    builder.note('The local owner does not exist yet; the import creates it and imports into its account.')
+    report.note('The local owner does not exist yet; the import creates it and imports into its account.')
+  const invalid = report.report.invalid.length > 0 && !options.skipInvalid
+  if (invalid && !options.dryRun) return { status: 'invalid-records', report: report.report }
 
-  const invalid = builder.report.invalid.length > 0 && !options.skipInvalid
-  if (invalid && !options.dryRun) return { status: 'invalid-records', report: builder.report }
-
-  const existing = db && accountId ? await loadExistingState(db, accountId, planner) : NO_EXISTING_STATE
-  const plan = planner.finish(existing)
+  const plan = planner.finish(db && accountId ? await loadExistingState(db, accountId, planner) : NO_EXISTING_STATE)
   if (options.dryRun) {
-    return {
-      status: 'dry-run',
-      accountId,
-      report: builder.report,
-      wouldStop: invalid ? 'invalid-records' : refused ? 'refused' : undefined,
-      previous,
-    }
+    const wouldStop = invalid ? 'invalid-records' : refused ? 'refused' : undefined
+    return { status: 'dry-run', accountId, report: report.report, wouldStop, previous }
   }
+  return commitImport(db as Database, {
+    options,
+    dataDir,
+    files,
+    accountId,
+    previous,
+    plan,
+    report,
+    progress,
+    now: context.now,
+  })
+}
 
-  const startedAt = now()
-  const backupPath = resolve(options.backupDir ?? join(dataDir, defaultBackupFolderName(startedAt)))
+/** Backup, then every write, in one transaction; the run is recorded in `legacy_imports` last. */
+async function commitImport(
+  db: Database,
+  input: {
+    options: ImportOptions
+    dataDir: string
+    files: Record<LegacyKind, InputFileState>
+    accountId: string | undefined
+    previous: PreviousImport | undefined
+    plan: ImportPlan
+    report: ImportReportBuilder
+    progress: Progress
+    now?: () => Date
+  },
+): Promise<LegacyImportResult> {
+  const { files, previous, plan, report, progress } = input
+  const startedAt = (input.now ?? (() => new Date()))()
+  const backupPath = resolve(input.options.backupDir ?? join(input.dataDir, defaultBackupFolderName(startedAt)))
+  await ensureEmptyBackupFolder(backupPath, { create: false })
+  // After an earlier import, rows are matched by id (upsert) and seq is renumbered afterwards.
+  const merge = previous !== undefined || plan.mergeIntoExisting
   const runId = randomUUID()
-  let account = accountId as string
+  let accountId = input.accountId as string
   let backupTaken = false
   try {
-    await (db as Database).transaction(async (tx) => {
+    await db.transaction(async (tx) => {
       await legacyRepository.lockImports(tx)
-      account = accountId ?? (await ensureLocalOwner(tx)).account.id
-      const latest = await legacyRepository.findLatestImportRun(tx, account)
+      accountId = input.accountId ?? (await ensureLocalOwner(tx)).account.id
+      const latest = await legacyRepository.findLatestImportRun(tx, accountId)
       if ((latest[0]?.runId ?? null) !== (previous?.runId ?? null)) {
         throw new ImportSetupError(
           'Another import into this account finished while this one was being prepared. Run the import again.',
         )
       }
-      const backup = await createImportBackup(tx, { path: backupPath, accountId: account, files, progress })
+      const backup = await createImportBackup(tx, {
+        path: backupPath,
+        accountId,
+        files,
+        verifiedLater: ['messages', 'toolEvents'],
+        progress,
+      })
       backupTaken = true
-      await writePlan(tx, account, plan, backup.copies, progress)
+      await writeImportPlan(tx, { accountId, plan, merge, copies: backup.copies, files, progress })
       await legacyRepository.recordImportRun(
         tx,
         LEGACY_KINDS.map((kind) => {
-          const { file, missing, sha256, sizeBytes, ...counts } = builder.report.files[kind]
+          const { file, missing, sha256, sizeBytes, ...counts } = report.report.files[kind]
           return {
             runId,
-            accountId: account,
+            accountId,
             fileName: file,
             sha256,
             sizeBytes,
@@ -281,162 +267,9 @@ export async function importLegacyData(
     throw new ImportRolledBackError(error, backupTaken ? backupPath : undefined)
   }
   try {
-    await writeFile(join(backupPath, 'import-report.json'), JSON.stringify(builder.report, null, 2))
+    await writeFile(join(backupPath, 'import-report.json'), JSON.stringify(report.report, null, 2))
   } catch (error) {
-    builder.note(
-      `The import is complete, but its full report could not be saved in the backup folder: ${(error as Error).message}`,
-    )
+    report.note(`The import is complete, but its full report could not be saved: ${(error as Error).message}`)
   }
-  return {
-    status: 'imported',
-    accountId: account,
-    report: builder.report,
-    backupPath,
-    merged: plan.mergeIntoExisting,
-    runId,
-  }
-}
-
-async function writePlan(
-  tx: Executor,
-  accountId: string,
-  plan: ImportPlan,
-  copies: Partial<Record<LegacyKind, string>>,
-  progress: Progress,
-) {
-  const merge = plan.mergeIntoExisting
-  const sessionIds = await legacyRepository.ensureLegacySessions(tx, accountId, plan.sessions)
-  const sessionId = (key: string) => sessionIds.get(key) as string
-  await legacyRepository.archiveThreads(tx, accountId, plan.existingThreadsToArchive)
-
-  const threadRows: LegacyThreadRow[] = plan.threads.map((thread) => ({
-    id: thread.id,
-    session_id: sessionId(thread.sessionKey),
-    mode: thread.mode,
-    title: thread.title,
-    status: thread.status,
-    message_count: thread.messageCount,
-    last_message_preview: thread.lastMessagePreview,
-    last_message_at: thread.lastMessageAt,
-    created_at: thread.createdAt,
-    updated_at: thread.updatedAt,
-  }))
-  // Archived first: an active thread may replace one that this same import archives.
-  threadRows.sort((a, b) => Number(a.status === 'active') - Number(b.status === 'active'))
-  for (let start = 0; start < threadRows.length; start += THREAD_BATCH_ROWS) {
-    await legacyRepository.writeThreads(tx, accountId, threadRows.slice(start, start + THREAD_BATCH_ROWS), merge)
-  }
-
-  const seqBase = merge ? 2 * SEQ_MERGE_OFFSET : 0
-  await writeFileInBatches(
-    copies.messages,
-    'messages',
-    plan.messages.size,
-    MESSAGE_BATCH_ROWS,
-    progress,
-    (raw, index) => {
-      const validation = validateLegacyRecord('messages', raw)
-      if (validation.outcome !== 'valid') return undefined
-      const message = validation.record
-      const placement = plan.messages.get(message.id)
-      if (!placement || placement.index !== index) return undefined
-      const row: LegacyMessageRow = {
-        id: message.id,
-        thread_id: placement.threadId,
-        session_id: sessionId(placement.sessionKey),
-        mode: placement.mode,
-        role: message.role,
-        content: message.content,
-        seq: seqBase + placement.seq,
-        client_message_id: placement.dropClientMessageId ? null : (message.clientMessageId ?? null),
-        misalignment_id: message.misalignmentId ?? null,
-        evidence: box(message.evidence),
-        context_events: box(message.contextEvents),
-        created_at: message.createdAt,
-        updated_at: message.updatedAt,
-      }
-      return { row, size: message.content.length }
-    },
-    (rows) => legacyRepository.writeMessages(tx, accountId, rows, merge),
-  )
-
-  await writeFileInBatches(
-    copies.toolEvents,
-    'toolEvents',
-    plan.toolEvents.size,
-    TOOL_EVENT_BATCH_ROWS,
-    progress,
-    (raw, index) => {
-      const validation = validateLegacyRecord('toolEvents', raw)
-      if (validation.outcome !== 'valid') return undefined
-      const event = validation.record
-      const placement = plan.toolEvents.get(event.id)
-      if (!placement || placement.index !== index) return undefined
-      const row: LegacyToolEventRow = {
-        id: event.id,
-        session_id: sessionId(event.sessionId),
-        thread_id: placement.threadId,
-        tool_call_id: event.toolCallId,
-        tool_name: event.toolName,
-        status: event.status,
-        arguments: box(event.arguments),
-        result: box(event.result),
-        error: event.error ?? null,
-        started_at: event.startedAt,
-        completed_at: event.completedAt ?? null,
-        latency_ms: event.latencyMs ?? null,
-        context_events: box(event.contextEvents),
-      }
-      // Sizing by the serialized payload would cost a second stringify; results are rarely large.
-      return { row, size: 1000 }
-    },
-    (rows) => legacyRepository.writeToolEvents(tx, accountId, rows, merge),
-  )
-
-  if (plan.mergeIntoExisting) await legacyRepository.renumberMessagesAndRecountThreads(tx, [...sessionIds.values()])
-}
-
-async function writeFileInBatches<Row>(
-  path: string | undefined,
-  kind: LegacyKind,
-  expected: number,
-  batchRows: number,
-  progress: Progress,
-  toRow: (raw: unknown, index: number) => { row: Row; size: number } | undefined,
-  write: (rows: Row[]) => Promise<void>,
-) {
-  if (!path) return
-  let batch: Row[] = []
-  let batchSize = 0
-  let written = 0
-  // One batch is written while the next is parsed: Node and Postgres then work on both cores.
-  let inFlight: Promise<void> = Promise.resolve()
-  const flush = async () => {
-    if (batch.length === 0) return
-    const rows = batch
-    batch = []
-    batchSize = 0
-    await inFlight
-    inFlight = write(rows).then(() => {
-      written += rows.length
-      progress.update(() => `Writing ${LEGACY_FILE_NAMES[kind]}: ${count(written)} of ${count(expected)} records`)
-    })
-    // Handled here so a failure waiting for the next flush is not reported as unhandled.
-    inFlight.catch(() => {})
-  }
-  await readJsonArrayFile(path, async (raw, index) => {
-    const converted = toRow(raw, index)
-    if (!converted) return
-    batch.push(converted.row)
-    batchSize += converted.size
-    if (batch.length >= batchRows || batchSize >= BATCH_MAX_CHARS) await flush()
-  })
-  await flush()
-  await inFlight
-  if (written !== expected) {
-    throw new LegacyFileError(
-      LEGACY_FILE_NAMES[kind],
-      `Wrote ${written} records from ${path} but planned ${expected}; the file changed. Nothing was imported.`,
-    )
-  }
+  return { status: 'imported', accountId, report: report.report, backupPath, merged: merge, runId }
 }

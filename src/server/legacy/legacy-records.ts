@@ -148,39 +148,57 @@ export function validateLegacyRecord<K extends LegacyKind>(kind: K, raw: unknown
   }
   const input = raw as Record<string, unknown>
   if (input.id === undefined || input.id === null || input.id === '') return { outcome: 'missing-id' }
-  const id = typeof input.id === 'string' ? input.id : undefined
-
-  const repairs: RecordRepair[] = []
   const withNulls = { ...input }
+  for (const field of ALWAYS_PRESENT_NULLABLE_FIELDS[kind] ?? []) withNulls[field] ??= null
+  const parsed = SCHEMAS[kind].safeParse(withNulls)
+  if (!parsed.success) {
+    return {
+      outcome: 'invalid',
+      id: typeof input.id === 'string' ? input.id : undefined,
+      reason: describeIssues(parsed.error),
+    }
+  }
+  return { outcome: 'valid', ...toStorableRecord(kind, input) }
+}
+
+/**
+ * The stored form of a record that passed `validateLegacyRecord`, with every repair listed. The
+ * write pass calls it directly: it reads the same bytes again, so validating twice would only cost.
+ */
+export function toStorableRecord<K extends LegacyKind>(
+  kind: K,
+  input: Record<string, unknown>,
+): { record: LegacyRecordTypes[K]; repairs: RecordRepair[] } {
+  const repairs: RecordRepair[] = []
+  const shape = SCHEMAS[kind].shape
+  const known: Record<string, unknown> = {}
+  const unknownFields: string[] = []
+  for (const key of Object.keys(input)) {
+    if (key in shape) known[key] = input[key]
+    else unknownFields.push(key)
+  }
   for (const field of ALWAYS_PRESENT_NULLABLE_FIELDS[kind] ?? []) {
-    if (!(field in withNulls)) {
-      withNulls[field] = null
+    if (!(field in input)) {
+      known[field] = null
       repairs.push({ kind: 'absent-field-set-to-null', detail: `${field} was absent; stored as null` })
     }
   }
-
-  const schema = SCHEMAS[kind]
-  const parsed = schema.safeParse(withNulls)
-  if (!parsed.success) return { outcome: 'invalid', id, reason: describeIssues(parsed.error) }
-
-  const unknownFields = Object.keys(input).filter((key) => !(key in schema.shape))
   if (unknownFields.length > 0) {
     repairs.push({ kind: 'unknown-fields-dropped', detail: `dropped ${unknownFields.join(', ')}` })
   }
 
   const textRepairs: { kind: TextRepairKind; path: string }[] = []
-  const record = repairText(parsed.data, textRepairs) as LegacyRecordTypes[K]
+  const record = repairText(known, textRepairs)
   for (const repair of textRepairs) repairs.push({ kind: repair.kind, detail: `in ${repair.path}` })
 
-  const fields = record as unknown as Record<string, unknown>
   for (const field of TIMESTAMP_FIELDS[kind]) {
-    const value = fields[field]
+    const value = record[field]
     if (typeof value !== 'string') continue
     const canonical = new Date(value).toISOString()
     if (canonical !== value) {
-      fields[field] = canonical
+      record[field] = canonical
       repairs.push({ kind: 'timestamp-normalized', detail: `${field} ${value} → ${canonical}` })
     }
   }
-  return { outcome: 'valid', record, repairs }
+  return { record: record as LegacyRecordTypes[K], repairs }
 }

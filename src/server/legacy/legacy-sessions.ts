@@ -43,7 +43,8 @@ function decodeUploadPath(key: string): string | undefined {
   const hex = /^session-((?:[0-9a-f]{2})+)$/.exec(key)?.[1]
   if (!hex) return undefined
   const decoded = new TextDecoder('utf-8').decode(Buffer.from(hex, 'hex')).replace(/\uFFFD+$/, '')
-  return decoded.startsWith('uploads/') && !/[\u0000-\u001f]/.test(decoded) ? decoded : undefined
+  const printable = [...decoded].every((char) => char >= ' ')
+  return decoded.startsWith('uploads/') && printable ? decoded : undefined
 }
 
 function inferOrigin(path: string): SessionOrigin {

@@ -15,6 +15,7 @@ export interface TextRepair {
 }
 
 const NUL = '\u0000'
+const ANY_SURROGATE = /[\uD800-\uDFFF]/
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
 function repairString(value: string, path: string, repairs: TextRepair[]): string {
@@ -24,7 +25,8 @@ function repairString(value: string, path: string, repairs: TextRepair[]): strin
     repairs.push({ kind: 'nul-replaced', path })
   }
   UNPAIRED_SURROGATE.lastIndex = 0
-  if (UNPAIRED_SURROGATE.test(repaired)) {
+  // The cheap class test first: most text has no surrogates at all.
+  if (ANY_SURROGATE.test(repaired) && UNPAIRED_SURROGATE.test(repaired)) {
     repaired = repaired.replace(UNPAIRED_SURROGATE, '\uFFFD')
     repairs.push({ kind: 'invalid-surrogate-replaced', path })
   }

@@ -130,11 +130,16 @@ export class ForeignRowError extends Error {
   constructor(
     readonly table: string,
     readonly ids: string[],
+    /** Known to belong to another account, or only known to exist (a failed insert cannot look). */
+    readonly owner: 'another account' | 'unknown',
   ) {
+    const where =
+      owner === 'another account'
+        ? 'in another account'
+        : '(imported before: into another account, or into this one without a record in legacy_imports)'
     super(
-      `${table} already holds ${ids.length > 1 ? 'ids' : 'id'} ${ids.join(', ')} in another account. ` +
-        'These legacy files were probably imported into a different account earlier; import into that ' +
-        'account with --account <uuid>, or use a separate database.',
+      `${table} already holds ${ids.length > 1 ? 'ids' : 'id'} ${ids.join(', ')} ${where}. ` +
+        'Import into the account that holds them with --account <uuid>, or use a separate database.',
     )
     this.name = 'ForeignRowError'
   }
@@ -155,6 +160,7 @@ async function rejectForeignRows(tx: Executor, table: string, accountId: string,
   throw new ForeignRowError(
     table,
     foreign.map((row) => row.id),
+    'another account',
   )
 }
 
@@ -182,7 +188,7 @@ async function writeRows(
       await tx.execute(write.insert)
     } catch (error) {
       const id = duplicatedId(error, write.table)
-      if (id !== undefined) throw new ForeignRowError(write.table, [id])
+      if (id !== undefined) throw new ForeignRowError(write.table, [id], 'unknown')
       throw error
     }
     return

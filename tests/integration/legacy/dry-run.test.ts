@@ -16,6 +16,7 @@ import {
   snapshotDatabase,
 } from './legacy-test-helpers'
 
+afterAll(removeTemporaryDirs)
 describe('--dry-run', () => {
   let db: LegacyTestDatabase
   beforeAll(async () => {
@@ -23,7 +24,6 @@ describe('--dry-run', () => {
   })
   afterAll(async () => {
     await db.close()
-    removeTemporaryDirs()
   })
 
   it('on an empty database: prints the report a real run would print, and writes nothing at all', async () => {

@@ -29,6 +29,7 @@ const FIELDS_CHANGED_BY: Partial<Record<FixKind, string[]>> = {
   'nul-replaced': ['content'],
 }
 
+afterAll(removeTemporaryDirs)
 describe('export:legacy after importing the sample files', () => {
   let db: LegacyTestDatabase
   let report: ImportReport
@@ -47,7 +48,6 @@ describe('export:legacy after importing the sample files', () => {
   })
   afterAll(async () => {
     await db.close()
-    removeTemporaryDirs()
   })
 
   it.each(LEGACY_KINDS)('writes %s in the original format: sorted by id, 2-space JSON, no trailing newline', (kind) => {

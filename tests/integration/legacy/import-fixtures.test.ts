@@ -20,6 +20,7 @@ import {
 
 type Imported = Extract<LegacyImportResult, { status: 'imported' }>
 
+afterAll(removeTemporaryDirs)
 describe('importing the sample legacy files', () => {
   let db: LegacyTestDatabase
   let dataDir: string
@@ -38,7 +39,6 @@ describe('importing the sample legacy files', () => {
   })
   afterAll(async () => {
     await db.close()
-    removeTemporaryDirs()
   })
 
   it('ends with the numbers of EXPECTED.json', async () => {

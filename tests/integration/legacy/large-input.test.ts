@@ -5,6 +5,7 @@ import { throttledProgress } from '../../../src/server/legacy/progress'
 import { type GeneratedLegacyData, generateLegacyFiles } from '../../fixtures/legacy/generate-legacy-files'
 import { emptyDir, type LegacyTestDatabase, openTestDatabase, removeTemporaryDirs } from './legacy-test-helpers'
 
+afterAll(removeTemporaryDirs)
 describe('a generated input of 20k messages, 1k threads and 5k tool events', () => {
   let db: LegacyTestDatabase
   let generated: GeneratedLegacyData
@@ -22,7 +23,6 @@ describe('a generated input of 20k messages, 1k threads and 5k tool events', () 
   }, 120_000)
   afterAll(async () => {
     await db.close()
-    removeTemporaryDirs()
   })
 
   it('imports every record', async () => {

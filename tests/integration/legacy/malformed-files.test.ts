@@ -16,6 +16,7 @@ import {
 
 const NOTHING = { sessions: 0, threads: 0, messages: 0, tool_events: 0, imports: 0 }
 
+afterAll(removeTemporaryDirs)
 describe('malformed legacy files', () => {
   let db: LegacyTestDatabase
   beforeAll(async () => {
@@ -23,7 +24,6 @@ describe('malformed legacy files', () => {
   })
   afterAll(async () => {
     await db.close()
-    removeTemporaryDirs()
   })
 
   async function expectNothingWritten(dataDir: string, filesBefore: string[]) {

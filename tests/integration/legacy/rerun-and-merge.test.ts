@@ -1,14 +1,16 @@
 /** Re-runs, changed files after an import (refused, then --force-merge), and imports that collide. */
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { formatImportResult, importExitCode } from '../../../src/server/legacy/format-import-report'
+import { BackupFolderError } from '../../../src/server/legacy/import-backup'
 import { ImportRolledBackError } from '../../../src/server/legacy/legacy-importer'
 import {
   copyOf,
   countRows,
   importInto,
   type LegacyTestDatabase,
+  MALFORMED_FIXTURES,
   openTestDatabase,
   readJson,
   removeTemporaryDirs,
@@ -42,6 +44,7 @@ function writeNewerVersion(dataDir: string) {
   writeFileSync(path, JSON.stringify(dropped, null, 2))
 }
 
+afterAll(removeTemporaryDirs)
 describe('importing again', () => {
   let db: LegacyTestDatabase
   let dataDir: string
@@ -51,7 +54,6 @@ describe('importing again', () => {
     expect((await importInto(db, { dataDir })).status).toBe('imported')
   })
   afterEach(() => db.close())
-  afterAll(removeTemporaryDirs)
 
   it('refuses different files, explains which file differs, and changes nothing', async () => {
     writeNewerVersion(dataDir)
@@ -113,8 +115,50 @@ describe('importing again', () => {
       (e: unknown) => e,
     )
     expect(error).toBeInstanceOf(ImportRolledBackError)
-    expect((error as Error).message).toMatch(/already holds ids? .* in another account[\s\S]*rolled back/)
+    expect((error as Error).message).toMatch(
+      /already holds id .*\(imported before: into another account[\s\S]*rolled back/,
+    )
     expect(await countRows(db.sql)).toEqual(before)
+  })
+})
+
+describe('merging into an account whose ids another account holds', () => {
+  it('stops, names the ids and the other account, and writes nothing', async () => {
+    const db = await openTestDatabase()
+    try {
+      expect((await importInto(db, { dataDir: copyOf(SHARED_LEGACY_DATA) })).status).toBe('imported')
+      const [other] = await db.sql`insert into accounts (name) values ('Other') returning id`
+      const small = copyOf(join(MALFORMED_FIXTURES, 'missing-fields'))
+      expect((await importInto(db, { dataDir: small, accountId: other.id, skipInvalid: true })).status).toBe('imported')
+      const before = await snapshotDatabase(db.sql)
+
+      const error = await importInto(db, {
+        dataDir: copyOf(SHARED_LEGACY_DATA),
+        accountId: other.id,
+        forceMerge: true,
+      }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(ImportRolledBackError)
+      expect((error as Error).message).toMatch(/chat_threads already holds ids thread_.* in another account\./)
+      expect(await snapshotDatabase(db.sql)).toEqual(before)
+    } finally {
+      await db.close()
+    }
+  })
+})
+
+describe('a backup folder that is not empty', () => {
+  it('stops the import before anything is written', async () => {
+    const db = await openTestDatabase()
+    try {
+      const dataDir = copyOf(SHARED_LEGACY_DATA)
+      const backupDir = join(dataDir, 'used-backup')
+      mkdirSync(backupDir)
+      writeFileSync(join(backupDir, 'something.txt'), 'kept')
+      await expect(importInto(db, { dataDir, backupDir })).rejects.toThrow(BackupFolderError)
+      expect(await countRows(db.sql)).toEqual({ sessions: 0, threads: 0, messages: 0, tool_events: 0, imports: 0 })
+    } finally {
+      await db.close()
+    }
   })
 })
 

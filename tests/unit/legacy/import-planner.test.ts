@@ -47,7 +47,7 @@ function plan(
   const report = new ImportReportBuilder()
   const planner = new LegacyImportPlanner(report, options)
   for (const kind of ['threads', 'messages', 'toolEvents'] as const) {
-    ;(files[kind] ?? []).forEach((raw, index) => planner.accept(kind, raw, index))
+    for (const [index, raw] of (files[kind] ?? []).entries()) planner.accept(kind, raw, index)
   }
   return { plan: planner.finish(existing), report: report.report }
 }
