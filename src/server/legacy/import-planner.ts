@@ -147,10 +147,13 @@ const toPlannedThread = (thread: WorkingThread): PlannedThread => ({
   updatedAt: thread.updatedAt,
 })
 
-/** Same session and mode → same id, so re-running an import finds the thread it created. */
-export function createdThreadId(sessionKey: string, mode: ChatMode) {
+/**
+ * Same session and mode → same id, so importing the same files into a new database gives the same
+ * ids. `attempt` picks another id when an earlier import's thread (since archived) holds this one.
+ */
+export function createdThreadId(sessionKey: string, mode: ChatMode, attempt = 0) {
   const hex = createHash('sha256')
-    .update(`legacy-import\u0000${pairKey(sessionKey, mode)}`)
+    .update(`legacy-import\u0000${pairKey(sessionKey, mode)}${attempt === 0 ? '' : `\u0000${attempt}`}`)
     .digest('hex')
   const variant = ((Number.parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)
   return `thread_${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
@@ -465,7 +468,9 @@ export class LegacyImportPlanner {
       const { sessionKey, mode } = group[0]
       let target = activeByPair.get(key)
       if (!target) {
-        const id = createdThreadId(sessionKey, mode)
+        let attempt = 0
+        while (threads.has(createdThreadId(sessionKey, mode, attempt))) attempt++
+        const id = createdThreadId(sessionKey, mode, attempt)
         target = { ...this.newThread(id, sessionKey, mode, group), source: 'created' }
         threads.set(id, target)
         this.report.created('threads')

@@ -28,7 +28,7 @@ const BATCH_MAX_ROWS = 1000
 const MESSAGE_ROW_OVERHEAD = 250
 const TOOL_EVENT_SIZE_ESTIMATE = 400
 /** Text beyond Latin-1 makes V8 store the whole batch string with two bytes per character. */
-const BEYOND_LATIN1 = /[^\u0000-\u00ff]/
+const BEYOND_LATIN1 = /[\u0100-\uffff]/
 const THREAD_BATCH_ROWS = 2000
 /** Batches written while the next is parsed; more would only queue in memory (Postgres is the bottleneck). */
 const WRITES_IN_FLIGHT = 1

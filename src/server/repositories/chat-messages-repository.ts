@@ -27,8 +27,9 @@ export interface AppendMessageInput {
   model?: string | null
 }
 
+/** The first 280 characters, counted in code points so an emoji is never cut in half. */
 export function messagePreview(content: string) {
-  return content.slice(0, PREVIEW_LENGTH)
+  return content.length <= PREVIEW_LENGTH ? content : Array.from(content).slice(0, PREVIEW_LENGTH).join('')
 }
 
 export const chatMessagesRepository = {

@@ -121,6 +121,29 @@ describe('LegacyImportPlanner', () => {
     expect(result.messages.get(msgId(1))).toMatchObject({ threadId: created, seq: 1 })
   })
 
+  it('gives a created thread another id when an earlier, since archived, thread holds the usual one', () => {
+    const taken = createdThreadId('session-default', 'session')
+    const existing: ExistingLegacyState = {
+      ...NO_EXISTING_STATE,
+      threads: [
+        {
+          id: taken,
+          sessionKey: 'session-default',
+          mode: 'session',
+          status: 'archived',
+          createdAt: at(0),
+          updatedAt: at(0),
+        },
+      ],
+    }
+    const { plan: result } = plan({ messages: [message(1, { threadId: undefined })] }, existing)
+    const placement = result.messages.get(msgId(1))
+    expect(placement?.threadId).toBe(createdThreadId('session-default', 'session', 1))
+    expect(result.threads.map((t) => [t.id, t.status, t.title])).toEqual([
+      [placement?.threadId, 'active', 'Session Coach #2'],
+    ])
+  })
+
   it('recreates, archived, a thread that messages name but the threads file lacks', () => {
     const { plan: result, report } = plan({ threads: [thread(T2)], messages: [message(1, { threadId: T3 })] })
     expect(result.threads.find((t) => t.id === T3)).toMatchObject({ status: 'archived', messageCount: 1 })
