@@ -13,10 +13,12 @@ WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/.output ./.output
 COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/package.json /app/app.config.ts ./
+# Sources and scripts too, so one-off operator commands (db:migrate, import:legacy, export:legacy)
+# run from the same image: `docker compose run --rm migrate node --import tsx scripts/import-legacy.ts …`.
+COPY --from=build /app/package.json /app/app.config.ts /app/tsconfig.json ./
 COPY --from=build /app/drizzle ./drizzle
-COPY --from=build /app/scripts/migrate.ts ./scripts/migrate.ts
-COPY --from=build /app/src/db ./src/db
+COPY --from=build /app/scripts ./scripts
+COPY --from=build /app/src ./src
 USER node
 EXPOSE 3000
 CMD ["node", ".output/server/index.mjs"]
