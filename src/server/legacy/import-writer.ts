@@ -55,6 +55,7 @@ const count = (n: number) => n.toLocaleString('en-US')
 
 export async function writeImportPlan(tx: Executor, input: WriteInput) {
   const { accountId, plan, merge } = input
+  const bulkLoad = await legacyRepository.beginBulkLoad(tx)
   const sessionIds = await legacyRepository.ensureLegacySessions(tx, accountId, plan.sessions)
   const sessionId = (key: string) => sessionIds.get(key) as string
   await legacyRepository.archiveThreads(tx, accountId, plan.existingThreadsToArchive)
@@ -135,6 +136,13 @@ export async function writeImportPlan(tx: Executor, input: WriteInput) {
   })
 
   if (merge) await legacyRepository.renumberMessagesAndRecountThreads(tx, [...sessionIds.values()])
+  if (bulkLoad) {
+    const broken = await legacyRepository.verifyReferencesAfterBulkLoad(tx, accountId)
+    if (broken.length > 0) {
+      // A planning bug, never bad input: the planner resolves every reference before writing.
+      throw new Error(`the import would leave rows pointing at missing rows (${broken.join('; ')})`)
+    }
+  }
 }
 
 async function writeFileInBatches<Row>(
