@@ -17,30 +17,38 @@ export function DialogOverlay({ className, ...props }: ComponentProps<typeof Dia
   )
 }
 
-export function DialogContent({
+type ModalContentProps = ComponentProps<typeof DialogPrimitive.Content> & { closeLabel?: string }
+
+/** The portal, overlay, content and close button shared by the centred dialog and the side sheet. */
+export function ModalContent({
+  slot,
+  surfaceClassName,
   className,
   children,
   closeLabel = 'Close',
   ...props
-}: ComponentProps<typeof DialogPrimitive.Content> & { closeLabel?: string }) {
+}: ModalContentProps & { slot: string; surfaceClassName: string }) {
   return (
     <DialogPrimitive.Portal>
       <DialogOverlay />
-      <DialogPrimitive.Content
-        data-slot="dialog-content"
-        className={cn(
-          'fixed top-1/2 left-1/2 z-50 grid w-[calc(100%-2rem)] max-w-lg -translate-x-1/2 -translate-y-1/2 gap-4 rounded-xl border bg-popover p-6 text-popover-foreground shadow-lg outline-none data-[state=open]:animate-pop-in',
-          className,
-        )}
-        {...props}
-      >
+      <DialogPrimitive.Content data-slot={slot} className={cn(surfaceClassName, className)} {...props}>
         {children}
-        <DialogPrimitive.Close className="absolute top-4 right-4 rounded-sm opacity-70 outline-none transition-opacity hover:opacity-100 focus-visible:ring-2 focus-visible:ring-ring">
+        <DialogPrimitive.Close className="absolute top-4 right-4 rounded-sm p-1 opacity-70 outline-none transition-opacity hover:opacity-100 focus-visible:ring-2 focus-visible:ring-ring">
           <XIcon className="size-4" aria-hidden />
           <span className="sr-only">{closeLabel}</span>
         </DialogPrimitive.Close>
       </DialogPrimitive.Content>
     </DialogPrimitive.Portal>
+  )
+}
+
+export function DialogContent(props: ModalContentProps) {
+  return (
+    <ModalContent
+      slot="dialog-content"
+      surfaceClassName="fixed top-1/2 left-1/2 z-50 grid w-[calc(100%-2rem)] max-w-lg -translate-x-1/2 -translate-y-1/2 gap-4 rounded-xl border bg-popover p-6 text-popover-foreground shadow-lg outline-none data-[state=open]:animate-pop-in"
+      {...props}
+    />
   )
 }
 
