@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { verifyFile } from 'stream-json/file/verifier.js'
+import { createHeapTrimmer } from './heap-trimmer'
 import { JsonArraySplitter, JsonArraySyntaxError } from './json-array-splitter'
 
 export class LegacyFileError extends Error {
@@ -105,6 +106,7 @@ export async function readJsonArrayFile(
   }
 
   const hash = createHash('sha256')
+  const trimHeap = createHeapTrimmer()
   const splitter = new JsonArraySplitter()
   let bytesRead = 0
   let read = 0
@@ -128,6 +130,7 @@ export async function readJsonArrayFile(
         read++
       }
       onProgress?.({ bytesRead, totalBytes, records: read })
+      trimHeap(bytesRead)
     }
     splitter.finish()
   } catch (error) {
