@@ -4,7 +4,7 @@
  * Writes to these tables go through feature-specific server functions (coach, ingest, rules),
  * which add their mutation handlers when they arrive; until then the collections are read-only.
  */
-import { electricCollectionOptions } from '@tanstack/electric-db-collection'
+import { type ElectricCollectionConfig, electricCollectionOptions } from '@tanstack/electric-db-collection'
 import { createCollection } from '@tanstack/react-db'
 import type {
   AgentRule,
@@ -55,16 +55,22 @@ const SYNC_MODE: Partial<Record<SessionShape, 'on-demand' | 'progressive'>> = {
   timeline_events: 'on-demand',
 }
 
-function createSessionCollection<S extends SessionShape>(shape: S, sessionId: string) {
+/** The electric configuration of one (shape, session); `sessionCollection` caches what it creates. */
+export function sessionCollectionConfig<S extends SessionShape>(
+  shape: S,
+  sessionId: string,
+): ElectricCollectionConfig<SessionShapeRows[S]> {
   type RowOf = SessionShapeRows[S]
-  return createCollection(
-    electricCollectionOptions<RowOf>({
-      id: `${shape}:${sessionId}`,
-      getKey: KEY_OF[shape] as (row: RowOf) => string | number,
-      syncMode: SYNC_MODE[shape] ?? 'eager',
-      shapeOptions: shapeOptions<RowOf>(shape, sessionId),
-    }),
-  )
+  return {
+    id: `${shape}:${sessionId}`,
+    getKey: KEY_OF[shape] as (row: RowOf) => string | number,
+    syncMode: SYNC_MODE[shape] ?? 'eager',
+    shapeOptions: shapeOptions<RowOf>(shape, sessionId),
+  }
+}
+
+function createSessionCollection<S extends SessionShape>(shape: S, sessionId: string) {
+  return createCollection(electricCollectionOptions(sessionCollectionConfig(shape, sessionId)))
 }
 
 type SessionCollection<S extends SessionShape> = ReturnType<typeof createSessionCollection<S>>
@@ -79,14 +85,4 @@ export function sessionCollection<S extends SessionShape>(shape: S, sessionId: s
     cache.set(id, collection)
   }
   return collection as unknown as SessionCollection<S>
-}
-
-/** Ends the streams of a session nobody shows any more (e.g. after leaving its page for good). */
-export async function releaseSessionCollections(sessionId: string) {
-  for (const [id, collection] of cache) {
-    if (id.endsWith(`:${sessionId}`)) {
-      cache.delete(id)
-      await collection.cleanup()
-    }
-  }
 }

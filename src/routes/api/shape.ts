@@ -1,6 +1,6 @@
 import { createFileRoute } from '@tanstack/react-router'
+import { requestAuthOf } from '~/server/auth/request-context'
 import { getDatabaseClient } from '~/server/db'
-import type { Principal } from '~/server/repositories/accounts-repository'
 import { proxyShapeRequest } from '~/server/shapes/shape-proxy'
 import { getConfig } from '../../../app.config'
 
@@ -9,7 +9,7 @@ import { getConfig } from '../../../app.config'
  * read synced data. See src/server/shapes/shape-catalog.ts for what each shape contains.
  */
 async function serveShape({ request, context }: { request: Request; context: unknown }) {
-  const principal = (context as { principal?: Principal } | undefined)?.principal
+  const { principal } = requestAuthOf(context)
   if (!principal) {
     return Response.json(
       { message: 'You are not signed in (or your session expired). Reload the page to sign in again.' },

@@ -6,18 +6,13 @@
 import { appendResponseHeader } from '@tanstack/react-start/server'
 import { getConfig } from '../../../app.config'
 import { getDatabaseClient } from '../db'
-import type { Principal } from '../repositories/accounts-repository'
 import { checkSameOrigin } from './origin'
 import { authenticate, isPageNavigation } from './principal'
+import type { RequestAuthContext } from './request-context'
 
 /** Pages that must work without a session in AUTH_MODE=password. */
 const PUBLIC_PAGES = ['/sign-in', '/sign-up']
 const PUBLIC_PREFIXES = ['/api/health', '/assets/', '/favicon']
-
-export interface RequestAuthContext {
-  principal: Principal | undefined
-  authTokenHash: string | undefined
-}
 
 export async function authenticateRequest(request: Request): Promise<RequestAuthContext | Response> {
   const origin = checkSameOrigin(request)

@@ -6,8 +6,8 @@ import { getConfig } from '../../../app.config'
 import { clearedSessionCookie } from '../auth/cookies'
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords'
 import { startSession } from '../auth/principal'
+import { requestAuthOf } from '../auth/request-context'
 import { getDatabaseClient } from '../db'
-import type { Principal } from '../repositories/accounts-repository'
 import { authRepository } from '../repositories/auth-repository'
 import { HttpError, toHttpError, validateWith } from './http-error'
 
@@ -25,7 +25,7 @@ function requirePasswordMode() {
 }
 
 export const getCurrentUser = createServerFn({ method: 'GET' }).handler(async ({ context }) => {
-  const principal = (context as { principal?: Principal } | undefined)?.principal
+  const { principal } = requestAuthOf(context)
   const authMode = getConfig().AUTH_MODE
   if (!principal) return { authMode, user: null }
   return {
@@ -55,7 +55,7 @@ export const signIn = createServerFn({ method: 'POST' })
       await authRepository.recordLoginAttempt(db, keys, Boolean(found && valid))
       if (!found || !valid) throw new HttpError(401, 'Wrong email or password.')
       // Rotate: the session this browser had before signing in is not carried over.
-      const previous = (context as { authTokenHash?: string } | undefined)?.authTokenHash
+      const previous = requestAuthOf(context).authTokenHash
       if (previous) await authRepository.revokeSession(db, previous)
       appendResponseHeader('set-cookie', await startSession(db, getRequest(), found.user.id))
       return { ok: true as const }
@@ -88,7 +88,7 @@ export const signUp = createServerFn({ method: 'POST' })
   })
 
 export const signOut = createServerFn({ method: 'POST' }).handler(async ({ context }) => {
-  const tokenHash = (context as { authTokenHash?: string } | undefined)?.authTokenHash
+  const tokenHash = requestAuthOf(context).authTokenHash
   if (tokenHash) await authRepository.revokeSession(getDatabaseClient().db, tokenHash)
   appendResponseHeader('set-cookie', clearedSessionCookie(getRequest()))
   return { ok: true as const }

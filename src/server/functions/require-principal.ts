@@ -1,5 +1,5 @@
 import { createMiddleware } from '@tanstack/react-start'
-import type { Principal } from '../repositories/accounts-repository'
+import { requestAuthOf } from '../auth/request-context'
 import { HttpError } from './http-error'
 
 /**
@@ -7,7 +7,7 @@ import { HttpError } from './http-error'
  * resolved the session cookie; without a principal the call is refused with 401.
  */
 export const requirePrincipal = createMiddleware({ type: 'function' }).server(async ({ next, context }) => {
-  const principal = (context as { principal?: Principal } | undefined)?.principal
+  const { principal } = requestAuthOf(context)
   if (!principal)
     throw new HttpError(401, 'You are not signed in (or your session expired). Reload the page to sign in again.')
   return next({ context: { principal } })

@@ -13,6 +13,7 @@ import {
 } from '@tanstack/react-db'
 import type postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { eventually } from '../../helpers/eventually'
 import { byKey, type ShapeServerFixture, startFixture } from './support.ts'
 
 type Task = { id: number; title: string; priority: number; done: boolean }
@@ -76,14 +77,6 @@ function taskCollection(id: string, options: { syncMode?: 'eager' | 'on-demand';
 }
 
 /** Polls a client-side condition (derived live queries update asynchronously). */
-async function eventually(condition: () => boolean, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
 /** Drops TanStack DB's virtual `$…` properties. */
 function plain({ id, title, priority, done }: Task): Task {
   return { id, title, priority, done }

@@ -6,13 +6,13 @@
 import { electricCollectionOptions } from '@tanstack/electric-db-collection'
 import { createCollection, createLiveQueryCollection, gte, like } from '@tanstack/react-db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TimelineEventRow } from '../../../src/collections/session-collections'
-import { shapeOptions } from '../../../src/collections/shape-options'
+import { sessionCollectionConfig } from '../../../src/collections/session-collections'
 import { createDatabaseClient, type DatabaseClient } from '../../../src/db/client'
 import { timelineEvents } from '../../../src/db/schema'
 import type { Principal } from '../../../src/server/repositories/accounts-repository'
 import { proxyShapeRequest } from '../../../src/server/shapes/shape-proxy'
 import { createTestDatabase, type TestDatabase } from '../../helpers/database'
+import { eventually } from '../../helpers/eventually'
 import { seedAccountWithSession } from '../../helpers/seed'
 import { type SyncTarget, startSyncTarget } from '../../helpers/sync-target'
 
@@ -49,14 +49,15 @@ afterAll(async () => {
   await database?.drop()
 })
 
+/** The app's own timeline collection configuration, fetching through the proxy instead of a browser. */
 function timelineCollection() {
+  const config = sessionCollectionConfig('timeline_events', sessionId)
   return createCollection(
-    electricCollectionOptions<TimelineEventRow>({
-      id: `timeline-${Math.random()}`,
-      getKey: (row) => row.ordinal,
-      syncMode: 'on-demand',
+    electricCollectionOptions({
+      ...config,
+      id: `${config.id}:${Math.random()}`,
       shapeOptions: {
-        ...shapeOptions<TimelineEventRow>('timeline_events', sessionId),
+        ...config.shapeOptions,
         url: 'http://app.test/api/shape',
         fetchClient: (input, init) => {
           const request = new Request(input, init)
@@ -71,14 +72,6 @@ function timelineCollection() {
       },
     }),
   )
-}
-
-async function eventually(check: () => boolean, what: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
 }
 
 describe('on-demand timeline', () => {

@@ -13,6 +13,7 @@ import type { Principal } from '../../../src/server/repositories/accounts-reposi
 import { todosRepository } from '../../../src/server/repositories/todos-repository'
 import { proxyShapeRequest } from '../../../src/server/shapes/shape-proxy'
 import { createTestDatabase, type TestDatabase } from '../../helpers/database'
+import { eventually } from '../../helpers/eventually'
 import { seedAccountWithSession } from '../../helpers/seed'
 import { type SyncTarget, startSyncTarget } from '../../helpers/sync-target'
 
@@ -74,14 +75,6 @@ function browserTodos() {
       },
     }),
   )
-}
-
-async function eventually(check: () => boolean, what: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
 }
 
 describe('todos collection over the proxy', () => {
