@@ -4,15 +4,21 @@
  */
 export const E2E_HOST = '127.0.0.1'
 
+/**
+ * `E2E_PORT_BASE` moves the whole block (default 3300), so two checkouts on one machine can run
+ * their end-to-end suites at the same time.
+ */
+const base = Number.parseInt(process.env.E2E_PORT_BASE ?? '', 10) || 3300
+
 export const E2E_PORTS = {
   /** AUTH_MODE=local, the instance most specs use (Playwright's baseURL). */
-  app: 3300,
+  app: base,
   /** AUTH_MODE=local, a second instance on the same database and shape server. */
-  secondApp: 3301,
+  secondApp: base + 1,
   /** AUTH_MODE=password, its own database and shape server: every sign-up is a fresh account. */
-  passwordApp: 3302,
+  passwordApp: base + 2,
   /** The stack's control endpoint: readiness, and stopping/starting a shape server. */
-  control: 3399,
+  control: base + 99,
 } as const
 
 export const appUrl = (port: number) => `http://${E2E_HOST}:${port}`
