@@ -18,6 +18,18 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core'
+import { TIMELINE_EVENT_TYPES } from '../domain/agent-logs/timeline-event-types'
+import {
+  CHAT_MODES,
+  MESSAGE_ROLES,
+  MESSAGE_STATUSES,
+  THREAD_STATUSES,
+  TOOL_EVENT_STATUSES,
+} from '../domain/coach/chat-kinds'
+import { HOOK_SEVERITIES, HOOK_SOURCES, MAX_DECISION_RULES } from '../domain/hookify/gate'
+import { SEVERITIES } from '../domain/misalignments/severity'
+import { MISALIGNMENT_STATUSES } from '../domain/misalignments/status'
+import { MEMBER_ROLES, SESSION_ORIGINS, SESSION_SOURCES } from '../domain/sessions/session-kinds'
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, precision: 6 }).notNull().defaultNow()
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, precision: 6 }).notNull().defaultNow()
@@ -34,30 +46,6 @@ const prefixedId = (prefix: string) =>
 
 const inList = (column: string, values: readonly string[]) =>
   sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`)
-
-export const SESSION_ORIGINS = ['codex', 'gemini-cli', 'claude-code', 'unknown'] as const
-export const SESSION_SOURCES = ['upload', 'discovered', 'legacy'] as const
-export const MEMBER_ROLES = ['owner', 'editor', 'viewer'] as const
-export const TIMELINE_EVENT_TYPES = [
-  'Message',
-  'Reasoning',
-  'FunctionCall',
-  'LocalShellCall',
-  'WebSearchCall',
-  'CustomToolCall',
-  'FileChange',
-  'Other',
-] as const
-export const CHAT_MODES = ['session', 'general'] as const
-export const THREAD_STATUSES = ['active', 'archived'] as const
-export const MESSAGE_ROLES = ['system', 'user', 'assistant'] as const
-export const MESSAGE_STATUSES = ['complete', 'streaming', 'failed'] as const
-export const TOOL_EVENT_STATUSES = ['pending', 'executing', 'succeeded', 'failed'] as const
-/** Ordered from least to most severe. */
-export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const
-export const MISALIGNMENT_STATUSES = ['open', 'acknowledged', 'dismissed'] as const
-export const HOOK_SOURCES = ['timeline', 'session', 'manual'] as const
-export const HOOK_SEVERITIES = ['none', ...SEVERITIES] as const
 
 // ── Identity ────────────────────────────────────────────────────────────────
 
@@ -390,7 +378,10 @@ export const hookifyDecisions = pgTable(
     check('hookify_decisions_severity_ck', inList('severity', HOOK_SEVERITIES)),
     check('hookify_decisions_blocked_ck', sql`blocked = (severity in ('high', 'critical'))`),
     check('hookify_decisions_hash_ck', sql`content_hash ~ '^[0-9a-f]{64}$'`),
-    check('hookify_decisions_rules_ck', sql`jsonb_typeof(rules) = 'array' and jsonb_array_length(rules) <= 5`),
+    check(
+      'hookify_decisions_rules_ck',
+      sql`jsonb_typeof(rules) = 'array' and jsonb_array_length(rules) <= ${sql.raw(String(MAX_DECISION_RULES))}`,
+    ),
   ],
 )
 
@@ -502,6 +493,3 @@ export type AgentRule = typeof agentRules.$inferSelect
 export type SessionRepoBinding = typeof sessionRepoBindings.$inferSelect
 export type Todo = typeof todos.$inferSelect
 export type LegacyImport = typeof legacyImports.$inferSelect
-export type Severity = (typeof SEVERITIES)[number]
-export type MisalignmentStatus = (typeof MISALIGNMENT_STATUSES)[number]
-export type ChatMode = (typeof CHAT_MODES)[number]

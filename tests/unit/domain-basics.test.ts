@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { canTransition, highestSeverity, MISALIGNMENT_TRANSITIONS } from '../../src/domain/misalignment-status'
+import { highestSeverity } from '../../src/domain/misalignments/severity'
+import { canTransition, MISALIGNMENT_TRANSITIONS } from '../../src/domain/misalignments/status'
 import { NUL_REPLACEMENT, toStorableJson, toStorableText } from '../../src/domain/storable-text'
 
 describe('storable text', () => {

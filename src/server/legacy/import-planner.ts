@@ -5,7 +5,7 @@
  * the message file can be streamed twice (plan, then write) instead of being held in memory.
  */
 import { createHash } from 'node:crypto'
-import type { ChatMode } from '../../db/schema'
+import type { ChatMode } from '../../domain/coach/chat-kinds'
 import { DEFAULT_THREAD_TITLES } from '../repositories/chat-threads-repository'
 import type { ImportReportBuilder } from './import-report'
 import { LEGACY_FILE_NAMES, type LegacyKind } from './legacy-files'

@@ -3,7 +3,7 @@
  * and their validation. A record that passes comes back storable, with every repair listed.
  */
 import { z } from 'zod'
-import { CHAT_MODES, MESSAGE_ROLES, THREAD_STATUSES, TOOL_EVENT_STATUSES } from '../../db/schema'
+import { CHAT_MODES, MESSAGE_ROLES, THREAD_STATUSES, TOOL_EVENT_STATUSES } from '../../domain/coach/chat-kinds'
 import { LEGACY_ID_PREFIXES, type LegacyKind } from './legacy-files'
 import { repairText, type TextRepairKind } from './text-repair'
 

@@ -4,9 +4,7 @@
  * becomes one `sessions` row whose title says where it came from and, when the key covered several
  * real sessions, that they were merged.
  */
-import type { SESSION_ORIGINS } from '../../db/schema'
-
-type SessionOrigin = (typeof SESSION_ORIGINS)[number]
+import type { SessionOrigin } from '../../domain/sessions/session-kinds'
 
 export interface LegacySessionDescription {
   title: string

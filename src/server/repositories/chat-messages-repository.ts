@@ -5,8 +5,9 @@
  */
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client'
-import { type ChatMessage, chatMessages, chatThreads, type MESSAGE_ROLES, type MESSAGE_STATUSES } from '../../db/schema'
+import { type ChatMessage, chatMessages, chatThreads } from '../../db/schema'
 import { currentTxid } from '../../db/txid'
+import type { MessageRole, MessageStatus } from '../../domain/coach/chat-kinds'
 import { toStorableJson, toStorableText } from '../../domain/storable-text'
 import { NotFoundError, type WithTxid } from './errors'
 
@@ -15,9 +16,9 @@ export const PREVIEW_LENGTH = 280
 export interface AppendMessageInput {
   accountId: string
   threadId: string
-  role: (typeof MESSAGE_ROLES)[number]
+  role: MessageRole
   content: string
-  status?: (typeof MESSAGE_STATUSES)[number]
+  status?: MessageStatus
   /** Keep a known id (legacy import, client-generated); defaults to `chat_<uuid>`. */
   id?: string
   clientMessageId?: string | null
@@ -93,7 +94,7 @@ export const chatMessagesRepository = {
     db: Executor,
     accountId: string,
     messageId: string,
-    patch: { content?: string; status?: (typeof MESSAGE_STATUSES)[number] },
+    patch: { content?: string; status?: MessageStatus },
   ): Promise<WithTxid<{ message: ChatMessage }>> {
     return db.transaction(async (tx) => {
       const [message] = await tx

@@ -5,8 +5,9 @@
  */
 import { and, count, desc, eq, ne, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client'
-import { type ChatMode, type ChatThread, chatMessages, chatThreads, sessions } from '../../db/schema'
+import { type ChatThread, chatMessages, chatThreads, sessions } from '../../db/schema'
 import { currentTxid } from '../../db/txid'
+import type { ChatMode } from '../../domain/coach/chat-kinds'
 import { toStorableText } from '../../domain/storable-text'
 import { NotFoundError, type WithTxid } from './errors'
 

@@ -1,33 +1,22 @@
 /** Hookify gate decisions: write-once records of what the gate decided and why. */
 import { and, asc, eq } from 'drizzle-orm'
 import type { Executor } from '../../db/client'
-import {
-  type HOOK_SEVERITIES,
-  type HOOK_SOURCES,
-  type HookifyDecision,
-  hookifyDecisions,
-  type Severity,
-} from '../../db/schema'
+import { type HookifyDecision, hookifyDecisions } from '../../db/schema'
 import { currentTxid } from '../../db/txid'
+import { type HookSeverity, type HookSource, isBlocking, MAX_DECISION_RULES } from '../../domain/hookify/gate'
+import type { Severity } from '../../domain/misalignments/severity'
 import { toStorableText } from '../../domain/storable-text'
 import type { WithTxid } from './errors'
-
-export const MAX_DECISION_RULES = 5
 
 export interface RecordDecisionInput {
   accountId: string
   sessionId: string
-  source: (typeof HOOK_SOURCES)[number]
+  source: HookSource
   contentHash: string
-  severity: (typeof HOOK_SEVERITIES)[number]
+  severity: HookSeverity
   rules: { id: string; severity: Severity }[]
   message?: string | null
   annotations?: string | null
-}
-
-/** Blocked iff the decision's severity is high or critical; never left to the caller. */
-export function isBlocking(severity: RecordDecisionInput['severity']) {
-  return severity === 'high' || severity === 'critical'
 }
 
 export const hookifyDecisionsRepository = {

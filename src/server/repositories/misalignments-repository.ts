@@ -5,25 +5,13 @@
  */
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client'
-import { type Misalignment, type MisalignmentStatus, misalignments, type Severity } from '../../db/schema'
+import { type Misalignment, misalignments } from '../../db/schema'
 import { currentTxid } from '../../db/txid'
-import { canTransition, MISALIGNMENT_TRANSITIONS } from '../../domain/misalignment-status'
+import type { EventRange, MisalignmentEvidence } from '../../domain/misalignments/evidence'
+import type { Severity } from '../../domain/misalignments/severity'
+import { canTransition, MISALIGNMENT_TRANSITIONS, type MisalignmentStatus } from '../../domain/misalignments/status'
 import { toStorableJson, toStorableText } from '../../domain/storable-text'
 import { InvalidTransitionError, NotFoundError, VersionConflictError, type WithTxid } from './errors'
-
-export interface EventRange {
-  startIndex: number
-  endIndex: number
-  startAt: string
-  endAt: string
-}
-
-export interface MisalignmentEvidence {
-  message: string
-  eventIndex?: number
-  eventId?: string
-  highlight?: string
-}
 
 export interface DetectedMisalignment {
   accountId: string
