@@ -11,7 +11,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['tests/unit/**/*.test.ts', 'src/**/*.test.ts'],
+          include: ['tests/unit/**/*.test.ts', 'src/**/*.test.ts', 'cli/*/tests/unit/**/*.test.ts'],
           environment: 'node',
           sequence: { groupOrder: 0 },
         },
@@ -20,7 +20,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
-          include: ['tests/integration/**/*.test.ts'],
+          include: ['tests/integration/**/*.test.ts', 'cli/*/tests/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/global-setup.ts'],
           testTimeout: 60_000,

@@ -6,7 +6,7 @@ export {}
  */
 const BENCHMARKS = {
   'shape-server': () => import('./shape-server'),
-  import: () => import('./import'),
+  import: () => import('../../cli/legacy/import-benchmark'),
 } as const
 
 type BenchmarkName = keyof typeof BENCHMARKS

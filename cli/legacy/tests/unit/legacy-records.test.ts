@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest'
+import { validateLegacyRecord } from '../../legacy-records'
+
+const message = {
+  id: 'chat_3c1e9b42-7d0a-4f6e-b8a1-5e2f90c4d7a3',
+  sessionId: 'session-default',
+  mode: 'session',
+  threadId: 'thread_8a2f4c10-1b3e-4d9a-9c7f-0e6b5d2a4f81',
+  role: 'user',
+  content: 'Why did the build fail at #42?',
+  createdAt: '2025-12-18T23:45:39.444Z',
+  updatedAt: '2025-12-18T23:45:39.444Z',
+}
+
+const toolEvent = {
+  id: 'tool_5d8c2e17-9a4b-4f03-b6e1-3c7a0d9f2b64',
+  sessionId: 'session-default',
+  threadId: null,
+  toolCallId: '521623447',
+  toolName: 'get_timeline_event',
+  arguments: { sessionId: 'session-default', eventNumber: 3 },
+  status: 'executing',
+  startedAt: '2025-12-18T23:48:50.124Z',
+}
+
+describe('validateLegacyRecord', () => {
+  it('accepts a record of the original format unchanged, without repairs', () => {
+    const result = validateLegacyRecord('messages', message)
+    expect(result).toEqual({ outcome: 'valid', record: message, repairs: [] })
+  })
+
+  it('treats a record without id as skipped, like the original loader, not as invalid', () => {
+    const { id: _id, ...withoutId } = message
+    expect(validateLegacyRecord('messages', withoutId)).toEqual({ outcome: 'missing-id' })
+    expect(validateLegacyRecord('messages', { ...message, id: '' })).toEqual({ outcome: 'missing-id' })
+  })
+
+  it('names every missing or wrong field of an invalid record, with its id', () => {
+    const { role: _role, createdAt: _createdAt, ...broken } = message
+    const result = validateLegacyRecord('messages', { ...broken, mode: 'chat' })
+    expect(result.outcome).toBe('invalid')
+    if (result.outcome !== 'invalid') return
+    expect(result.id).toBe(message.id)
+    expect(result.reason).toMatch(/mode/)
+    expect(result.reason).toMatch(/role/)
+    expect(result.reason).toMatch(/createdAt/)
+  })
+
+  it('rejects non-objects and ids of the wrong kind', () => {
+    expect(validateLegacyRecord('threads', 'thread_1')).toMatchObject({
+      outcome: 'invalid',
+      reason: /expected an object, found string/,
+    })
+    expect(validateLegacyRecord('messages', { ...message, id: 'thread_abc' })).toMatchObject({
+      outcome: 'invalid',
+      reason: /chat_<uuid>/,
+    })
+    expect(validateLegacyRecord('messages', { ...message, createdAt: 'yesterday' })).toMatchObject({
+      outcome: 'invalid',
+      reason: /ISO 8601/,
+    })
+  })
+
+  it('replaces NUL by U+FFFD everywhere, jsonb keys and values included, and reports each field', () => {
+    const result = validateLegacyRecord('messages', {
+      ...message,
+      content: 'before\u0000after',
+      evidence: [{ snippet: 'a\u0000b', label: 'ok' }],
+    })
+    expect(result.outcome).toBe('valid')
+    if (result.outcome !== 'valid') return
+    expect(result.record.content).toBe('before\uFFFDafter')
+    expect(result.record.evidence?.[0].snippet).toBe('a\uFFFDb')
+    expect(result.repairs).toEqual([
+      { kind: 'nul-replaced', detail: 'in content' },
+      { kind: 'nul-replaced', detail: 'in evidence[0].snippet' },
+    ])
+
+    const tool = validateLegacyRecord('toolEvents', { ...toolEvent, arguments: { 'k\u0000': 'v' } })
+    expect(tool.outcome === 'valid' && tool.record.arguments).toEqual({ 'k\uFFFD': 'v' })
+  })
+
+  it('replaces unpaired surrogates, which have no UTF-8 form, and keeps valid emoji', () => {
+    const result = validateLegacyRecord('messages', { ...message, content: 'ok 🤔 broken \ud83e end' })
+    expect(result.outcome === 'valid' && result.record.content).toBe('ok 🤔 broken \uFFFD end')
+    expect(result.outcome === 'valid' && result.repairs).toEqual([
+      { kind: 'invalid-surrogate-replaced', detail: 'in content' },
+    ])
+  })
+
+  it('rejects a NUL inside a session id instead of silently changing which session it names', () => {
+    expect(validateLegacyRecord('messages', { ...message, sessionId: 'session-\u0000x' })).toMatchObject({
+      outcome: 'invalid',
+    })
+  })
+
+  it('reports unknown fields it drops and timestamps it normalizes', () => {
+    const result = validateLegacyRecord('messages', { ...message, pending: true, createdAt: '2025-12-18T23:45:39Z' })
+    expect(result.outcome === 'valid' && result.record.createdAt).toBe('2025-12-18T23:45:39.000Z')
+    expect(result.outcome === 'valid' && result.repairs.map((r) => r.kind)).toEqual([
+      'unknown-fields-dropped',
+      'timestamp-normalized',
+    ])
+  })
+
+  it('requires arguments on tool events and stores absent threadId/toolCallId as null, with a report', () => {
+    const { arguments: _args, ...withoutArguments } = toolEvent
+    expect(validateLegacyRecord('toolEvents', withoutArguments)).toMatchObject({
+      outcome: 'invalid',
+      reason: /arguments is missing/,
+    })
+
+    const { threadId: _t, toolCallId: _c, ...withoutIds } = toolEvent
+    const result = validateLegacyRecord('toolEvents', withoutIds)
+    expect(result.outcome === 'valid' && result.record).toMatchObject({ threadId: null, toolCallId: null })
+    expect(result.outcome === 'valid' && result.repairs.map((r) => r.kind)).toEqual([
+      'absent-field-set-to-null',
+      'absent-field-set-to-null',
+    ])
+  })
+
+  it('keeps a stale executing tool event as it was', () => {
+    expect(validateLegacyRecord('toolEvents', toolEvent)).toEqual({ outcome: 'valid', record: toolEvent, repairs: [] })
+  })
+})
