@@ -8,14 +8,23 @@
  *
  * --ephemeral uses a throwaway Postgres on a free port (tests, demos); data is deleted on exit.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import postgres from 'postgres'
+import { resolve } from 'node:path'
 import { z } from 'zod'
 import { type AppConfig, getConfigOrExit } from '../app.config'
-import { freePort, type RunningPostgres, startEmbeddedPostgres } from '../src/db/embedded-postgres'
+import { builtAppCommand, shapeServerCommand, viteCommand } from '../dev/commands'
+import { type RunningPostgres, startEmbeddedPostgres } from '../dev/embedded-postgres'
+import {
+  buildIfStale,
+  createDatabase,
+  describeExit,
+  freePort,
+  HealthTimeoutError,
+  startChild,
+  stopChild,
+  waitForHealthy,
+} from '../dev/processes'
 import { MigrationError, migrateDatabase, redactUrl } from '../src/db/migrate'
 
 const argsSchema = z.object({
@@ -47,14 +56,7 @@ async function shutdown(code: number) {
   if (shuttingDown) return
   shuttingDown = true
   for (const [name, child] of [...children].reverse()) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM')
-      const exited = await waitForExit(child, 10_000)
-      if (!exited) {
-        log(`${name} did not stop within 10 s; killing it`)
-        child.kill('SIGKILL')
-      }
-    }
+    if (!(await stopChild(child, 10_000))) log(`${name} did not stop within 10 s; killed it`)
   }
   if (database) {
     log('stopping Postgres')
@@ -63,74 +65,33 @@ async function shutdown(code: number) {
   process.exit(code)
 }
 
-function waitForExit(child: ChildProcess, timeoutMs: number) {
-  return new Promise<boolean>((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done(true)
-    const timer = setTimeout(() => done(false), timeoutMs)
-    child.once('exit', () => {
-      clearTimeout(timer)
-      done(true)
-    })
+/** A child that dies takes the whole stack down, loudly. */
+function supervise(name: string, command: string[], env: NodeJS.ProcessEnv) {
+  const child = startChild({
+    name,
+    command,
+    env,
+    onExit: (code, signal) => {
+      if (shuttingDown) return
+      console.error(
+        `\n[stack] !!! ${name} exited unexpectedly (${describeExit(code, signal)}). ` +
+          'Stopping the whole stack; see its output above.\n',
+      )
+      void shutdown(1)
+    },
   })
-}
-
-function startChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(command, args, { env, stdio: ['ignore', 'inherit', 'inherit'] })
   children.set(name, child)
-  child.on('exit', (code, signal) => {
-    if (shuttingDown) return
-    console.error(
-      `\n[stack] !!! ${name} exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}). ` +
-        'Stopping the whole stack; see its output above.\n',
-    )
-    void shutdown(1)
-  })
-  return child
 }
 
-async function waitForHttp(url: string, name: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (shuttingDown) return
-    try {
-      // Generous: the first request to `vite dev` compiles the server bundle.
-      const response = await fetch(url, { signal: AbortSignal.timeout(15_000) })
-      if (response.ok) return
-    } catch {}
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  console.error(`[stack] ${name} did not become healthy at ${url} within ${timeoutMs / 1000} s`)
-  await shutdown(1)
-}
-
-async function ensureDatabase(serverUrl: string) {
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
+async function waitUntilHealthy(url: string, name: string, timeoutMs: number) {
   try {
-    const rows = await admin`select 1 from pg_database where datname = ${DATABASE_NAME}`
-    if (rows.length === 0) await admin.unsafe(`create database ${DATABASE_NAME}`)
-  } finally {
-    await admin.end()
+    // Generous per request: the first request to `vite dev` compiles the server bundle.
+    await waitForHealthy(url, { name, timeoutMs, requestTimeoutMs: 15_000, shouldStop: () => shuttingDown })
+  } catch (error) {
+    if (!(error instanceof HealthTimeoutError)) throw error
+    console.error(`[stack] ${error.message}`)
+    await shutdown(1)
   }
-  return serverUrl.replace(/\/postgres$/, `/${DATABASE_NAME}`)
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name)
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs)
-  }
-  return newest
-}
-
-function buildIfStale() {
-  const serverEntry = '.output/server/index.mjs'
-  const built = existsSync(serverEntry) ? statSync(serverEntry).mtimeMs : 0
-  const sources = Math.max(newestMtime('src'), statSync('vite.config.ts').mtimeMs, statSync('app.config.ts').mtimeMs)
-  if (built >= sources) return
-  log('building the app (sources changed since the last build)')
-  const result = spawnSync('pnpm', ['exec', 'vite', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] })
-  if (result.status !== 0) fail('`vite build` failed; see the errors above.')
 }
 
 async function main() {
@@ -154,12 +115,12 @@ async function main() {
       onUnexpectedExit: (code, signal) => {
         if (shuttingDown) return
         console.error(
-          `\n[stack] !!! Postgres exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}). Stopping the whole stack.\n`,
+          `\n[stack] !!! Postgres exited unexpectedly (${describeExit(code, signal)}). Stopping the whole stack.\n`,
         )
         void shutdown(1)
       },
     }).catch((error) => fail((error as Error).message))
-    databaseUrl = await ensureDatabase(database.url)
+    databaseUrl = await createDatabase(database.url, DATABASE_NAME, { ifMissing: true })
   }
   try {
     await migrateDatabase(databaseUrl, { log: (line) => log(line) })
@@ -173,13 +134,13 @@ async function main() {
   if (!electricUrl) {
     const port = ephemeral ? await freePort() : config.SHAPE_SERVER_PORT
     electricUrl = `http://127.0.0.1:${port}`
-    startChild('shape server', process.execPath, ['--import', 'tsx', 'scripts/shape-server.ts'], {
+    supervise('shape server', shapeServerCommand(), {
       ...process.env,
       DATABASE_URL: databaseUrl,
       SHAPE_SERVER_PORT: String(port),
       ELECTRIC_SECRET: secret,
     })
-    await waitForHttp(`${electricUrl}/v1/health`, 'shape server', 60_000)
+    await waitUntilHealthy(`${electricUrl}/v1/health`, 'shape server', 60_000)
     log(`shape server ready at ${electricUrl}`)
   } else {
     log(`using Electric at ${electricUrl}`)
@@ -194,13 +155,18 @@ async function main() {
     HOST: config.HOST,
   }
   if (mode === 'start') {
-    buildIfStale()
-    startChild('app', process.execPath, ['.output/server/index.mjs'], { ...appEnv, NODE_ENV: 'production' })
+    try {
+      buildIfStale(log)
+    } catch (error) {
+      console.error(`[stack] ${(error as Error).message}`)
+      await shutdown(1)
+    }
+    supervise('app', builtAppCommand(), { ...appEnv, NODE_ENV: 'production' })
   } else {
-    startChild('app', 'pnpm', ['exec', 'vite', 'dev', '--port', String(config.PORT), '--host', config.HOST], appEnv)
+    supervise('app', viteCommand('dev', '--port', String(config.PORT), '--host', config.HOST), appEnv)
   }
   const appUrl = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`
-  await waitForHttp(`${appUrl}/api/health`, 'app', 120_000)
+  await waitUntilHealthy(`${appUrl}/api/health`, 'app', 120_000)
   log(`database ${redactUrl(databaseUrl)}`)
   log(`Session Coach is running at ${appUrl}  (Ctrl-C stops everything)`)
 }

@@ -1,6 +1,6 @@
-import postgres from 'postgres'
 import type { TestProject } from 'vitest/node'
-import { freePort, type RunningPostgres, startEmbeddedPostgres } from '../src/db/embedded-postgres'
+import { type RunningPostgres, startEmbeddedPostgres } from '../dev/embedded-postgres'
+import { createDatabase, freePort } from '../dev/processes'
 import { migrateDatabase } from '../src/db/migrate'
 
 declare module 'vitest' {
@@ -21,10 +21,7 @@ let running: RunningPostgres | undefined
 
 export async function setup(project: TestProject) {
   running = await startEmbeddedPostgres({ port: await freePort() })
-  const admin = postgres(running.url, { max: 1, onnotice: () => {} })
-  await admin.unsafe('CREATE DATABASE app_template')
-  await admin.end()
-  const templateUrl = running.url.replace(/\/postgres$/, '/app_template')
+  const templateUrl = await createDatabase(running.url, 'app_template')
   await migrateDatabase(templateUrl, { log: () => {} })
   project.provide('adminDatabaseUrl', running.url)
   project.provide('templateDatabase', 'app_template')

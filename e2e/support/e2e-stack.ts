@@ -14,14 +14,21 @@
  * Runs the built server (`.output/server/index.mjs`); `npm test` builds first, and a stale or
  * missing build is rebuilt here so `pnpm exec playwright test` alone also works.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import postgres from 'postgres'
-import { freePort, type RunningPostgres, startEmbeddedPostgres } from '../../src/db/embedded-postgres'
+import { builtAppCommand, shapeServerCommand } from '../../dev/commands'
+import { type RunningPostgres, startEmbeddedPostgres } from '../../dev/embedded-postgres'
+import {
+  buildIfStale,
+  createDatabase,
+  describeExit,
+  freePort,
+  hasExited,
+  startChild,
+  stopChild,
+  waitForHealthy,
+} from '../../dev/processes'
 import { migrateDatabase } from '../../src/db/migrate'
 import { appUrl, E2E_HOST, E2E_PORTS } from './e2e-ports'
 
@@ -41,60 +48,30 @@ const processes = new Map<string, ManagedProcess>()
 const clusters: RunningPostgres[] = []
 let shuttingDown = false
 
-/** Child output goes to ours with a prefix, so a failing spec's log says which process spoke. */
-function forwardOutput(name: string, stream: NodeJS.ReadableStream | null, target: NodeJS.WriteStream) {
-  if (!stream) return
-  createInterface({ input: stream }).on('line', (line) => target.write(`[${name}] ${line}\n`))
-}
-
-async function waitForHealthy(url: string, name: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) })
-      if (response.ok) return
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 150))
-  }
-  throw new Error(`${name} did not answer ${url} within ${timeoutMs / 1000} s`)
-}
-
+/** Output is prefixed with the process name, so a failing spec's log says which process spoke. */
 async function startProcess(managed: ManagedProcess) {
-  const [command, ...args] = managed.command
-  const child = spawn(command, args, { env: managed.env, stdio: ['ignore', 'pipe', 'pipe'] })
-  managed.child = child
   managed.stopping = false
-  forwardOutput(managed.name, child.stdout, process.stdout)
-  forwardOutput(managed.name, child.stderr, process.stderr)
-  child.on('exit', (code, signal) => {
-    if (managed.stopping || shuttingDown) return
-    console.error(
-      `[e2e-stack] !!! ${managed.name} exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}); ` +
-        'specs that need it will fail. See its output above.',
-    )
+  managed.child = startChild({
+    name: managed.name,
+    command: managed.command,
+    env: managed.env,
+    output: 'prefixed',
+    onExit: (code, signal) => {
+      if (managed.stopping || shuttingDown) return
+      console.error(
+        `[e2e-stack] !!! ${managed.name} exited unexpectedly (${describeExit(code, signal)}); ` +
+          'specs that need it will fail. See its output above.',
+      )
+    },
   })
-  await waitForHealthy(managed.healthUrl, managed.name, 60_000)
-}
-
-function hasExited(child: ChildProcess) {
-  return child.exitCode !== null || child.signalCode !== null
+  await waitForHealthy(managed.healthUrl, { name: managed.name, timeoutMs: 60_000 })
 }
 
 async function stopProcess(managed: ManagedProcess) {
-  const child = managed.child
-  if (!child || hasExited(child)) return
+  if (!managed.child || hasExited(managed.child)) return
   managed.stopping = true
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  child.kill('SIGTERM')
   // The app keeps its Postgres pool open for a while after SIGTERM (docs/toolchain.md, pitfall 8).
-  const stoppedInTime = await Promise.race([
-    exited.then(() => true),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 8_000)),
-  ])
-  if (!stoppedInTime) {
-    child.kill('SIGKILL')
-    await exited
-  }
+  await stopChild(managed.child, 8_000)
 }
 
 function register(managed: Omit<ManagedProcess, 'stopping'>) {
@@ -108,44 +85,19 @@ async function startMigratedDatabase(name: string) {
     port: await freePort(),
     onUnexpectedExit: (code, signal) => {
       if (shuttingDown) return
-      console.error(
-        `[e2e-stack] !!! Postgres for ${name} exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}).`,
-      )
+      console.error(`[e2e-stack] !!! Postgres for ${name} exited unexpectedly (${describeExit(code, signal)}).`)
     },
   })
   clusters.push(cluster)
-  const admin = postgres(cluster.url, { max: 1, onnotice: () => {} })
-  try {
-    await admin.unsafe(`create database ${name}`)
-  } finally {
-    await admin.end()
-  }
-  const url = cluster.url.replace(/\/postgres$/, `/${name}`)
+  const url = await createDatabase(cluster.url, name)
   await migrateDatabase(url, { log: () => {} })
   return url
-}
-
-function newestModification(path: string): number {
-  if (!statSync(path).isDirectory()) return statSync(path).mtimeMs
-  let newest = 0
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestModification(join(path, entry)))
-  return newest
-}
-
-function buildWhenStale() {
-  const serverEntry = '.output/server/index.mjs'
-  const builtAt = existsSync(serverEntry) ? statSync(serverEntry).mtimeMs : 0
-  const sourcesChangedAt = Math.max(...['src', 'vite.config.ts', 'app.config.ts'].map(newestModification))
-  if (builtAt >= sourcesChangedAt) return
-  log('the build is missing or older than the sources; running `vite build`')
-  const result = spawnSync('pnpm', ['exec', 'vite', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] })
-  if (result.status !== 0) throw new Error('`vite build` failed; see the errors above.')
 }
 
 function shapeServer(name: string, databaseUrl: string, port: number, secret: string) {
   return register({
     name: `shape-server:${name}`,
-    command: [process.execPath, '--import', 'tsx', 'scripts/shape-server.ts'],
+    command: shapeServerCommand(),
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -168,7 +120,7 @@ function appServer(
 ) {
   return register({
     name: `app:${port}`,
-    command: [process.execPath, '.output/server/index.mjs'],
+    command: builtAppCommand(),
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -233,7 +185,7 @@ async function main() {
     control.listen(E2E_PORTS.control, E2E_HOST, resolve)
   })
 
-  buildWhenStale()
+  buildIfStale(log)
   const [mainDatabase, passwordDatabase] = await Promise.all([
     startMigratedDatabase('session_coach_e2e'),
     startMigratedDatabase('session_coach_e2e_password'),

