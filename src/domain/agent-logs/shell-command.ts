@@ -1,0 +1,73 @@
+/**
+ * Shell commands as agents record them: an argv array (`["bash","-lc","git status"]`) or a
+ * string. The timeline shows the script a person would have typed.
+ */
+const SHELL_WRAPPERS = new Set(['bash', 'sh', 'zsh', '/bin/bash', '/bin/sh', '/bin/zsh', '/usr/bin/bash', 'pwsh', 'powershell'])
+const SCRIPT_FLAGS = new Set(['-c', '-lc', '-ic', '-Command'])
+
+export function commandText(command: unknown): string | null {
+  if (typeof command === 'string') return command
+  if (!Array.isArray(command) || !command.every((part) => typeof part === 'string')) return null
+  const argv = command as string[]
+  if (argv.length === 3 && SHELL_WRAPPERS.has(argv[0]) && SCRIPT_FLAGS.has(argv[1])) return argv[2]
+  return argv.map(quoteArgument).join(' ')
+}
+
+function quoteArgument(argument: string) {
+  return /^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replaceAll("'", `'\\''`)}'`
+}
+
+export interface ShellOutput {
+  stdout: string
+  exitCode: number | null
+  durationMs: number | null
+}
+
+/**
+ * Codex shell outputs come as JSON `{output, metadata: {exit_code, duration_seconds}}` (older
+ * CLIs) or as text with a header (`Process exited with code 0`, `Wall time: 0.5 seconds`,
+ * `Output:` then the output). Anything else is kept as plain stdout.
+ */
+export function parseShellOutput(output: string): ShellOutput {
+  const json = tryJson(output)
+  if (json && typeof json === 'object' && !Array.isArray(json) && 'output' in json) {
+    const record = json as { output?: unknown; metadata?: { exit_code?: unknown; duration_seconds?: unknown } }
+    const seconds = record.metadata?.duration_seconds
+    return {
+      stdout: typeof record.output === 'string' ? record.output : JSON.stringify(record.output ?? ''),
+      exitCode: typeof record.metadata?.exit_code === 'number' ? record.metadata.exit_code : null,
+      durationMs: typeof seconds === 'number' ? Math.round(seconds * 1000) : null,
+    }
+  }
+  const exited = /^Process exited with code (-?\d+)$/m.exec(output)
+  const wall = /^Wall time: ([\d.]+) seconds$/m.exec(output)
+  const body = /^Output:\n([\s\S]*)$/m.exec(output)
+  if (exited || (wall && body)) {
+    return {
+      stdout: body ? body[1] : output,
+      exitCode: exited ? Number(exited[1]) : null,
+      durationMs: wall ? Math.round(Number(wall[1]) * 1000) : null,
+    }
+  }
+  return { stdout: output, exitCode: null, durationMs: null }
+}
+
+export function tryJson(text: string): unknown {
+  const trimmed = text.trimStart()
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+/** The files an `apply_patch` envelope touches, in order, without duplicates. */
+export function patchPaths(patch: string): string[] {
+  const paths: string[] = []
+  for (const match of patch.matchAll(/^\*\*\* (?:Add|Update|Delete) File: (.+)$|^\*\*\* Move to: (.+)$/gm)) {
+    const path = (match[1] ?? match[2]).trim()
+    if (path && !paths.includes(path)) paths.push(path)
+  }
+  return paths
+}
