@@ -56,7 +56,9 @@ export abstract class LineParser<AgentState> implements AgentLogParser {
   ) {
     if (resumeFrom) {
       if (resumeFrom.version !== 1 || resumeFrom.format !== format) {
-        throw new Error(`Cannot resume a ${format} parser from ${resumeFrom.format} state (version ${resumeFrom.version}).`)
+        throw new Error(
+          `Cannot resume a ${format} parser from ${resumeFrom.format} state (version ${resumeFrom.version}).`,
+        )
       }
       this.core = structuredClone(resumeFrom.core as CoreState)
       this.agent = structuredClone(resumeFrom.agent as AgentState)
@@ -141,6 +143,7 @@ export abstract class LineParser<AgentState> implements AgentLogParser {
 
   protected emit(event: EventInput) {
     this.core.held.push({ event: boundEvent(event), waitingFor: null })
+    this.releaseOverflow()
   }
 
   /** Emits an event that must wait until `complete(pairingKey)` (or a flush) releases it. */

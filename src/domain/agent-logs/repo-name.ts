@@ -4,7 +4,10 @@
  */
 export function repoNameFromRemote(remoteUrl: string | null | undefined): string | null {
   if (!remoteUrl) return null
-  const trimmed = remoteUrl.trim().replace(/\/+$/, '').replace(/\.git$/, '')
+  const trimmed = remoteUrl
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
   const scpLike = /^[\w.-]+@[\w.-]+:(?!\/\/)(.+)$/.exec(trimmed)
   let path = scpLike ? scpLike[1] : trimmed
   if (!scpLike) {

@@ -2,7 +2,17 @@
  * Shell commands as agents record them: an argv array (`["bash","-lc","git status"]`) or a
  * string. The timeline shows the script a person would have typed.
  */
-const SHELL_WRAPPERS = new Set(['bash', 'sh', 'zsh', '/bin/bash', '/bin/sh', '/bin/zsh', '/usr/bin/bash', 'pwsh', 'powershell'])
+const SHELL_WRAPPERS = new Set([
+  'bash',
+  'sh',
+  'zsh',
+  '/bin/bash',
+  '/bin/sh',
+  '/bin/zsh',
+  '/usr/bin/bash',
+  'pwsh',
+  'powershell',
+])
 const SCRIPT_FLAGS = new Set(['-c', '-lc', '-ic', '-Command'])
 
 export function commandText(command: unknown): string | null {

@@ -9,8 +9,9 @@
  * reasoning, exec begin/end) and are dropped, except that `user_message` is what the person
  * typed (the title) and `token_count` carries the running token totals.
  */
-import { isoInstant, textOf } from '../bounded-text'
+import { isoInstant, oneLine, textOf } from '../bounded-text'
 import { isRecord } from '../json-line'
+import { MAX_TITLE_LENGTH } from '../limits'
 import { type EventInput, LineParser } from '../line-parser'
 import { repoNameFromCwd, repoNameFromRemote } from '../repo-name'
 import { describeIssues } from '../schema-issues'
@@ -203,7 +204,14 @@ export class CodexParser extends LineParser<CodexState> {
       case 'web_search_call':
         return this.webSearch(item, at, line)
       default:
-        this.emit({ type: 'Other', line, at, name: kind, summary: kind.replaceAll('_', ' '), payload: { kind, data: item } })
+        this.emit({
+          type: 'Other',
+          line,
+          at,
+          name: kind,
+          summary: kind.replaceAll('_', ' '),
+          payload: { kind, data: item },
+        })
         return undefined
     }
   }
@@ -220,7 +228,8 @@ export class CodexParser extends LineParser<CodexState> {
             .filter((part): part is string => typeof part === 'string')
             .join('\n')
     const images = Array.isArray(content) ? content.filter((part) => part.type.includes('image')).length : 0
-    if (role === 'user' && !this.agent.fallbackTitle && !looksInjected(text)) this.agent.fallbackTitle = text.trim() || null
+    if (role === 'user' && !this.agent.fallbackTitle && !looksInjected(text))
+      this.agent.fallbackTitle = oneLine(text, MAX_TITLE_LENGTH) || null
     this.emit({
       type: 'Message',
       line,
@@ -396,7 +405,8 @@ function durationBetween(start: string | null | undefined, end: string | null) {
 /** Outputs are strings, or (newer CLIs) content parts / `{content}` objects. */
 function outputText(output: unknown): string {
   if (typeof output === 'string') return output
-  if (Array.isArray(output)) return output.map((part) => (isRecord(part) ? textOf(part.text ?? part) : textOf(part))).join('\n')
+  if (Array.isArray(output))
+    return output.map((part) => (isRecord(part) ? textOf(part.text ?? part) : textOf(part))).join('\n')
   if (isRecord(output) && typeof output.content === 'string') return output.content
   return textOf(output)
 }

@@ -66,19 +66,19 @@ export const reasoningItemSchema = z.looseObject({
 
 export const functionCallSchema = z.looseObject({
   name: text,
-  arguments: z.unknown(),
+  arguments: z.unknown().optional(),
   call_id: text,
 })
 
 /** `output` is a string (possibly JSON `{output, metadata}`), or structured content in newer CLIs. */
 export const callOutputSchema = z.looseObject({
   call_id: text,
-  output: z.unknown(),
+  output: z.union([z.string(), z.array(z.unknown()), z.record(z.string(), z.unknown())]),
 })
 
 export const customToolCallSchema = z.looseObject({
   name: text,
-  input: z.unknown(),
+  input: z.unknown().optional(),
   call_id: text,
   status: optionalText,
 })
