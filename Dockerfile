@@ -3,6 +3,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN npm install -g --allow-scripts=pnpm pnpm@12.21.0
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY packages/shape-server/package.json ./packages/shape-server/
 RUN pnpm install --frozen-lockfile
 COPY . .
 # node_modules stays whole: the migrate service runs scripts/migrate.ts with tsx.

@@ -11,7 +11,12 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['tests/unit/**/*.test.ts', 'src/**/*.test.ts', 'cli/*/tests/unit/**/*.test.ts'],
+          include: [
+            'tests/unit/**/*.test.ts',
+            'src/**/*.test.ts',
+            'cli/*/tests/unit/**/*.test.ts',
+            'packages/*/tests/unit/**/*.test.ts',
+          ],
           environment: 'node',
           sequence: { groupOrder: 0 },
         },
@@ -20,7 +25,12 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
-          include: ['tests/integration/**/*.test.ts', 'cli/*/tests/integration/**/*.test.ts'],
+          // Package suites need only the cluster; they create their own empty databases.
+          include: [
+            'tests/integration/**/*.test.ts',
+            'cli/*/tests/integration/**/*.test.ts',
+            'packages/*/tests/integration/**/*.test.ts',
+          ],
           environment: 'node',
           globalSetup: ['tests/global-setup.ts'],
           testTimeout: 60_000,

@@ -8,9 +8,9 @@ import { dirname, join } from 'node:path'
 
 const require = createRequire(import.meta.url)
 
-/** The embedded shape server as its own process (reads DATABASE_URL, SHAPE_SERVER_PORT, ELECTRIC_SECRET). */
+/** The shape server package's CLI as its own process (reads DATABASE_URL, SHAPE_SERVER_PORT, ELECTRIC_SECRET). */
 export function shapeServerCommand() {
-  return [process.execPath, '--import', 'tsx', 'scripts/shape-server.ts']
+  return [process.execPath, '--import', 'tsx', require.resolve('@session-coach/shape-server/cli')]
 }
 
 /** The built app (`vite build` output). */

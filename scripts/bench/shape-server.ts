@@ -14,10 +14,10 @@ import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
 import { Shape, ShapeStream } from '@electric-sql/client'
+import { silentLogger, startShapeServer } from '@session-coach/shape-server'
 import postgres from 'postgres'
 import { startEmbeddedPostgres } from '../../dev/embedded-postgres.ts'
 import { freePort } from '../../dev/processes.ts'
-import { silentLogger, startShapeServer } from '../../src/shape-server/index.ts'
 
 type WorkerRequest =
   | { id: number; kind: 'memory' }

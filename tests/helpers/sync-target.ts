@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
+import { silentLogger, startShapeServer } from '@session-coach/shape-server'
 import { inject } from 'vitest'
-import { silentLogger, startShapeServer } from '../../src/shape-server'
 
 export interface SyncTarget {
   url: string

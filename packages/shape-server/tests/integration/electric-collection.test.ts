@@ -1,4 +1,3 @@
-import { electricCollectionOptions } from '@tanstack/electric-db-collection'
 import {
   and,
   BTreeIndex,
@@ -10,11 +9,11 @@ import {
   inArray,
   lower,
   or,
-} from '@tanstack/react-db'
+} from '@tanstack/db'
+import { electricCollectionOptions } from '@tanstack/electric-db-collection'
 import type postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eventually } from '../../helpers/eventually'
-import { byKey, type ShapeServerFixture, startFixture } from './support.ts'
+import { byKey, eventually, type ShapeServerFixture, startFixture } from './support.ts'
 
 type Task = { id: number; title: string; priority: number; done: boolean }
 

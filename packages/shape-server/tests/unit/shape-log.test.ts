@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { BEFORE_ALL, formatOffset, SNAPSHOT_END, snapshotChunkOffset } from '../../../src/shape-server/offsets.ts'
-import { ShapeLog } from '../../../src/shape-server/shape-log.ts'
+import { BEFORE_ALL, formatOffset, SNAPSHOT_END, snapshotChunkOffset } from '../../src/offsets.ts'
+import { ShapeLog } from '../../src/shape-log.ts'
 
 const entry = (tx: bigint, op: number) => ({ offset: { tx, op }, json: `{"n":"${tx}_${op}"}` })
 

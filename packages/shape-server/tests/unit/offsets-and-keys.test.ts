@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { IdentifierError, parseIdentifierList, parseTableName } from '../../../src/shape-server/identifiers.ts'
-import {
-  BEFORE_ALL,
-  compareOffsets,
-  formatOffset,
-  parseRequestedOffset,
-  SNAPSHOT_END,
-} from '../../../src/shape-server/offsets.ts'
-import { emptyRow, keyPrefix, rowKey } from '../../../src/shape-server/row-key.ts'
+import { IdentifierError, parseIdentifierList, parseTableName } from '../../src/identifiers.ts'
+import { BEFORE_ALL, compareOffsets, formatOffset, parseRequestedOffset, SNAPSHOT_END } from '../../src/offsets.ts'
+import { emptyRow, keyPrefix, rowKey } from '../../src/row-key.ts'
 
 describe('offsets', () => {
   it('parses the forms Electric accepts and rejects the rest', () => {

@@ -1,9 +1,9 @@
 import { isControlMessage } from '@electric-sql/client'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SHAPE_SERVER_DEFAULTS, silentLogger, startShapeServer } from '../../../src/shape-server/index.ts'
-import { createTestDatabase } from '../../helpers/database.ts'
+import { SHAPE_SERVER_DEFAULTS, silentLogger, startShapeServer } from '../../src/index.ts'
 import { byKey, getShape, type ShapeServerFixture, StreamRecorder, startFixture } from './support.ts'
+import { createTestDatabase } from './test-database.ts'
 
 let fixture: ShapeServerFixture
 
@@ -164,7 +164,7 @@ describe('restarts and connection loss', () => {
   })
 
   it('reuses a slot left by a crash and drops its slot on a clean shutdown', async () => {
-    const db = await createTestDatabase({ migrated: false })
+    const db = await createTestDatabase()
     const sql = postgres(db.url, { max: 1, onnotice: () => {} })
     const slotName = `session_coach_shapes_${db.name}`
     try {

@@ -1,6 +1,6 @@
-import { emptyRow, keyPrefix, type RowValues } from '../../../src/shape-server/row-key.ts'
-import type { ShapeDefinition } from '../../../src/shape-server/shape-definition.ts'
-import type { ColumnInfo, TableInfo } from '../../../src/shape-server/table-catalog.ts'
+import { emptyRow, keyPrefix, type RowValues } from '../../src/row-key.ts'
+import type { ShapeDefinition } from '../../src/shape-definition.ts'
+import type { ColumnInfo, TableInfo } from '../../src/table-catalog.ts'
 
 const TYPES: Record<string, number> = {
   int4: 23,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { type Canonicalizer, compileRowPredicate } from '../../../src/shape-server/row-predicate.ts'
-import { compileWhere } from '../../../src/shape-server/where-clause.ts'
+import { type Canonicalizer, compileRowPredicate } from '../../src/row-predicate.ts'
+import { compileWhere } from '../../src/where-clause.ts'
 import { row, table } from './shape-fixtures.ts'
 
 const items = table('items', [

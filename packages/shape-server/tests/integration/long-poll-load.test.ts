@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getShape, type ShapeServerFixture, startFixture } from './support.ts'
+import { eventually, getShape, type ShapeServerFixture, startFixture } from './support.ts'
 
 let fixture: ShapeServerFixture
 
@@ -27,13 +27,8 @@ async function liveUrl() {
   return url
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline)
-      throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(fixture.server.diagnostics())}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
+function diagnosticsWhile(what: string) {
+  return () => `${what}: ${JSON.stringify(fixture.server.diagnostics())}`
 }
 
 describe('many live long-polls', () => {
@@ -46,7 +41,11 @@ describe('many live long-polls', () => {
         body: (await response.json()) as Array<{ key?: string; headers: Record<string, unknown> }>,
       })),
     )
-    await until(() => fixture.server.diagnostics().heldRequests === 500, '500 held requests')
+    await eventually(
+      () => fixture.server.diagnostics().heldRequests === 500,
+      diagnosticsWhile('500 held requests'),
+      30_000,
+    )
     await fixture.sql`INSERT INTO feed VALUES (1, 'wake up')`
     const responses = await Promise.all(requests)
     expect(responses.every((response) => response.status === 200)).toBe(true)
@@ -62,10 +61,18 @@ describe('many live long-polls', () => {
     const requests = controllers.map((controller) =>
       fetch(url, { signal: controller.signal }).catch((error: Error) => error.name),
     )
-    await until(() => fixture.server.diagnostics().heldRequests === 50, '50 held requests')
+    await eventually(
+      () => fixture.server.diagnostics().heldRequests === 50,
+      diagnosticsWhile('50 held requests'),
+      30_000,
+    )
     for (const controller of controllers) controller.abort()
     expect(new Set(await Promise.all(requests))).toEqual(new Set(['AbortError']))
-    await until(() => fixture.server.diagnostics().heldRequests === 0, 'aborted requests to be released')
+    await eventually(
+      () => fixture.server.diagnostics().heldRequests === 0,
+      diagnosticsWhile('aborted requests to be released'),
+      30_000,
+    )
     expect(fixture.server.diagnostics().heldRequests).toBe(0)
   })
 })

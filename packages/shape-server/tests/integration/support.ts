@@ -1,12 +1,7 @@
 import { type Message, type Row, Shape, ShapeStream } from '@electric-sql/client'
 import postgres from 'postgres'
-import {
-  type RunningShapeServer,
-  type ShapeServerOptions,
-  silentLogger,
-  startShapeServer,
-} from '../../../src/shape-server/index.ts'
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts'
+import { type RunningShapeServer, type ShapeServerOptions, silentLogger, startShapeServer } from '../../src/index.ts'
+import { createTestDatabase, type TestDatabase } from './test-database.ts'
 
 export interface ShapeServerFixture {
   db: TestDatabase
@@ -20,7 +15,7 @@ export interface ShapeServerFixture {
 }
 
 export async function startFixture(options: Partial<ShapeServerOptions> = {}): Promise<ShapeServerFixture> {
-  const db = await createTestDatabase({ migrated: false })
+  const db = await createTestDatabase()
   const sql = postgres(db.url, { max: 4, onnotice: () => {} })
   const start = (port: number, extra: Partial<ShapeServerOptions> = {}) =>
     startShapeServer({ databaseUrl: db.url, port, log: silentLogger, longPollTimeoutMs: 20_000, ...options, ...extra })
@@ -122,4 +117,13 @@ export async function getShape(shapeUrl: string, query: Record<string, string>, 
     body = text
   }
   return { status: response.status, headers: response.headers, body, text }
+}
+
+/** Polls until `check` holds, for state that arrives asynchronously (held requests, live queries). */
+export async function eventually(check: () => boolean, what: string | (() => string), timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${typeof what === 'string' ? what : what()}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
 }

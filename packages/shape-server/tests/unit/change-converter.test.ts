@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { convertChanges, type EvaluatedChange } from '../../../src/shape-server/change-converter.ts'
+import { convertChanges, type EvaluatedChange } from '../../src/change-converter.ts'
 import { definition, row, table } from './shape-fixtures.ts'
 
 const todos = table('todos', [

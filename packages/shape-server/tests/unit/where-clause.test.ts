@@ -5,7 +5,7 @@ import {
   type ExpressionContext,
   parameterMap,
   WhereClauseError,
-} from '../../../src/shape-server/where-clause.ts'
+} from '../../src/where-clause.ts'
 
 const context: ExpressionContext = {
   columns: new Set(['id', 'title', 'done', 'user_ids', 'Status', 'created_at', 'status']),
