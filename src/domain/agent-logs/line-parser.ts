@@ -268,9 +268,23 @@ function defaultSummary(event: EventInput): string {
       return `${capitalize(event.role ?? 'message')}: ${String(event.payload.content ?? '')}`
     case 'Reasoning':
       return String(event.payload.content ?? 'Reasoning')
+    case 'FunctionCall':
+    case 'CustomToolCall': {
+      const hint = firstText(event.payload.description ?? event.payload.args ?? event.payload.input)
+      return `${event.name ?? event.type}${hint ? ` ${hint}` : ''}`
+    }
     default:
       return event.name ?? event.type
   }
+}
+
+/** The first short string in a call's arguments, e.g. the file a read_file call reads. */
+function firstText(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const item of Object.values(value)) if (typeof item === 'string' && item.length > 0) return item
+  }
+  return ''
 }
 
 function capitalize(text: string) {
