@@ -34,6 +34,32 @@ const httpUrl = z
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value)
 
+/** `a, b ,c` → ['a', 'b', 'c']; unset or empty → []. */
+const commaList = <T extends z.ZodType<string>>(item: T) =>
+  z.preprocess(
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((part) => part.trim())
+            .filter(Boolean)
+        : (value ?? []),
+    z.array(item),
+  )
+
+/** `host` or `host:port` as a browser sends it in the Host header (IPv6 in brackets). */
+const hostName = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, {
+    message: 'each entry must be a host name with an optional port, e.g. coach.example.com or 10.0.0.5:3000',
+  })
+  .transform((value) => value.toLowerCase())
+
+/** An IPv4 or IPv6 address (no ranges): what the socket's remote address is compared with. */
+const ipAddress = z.union([z.ipv4(), z.ipv6()], {
+  message: 'each entry must be an IP address such as 127.0.0.1 or ::1 (no ranges or names)',
+})
+
 export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -52,7 +78,38 @@ export const configSchema = z
       emptyToUndefined,
       z.string().min(32, 'must be at least 32 characters (try `openssl rand -hex 32`)').optional(),
     ),
+    /**
+     * The URL people open the app at when it is not on this machine (behind a proxy, in a
+     * container): its host is accepted in the Host header and its origin by the same-origin check.
+     */
+    PUBLIC_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .trim()
+        .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+          message: 'must be an http(s) URL such as https://coach.example.com',
+        })
+        .transform((value) => new URL(value).origin)
+        .optional(),
+    ),
+    /** More Host header values the app answers to (e.g. the name a reverse proxy forwards to). */
+    ALLOWED_HOSTS: commaList(hostName),
+    /** Proxies whose X-Forwarded-For is believed when rate-limiting sign-ins; none by default. */
+    TRUSTED_PROXIES: commaList(ipAddress),
+    /** Largest request body any route or server function accepts, in bytes (413 above it). */
+    MAX_REQUEST_BODY_BYTES: z.coerce
+      .number({ message: 'must be a number of bytes' })
+      .int('must be a whole number of bytes')
+      .min(1024, 'must be at least 1024 bytes')
+      .max(1024 * 1024 * 1024, 'must be at most 1 GiB')
+      .default(1024 * 1024),
     AUTH_MODE: z.enum(['local', 'password'], { message: "must be 'local' or 'password'" }).default('local'),
+    /**
+     * AUTH_MODE=password: may anyone who reaches the app create an account? Off by default; the
+     * operator creates accounts with `pnpm user:create`.
+     */
+    ALLOW_SIGNUP: booleanFlag,
     /** AUTH_MODE=local signs every visitor in as the owner, so it refuses non-loopback HOSTs unless this is set. */
     ALLOW_REMOTE_LOCAL_AUTH: booleanFlag,
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

@@ -1,5 +1,6 @@
-import { type APIRequestContext, expect, request as playwrightRequest, test } from '@playwright/test'
-import { E2E_URLS } from './support/e2e-ports'
+import { request as httpRequest } from 'node:http'
+import { type APIRequestContext, expect, type Page, request as playwrightRequest, test } from '@playwright/test'
+import { E2E_HOST, E2E_PORTS, E2E_URLS } from './support/e2e-ports'
 import { gotoHydrated } from './support/page-helpers'
 import { syncedTodoTexts } from './support/shape-reader'
 import { todoPage, uniqueTodo } from './support/todo-page'
@@ -18,6 +19,30 @@ async function sessionCookieFrom(client: APIRequestContext) {
   const token = /sc_session=([^;]+)/.exec(setCookie)?.[1]
   expect(token, 'a page load in local mode issues a session cookie').toBeTruthy()
   return `sc_session=${token}`
+}
+
+/** A real `createTodo` call made by the page, to be replayed with other headers. */
+async function captureCreateTodoCall(page: Page) {
+  const todos = todoPage(page)
+  await gotoHydrated(page, '/todos')
+  const pageCookie = (await page.context().cookies()).find((candidate) => candidate.name === 'sc_session')
+  const captured = page.waitForRequest(
+    (request) => request.method() === 'POST' && request.url().includes('/_serverFn/'),
+  )
+  const original = uniqueTodo('Captured call')
+  await todos.add(original)
+  const call = await captured
+  await todos.expectSaved(original)
+  return {
+    url: call.url(),
+    headers: await call.allHeaders(),
+    cookie: `sc_session=${pageCookie?.value}`,
+    /** The same call creating a todo with `text` under a fresh id. */
+    bodyFor: (text: string) =>
+      (call.postData() ?? '')
+        .replaceAll(original, text)
+        .replace(/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/, crypto.randomUUID()),
+  }
 }
 
 test('shape requests without a session, or with a forged one, are refused with 401', async () => {
@@ -52,27 +77,12 @@ test('state-changing requests from another site are refused with 403, before any
   }
 
   // Replay a real server-function call (captured from the page) as if another site had sent it.
-  const todos = todoPage(page)
-  await gotoHydrated(page, '/todos')
-  const pageCookie = (await page.context().cookies()).find((candidate) => candidate.name === 'sc_session')
-  const captured = page.waitForRequest(
-    (request) => request.method() === 'POST' && request.url().includes('/_serverFn/'),
-  )
-  const original = uniqueTodo('Captured call')
-  await todos.add(original)
-  const call = await captured
-  const replayedBody = (call.postData() ?? '').replaceAll(original, 'Forged by another site')
-  const forgedCall = await client.post(call.url(), {
-    headers: {
-      ...(await call.allHeaders()),
-      cookie: `sc_session=${pageCookie?.value}`,
-      origin: 'http://evil.example',
-      'sec-fetch-site': 'cross-site',
-    },
-    data: replayedBody,
+  const call = await captureCreateTodoCall(page)
+  const forgedCall = await client.post(call.url, {
+    headers: { ...call.headers, cookie: call.cookie, origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' },
+    data: call.bodyFor('Forged by another site'),
   })
   expect(forgedCall.status()).toBe(403)
-  await todos.expectSaved(original)
   expect(await syncedTodoTexts(page.request)).not.toContain('Forged by another site')
   await client.dispose()
 })
@@ -124,5 +134,166 @@ test('in local mode, "Sign out" revokes the session and the reload starts a fres
   const client = await bareClient()
   const withOldCookie = await client.get(TODOS_SHAPE, { headers: { cookie: `sc_session=${before}` } })
   expect(withOldCookie.status()).toBe(401)
+  await client.dispose()
+})
+
+test('DNS rebinding: a host name the app is not served as gets 421 before any session work', async ({ page }) => {
+  const client = await bareClient()
+  const rebound = { host: `rebind.evil.example:${E2E_PORTS.app}` }
+  const navigation = await client.get('/', {
+    headers: { ...rebound, accept: 'text/html', 'sec-fetch-dest': 'document' },
+  })
+  expect(navigation.status()).toBe(421)
+  expect(navigation.headers()['set-cookie'], 'no session is issued to a foreign host').toBeUndefined()
+
+  // Even with a cookie the rebinding page somehow holds, neither reads nor writes get through.
+  const cookie = await sessionCookieFrom(client)
+  expect((await client.get(TODOS_SHAPE, { headers: { ...rebound, cookie } })).status()).toBe(421)
+  const call = await captureCreateTodoCall(page)
+  const text = uniqueTodo('Written via DNS rebinding')
+  const write = await client.post(call.url, {
+    headers: {
+      ...call.headers,
+      ...rebound,
+      cookie: call.cookie,
+      origin: `http://${rebound.host}`,
+      'sec-fetch-site': 'same-origin',
+    },
+    data: call.bodyFor(text),
+  })
+  expect(write.status()).toBe(421)
+
+  // The names the app is served as still work; /api/health answers any host (status only).
+  expect((await client.get(TODOS_SHAPE, { headers: { host: `localhost:${E2E_PORTS.app}`, cookie } })).status()).toBe(
+    200,
+  )
+  const health = await client.get('/api/health', { headers: rebound })
+  expect(health.status()).toBe(200)
+  expect(await syncedTodoTexts(page.request)).not.toContain(text)
+  await client.dispose()
+})
+
+test('the expected origin comes from configuration, never from X-Forwarded-Host', async ({ page }) => {
+  const client = await bareClient()
+  const call = await captureCreateTodoCall(page)
+  const text = uniqueTodo('Forwarded host forgery')
+  const forged = await client.post(call.url, {
+    headers: {
+      ...call.headers,
+      cookie: call.cookie,
+      origin: 'http://evil.example',
+      'x-forwarded-host': 'evil.example',
+      'sec-fetch-site': 'same-origin',
+    },
+    data: call.bodyFor(text),
+  })
+  expect(forged.status()).toBe(403)
+  expect(await syncedTodoTexts(page.request)).not.toContain(text)
+  await client.dispose()
+})
+
+/**
+ * Sends only the headers and the first 64 KiB of a body that claims `declaredBytes`, then waits
+ * for the answer: a server that read (or buffered) the body before judging it would never answer.
+ */
+function postDeclaringBody(path: string, declaredBytes: number, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const request = httpRequest(
+      {
+        host: E2E_HOST,
+        port: E2E_PORTS.app,
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json', 'content-length': String(declaredBytes), ...headers },
+      },
+      (response) => {
+        let body = ''
+        response.setEncoding('utf8')
+        response.on('data', (chunk) => {
+          body += chunk
+        })
+        response.on('end', () => {
+          request.destroy()
+          resolve({ status: response.statusCode ?? 0, body })
+        })
+      },
+    )
+    request.on('error', reject)
+    request.write(Buffer.alloc(64 * 1024, 0x20))
+  })
+}
+
+test('oversized bodies get 413 before they are read, on server functions and /api/shape alike', async ({ page }) => {
+  const call = await captureCreateTodoCall(page)
+  const serverFnPath = new URL(call.url).pathname
+  // 200 MB, unauthenticated, to a server function: refused from the headers alone.
+  const serverFn = await postDeclaringBody(serverFnPath, 200 * 1024 * 1024, { 'x-tsr-serverfn': 'true' })
+  expect(serverFn.status).toBe(413)
+  expect(JSON.parse(serverFn.body).message).toMatch(/larger than this endpoint accepts \(1 MiB\)/)
+  const shape = await postDeclaringBody(TODOS_SHAPE, 100 * 1024 * 1024, { cookie: call.cookie })
+  expect(shape.status).toBe(413)
+  const page404 = await postDeclaringBody('/todos', 50 * 1024 * 1024)
+  expect(page404.status).toBe(413)
+
+  // A body of unknown length is refused too; the server is still answering afterwards.
+  const client = await bareClient()
+  const chunked = await new Promise<number>((resolve, reject) => {
+    const request = httpRequest(
+      {
+        host: E2E_HOST,
+        port: E2E_PORTS.app,
+        method: 'POST',
+        path: serverFnPath,
+        headers: { 'transfer-encoding': 'chunked' },
+      },
+      (response) => {
+        response.resume()
+        request.destroy()
+        resolve(response.statusCode ?? 0)
+      },
+    )
+    request.on('error', reject)
+    request.write('{')
+  })
+  expect(chunked).toBe(411)
+  expect((await client.get('/api/health')).status()).toBe(200)
+  await client.dispose()
+})
+
+test('pages carry security headers and work under their Content-Security-Policy', async ({ page }) => {
+  const problems: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error' || /Content.Security.Policy/i.test(message.text())) problems.push(message.text())
+  })
+  page.on('pageerror', (error) => problems.push(error.message))
+  const response = await gotoHydrated(page, '/todos')
+  const headers = response?.headers() ?? {}
+  expect(headers['content-security-policy']).toMatch(/frame-ancestors 'none'/)
+  expect(headers['content-security-policy']).toMatch(/object-src 'none'/)
+  expect(headers['x-frame-options']).toBe('DENY')
+  expect(headers['x-content-type-options']).toBe('nosniff')
+  expect(headers['referrer-policy']).toBe('same-origin')
+  expect(headers['cache-control']).toBe('no-store')
+
+  // The page works under the policy: a write goes out and comes back through the shape stream.
+  const text = uniqueTodo('Under CSP')
+  await todoPage(page).add(text)
+  await todoPage(page).expectSaved(text)
+  await gotoHydrated(page, '/')
+  await gotoHydrated(page, '/settings')
+  expect(problems).toEqual([])
+})
+
+test('/api/shape answers other methods with 405, not the HTML shell', async () => {
+  const client = await bareClient()
+  const cookie = await sessionCookieFrom(client)
+  for (const method of ['PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
+    const response = await client.fetch(TODOS_SHAPE, { method, headers: { cookie } })
+    expect(response.status(), method).toBe(405)
+    expect(response.headers()['content-type'], method).toMatch(/json/)
+  }
+  const shape = await client.get(TODOS_SHAPE, { headers: { cookie } })
+  expect(Object.keys(shape.headers()).filter((name) => name.startsWith('access-control-'))).toEqual([])
+  expect(shape.headers()['cache-control']).not.toMatch(/s-maxage/)
   await client.dispose()
 })

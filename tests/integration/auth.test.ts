@@ -1,10 +1,10 @@
-import { eq } from 'drizzle-orm'
+import { count, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { createDatabaseClient } from '../../src/db/client'
 import { authSessions } from '../../src/db/schema'
 import { SESSION_COOKIE } from '../../src/server/auth/cookies'
 import { hashPassword } from '../../src/server/auth/passwords'
-import { authenticate, startSession } from '../../src/server/auth/principal'
+import { authenticate, LOCAL_OWNER_SESSIONS_KEPT, startSession } from '../../src/server/auth/principal'
 import { hashSessionToken } from '../../src/server/auth/tokens'
 import { authRepository, SESSION_RENEW_AFTER_MS, SESSION_TTL_MS } from '../../src/server/repositories/auth-repository'
 import { createTestDatabase, databaseForThisFile } from '../helpers/database'
@@ -35,6 +35,29 @@ describe('local mode', () => {
 
     const second = await authenticate(testDb.db, page(), { authMode: 'local' })
     expect(second.principal?.user.id).toBe(first.principal?.user.id)
+  })
+
+  it('keeps a bounded number of owner sessions however many cookieless page loads arrive', async () => {
+    const fresh = await createTestDatabase()
+    const c = createDatabaseClient(fresh.url)
+    try {
+      const loads = []
+      for (let index = 0; index < 50; index++) loads.push(await authenticate(c.db, page(), { authMode: 'local' }))
+      const [{ n }] = await c.db.select({ n: count() }).from(authSessions)
+      expect(n).toBeLessThanOrEqual(LOCAL_OWNER_SESSIONS_KEPT)
+      // The newest cookie still works; the oldest one was dropped.
+      const newest = tokenOf(loads.at(-1)?.setCookies[0] ?? '')
+      expect(
+        (await authenticate(c.db, api(`${SESSION_COOKIE}=${newest}`), { authMode: 'local' })).principal,
+      ).toBeDefined()
+      const oldest = tokenOf(loads[0].setCookies[0])
+      expect(
+        (await authenticate(c.db, api(`${SESSION_COOKIE}=${oldest}`), { authMode: 'local' })).principal,
+      ).toBeUndefined()
+    } finally {
+      await c.close()
+      await fresh.drop()
+    }
   })
 
   it('never signs in API requests implicitly', async () => {

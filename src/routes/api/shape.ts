@@ -34,6 +34,22 @@ async function serveShape({ request, context }: { request: Request; context: unk
   })
 }
 
+/** Without these the app router would answer other methods with the HTML shell (200). */
+const methodNotAllowed = () =>
+  Response.json(
+    { message: 'Use GET or POST for shapes.' },
+    { status: 405, headers: { allow: 'GET, POST', 'cache-control': 'no-store' } },
+  )
+
 export const Route = createFileRoute('/api/shape')({
-  server: { handlers: { GET: serveShape, POST: serveShape } },
+  server: {
+    handlers: {
+      GET: serveShape,
+      POST: serveShape,
+      PUT: methodNotAllowed,
+      PATCH: methodNotAllowed,
+      DELETE: methodNotAllowed,
+      OPTIONS: methodNotAllowed,
+    },
+  },
 })

@@ -9,6 +9,13 @@ import { authRepository } from '../repositories/auth-repository'
 import { readCookie, SESSION_COOKIE, sessionCookie } from './cookies'
 import { generateSessionToken, hashSessionToken, isWellFormedToken } from './tokens'
 
+/**
+ * Local mode signs in every cookieless page load, and clients without a cookie jar (curl, health
+ * probes that ask for HTML) would otherwise leave a session row behind each time. Only this many
+ * of the owner's sessions are kept; issuing another drops the least recently used.
+ */
+export const LOCAL_OWNER_SESSIONS_KEPT = 25
+
 export interface Authentication {
   principal: Principal | undefined
   /** Set-Cookie values the response must carry (a new or renewed session). */
@@ -58,6 +65,7 @@ export async function authenticate(
       userAgent: request.headers.get('user-agent'),
       now: options.now,
     })
+    await authRepository.keepNewestSessions(db, owner.user.id, LOCAL_OWNER_SESSIONS_KEPT)
     return { principal: owner, tokenHash, setCookies: [sessionCookie(request, fresh)] }
   }
   return { principal: undefined, setCookies: [] }

@@ -1,11 +1,15 @@
 /**
- * The global request middleware's work (wired in src/start.ts): refuse cross-site writes, resolve
- * the caller, issue or renew the session cookie, and in password mode send anonymous page views
- * to the sign-in page.
+ * The global request middleware's work (wired in src/start.ts), in this order: refuse a Host the
+ * app is not served as (DNS rebinding), an oversized body and a cross-site write — all before any
+ * session work — then resolve the caller, issue or renew the session cookie, and in password mode
+ * send anonymous page views to the sign-in page.
  */
-import { appendResponseHeader } from '@tanstack/react-start/server'
-import { getConfig } from '../../../app.config'
+import { appendResponseHeader, setResponseHeaders } from '@tanstack/react-start/server'
+import { type AppConfig, getConfig } from '../../../app.config'
 import { getDatabaseClient } from '../db'
+import { bodyLimitFor, checkDeclaredBodySize } from '../http/body-limit'
+import { COMMON_SECURITY_HEADERS, HTML_SECURITY_HEADERS } from '../http/security-headers'
+import { type HostPolicy, hostPolicyFrom, isServedHost } from './host-policy'
 import { checkSameOrigin } from './origin'
 import { authenticate, isPageNavigation } from './principal'
 import type { RequestAuthContext } from './request-context'
@@ -13,20 +17,49 @@ import type { RequestAuthContext } from './request-context'
 /** Pages that must work without a session in AUTH_MODE=password. */
 const PUBLIC_PAGES = ['/sign-in', '/sign-up']
 const PUBLIC_PREFIXES = ['/api/health', '/assets/', '/favicon']
+/** Orchestrators probe health by an address of their own choosing; it shows nothing but status. */
+const ANY_HOST_PATHS = new Set(['/api/health'])
+
+let cachedPolicy: { config: AppConfig; policy: HostPolicy } | undefined
+function hostPolicy(config: AppConfig) {
+  if (cachedPolicy?.config !== config) cachedPolicy = { config, policy: hostPolicyFrom(config) }
+  return cachedPolicy.policy
+}
+
+function refusal(status: number, message: string) {
+  return Response.json({ message }, { status, headers: { 'cache-control': 'no-store', ...COMMON_SECURITY_HEADERS } })
+}
+
+/** Requests for a page (not an API route, server function or asset) answer with HTML. */
+function isHtmlRequest(request: Request, path: string) {
+  return (
+    request.method === 'GET' &&
+    !path.startsWith('/api/') &&
+    !path.startsWith('/_serverFn') &&
+    !path.startsWith('/assets/')
+  )
+}
 
 export async function authenticateRequest(request: Request): Promise<RequestAuthContext | Response> {
-  const origin = checkSameOrigin(request)
-  if (!origin.ok) {
-    return Response.json(
-      { message: `Refused: ${origin.reason}.` },
-      { status: 403, headers: { 'cache-control': 'no-store' } },
+  const config = getConfig()
+  const path = new URL(request.url).pathname
+  if (!ANY_HOST_PATHS.has(path) && !isServedHost(request, hostPolicy(config))) {
+    return refusal(
+      421,
+      `This server does not answer to the host "${request.headers.get('host') ?? ''}". ` +
+        'Open it at the address it is served as (set PUBLIC_URL or ALLOWED_HOSTS to add one).',
     )
   }
-  const path = new URL(request.url).pathname
+  const body = checkDeclaredBodySize(request, bodyLimitFor(path, config.MAX_REQUEST_BODY_BYTES))
+  if (!body.ok) return refusal(body.status, body.message)
+  const origin = checkSameOrigin(request, hostPolicy(config))
+  if (!origin.ok) return refusal(403, `Refused: ${origin.reason}.`)
+
+  setResponseHeaders(new Headers(isHtmlRequest(request, path) ? HTML_SECURITY_HEADERS : COMMON_SECURITY_HEADERS))
   if (PUBLIC_PREFIXES.some((prefix) => path.startsWith(prefix)))
     return { principal: undefined, authTokenHash: undefined }
 
-  const { AUTH_MODE } = getConfig()
+  const { AUTH_MODE } = config
   let auth: Awaited<ReturnType<typeof authenticate>>
   try {
     auth = await authenticate(getDatabaseClient().db, request, { authMode: AUTH_MODE })

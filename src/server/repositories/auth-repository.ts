@@ -71,6 +71,18 @@ export const authRepository = {
       .where(and(eq(authSessions.userId, userId), isNull(authSessions.revokedAt)))
   },
 
+  /** Deletes the user's sessions beyond the `keep` most recently used live ones (and every dead one). */
+  async keepNewestSessions(db: Executor, userId: string, keep: number) {
+    await db.execute(sql`
+      delete from ${authSessions}
+      where ${authSessions.userId} = ${userId}
+        and ${authSessions.id} not in (
+          select ${authSessions.id} from ${authSessions}
+          where ${authSessions.userId} = ${userId} and ${authSessions.revokedAt} is null and ${authSessions.expiresAt} > now()
+          order by ${authSessions.lastSeenAt} desc, ${authSessions.createdAt} desc
+          limit ${keep})`)
+  },
+
   async deleteExpiredSessions(db: Executor, olderThan: Date) {
     await db.delete(authSessions).where(lt(authSessions.expiresAt, olderThan))
   },

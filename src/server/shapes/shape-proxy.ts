@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import type { Executor } from '../../db/client'
+import { BodyTooLargeError, readTextWithin } from '../http/body-limit'
 import type { Principal } from '../repositories/accounts-repository'
 import { sessionsRepository } from '../repositories/sessions-repository'
 import { quotedColumns, SHAPE_CATALOG, type ShapeDefinition } from './shape-catalog'
@@ -29,7 +30,7 @@ export const ELECTRIC_PROTOCOL_QUERY_PARAMS = [
 ] as const
 
 const SELECTOR_PARAMS = ['shape', 'session'] as const
-const MAX_SUBSET_BODY_BYTES = 64 * 1024
+export const MAX_SUBSET_BODY_BYTES = 64 * 1024
 const uuidSchema = z.string().uuid()
 
 export interface ShapeProxyOptions {
@@ -96,15 +97,27 @@ function bodyEndingQuietlyOnAbort(body: ReadableStream<Uint8Array> | null, signa
   })
 }
 
+/** Per-user data: `public` becomes `private`, and shared-cache directives, meaningless then, go. */
+export function privateCacheControl(value: string) {
+  return value
+    .split(',')
+    .map((directive) => directive.trim())
+    .filter((directive) => directive && !/^(s-maxage|proxy-revalidate)\b/i.test(directive))
+    .map((directive) => (directive.toLowerCase() === 'public' ? 'private' : directive))
+    .join(', ')
+}
+
 /** Copies the upstream response for the browser: identity-scoped, never publicly cacheable. */
 export function browserResponse(upstream: Response, signal: AbortSignal = new AbortController().signal) {
   const headers = new Headers(upstream.headers)
   headers.delete('content-encoding')
   headers.delete('content-length')
   headers.delete('transfer-encoding')
+  // The sync service's CORS answers are for its own clients; the browser only ever talks to us.
+  for (const name of [...headers.keys()]) if (name.startsWith('access-control-')) headers.delete(name)
   headers.append('vary', 'Cookie')
   const cacheControl = headers.get('cache-control')
-  if (cacheControl) headers.set('cache-control', cacheControl.replace(/\bpublic\b/g, 'private'))
+  if (cacheControl) headers.set('cache-control', privateCacheControl(cacheControl))
   return new Response(bodyEndingQuietlyOnAbort(upstream.body, signal), {
     status: upstream.status,
     statusText: upstream.statusText,
@@ -122,7 +135,8 @@ export async function proxyShapeRequest(request: Request, options: ShapeProxyOpt
     if (single(url, name).repeated) return jsonError(400, `The "${name}" parameter may appear only once.`)
   }
   const shapeName = url.searchParams.get('shape')
-  const definition = shapeName ? SHAPE_CATALOG[shapeName] : undefined
+  // Object.hasOwn: `__proto__`, `constructor` and friends are not shapes.
+  const definition = shapeName && Object.hasOwn(SHAPE_CATALOG, shapeName) ? SHAPE_CATALOG[shapeName] : undefined
   if (!definition) {
     return jsonError(400, `Unknown shape "${shapeName ?? ''}". Known shapes: ${Object.keys(SHAPE_CATALOG).join(', ')}.`)
   }
@@ -144,8 +158,13 @@ export async function proxyShapeRequest(request: Request, options: ShapeProxyOpt
 
   let body: string | undefined
   if (request.method === 'POST') {
-    body = await request.text()
-    if (Buffer.byteLength(body) > MAX_SUBSET_BODY_BYTES) return jsonError(413, 'Subset request body is too large.')
+    try {
+      body = await readTextWithin(request, MAX_SUBSET_BODY_BYTES)
+    } catch (error) {
+      if (error instanceof BodyTooLargeError)
+        return jsonError(413, 'Subset request body is too large (64 KiB at most).')
+      throw error
+    }
     let parsed: unknown
     try {
       parsed = JSON.parse(body || '{}')

@@ -153,6 +153,32 @@ describe('clients cannot widen a shape', () => {
     expect(response.status).toBe(400)
   })
 
+  it('names like __proto__ and constructor are unknown shapes (400), not crashes', async () => {
+    for (const name of ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty']) {
+      const response = await asAlice(`shape=${name}&offset=-1`)
+      expect(response.status, name).toBe(400)
+    }
+  })
+
+  it('stops reading an oversized subset body at the limit (413) instead of buffering it', async () => {
+    let pulled = 0
+    // An endless body: the proxy must give up at 64 KiB, or this test never ends.
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 16 * 1024
+        controller.enqueue(new Uint8Array(16 * 1024).fill(32))
+      },
+    })
+    const response = await asAlice('shape=todos&offset=-1', {
+      method: 'POST',
+      body: endless,
+      headers: { 'content-type': 'application/json' },
+      duplex: 'half',
+    } as RequestInit)
+    expect(response.status).toBe(413)
+    expect(pulled).toBeLessThan(1024 * 1024)
+  })
+
   it('rejects a non-object subset body', async () => {
     const response = await asAlice(`shape=todos&offset=-1`, { method: 'POST', body: '[1,2]' })
     expect(response.status).toBe(400)
@@ -164,7 +190,9 @@ describe('responses are private to the caller', () => {
     const response = await asAlice('shape=todos&offset=-1')
     expect(response.status).toBe(200)
     expect(response.headers.get('vary')).toMatch(/cookie/i)
-    expect(response.headers.get('cache-control') ?? '').not.toMatch(/public/)
+    expect(response.headers.get('cache-control') ?? '').not.toMatch(/public|s-maxage/)
+    // The sync service's permissive CORS headers are not passed on.
+    expect([...response.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([])
     expect(response.headers.get('content-encoding')).toBeNull()
     expect(response.headers.get('electric-handle')).toBeTruthy()
     expect(response.headers.get('electric-schema')).toBeTruthy()

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../../../app.config'
 import { readCookie, SESSION_COOKIE, sessionCookie } from '../../../src/server/auth/cookies'
-import { checkSameOrigin } from '../../../src/server/auth/origin'
+import { hostPolicyFrom } from '../../../src/server/auth/host-policy'
+import { checkSameOrigin as checkWithPolicy } from '../../../src/server/auth/origin'
 import { hashPassword, verifyPassword } from '../../../src/server/auth/passwords'
 import { isPageNavigation } from '../../../src/server/auth/principal'
 import { generateSessionToken, hashSessionToken, isWellFormedToken } from '../../../src/server/auth/tokens'
+
+const policy = hostPolicyFrom(loadConfig({ PORT: '3000' }))
+const checkSameOrigin = (request: Request) => checkWithPolicy(request, policy)
 
 const req = (url: string, init: RequestInit & { headers?: Record<string, string> } = {}) => new Request(url, init)
 
@@ -75,6 +80,22 @@ describe('same-origin check', () => {
     expect(
       checkSameOrigin(req('http://127.0.0.1:3000/x', { method: 'POST', headers: { 'sec-fetch-site': 'same-site' } })),
     ).toMatchObject({ ok: false })
+  })
+
+  it('never takes the expected origin from the request (Host, X-Forwarded-Host)', () => {
+    // D14: a proxy passing the client's X-Forwarded-Host through must not turn evil.example into "us".
+    const forwarded = req('http://127.0.0.1:3000/x', {
+      method: 'POST',
+      headers: { origin: 'http://evil.example', 'x-forwarded-host': 'evil.example' },
+    })
+    expect(checkSameOrigin(forwarded)).toMatchObject({ ok: false })
+    const rebound = req('http://rebind.evil.example:3000/x', {
+      method: 'POST',
+      headers: { host: 'rebind.evil.example:3000', origin: 'http://rebind.evil.example:3000' },
+    })
+    expect(checkSameOrigin(rebound)).toMatchObject({ ok: false })
+    const localhost = req('http://localhost:3000/x', { method: 'POST', headers: { origin: 'http://localhost:3000' } })
+    expect(checkSameOrigin(localhost)).toEqual({ ok: true })
   })
 })
 
