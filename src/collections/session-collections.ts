@@ -20,7 +20,7 @@ import type {
 import { type CatalogShape, shapeOptions } from './shape-options'
 
 /** What browsers receive of these tables: the shape catalog leaves these columns on the server. */
-export type SessionUploadRow = Omit<SessionUpload, 'content'>
+export type SessionUploadRow = SessionUpload
 export type TimelineEventRow = Omit<TimelineEvent, 'searchVector'>
 
 interface SessionShapeRows {

@@ -29,7 +29,7 @@ import {
 import { HOOK_SEVERITIES, HOOK_SOURCES, MAX_DECISION_RULES } from '../domain/hookify/gate'
 import { SEVERITIES } from '../domain/misalignments/severity'
 import { MISALIGNMENT_STATUSES } from '../domain/misalignments/status'
-import { MEMBER_ROLES, SESSION_ORIGINS, SESSION_SOURCES } from '../domain/sessions/session-kinds'
+import { MEMBER_ROLES, SESSION_ORIGINS, SESSION_SOURCES, SESSION_STATUSES } from '../domain/sessions/session-kinds'
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, precision: 6 }).notNull().defaultNow()
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, precision: 6 }).notNull().defaultNow()
@@ -132,7 +132,16 @@ export const sessions = pgTable(
     cachedInputTokens: bigint('cached_input_tokens', { mode: 'number' }).notNull().default(0),
     outputTokens: bigint('output_tokens', { mode: 'number' }).notNull().default(0),
     reasoningTokens: bigint('reasoning_tokens', { mode: 'number' }).notNull().default(0),
-    live: boolean('live').notNull().default(false),
+    status: text('status', { enum: SESSION_STATUSES }).notNull().default('complete'),
+    /** Why the status is `failed` or `interrupted`, for the person reading the session list. */
+    statusMessage: text('status_message'),
+    /** The first malformed lines `[{lineNumber, reason, excerpt}]`; `error_line_count` counts them all. */
+    malformedLines: jsonb('malformed_lines').notNull().default([]),
+    /**
+     * The original product's id for this log (`session-` + hex of the first 20 bytes of
+     * `uploads/<name>`), so chats imported by `pnpm import:legacy` under that id can be found.
+     */
+    legacyKey: text('legacy_key'),
     archivedAt: instant('archived_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -142,6 +151,7 @@ export const sessions = pgTable(
     index('sessions_account_last_event_idx').on(t.accountId, t.lastEventAt.desc()),
     check('sessions_origin_ck', inList('origin', SESSION_ORIGINS)),
     check('sessions_source_ck', inList('source', SESSION_SOURCES)),
+    check('sessions_status_ck', inList('status', SESSION_STATUSES)),
     check('sessions_counts_ck', sql`event_count >= 0 and error_line_count >= 0 and size_bytes >= 0`),
   ],
 )
@@ -176,16 +186,36 @@ export const sessionUploads = pgTable(
       .notNull()
       .references(() => accounts.id, { onDelete: 'cascade' }),
     originalName: text('original_name').notNull(),
-    sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
-    contentSha256: text('content_sha256').notNull(),
-    /** Raw bytes (gzip when content_encoding = 'gzip'); never part of a shape, served by an authorized route. */
-    content: bytea('content').notNull(),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull().default(0),
+    /** Set when the upload is complete; one stored copy per (session, content). */
+    contentSha256: text('content_sha256'),
+    /** How the chunks in session_upload_chunks are encoded. */
     contentEncoding: text('content_encoding', { enum: ['identity', 'gzip'] })
       .notNull()
-      .default('identity'),
+      .default('gzip'),
+    completedAt: instant('completed_at'),
     createdAt: createdAt(),
   },
-  (t) => [index('session_uploads_session_idx').on(t.sessionId)],
+  (t) => [
+    index('session_uploads_session_idx').on(t.sessionId),
+    uniqueIndex('session_uploads_session_content_uq').on(t.sessionId, t.contentSha256),
+  ],
+)
+
+/**
+ * The raw bytes of an upload, in order, as written while it streamed in (so no upload is ever held
+ * whole in memory). Server-only: never part of a shape, served by the authorized raw download.
+ */
+export const sessionUploadChunks = pgTable(
+  'session_upload_chunks',
+  {
+    uploadId: uuid('upload_id')
+      .notNull()
+      .references(() => sessionUploads.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    content: bytea('content').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.uploadId, t.seq] })],
 )
 
 export const timelineEvents = pgTable(
@@ -222,6 +252,35 @@ export const timelineEvents = pgTable(
     check('timeline_events_type_ck', inList('type', TIMELINE_EVENT_TYPES)),
     check('timeline_events_ordinal_ck', sql`ordinal >= 0`),
   ],
+)
+
+/**
+ * Server-only bookkeeping of discovery: what was read of each log file under SESSION_DIRS, so a
+ * re-scan skips unchanged files and a restart resumes a tail where it stopped.
+ */
+export const discoveredFiles = pgTable(
+  'discovered_files',
+  {
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    path: text('path').notNull(),
+    sessionId: uuid('session_id').references(() => sessions.id, { onDelete: 'set null' }),
+    /** Size and mtime seen at the last read; both unchanged means the file is not read again. */
+    sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull().default(0),
+    mtimeMs: bigint('mtime_ms', { mode: 'number' }).notNull().default(0),
+    /** `dev:ino` of the file read; a different one at the same path is an atomic replacement. */
+    fileIdentity: text('file_identity').notNull().default(''),
+    /** Bytes consumed up to the end of the last complete line. */
+    offsetBytes: bigint('offset_bytes', { mode: 'number' }).notNull().default(0),
+    lineNumber: integer('line_number').notNull().default(0),
+    /** The parser's saved state at `offset_bytes` (plain JSON), to continue after a restart. */
+    parserState: jsonb('parser_state'),
+    /** Why the file is not ingested (binary, not a known log format…); null when it is. */
+    rejection: text('rejection'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.path] })],
 )
 
 // ── Coach ───────────────────────────────────────────────────────────────────
@@ -483,6 +542,7 @@ export type LoginAttempt = typeof loginAttempts.$inferSelect
 export type Session = typeof sessions.$inferSelect
 export type NewSession = typeof sessions.$inferInsert
 export type SessionUpload = typeof sessionUploads.$inferSelect
+export type DiscoveredFile = typeof discoveredFiles.$inferSelect
 export type TimelineEvent = typeof timelineEvents.$inferSelect
 export type ChatThread = typeof chatThreads.$inferSelect
 export type ChatMessage = typeof chatMessages.$inferSelect

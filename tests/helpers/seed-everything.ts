@@ -5,6 +5,7 @@ import {
   chatToolEvents,
   hookifyDecisions,
   sessionRepoBindings,
+  sessionUploadChunks,
   sessionUploads,
   timelineEvents,
 } from '../../src/db/schema'
@@ -75,14 +76,21 @@ export async function seedAccountWithEverything(db: Database, name: string) {
     await db
       .insert(sessionRepoBindings)
       .values({ accountId: account.id, sessionId: s.id, assetPath: 'uploads/x.jsonl', rootDir: '/repo' })
-    await db.insert(sessionUploads).values({
-      accountId: account.id,
-      sessionId: s.id,
-      originalName: 'rollout.jsonl',
-      sizeBytes: 12,
-      contentSha256: 'b'.repeat(64),
-      content: Buffer.from(`${name} SECRET CONTENT`),
-    })
+    const [upload] = await db
+      .insert(sessionUploads)
+      .values({
+        accountId: account.id,
+        sessionId: s.id,
+        originalName: 'rollout.jsonl',
+        sizeBytes: 12,
+        contentSha256: 'b'.repeat(64),
+        contentEncoding: 'identity',
+        completedAt: new Date(),
+      })
+      .returning()
+    await db
+      .insert(sessionUploadChunks)
+      .values({ uploadId: upload.id, seq: 0, content: Buffer.from(`${name} SECRET CONTENT`) })
     await db.insert(timelineEvents).values([
       { accountId: account.id, sessionId: s.id, ordinal: 0, type: 'Message', role: 'user', summary: `${name} hello` },
       {

@@ -2,9 +2,10 @@
  * Agent sessions. (account_id, source_key) is unique, so ingesting the same log twice — or two
  * instances ingesting it at once — yields one session.
  */
-import { and, desc, eq, or, sql } from 'drizzle-orm'
+import { and, desc, eq, getTableColumns, inArray, or, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client'
 import { type NewSession, type Session, sessionMembers, sessions } from '../../db/schema'
+import type { SessionOrigin, SessionSource, SessionStatus } from '../../domain/sessions/session-kinds'
 import { currentTxid } from '../../db/txid'
 import { toStorableText } from '../../domain/storable-text'
 import type { WithTxid } from './errors'
@@ -17,7 +18,141 @@ function storable(input: SessionInput): SessionInput {
   return out as SessionInput
 }
 
+/** What ingest knows about a session after each batch; null fields never erase known values. */
+export interface IngestedSessionFields {
+  accountId: string
+  sourceKey: string
+  source: SessionSource
+  origin: SessionOrigin
+  title: string
+  originalName: string | null
+  sourcePath: string | null
+  repoName: string | null
+  remoteUrl: string | null
+  branch: string | null
+  commitSha: string | null
+  cwd: string | null
+  model: string | null
+  cliVersion: string | null
+  startedAt: string | null
+  lastEventAt: string | null
+  eventCount: number
+  errorLineCount: number
+  malformedLines: unknown[]
+  sizeBytes: number
+  inputTokens: number
+  cachedInputTokens: number
+  outputTokens: number
+  reasoningTokens: number
+  status: SessionStatus
+  statusMessage: string | null
+  legacyKey: string | null
+}
+
+const keep = (column: string) => sql.raw(`coalesce(excluded.${column}, sessions.${column})`)
+const atLeast = (column: string) => sql.raw(`greatest(excluded.${column}, sessions.${column})`)
+
 export const sessionsRepository = {
+  /**
+   * Creates the session of an ingested log or brings the existing one (same account and
+   * source_key) up to date. Counts only grow unless `exactCounts` (a log that was truncated or
+   * replaced, whose events were rewritten from the start). `created` says whether the row is new.
+   */
+  async upsertIngestedSession(
+    tx: Executor,
+    fields: IngestedSessionFields,
+    { exactCounts = false }: { exactCounts?: boolean } = {},
+  ): Promise<{ session: Session; created: boolean }> {
+    const values = storable({
+      ...fields,
+      startedAt: fields.startedAt ? new Date(fields.startedAt) : null,
+      lastEventAt: fields.lastEventAt ? new Date(fields.lastEventAt) : null,
+    })
+    const count = exactCounts ? (column: string) => sql.raw(`excluded.${column}`) : atLeast
+    const [row] = await tx
+      .insert(sessions)
+      .values(values)
+      .onConflictDoUpdate({
+        target: [sessions.accountId, sessions.sourceKey],
+        set: {
+          origin: sql`case when excluded.origin = 'unknown' then sessions.origin else excluded.origin end`,
+          // A legacy row keeps its title and source: it stands for the original product's chats.
+          source: sql`case when sessions.source = 'legacy' then sessions.source else excluded.source end`,
+          title: sql`case when sessions.source = 'legacy' then sessions.title else excluded.title end`,
+          originalName: keep('original_name'),
+          sourcePath: keep('source_path'),
+          repoName: keep('repo_name'),
+          remoteUrl: keep('remote_url'),
+          branch: keep('branch'),
+          commitSha: keep('commit_sha'),
+          cwd: keep('cwd'),
+          model: keep('model'),
+          cliVersion: keep('cli_version'),
+          startedAt: sql`least(excluded.started_at, sessions.started_at)`,
+          lastEventAt: sql`greatest(excluded.last_event_at, sessions.last_event_at)`,
+          eventCount: count('event_count'),
+          errorLineCount: count('error_line_count'),
+          sizeBytes: count('size_bytes'),
+          inputTokens: count('input_tokens'),
+          cachedInputTokens: count('cached_input_tokens'),
+          outputTokens: count('output_tokens'),
+          reasoningTokens: count('reasoning_tokens'),
+          malformedLines: sql`case when jsonb_array_length(excluded.malformed_lines) >= jsonb_array_length(sessions.malformed_lines) then excluded.malformed_lines else sessions.malformed_lines end`,
+          status: sql`excluded.status`,
+          statusMessage: sql`excluded.status_message`,
+          legacyKey: keep('legacy_key'),
+          updatedAt: sql`now()`,
+        },
+      })
+      .returning({ ...getTableColumns(sessions), created: sql<boolean>`(xmax = 0)` })
+    const { created, ...session } = row
+    return { session, created }
+  },
+
+  /** Gives a session its final identity; false when another session already has that key. */
+  async rekeySession(tx: Executor, sessionId: string, sourceKey: string): Promise<boolean> {
+    const updated = await tx.execute(sql`
+      update sessions set source_key = ${sourceKey}, updated_at = now()
+      where id = ${sessionId}
+        and not exists (select 1 from sessions other
+                        where other.account_id = sessions.account_id and other.source_key = ${sourceKey})`)
+    return updated.count === 1
+  },
+
+  async findBySourceKey(db: Executor, accountId: string, sourceKey: string) {
+    const [row] = await db
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.accountId, accountId), eq(sessions.sourceKey, sourceKey)))
+    return row
+  },
+
+  async findSession(db: Executor, sessionId: string) {
+    const [row] = await db.select().from(sessions).where(eq(sessions.id, sessionId))
+    return row
+  },
+
+  /** Removes a session that ingest created and could not complete (its events go with it). */
+  async deleteSession(tx: Executor, sessionId: string) {
+    await tx.delete(sessions).where(eq(sessions.id, sessionId))
+  },
+
+  async setStatus(db: Executor, sessionId: string, status: SessionStatus, statusMessage: string | null = null) {
+    await db
+      .update(sessions)
+      .set({ status, statusMessage, updatedAt: sql`now()` })
+      .where(eq(sessions.id, sessionId))
+  },
+
+  /** Sessions left `live` by a stopped process: nobody is reading their logs any more. */
+  async markInterrupted(db: Executor, sessionIds: string[], statusMessage: string) {
+    if (sessionIds.length === 0) return
+    await db
+      .update(sessions)
+      .set({ status: 'interrupted', statusMessage, updatedAt: sql`now()` })
+      .where(and(inArray(sessions.id, sessionIds), eq(sessions.status, 'live')))
+  },
+
   /** Creates the session, or returns the existing one for the same (account, source_key) unchanged. */
   async findOrCreateSession(
     db: Executor,

@@ -27,9 +27,11 @@ export interface ShapeDefinition {
   columns: string[]
 }
 
-/** Columns that must never leave the server: raw upload content, the server-side search index. */
+/**
+ * Columns that must never leave the server: the server-side search index. (Raw upload content is
+ * in session_upload_chunks, which no shape serves.)
+ */
 const SERVER_ONLY_COLUMNS: Record<string, string[]> = {
-  session_uploads: ['content'],
   timeline_events: ['search_vector'],
 }
 
