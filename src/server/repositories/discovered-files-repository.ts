@@ -42,6 +42,8 @@ export const discoveredFilesRepository = {
   },
 
   async forgetFile(tx: Executor, accountId: string, path: string) {
-    await tx.delete(discoveredFiles).where(and(eq(discoveredFiles.accountId, accountId), eq(discoveredFiles.path, path)))
+    await tx
+      .delete(discoveredFiles)
+      .where(and(eq(discoveredFiles.accountId, accountId), eq(discoveredFiles.path, path)))
   },
 }

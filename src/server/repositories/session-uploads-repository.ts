@@ -27,7 +27,11 @@ export const sessionUploadsRepository = {
    * Marks the upload complete. When the session already holds a completed copy of the same
    * content, this one is dropped and the earlier one's id is returned.
    */
-  async completeUpload(tx: Executor, uploadId: string, input: { sessionId: string; sha256: string; sizeBytes: number }) {
+  async completeUpload(
+    tx: Executor,
+    uploadId: string,
+    input: { sessionId: string; sha256: string; sizeBytes: number },
+  ) {
     // Serialises completions of one session, so two identical uploads cannot both stay.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`upload:${input.sessionId}`}, 0))`)
     const [existing] = await tx

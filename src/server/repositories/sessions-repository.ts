@@ -5,8 +5,8 @@
 import { and, desc, eq, getTableColumns, inArray, or, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client'
 import { type NewSession, type Session, sessionMembers, sessions } from '../../db/schema'
-import type { SessionOrigin, SessionSource, SessionStatus } from '../../domain/sessions/session-kinds'
 import { currentTxid } from '../../db/txid'
+import type { SessionOrigin, SessionSource, SessionStatus } from '../../domain/sessions/session-kinds'
 import { toStorableText } from '../../domain/storable-text'
 import type { WithTxid } from './errors'
 
@@ -111,6 +111,8 @@ export const sessionsRepository = {
 
   /** Gives a session its final identity; false when another session already has that key. */
   async rekeySession(tx: Executor, sessionId: string, sourceKey: string): Promise<boolean> {
+    // Two runs settling the same key queue here; the second then sees the first's row.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`session-key:${sourceKey}`}, 0))`)
     const updated = await tx.execute(sql`
       update sessions set source_key = ${sourceKey}, updated_at = now()
       where id = ${sessionId}
@@ -138,10 +140,7 @@ export const sessionsRepository = {
   },
 
   async setStatus(db: Executor, sessionId: string, status: SessionStatus, statusMessage: string | null = null) {
-    await db
-      .update(sessions)
-      .set({ status, statusMessage, updatedAt: sql`now()` })
-      .where(eq(sessions.id, sessionId))
+    await db.update(sessions).set({ status, statusMessage, updatedAt: sql`now()` }).where(eq(sessions.id, sessionId))
   },
 
   /** Sessions left `live` by a stopped process: nobody is reading their logs any more. */
