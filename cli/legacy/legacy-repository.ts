@@ -199,45 +199,95 @@ async function writeRows(
   if (result.count !== write.ids.length) await rejectForeignRows(tx, write.table, write.accountId, write.ids)
 }
 
-/** Every foreign key of the tables the import writes: `[table, column, referenced table]`. */
-const IMPORTED_REFERENCES = [
-  ['sessions', 'account_id', 'accounts'],
-  ['chat_threads', 'session_id', 'sessions'],
-  ['chat_threads', 'account_id', 'accounts'],
-  ['chat_messages', 'thread_id', 'chat_threads'],
-  ['chat_messages', 'session_id', 'sessions'],
-  ['chat_messages', 'account_id', 'accounts'],
-  ['chat_tool_events', 'session_id', 'sessions'],
-  ['chat_tool_events', 'thread_id', 'chat_threads'],
-  ['chat_tool_events', 'message_id', 'chat_messages'],
-  ['chat_tool_events', 'account_id', 'accounts'],
-] as const
+/** The tables written while row-by-row foreign-key triggers are off (`legacy_imports` is written after). */
+const BULK_LOADED_TABLES = ['sessions', 'chat_threads', 'chat_messages', 'chat_tool_events'] as const
+
+/** One foreign key as Postgres has it, columns in constraint order (composite keys included). */
+export interface ForeignKey {
+  name: string
+  table: string
+  columns: string[]
+  target: string
+  targetColumns: string[]
+  /** `f` for MATCH FULL, `s` for MATCH SIMPLE (a row with a null in any key column is not checked). */
+  matchType: string
+}
+
+const tableList = sql.join(
+  BULK_LOADED_TABLES.map((table) => sql`${table}::regclass`),
+  sql`, `,
+)
 
 export const legacyRepository = {
   /**
-   * Row-by-row foreign-key triggers are about a quarter of a large import's time. When the role
-   * may (superuser: the embedded Postgres, most self-hosted set-ups), they are switched off for
-   * this transaction only and `verifyReferencesAfterBulkLoad` checks every reference set-wise
-   * before commit instead. Returns whether the fast path is on.
+   * Every foreign key of the bulk-loaded tables, read from the catalog at run time: the set-wise
+   * check must cover exactly what the skipped triggers would have checked, including keys added
+   * after this tool was written.
    */
-  async beginBulkLoad(tx: Executor): Promise<boolean> {
-    const [{ superuser }] = await tx.execute<{ superuser: boolean }>(
-      sql`select rolsuper as superuser from pg_roles where rolname = current_user`,
-    )
-    if (superuser) await tx.execute(sql`set local session_replication_role = replica`)
-    return superuser
+  async foreignKeysOfBulkLoadedTables(tx: Executor): Promise<ForeignKey[]> {
+    return tx.execute<ForeignKey & Record<string, unknown>>(sql`
+      select c.conname::text as name, (select relname::text from pg_class where oid = c.conrelid) as "table",
+             (select relname::text from pg_class where oid = c.confrelid) as target,
+             c.confmatchtype as "matchType",
+             array(select a.attname::text from unnest(c.conkey) with ordinality k(attnum, n)
+                   join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.attnum order by k.n) as columns,
+             array(select a.attname::text from unnest(c.confkey) with ordinality k(attnum, n)
+                   join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.attnum order by k.n) as "targetColumns"
+      from pg_constraint c
+      where c.contype = 'f' and c.conrelid in (${tableList})
+      order by 2, 1`)
   },
 
-  /** Rows of this account whose reference points nowhere; the import aborts when any exist. */
+  /**
+   * Row-by-row foreign-key triggers are about a quarter of a large import's time. When the role
+   * may (superuser: the embedded Postgres, most self-hosted set-ups), they are switched off for
+   * this transaction only and `verifyReferencesAfterBulkLoad` checks every foreign key set-wise
+   * before commit instead. `session_replication_role = replica` switches off every other trigger
+   * too, so a table with a trigger of its own keeps the ordinary path. Returns whether the fast
+   * path is on.
+   */
+  async beginBulkLoad(tx: Executor): Promise<boolean> {
+    const [{ superuser, userTriggers }] = await tx.execute<{ superuser: boolean; userTriggers: number }>(sql`
+      select (select rolsuper from pg_roles where rolname = current_user) as superuser,
+             (select count(*)::int from pg_trigger where tgrelid in (${tableList}) and not tgisinternal) as "userTriggers"`)
+    const fastPath = superuser && userTriggers === 0
+    if (fastPath) await tx.execute(sql`set local session_replication_role = replica`)
+    return fastPath
+  },
+
+  /**
+   * Rows of this account that break a foreign key (named with its columns and constraint); the
+   * import aborts when any exist. Mirrors Postgres' own rule: under MATCH SIMPLE a row with a
+   * null in any key column is not checked, under MATCH FULL only an all-null key is exempt.
+   */
   async verifyReferencesAfterBulkLoad(tx: Executor, accountId: string) {
     await tx.execute(sql`set local session_replication_role = origin`)
     const broken: string[] = []
-    for (const [table, column, target] of IMPORTED_REFERENCES) {
+    for (const key of await legacyRepository.foreignKeysOfBulkLoadedTables(tx)) {
+      const column = (name: string) => sql`t.${sql.identifier(name)}`
+      const checked =
+        key.matchType === 'f'
+          ? sql.join(
+              key.columns.map((name) => sql`${column(name)} is not null`),
+              sql` or `,
+            )
+          : sql.join(
+              key.columns.map((name) => sql`${column(name)} is not null`),
+              sql` and `,
+            )
+      const matches = sql.join(
+        key.columns.map((name, i) => sql`r.${sql.identifier(key.targetColumns[i])} = ${column(name)}`),
+        sql` and `,
+      )
       const [{ n }] = await tx.execute<{ n: number }>(sql`
-        select count(*)::int as n from ${sql.identifier(table)} t
-        where t.account_id = ${accountId} and t.${sql.identifier(column)} is not null
-          and not exists (select 1 from ${sql.identifier(target)} r where r.id = t.${sql.identifier(column)})`)
-      if (n > 0) broken.push(`${n} ${table}.${column} → ${target}`)
+        select count(*)::int as n from ${sql.identifier(key.table)} t
+        where t.account_id = ${accountId} and (${checked})
+          and not exists (select 1 from ${sql.identifier(key.target)} r where ${matches})`)
+      if (n > 0) {
+        broken.push(
+          `${n} ${key.table} (${key.columns.join(', ')}) → ${key.target} (${key.targetColumns.join(', ')}) [${key.name}]`,
+        )
+      }
     }
     return broken
   },
