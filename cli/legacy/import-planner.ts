@@ -11,6 +11,7 @@ import type { ImportReportBuilder } from './import-report'
 import { LEGACY_FILE_NAMES, type LegacyKind } from './legacy-files'
 import { type LegacyMessage, type LegacyThread, type LegacyToolEvent, validateLegacyRecord } from './legacy-records'
 import { describeLegacySession, type LegacySessionDescription } from './legacy-sessions'
+import type { ElementFacts } from './read-json-array'
 
 export const PREVIEW_LENGTH = 280
 
@@ -182,8 +183,8 @@ export class LegacyImportPlanner {
   ) {}
 
   /** Takes one array element of a legacy file: validates, de-duplicates and remembers it. */
-  accept(kind: LegacyKind, raw: unknown, index: number) {
-    const validation = validateLegacyRecord(kind, raw)
+  accept(kind: LegacyKind, raw: unknown, index: number, facts?: ElementFacts) {
+    const validation = validateLegacyRecord(kind, raw, facts)
     if (validation.outcome === 'missing-id') {
       this.report.skip(kind, { reason: 'missing-id', index })
       return

@@ -8,6 +8,8 @@ import type { RecordRepairKind } from './legacy-records'
 export const FIX_DESCRIPTIONS = {
   'nul-replaced': 'U+0000 replaced by U+FFFD (Postgres text and jsonb cannot store NUL)',
   'invalid-surrogate-replaced': 'unpaired UTF-16 surrogate replaced by U+FFFD (it has no UTF-8 form)',
+  'invalid-utf8-replaced':
+    'bytes that are not valid UTF-8 decoded as U+FFFD (the original bytes stay in the backup copy)',
   'unknown-fields-dropped': 'fields the original product never wrote were dropped',
   'timestamp-normalized': 'timestamp rewritten in the canonical form YYYY-MM-DDTHH:mm:ss.sssZ',
   'absent-field-set-to-null': 'threadId/toolCallId absent on a tool event, stored as null',

@@ -38,6 +38,15 @@ function describeTopLevel(byte: number): string | undefined {
 
 type State = 'start' | 'first-element' | 'next-element' | 'element' | 'end'
 
+/** One array element, not yet decoded: decoding (and checking the UTF-8) is the caller's part. */
+export interface JsonArrayElement {
+  bytes: Buffer
+  /** Byte offset of the element's first byte in the whole input. */
+  offset: number
+  /** Deepest nesting of objects and arrays; an object element is 1, a scalar 0. */
+  depth: number
+}
+
 export class JsonArraySplitter {
   private state: State = 'start'
   private depth = 0
@@ -45,9 +54,13 @@ export class JsonArraySplitter {
   private escaped = false
   private pieces: Buffer[] = []
   private atFileStart = true
+  /** Bytes of the chunks before the current one. */
+  private consumed = 0
+  private elementOffset = 0
+  private elementDepth = 0
 
-  /** Calls `onElement` with the JSON text of each element completed within this chunk. */
-  push(chunk: Buffer, onElement: (json: string) => void) {
+  /** Calls `onElement` with each element completed within this chunk. */
+  push(chunk: Buffer, onElement: (element: JsonArrayElement) => void) {
     let start = 0
     if (this.atFileStart) {
       this.atFileStart = false
@@ -94,15 +107,18 @@ export class JsonArraySplitter {
           if (byte === COMMA || byte === CLOSE_BRACKET) throw new JsonArraySyntaxError('expected a value')
           this.state = 'element'
           this.depth = 0
+          this.elementDepth = 0
+          this.elementOffset = this.consumed + i
           elementStart = i
           i--
           continue
         case 'element':
           if (byte === QUOTE) this.inString = true
-          else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) this.depth++
-          else if ((byte === COMMA && this.depth === 0) || (byte === CLOSE_BRACKET && this.depth === 0)) {
+          else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+            if (++this.depth > this.elementDepth) this.elementDepth = this.depth
+          } else if ((byte === COMMA && this.depth === 0) || (byte === CLOSE_BRACKET && this.depth === 0)) {
             this.pieces.push(chunk.subarray(elementStart, i))
-            onElement(Buffer.concat(this.pieces).toString('utf8'))
+            onElement({ bytes: Buffer.concat(this.pieces), offset: this.elementOffset, depth: this.elementDepth })
             this.pieces = []
             this.state = byte === COMMA ? 'next-element' : 'end'
           } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) this.depth--
@@ -112,6 +128,7 @@ export class JsonArraySplitter {
       }
     }
     if (this.state === 'element') this.pieces.push(chunk.subarray(elementStart))
+    this.consumed += chunk.length
   }
 
   /** Throws when the input stopped before the array was closed. */

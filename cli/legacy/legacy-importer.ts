@@ -112,7 +112,7 @@ async function readAndValidate(
     const file = files[kind]
     const summary = await readJsonArrayFile(
       file.path,
-      (raw, index) => planner.accept(kind, raw, index),
+      (raw, index, facts) => planner.accept(kind, raw, index, facts),
       ({ bytesRead, totalBytes, records }) =>
         progress.update(
           () =>

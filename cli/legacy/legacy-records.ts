@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { CHAT_MODES, MESSAGE_ROLES, THREAD_STATUSES, TOOL_EVENT_STATUSES } from '~/domain/coach/chat-kinds'
 import { LEGACY_ID_PREFIXES, type LegacyKind } from './legacy-files'
+import type { ElementFacts } from './read-json-array'
 import { repairText, type TextRepairKind } from './text-repair'
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
@@ -114,8 +115,16 @@ const ALWAYS_PRESENT_NULLABLE_FIELDS: Partial<Record<LegacyKind, readonly string
   toolEvents: ['threadId', 'toolCallId'],
 }
 
+/**
+ * Deepest nesting a record may have (the record object is level 1). The original product's records
+ * nest a few levels; the bound keeps every recursive step after parsing (repairs, serialising for
+ * Postgres) far from the stack limit, so a hostile file gets a clear refusal instead of a crash.
+ */
+export const MAX_RECORD_DEPTH = 64
+
 export type RecordRepairKind =
   | TextRepairKind
+  | 'invalid-utf8-replaced'
   | 'unknown-fields-dropped'
   | 'timestamp-normalized'
   | 'absent-field-set-to-null'
@@ -142,12 +151,23 @@ function describeIssues(error: z.ZodError) {
  * Validates one array element of a legacy file. Records without an id are reported separately:
  * the original product silently skipped them while loading (§3.2), so they never existed for users.
  */
-export function validateLegacyRecord<K extends LegacyKind>(kind: K, raw: unknown): LegacyRecordValidation<K> {
+export function validateLegacyRecord<K extends LegacyKind>(
+  kind: K,
+  raw: unknown,
+  facts?: ElementFacts,
+): LegacyRecordValidation<K> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { outcome: 'invalid', reason: `expected an object, found ${describeType(raw)}` }
   }
   const input = raw as Record<string, unknown>
   if (input.id === undefined || input.id === null || input.id === '') return { outcome: 'missing-id' }
+  if (facts && facts.depth > MAX_RECORD_DEPTH) {
+    return {
+      outcome: 'invalid',
+      id: typeof input.id === 'string' ? input.id : undefined,
+      reason: `(record) is nested ${facts.depth} levels deep; the import accepts at most ${MAX_RECORD_DEPTH} levels`,
+    }
+  }
   const withNulls = { ...input }
   for (const field of ALWAYS_PRESENT_NULLABLE_FIELDS[kind] ?? []) withNulls[field] ??= null
   const parsed = SCHEMAS[kind].safeParse(withNulls)
@@ -158,7 +178,15 @@ export function validateLegacyRecord<K extends LegacyKind>(kind: K, raw: unknown
       reason: describeIssues(parsed.error),
     }
   }
-  return { outcome: 'valid', ...toStorableRecord(kind, input) }
+  const storable = toStorableRecord(kind, input)
+  if (facts?.invalidUtf8) {
+    const { sequences, firstOffset } = facts.invalidUtf8
+    storable.repairs.unshift({
+      kind: 'invalid-utf8-replaced',
+      detail: `${sequences} byte sequence${sequences === 1 ? '' : 's'} not valid UTF-8, the first at byte ${firstOffset} of the file`,
+    })
+  }
+  return { outcome: 'valid', ...storable }
 }
 
 /**
@@ -173,12 +201,13 @@ export function toStorableRecord<K extends LegacyKind>(
   const shape = SCHEMAS[kind].shape
   const known: Record<string, unknown> = {}
   const unknownFields: string[] = []
+  // Own keys only: `key in shape` would also match `constructor` or `__proto__` through the prototype.
   for (const key of Object.keys(input)) {
-    if (key in shape) known[key] = input[key]
+    if (Object.hasOwn(shape, key)) known[key] = input[key]
     else unknownFields.push(key)
   }
   for (const field of ALWAYS_PRESENT_NULLABLE_FIELDS[kind] ?? []) {
-    if (!(field in input)) {
+    if (!Object.hasOwn(input, field)) {
       known[field] = null
       repairs.push({ kind: 'absent-field-set-to-null', detail: `${field} was absent; stored as null` })
     }

@@ -5,12 +5,13 @@
  * verifier, which only runs once something is wrong).
  */
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
+import { type FileHandle, lstat, open, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { verifyFile } from 'stream-json/file/verifier.js'
 import { createHeapTrimmer } from './heap-trimmer'
-import { JsonArraySplitter, JsonArraySyntaxError } from './json-array-splitter'
+import { type JsonArrayElement, JsonArraySplitter, JsonArraySyntaxError } from './json-array-splitter'
+import { findInvalidUtf8, type InvalidUtf8 } from './utf8-check'
 
 export class LegacyFileError extends Error {
   constructor(
@@ -28,6 +29,14 @@ export interface JsonArrayFileSummary {
   sizeBytes: number
   /** Array elements read. */
   read: number
+}
+
+/** What reading an element showed beyond its value, for validation to judge. */
+export interface ElementFacts {
+  /** Deepest nesting of objects and arrays; the record object itself is 1. */
+  depth: number
+  /** Bytes that were not UTF-8 and were decoded as U+FFFD; offsets relative to the file. */
+  invalidUtf8?: InvalidUtf8
 }
 
 export interface ReadProgress {
@@ -49,17 +58,68 @@ class ConsumerFailure {
   constructor(readonly cause: unknown) {}
 }
 
+function describeFileType(info: Stats): string {
+  if (info.isDirectory()) return 'a folder'
+  if (info.isCharacterDevice()) return 'a character device'
+  if (info.isBlockDevice()) return 'a block device'
+  if (info.isFIFO()) return 'a named pipe'
+  if (info.isSocket()) return 'a socket'
+  return 'not a regular file'
+}
+
+async function notRegularFile(path: string, info: Stats) {
+  const viaLink = await lstat(path).then(
+    (link) => link.isSymbolicLink(),
+    () => false,
+  )
+  return new LegacyFileError(
+    basename(path),
+    `${path} is not a regular file (it is ${viaLink ? 'a symbolic link to ' : ''}${describeFileType(info)}). ` +
+      "The import reads only regular files, such as a copy of the original product's data folder.",
+  )
+}
+
+/**
+ * Opens a regular file for reading (symbolic links are followed). Anything else is refused before
+ * a byte is read: a device such as /dev/zero never ends and a named pipe blocks. Missing → undefined.
+ */
+async function openRegularFile(path: string): Promise<{ handle: FileHandle; size: number } | undefined> {
+  let info: Stats
+  try {
+    info = await stat(path)
+  } catch (error) {
+    if (isMissing(error)) return undefined
+    throw cannotRead(path, error)
+  }
+  // Checked before opening: opening a named pipe would wait for a writer.
+  if (!info.isFile()) throw await notRegularFile(path, info)
+  let handle: FileHandle
+  try {
+    handle = await open(path, 'r')
+  } catch (error) {
+    if (isMissing(error)) return undefined
+    throw cannotRead(path, error)
+  }
+  const opened = await handle.stat()
+  if (!opened.isFile()) {
+    await handle.close()
+    throw await notRegularFile(path, opened)
+  }
+  return { handle, size: opened.size }
+}
+
 /** sha256 and size of a file; a missing file hashes as empty. */
 export async function hashFile(path: string): Promise<JsonArrayFileSummary> {
+  const file = await openRegularFile(path)
+  if (!file) return MISSING
   const hash = createHash('sha256')
   let sizeBytes = 0
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })) {
+    for await (const chunk of file.handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES })) {
       hash.update(chunk as Buffer)
       sizeBytes += (chunk as Buffer).length
     }
   } catch (error) {
-    if (isMissing(error)) return MISSING
     throw cannotRead(path, error)
   }
   return { missing: false, sha256: hash.digest('hex'), sizeBytes, read: 0 }
@@ -85,20 +145,15 @@ async function describeSyntaxError(path: string, problem: string): Promise<strin
  */
 export async function readJsonArrayFile(
   path: string,
-  onRecord: (value: unknown, index: number) => void | Promise<void>,
+  onRecord: (value: unknown, index: number, facts: ElementFacts) => void | Promise<void>,
   onProgress?: (progress: ReadProgress) => void,
 ): Promise<JsonArrayFileSummary> {
   const name = basename(path)
-  let totalBytes: number
-  try {
-    const info = await stat(path)
-    if (!info.isFile()) throw new LegacyFileError(name, `${path} is not a regular file.`)
-    totalBytes = info.size
-  } catch (error) {
-    if (isMissing(error)) return MISSING
-    throw error instanceof LegacyFileError ? error : cannotRead(path, error)
-  }
+  const file = await openRegularFile(path)
+  if (!file) return MISSING
+  const totalBytes = file.size
   if (totalBytes === 0) {
+    await file.handle.close()
     throw new LegacyFileError(
       name,
       `${name} is empty (0 bytes), which is not valid JSON. If it is meant to hold no records, write [] into it or remove it.`,
@@ -110,20 +165,25 @@ export async function readJsonArrayFile(
   const splitter = new JsonArraySplitter()
   let bytesRead = 0
   let read = 0
-  const elements: string[] = []
-  const collect = (json: string) => {
-    elements.push(json)
+  const elements: JsonArrayElement[] = []
+  const collect = (element: JsonArrayElement) => {
+    elements.push(element)
   }
-  const stream = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })
+  const stream = file.handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES })
   try {
     for await (const chunk of stream) {
       hash.update(chunk as Buffer)
       bytesRead += (chunk as Buffer).length
       splitter.push(chunk as Buffer, collect)
-      for (const json of elements.splice(0)) {
-        const value = JSON.parse(json)
+      for (const element of elements.splice(0)) {
+        // Decoding replaces bytes that are not UTF-8 by U+FFFD; validation reports it.
+        const value = JSON.parse(element.bytes.toString('utf8'))
+        const invalid = findInvalidUtf8(element.bytes)
+        const facts: ElementFacts = invalid
+          ? { depth: element.depth, invalidUtf8: { ...invalid, firstOffset: element.offset + invalid.firstOffset } }
+          : { depth: element.depth }
         try {
-          await onRecord(value, read)
+          await onRecord(value, read, facts)
         } catch (error) {
           throw new ConsumerFailure(error)
         }

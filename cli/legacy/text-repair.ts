@@ -53,18 +53,15 @@ export function repairText<T>(value: T, repairs: TextRepair[], path = ''): T {
     return (copy ?? value) as T
   }
   if (value !== null && typeof value === 'object') {
-    let copy: Record<string, unknown> | undefined
-    const entries = Object.entries(value as Record<string, unknown>)
-    for (const [key, item] of entries) {
+    let changed = false
+    const entries = Object.entries(value as Record<string, unknown>).map(([key, item]) => {
       const repairedKey = repairString(key, `${childPath(path, key)} (key)`, repairs)
       const repaired = repairText(item, repairs, childPath(path, key))
-      if (repaired !== item || repairedKey !== key) {
-        copy ??= Object.fromEntries(entries.map(([k, v]) => [k, v]))
-        if (repairedKey !== key) delete copy[key]
-        copy[repairedKey] = repaired
-      }
-    }
-    return (copy ?? value) as T
+      if (repaired !== item || repairedKey !== key) changed = true
+      return [repairedKey, repaired] as const
+    })
+    // fromEntries defines own properties, so a key such as `__proto__` stays data, never a prototype.
+    return (changed ? Object.fromEntries(entries) : value) as T
   }
   return value
 }

@@ -1,5 +1,5 @@
 /** Broken inputs abort with the file and position named, and leave no trace: no rows, no backup. */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LegacyFileError } from '../../read-json-array'
@@ -25,6 +25,11 @@ describe('malformed legacy files', () => {
   afterAll(async () => {
     await db.close()
   })
+
+  /** For the tests that follow an import: every account goes, and with it every imported row. */
+  async function startEmpty() {
+    await db.sql`truncate accounts cascade`
+  }
 
   async function expectNothingWritten(dataDir: string, filesBefore: string[]) {
     expect(await countRows(db.sql)).toEqual(NOTHING)
@@ -89,5 +94,70 @@ describe('malformed legacy files', () => {
     ])
     const [thread] = await db.sql`select message_count from chat_threads`
     expect(thread.message_count).toBe(2)
+  })
+
+  it('bytes that are not UTF-8: imported as U+FFFD and reported as a fix of that record', async () => {
+    await startEmpty()
+    const dataDir = copyOf(SAMPLE_LEGACY_DATA)
+    const path = join(dataDir, 'chat-messages.json')
+    const bytes = readFileSync(path)
+    const messages: { id?: string; content?: string }[] = JSON.parse(bytes.toString('utf8'))
+    const index = messages.findIndex((m) => m.id && m.content)
+    const first = messages[index]
+    const at = bytes.indexOf('"content": "', bytes.indexOf(`"id": "${first.id}"`)) + '"content": "'.length
+    writeFileSync(
+      path,
+      Buffer.concat([bytes.subarray(0, at), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), bytes.subarray(at)]),
+    )
+    const result = await importInto(db, { dataDir })
+    expect(result.status).toBe('imported')
+    if (result.status !== 'imported') return
+    expect(result.report.fixes).toContainEqual({
+      kind: 'invalid-utf8-replaced',
+      file: 'chat-messages.json',
+      index,
+      id: first.id,
+      detail: `3 byte sequences not valid UTF-8, the first at byte ${at} of the file`,
+    })
+    expect(result.report.files.messages.fixes['invalid-utf8-replaced']).toBe(1)
+    const [stored] = await db.sql`select content from chat_messages where id = ${first.id}`
+    expect(stored.content).toBe(`\uFFFD\uFFFD\uFFFD(${first.content}`)
+  })
+
+  it('nesting deeper than the bound: the record is invalid, named by file, index and id (no stack overflow)', async () => {
+    await startEmpty()
+    const dataDir = copyOf(SAMPLE_LEGACY_DATA)
+    const path = join(dataDir, 'chat-tool-events.json')
+    const text = readFileSync(path, 'utf8')
+    const [first] = JSON.parse(text)
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`
+    writeFileSync(path, text.replace('"limit": 10', `"limit": ${deep}`))
+    const before = readdirSync(dataDir).sort()
+    const result = await importInto(db, { dataDir })
+    expect(result.status).toBe('invalid-records')
+    if (result.status !== 'invalid-records') return
+    expect(result.report.invalid).toEqual([
+      {
+        file: 'chat-tool-events.json',
+        index: 0,
+        id: first.id,
+        reason: '(record) is nested 100002 levels deep; the import accepts at most 64 levels',
+      },
+    ])
+    await expectNothingWritten(dataDir, before)
+  })
+
+  it('a symbolic link to /dev/zero in place of a file: refused at once, nothing written', async () => {
+    await startEmpty()
+    const dataDir = copyOf(SAMPLE_LEGACY_DATA)
+    rmSync(join(dataDir, 'chat-threads.json'))
+    symlinkSync('/dev/zero', join(dataDir, 'chat-threads.json'))
+    const before = readdirSync(dataDir).sort()
+    const error = await importInto(db, { dataDir }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(LegacyFileError)
+    expect((error as Error).message).toMatch(
+      /chat-threads\.json is not a regular file \(it is a symbolic link to a character device\)/,
+    )
+    await expectNothingWritten(dataDir, before)
   })
 })

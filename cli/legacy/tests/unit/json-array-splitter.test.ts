@@ -6,7 +6,8 @@ function split(text: string, size = 1) {
   const bytes = Buffer.from(text)
   const splitter = new JsonArraySplitter()
   const elements: string[] = []
-  for (let i = 0; i < bytes.length; i += size) splitter.push(bytes.subarray(i, i + size), (json) => elements.push(json))
+  for (let i = 0; i < bytes.length; i += size)
+    splitter.push(bytes.subarray(i, i + size), (element) => elements.push(element.bytes.toString('utf8')))
   splitter.finish()
   return elements.map((json) => JSON.parse(json))
 }
@@ -60,4 +61,32 @@ describe('JsonArraySplitter', () => {
     expect(error).toBeInstanceOf(JsonArraySyntaxError)
     expect((error as JsonArraySyntaxError).topLevel).toBe(found)
   })
+})
+
+describe('JsonArraySplitter element facts', () => {
+  function elementsOf(text: string, size: number) {
+    const bytes = Buffer.from(text)
+    const splitter = new JsonArraySplitter()
+    const elements: { offset: number; depth: number; text: string }[] = []
+    for (let i = 0; i < bytes.length; i += size) {
+      splitter.push(bytes.subarray(i, i + size), (element) =>
+        elements.push({ offset: element.offset, depth: element.depth, text: element.bytes.toString('utf8').trim() }),
+      )
+    }
+    splitter.finish()
+    return elements
+  }
+
+  it.each([1, 5, 4096])(
+    'gives each element its byte offset in the input and its nesting depth (chunks of %i)',
+    (size) => {
+      const text = '[ 1, {"a": [[{}]], "é": "[[["}, [],\n  "x" ]'
+      expect(elementsOf(text, size)).toEqual([
+        { offset: 2, depth: 0, text: '1' },
+        { offset: 5, depth: 4, text: '{"a": [[{}]], "é": "[[["}' },
+        { offset: Buffer.byteLength('[ 1, {"a": [[{}]], "é": "[[["}, '), depth: 1, text: '[]' },
+        { offset: Buffer.byteLength('[ 1, {"a": [[{}]], "é": "[[["}, [],\n  '), depth: 0, text: '"x"' },
+      ])
+    },
+  )
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { validateLegacyRecord } from '../../legacy-records'
+import { MAX_RECORD_DEPTH, validateLegacyRecord } from '../../legacy-records'
 
 const message = {
   id: 'chat_3c1e9b42-7d0a-4f6e-b8a1-5e2f90c4d7a3',
@@ -121,5 +121,63 @@ describe('validateLegacyRecord', () => {
 
   it('keeps a stale executing tool event as it was', () => {
     expect(validateLegacyRecord('toolEvents', toolEvent)).toEqual({ outcome: 'valid', record: toolEvent, repairs: [] })
+  })
+})
+
+describe('validateLegacyRecord on hostile input', () => {
+  it('reports __proto__ and constructor keys as unknown fields and drops them, with no prototype change', () => {
+    const raw = JSON.parse(
+      JSON.stringify(message).replace('{', '{"__proto__": {"polluted": true}, "constructor": "x", "toString": 1, '),
+    )
+    const result = validateLegacyRecord('messages', raw)
+    expect(result.outcome).toBe('valid')
+    if (result.outcome !== 'valid') return
+    expect(result.repairs).toEqual([
+      { kind: 'unknown-fields-dropped', detail: 'dropped __proto__, constructor, toString' },
+    ])
+    expect(result.record).toEqual(message)
+    expect(Object.getPrototypeOf(result.record)).toBe(Object.prototype)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  it('keeps a __proto__ key inside a JSON value as data when a repair copies the object', () => {
+    const raw = JSON.parse(
+      JSON.stringify({ ...toolEvent, arguments: { note: 'nul \u0000 here' } }).replace(
+        '"arguments":{',
+        '"arguments":{"__proto__":{"polluted":true},',
+      ),
+    )
+    const result = validateLegacyRecord('toolEvents', raw)
+    if (result.outcome !== 'valid') throw new Error(`expected valid, got ${result.outcome}`)
+    const args = result.record.arguments as Record<string, unknown>
+    expect(Object.getPrototypeOf(args)).toBe(Object.prototype)
+    expect(Object.keys(args)).toEqual(['__proto__', 'note'])
+    expect(args.note).toBe('nul \uFFFD here')
+  })
+
+  it('refuses a record nested deeper than MAX_RECORD_DEPTH, naming its id and depth', () => {
+    const result = validateLegacyRecord('toolEvents', toolEvent, { depth: MAX_RECORD_DEPTH + 1 })
+    expect(result).toEqual({
+      outcome: 'invalid',
+      id: toolEvent.id,
+      reason: `(record) is nested ${MAX_RECORD_DEPTH + 1} levels deep; the import accepts at most ${MAX_RECORD_DEPTH} levels`,
+    })
+    expect(validateLegacyRecord('toolEvents', toolEvent, { depth: MAX_RECORD_DEPTH }).outcome).toBe('valid')
+  })
+
+  it('reports bytes that were not UTF-8 as a fix, with where the first one was', () => {
+    const result = validateLegacyRecord('messages', message, {
+      depth: 1,
+      invalidUtf8: { sequences: 3, firstOffset: 1234 },
+    })
+    expect(result).toMatchObject({
+      outcome: 'valid',
+      repairs: [
+        {
+          kind: 'invalid-utf8-replaced',
+          detail: '3 byte sequences not valid UTF-8, the first at byte 1234 of the file',
+        },
+      ],
+    })
   })
 })

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -92,5 +92,33 @@ describe('readJsonArrayFile', () => {
         throw failure
       }),
     ).rejects.toBe(failure)
+  })
+})
+
+describe('readJsonArrayFile: element facts and non-regular files', () => {
+  it('tells the consumer each element’s depth and where bytes that are not UTF-8 were replaced', async () => {
+    const before = Buffer.from('[{"id": "a"},\n {"id": "b", "content": "x')
+    const path = join(dir, 'bad-utf8.json')
+    writeFileSync(path, Buffer.concat([before, Buffer.from([0xff, 0xfe]), Buffer.from('y", "n": [[1]]}]')]))
+    const facts: unknown[] = []
+    await readJsonArrayFile(path, (_value, _index, fact) => {
+      facts.push(fact)
+    })
+    expect(facts).toEqual([{ depth: 1 }, { depth: 3, invalidUtf8: { sequences: 2, firstOffset: before.length } }])
+  })
+
+  it('refuses a symbolic link to /dev/zero at once, naming it', async () => {
+    const path = join(dir, 'endless.json')
+    symlinkSync('/dev/zero', path)
+    const message = /endless\.json is not a regular file \(it is a symbolic link to a character device\)/
+    await expect(hashFile(path)).rejects.toThrow(message)
+    await expect(readAll(path)).rejects.toThrow(message)
+    await expect(hashFile(path)).rejects.toBeInstanceOf(LegacyFileError)
+  })
+
+  it('refuses a folder in place of a file', async () => {
+    const path = join(dir, 'folder.json')
+    mkdirSync(path)
+    await expect(hashFile(path)).rejects.toThrow(/folder\.json is not a regular file \(it is a folder\)/)
   })
 })
