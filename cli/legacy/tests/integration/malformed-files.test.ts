@@ -120,7 +120,7 @@ describe('malformed legacy files', () => {
       detail: `3 byte sequences not valid UTF-8, the first at byte ${at} of the file`,
     })
     expect(result.report.files.messages.fixes['invalid-utf8-replaced']).toBe(1)
-    const [stored] = await db.sql`select content from chat_messages where id = ${first.id}`
+    const [stored] = await db.sql`select content from chat_messages where id = ${first.id as string}`
     expect(stored.content).toBe(`\uFFFD\uFFFD\uFFFD(${first.content}`)
   })
 
