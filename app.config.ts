@@ -2,6 +2,8 @@
  * Runtime configuration: the one module that reads environment variables. Every variable is
  * validated here with a documented default; anything invalid is reported all at once with a fix.
  */
+import { homedir } from 'node:os'
+import { delimiter, resolve } from 'node:path'
 import { z } from 'zod'
 
 const booleanFlag = z
@@ -33,6 +35,20 @@ const httpUrl = z
   .transform((value) => value.replace(/\/+$/, ''))
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value)
+
+export const DEFAULT_SESSION_DIRS = ['~/.codex/sessions', '~/.gemini/tmp', '~/.claude/projects'].join(delimiter)
+
+/** `~/a:/b` (the OS path delimiter, like PATH) → absolute paths; set but empty → [] (discovery off). */
+const sessionDirs = z
+  .string()
+  .default(DEFAULT_SESSION_DIRS)
+  .transform((value) =>
+    value
+      .split(delimiter)
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .map((part) => resolve(part === '~' || part.startsWith('~/') ? homedir() + part.slice(1) : part)),
+  )
 
 /** `a, b ,c` → ['a', 'b', 'c']; unset or empty → []. */
 const commaList = <T extends z.ZodType<string>>(item: T) =>
@@ -104,6 +120,17 @@ export const configSchema = z
       .min(1024, 'must be at least 1024 bytes')
       .max(1024 * 1024 * 1024, 'must be at most 1 GiB')
       .default(1024 * 1024),
+    /** Largest session log `POST /api/uploads` accepts, in bytes (its own limit, enforced while streaming). */
+    UPLOAD_MAX_BYTES: z.coerce
+      .number({ message: 'must be a number of bytes' })
+      .int('must be a whole number of bytes')
+      .min(1024, 'must be at least 1024 bytes')
+      .max(16 * 1024 * 1024 * 1024, 'must be at most 16 GiB')
+      .default(512 * 1024 * 1024),
+    /** Folders searched (recursively) for agent logs, which are ingested and tailed while they grow. */
+    SESSION_DIRS: sessionDirs,
+    /** How often discovery looks for new or changed files in SESSION_DIRS (growing files are polled faster). */
+    SESSION_SCAN_INTERVAL_MS: z.coerce.number().int().min(500).max(3_600_000).default(5_000),
     AUTH_MODE: z.enum(['local', 'password'], { message: "must be 'local' or 'password'" }).default('local'),
     /**
      * AUTH_MODE=password: may anyone who reaches the app create an account? Off by default; the

@@ -20,6 +20,8 @@ import { Route as AppSettingsRouteImport } from './routes/_app/settings'
 import { Route as AppTodosRouteImport } from './routes/_app/todos'
 import { Route as ApiHealthRouteImport } from './routes/api/health'
 import { Route as ApiShapeRouteImport } from './routes/api/shape'
+import { Route as ApiUploadsRouteImport } from './routes/api/uploads'
+import { Route as ApiSessionsSessionIdRawRouteImport } from './routes/api/sessions.$sessionId.raw'
 
 const AppRoute = AppRouteImport.update({
   id: '/_app',
@@ -75,6 +77,16 @@ const ApiShapeRoute = ApiShapeRouteImport.update({
   path: '/api/shape',
   getParentRoute: () => rootRouteImport,
 } as any)
+const ApiUploadsRoute = ApiUploadsRouteImport.update({
+  id: '/api/uploads',
+  path: '/api/uploads',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ApiSessionsSessionIdRawRoute = ApiSessionsSessionIdRawRouteImport.update({
+  id: '/api/sessions/$sessionId/raw',
+  path: '/api/sessions/$sessionId/raw',
+  getParentRoute: () => rootRouteImport,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof AppIndexRoute
@@ -87,6 +99,8 @@ export interface FileRoutesByFullPath {
   '/todos': typeof AppTodosRoute
   '/api/health': typeof ApiHealthRoute
   '/api/shape': typeof ApiShapeRoute
+  '/api/uploads': typeof ApiUploadsRoute
+  '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
 }
 export interface FileRoutesByTo {
   '/sign-in': typeof SignInRoute
@@ -98,7 +112,9 @@ export interface FileRoutesByTo {
   '/todos': typeof AppTodosRoute
   '/api/health': typeof ApiHealthRoute
   '/api/shape': typeof ApiShapeRoute
+  '/api/uploads': typeof ApiUploadsRoute
   '/': typeof AppIndexRoute
+  '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
@@ -112,7 +128,9 @@ export interface FileRoutesById {
   '/_app/todos': typeof AppTodosRoute
   '/api/health': typeof ApiHealthRoute
   '/api/shape': typeof ApiShapeRoute
+  '/api/uploads': typeof ApiUploadsRoute
   '/_app/': typeof AppIndexRoute
+  '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
@@ -127,6 +145,8 @@ export interface FileRouteTypes {
     | '/todos'
     | '/api/health'
     | '/api/shape'
+    | '/api/uploads'
+    | '/api/sessions/$sessionId/raw'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/sign-in'
@@ -138,7 +158,9 @@ export interface FileRouteTypes {
     | '/todos'
     | '/api/health'
     | '/api/shape'
+    | '/api/uploads'
     | '/'
+    | '/api/sessions/$sessionId/raw'
   id:
     | '__root__'
     | '/_app'
@@ -151,7 +173,9 @@ export interface FileRouteTypes {
     | '/_app/todos'
     | '/api/health'
     | '/api/shape'
+    | '/api/uploads'
     | '/_app/'
+    | '/api/sessions/$sessionId/raw'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
@@ -160,6 +184,8 @@ export interface RootRouteChildren {
   SignUpRoute: typeof SignUpRoute
   ApiHealthRoute: typeof ApiHealthRoute
   ApiShapeRoute: typeof ApiShapeRoute
+  ApiUploadsRoute: typeof ApiUploadsRoute
+  ApiSessionsSessionIdRawRoute: typeof ApiSessionsSessionIdRawRoute
 }
 
 declare module '@tanstack/react-router' {
@@ -241,6 +267,20 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof ApiShapeRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/api/uploads': {
+      id: '/api/uploads'
+      path: '/api/uploads'
+      fullPath: '/api/uploads'
+      preLoaderRoute: typeof ApiUploadsRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/api/sessions/$sessionId/raw': {
+      id: '/api/sessions/$sessionId/raw'
+      path: '/api/sessions/$sessionId/raw'
+      fullPath: '/api/sessions/$sessionId/raw'
+      preLoaderRoute: typeof ApiSessionsSessionIdRawRouteImport
+      parentRoute: typeof rootRouteImport
+    }
   }
 }
 
@@ -270,6 +310,8 @@ const rootRouteChildren: RootRouteChildren = {
   SignUpRoute: SignUpRoute,
   ApiHealthRoute: ApiHealthRoute,
   ApiShapeRoute: ApiShapeRoute,
+  ApiUploadsRoute: ApiUploadsRoute,
+  ApiSessionsSessionIdRawRoute: ApiSessionsSessionIdRawRoute,
 }
 export const routeTree = rootRouteImport
   ._addFileChildren(rootRouteChildren)

@@ -17,6 +17,24 @@ describe('app.config', () => {
     expect(config.ELECTRIC_URL).toBeUndefined()
   })
 
+  it('reads SESSION_DIRS like PATH, expands ~, and switches discovery off when set empty', () => {
+    const home = process.env.HOME ?? ''
+    expect(loadConfig({}).SESSION_DIRS).toEqual([
+      `${home}/.codex/sessions`,
+      `${home}/.gemini/tmp`,
+      `${home}/.claude/projects`,
+    ])
+    expect(loadConfig({ SESSION_DIRS: '/a/b: ~/logs ' }).SESSION_DIRS).toEqual(['/a/b', `${home}/logs`])
+    expect(loadConfig({ SESSION_DIRS: '' }).SESSION_DIRS).toEqual([])
+  })
+
+  it('gives uploads their own size limit', () => {
+    expect(loadConfig({}).UPLOAD_MAX_BYTES).toBe(512 * 1024 * 1024)
+    expect(() => loadConfig({ UPLOAD_MAX_BYTES: '12' })).toThrow(
+      /UPLOAD_MAX_BYTES \(got "12"\): must be at least 1024 bytes/,
+    )
+  })
+
   it('treats empty strings as unset and strips trailing slashes from ELECTRIC_URL', () => {
     const config = loadConfig({ DATABASE_URL: '', ELECTRIC_URL: 'http://electric:3000/' })
     expect(config.DATABASE_URL).toBeUndefined()

@@ -50,7 +50,7 @@ export async function authenticateRequest(request: Request): Promise<RequestAuth
         'Open it at the address it is served as (set PUBLIC_URL or ALLOWED_HOSTS to add one).',
     )
   }
-  const body = checkDeclaredBodySize(request, bodyLimitFor(path, config.MAX_REQUEST_BODY_BYTES))
+  const body = checkDeclaredBodySize(request, bodyLimitFor(path, config))
   if (!body.ok) return refusal(body.status, body.message)
   const origin = checkSameOrigin(request, hostPolicy(config))
   if (!origin.ok) return refusal(403, `Refused: ${origin.reason}.`)

@@ -12,9 +12,16 @@ export const ROUTE_BODY_LIMITS: ReadonlyArray<{ path: string; bytes: number }> =
   { path: '/api/shape', bytes: 64 * 1024 },
 ]
 
-export function bodyLimitFor(path: string, maxRequestBodyBytes: number) {
+/** The session log upload streams its body into Postgres and has a limit of its own (UPLOAD_MAX_BYTES). */
+export const UPLOAD_PATH = '/api/uploads'
+
+export function bodyLimitFor(
+  path: string,
+  limits: { MAX_REQUEST_BODY_BYTES: number; UPLOAD_MAX_BYTES: number },
+): number {
+  if (path === UPLOAD_PATH) return limits.UPLOAD_MAX_BYTES
   const route = ROUTE_BODY_LIMITS.find((candidate) => candidate.path === path)
-  return route ? Math.min(route.bytes, maxRequestBodyBytes) : maxRequestBodyBytes
+  return route ? Math.min(route.bytes, limits.MAX_REQUEST_BODY_BYTES) : limits.MAX_REQUEST_BODY_BYTES
 }
 
 export class BodyTooLargeError extends Error {

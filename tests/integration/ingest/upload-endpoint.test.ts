@@ -1,0 +1,62 @@
+import { Readable } from 'node:stream'
+import { describe, expect, it } from 'vitest'
+import { downloadRawLog } from '../../../src/server/ingest/raw-download'
+import { uploadSessionLog } from '../../../src/server/ingest/upload'
+import { databaseForThisFile } from '../../helpers/database'
+import { CODEX_SYNTHETIC, chunked, createAccount, fixtureBytes, sessionsOf } from '../../helpers/ingest'
+
+const testDb = databaseForThisFile()
+
+function upload(accountId: string, bytes: Uint8Array, fileName = 'rollout.jsonl', maxBytes = 10 * 1024 * 1024) {
+  const body = Readable.toWeb(Readable.from(chunked(bytes))) as ReadableStream<Uint8Array>
+  return uploadSessionLog(testDb.db, { accountId, fileName, body, maxBytes })
+}
+
+describe('POST /api/uploads (handler)', () => {
+  it('answers 201 with the session, its event count and error lines after the commit', async () => {
+    const account = await createAccount(testDb.db)
+    const response = await upload(account.id, fixtureBytes(CODEX_SYNTHETIC), 'acme/synthetic-acme-api.jsonl')
+    expect(response.status).toBe(201)
+    const body = (await response.json()) as { sessionId: string; eventCount: number; errorLines: number }
+    const [session] = await sessionsOf(testDb.db, account.id)
+    expect(body.sessionId).toBe(session.id)
+    expect(body.eventCount).toBe(session.eventCount)
+    expect(body.eventCount).toBeGreaterThan(10)
+    expect(body.errorLines).toBe(session.errorLineCount)
+    expect(session.originalName).toBe('synthetic-acme-api.jsonl')
+    expect(session.status).toBe('complete')
+  })
+
+  it('answers 4xx with a message for each kind of bad input, and stores nothing', async () => {
+    const account = await createAccount(testDb.db)
+    const cases: [Uint8Array, number, RegExp, number?][] = [
+      [Buffer.alloc(0), 400, /empty/],
+      [Buffer.from([0x1f, 0x8b, 8, 0, 0, 0]), 415, /gzip archive/],
+      [Buffer.from('caf\u00e9 '.repeat(100), 'latin1'), 415, /not UTF-8/],
+      [Buffer.from('{"type":"session_meta","payload":\nnope\n'), 422, /could not be read.*Nothing was stored/],
+      [fixtureBytes(CODEX_SYNTHETIC), 413, /larger than the .* upload limit \(UPLOAD_MAX_BYTES\)/, 30_000],
+    ]
+    for (const [bytes, status, message, limit] of cases) {
+      const response = await upload(account.id, bytes, 'x.jsonl', limit)
+      expect(response.status, String(message)).toBe(status)
+      expect(((await response.json()) as { message: string }).message).toMatch(message)
+    }
+    expect(await sessionsOf(testDb.db, account.id)).toHaveLength(0)
+  })
+})
+
+describe('GET /api/sessions/<id>/raw (handler)', () => {
+  it('gives the owner the uploaded bytes and anyone else a 404', async () => {
+    const [owner, stranger] = [await createAccount(testDb.db), await createAccount(testDb.db)]
+    const bytes = fixtureBytes(CODEX_SYNTHETIC)
+    const { sessionId } = (await (await upload(owner.id, bytes, 'synthetic.jsonl')).json()) as { sessionId: string }
+
+    const response = await downloadRawLog(testDb.db, owner.id, sessionId)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-disposition')).toContain('synthetic.jsonl')
+    expect(Buffer.from(await response.arrayBuffer()).equals(bytes)).toBe(true)
+
+    expect((await downloadRawLog(testDb.db, stranger.id, sessionId)).status).toBe(404)
+    expect((await downloadRawLog(testDb.db, owner.id, 'not-a-uuid')).status).toBe(404)
+  })
+})
