@@ -76,7 +76,7 @@ export abstract class LineParser<AgentState> implements AgentLogParser {
 
   flush(): TimelineEventDraft[] {
     this.flushAgent()
-    for (const slot of this.core.held) slot.waitingFor = null
+    this.releaseWaitingCalls()
     return this.drainReady()
   }
 
@@ -161,8 +161,12 @@ export abstract class LineParser<AgentState> implements AgentLogParser {
     return true
   }
 
-  protected isWaiting(pairingKey: string) {
-    return this.core.held.some((slot) => slot.waitingFor === pairingKey)
+  /**
+   * A new prompt from the person starts a new turn: calls of the previous turn that still have
+   * no output never will (the turn was interrupted), so they stop holding back the timeline.
+   */
+  protected releaseWaitingCalls() {
+    for (const slot of this.core.held) if (slot.waitingFor !== null) releaseUnpaired(slot)
   }
 
   protected offerTitle(text: string | null | undefined) {
@@ -191,7 +195,7 @@ export abstract class LineParser<AgentState> implements AgentLogParser {
     while (held.length - readyPrefixLength(held) > MAX_HELD_EVENTS) {
       const oldest = held.find((slot) => slot.waitingFor !== null)
       if (!oldest) return
-      oldest.waitingFor = null
+      releaseUnpaired(oldest)
     }
   }
 
@@ -234,6 +238,12 @@ export abstract class LineParser<AgentState> implements AgentLogParser {
 }
 
 type InfoTextField = 'sourceKey' | 'repoName' | 'remoteUrl' | 'branch' | 'commitSha' | 'cwd' | 'model' | 'cliVersion'
+
+/** A call released before its output arrived goes out as it is, marked. */
+function releaseUnpaired(slot: HeldSlot) {
+  slot.waitingFor = null
+  slot.event = { ...slot.event, payload: { ...slot.event.payload, unpaired: true } }
+}
 
 function readyPrefixLength(held: HeldSlot[]) {
   let ready = 0

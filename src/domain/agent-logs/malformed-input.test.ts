@@ -89,7 +89,22 @@ describe('malformed input', () => {
       [2, 'Message', null],
     ])
     expect(end.events[0].exitCode).toBeNull()
+    expect(end.events[0].payload.unpaired).toBe(true)
+    expect(end.events[1].payload.unpaired).toBeUndefined()
     expect(end.info.eventCount).toBe(3)
+  })
+
+  it('releases calls of an interrupted turn when the next prompt arrives', () => {
+    const parser = new CodexParser()
+    expect(parser.push(shellCall('call_interrupted', 'npm run dev'), 1)).toEqual([])
+    const prompt = JSON.stringify({
+      timestamp: '2026-01-01T10:01:00Z',
+      type: 'event_msg',
+      payload: { type: 'user_message', message: 'stop, do something else' },
+    })
+    const released = parser.push(prompt, 2)
+    expect(released).toHaveLength(1)
+    expect(released[0]).toMatchObject({ command: 'npm run dev', payload: expect.objectContaining({ unpaired: true }) })
   })
 
   it('keeps an output whose call never appeared as its own event', () => {
@@ -106,6 +121,7 @@ describe('malformed input', () => {
     for (let line = 2; line <= MAX_HELD_EVENTS + 2; line++) released.push(...parser.push(userMessage(`m${line}`), line))
     expect(released.length).toBeGreaterThan(0)
     expect(released[0]).toMatchObject({ ordinal: 0, type: 'LocalShellCall', command: 'tail -f log' })
+    expect(released[0].payload.unpaired).toBe(true)
     // Its output arrives too late to pair and is kept on its own.
     const late = parser.push(shellOutput('call_stuck', 'late'), MAX_HELD_EVENTS + 3)
     expect(late.at(-1)?.payload).toMatchObject({ unpaired: true })

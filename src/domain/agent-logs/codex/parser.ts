@@ -164,6 +164,7 @@ export class CodexParser extends LineParser<CodexState> {
       const user = userMessageSchema.safeParse(payload)
       if (!user.success) return describeIssues('event_msg user_message', user.error)
       this.offerTitle(user.data.message)
+      this.releaseWaitingCalls()
       return undefined
     }
     if (kind === 'token_count') {
