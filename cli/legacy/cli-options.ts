@@ -13,7 +13,7 @@ export class UsageError extends Error {
 }
 
 export const IMPORT_USAGE = `Usage: pnpm import:legacy [--data-dir ./data] [--dry-run] [--backup-dir DIR]
-                          [--skip-invalid] [--force-merge] [--account <uuid>]
+                          [--skip-invalid] [--force-merge] [--account <e-mail or account id>]
 
   --data-dir DIR     folder holding chat-threads.json, chat-messages.json, chat-tool-events.json (default ./data)
   --dry-run          read, validate and report everything; write nothing (no backup, no rows)
@@ -21,14 +21,16 @@ export const IMPORT_USAGE = `Usage: pnpm import:legacy [--data-dir ./data] [--dr
                      (default <data-dir>/legacy-backup-<timestamp>)
   --skip-invalid     import the valid records and report the invalid ones instead of aborting
   --force-merge      after an earlier import of different files, merge these into it (upsert by id)
-  --account UUID     import into this account instead of the local owner's
+  --account WHO      import into this existing account: the e-mail of one of its users, or its id;
+                     required with AUTH_MODE=password (default: the local owner's account)
 
 Needs DATABASE_URL (except --dry-run, which then plans against an empty database).`
 
-export const EXPORT_USAGE = `Usage: pnpm export:legacy --out DIR [--account <uuid>] [--overwrite]
+export const EXPORT_USAGE = `Usage: pnpm export:legacy --out DIR [--account <e-mail or account id>] [--overwrite]
 
   --out DIR          folder to write chat-threads.json, chat-messages.json, chat-tool-events.json into
-  --account UUID     export this account instead of the local owner's
+  --account WHO      export this account (a user's e-mail or the account id); required with
+                     AUTH_MODE=password (default: the local owner's account)
   --overwrite        replace those files if they already exist in DIR
 
 Needs DATABASE_URL.`
@@ -38,7 +40,30 @@ const directory = (flag: string) =>
     .string({ message: `${flag} needs a folder path` })
     .trim()
     .min(1, `${flag} needs a folder path`)
-const accountId = z.uuid({ message: '--account must be an account id (a UUID)' }).optional()
+/** Which account `--account` names: by the e-mail of one of its users, or by its id. */
+export type AccountRef = { email: string } | { id: string }
+
+const ACCOUNT_HINT = "--account takes the e-mail of one of the account's users or the account id (a UUID)"
+const account = z
+  .string()
+  .trim()
+  .transform((value, ctx): AccountRef => {
+    if (value.includes('@')) {
+      // Stored lower-cased by sign-up and user:create, so matched lower-cased.
+      const email = z.email().safeParse(value.toLowerCase())
+      if (email.success) return { email: email.data }
+      ctx.addIssue({ code: 'custom', message: `--account ${value} is not a valid e-mail address` })
+      return z.NEVER
+    }
+    const id = z.uuid().safeParse(value)
+    if (id.success) return { id: id.data }
+    ctx.addIssue({ code: 'custom', message: `${ACCOUNT_HINT}; got "${value}"` })
+    return z.NEVER
+  })
+  .optional()
+
+export const describeAccountRef = (ref: AccountRef) =>
+  'email' in ref ? `the account of ${ref.email}` : `account ${ref.id}`
 
 export const importOptionsSchema = z.object({
   dataDir: directory('--data-dir').default('./data'),
@@ -46,13 +71,13 @@ export const importOptionsSchema = z.object({
   backupDir: directory('--backup-dir').optional(),
   skipInvalid: z.boolean().default(false),
   forceMerge: z.boolean().default(false),
-  accountId,
+  account,
 })
 export type ImportOptions = z.infer<typeof importOptionsSchema>
 
 export const exportOptionsSchema = z.object({
   outDir: z.string({ message: '--out DIR is required' }).trim().min(1, '--out DIR is required'),
-  accountId,
+  account,
   overwrite: z.boolean().default(false),
 })
 export type ExportOptions = z.infer<typeof exportOptionsSchema>
@@ -92,7 +117,7 @@ export function parseImportArgs(argv: string[]): ImportOptions {
       backupDir: values['backup-dir'],
       skipInvalid: values['skip-invalid'],
       forceMerge: values['force-merge'],
-      accountId: values.account,
+      account: values.account,
     },
     IMPORT_USAGE,
   )
@@ -106,7 +131,7 @@ export function parseExportArgs(argv: string[]): ExportOptions {
   )
   return validate(
     exportOptionsSchema,
-    { outDir: values.out, accountId: values.account, overwrite: values.overwrite },
+    { outDir: values.out, account: values.account, overwrite: values.overwrite },
     EXPORT_USAGE,
   )
 }

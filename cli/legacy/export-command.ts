@@ -16,6 +16,16 @@ function exit(message: string, code: number): never {
   process.exit(code)
 }
 
+/** Password mode has no implicit owner to import into: the account must be named. */
+function requireNamedAccountInPasswordMode(command: string, usage: string) {
+  exit(
+    `AUTH_MODE=password: name the account with --account <e-mail of one of its users, or the account id>. ` +
+      "Without it the data would go to the local owner's account, which nobody signs in to in password mode. " +
+      `Create the user first (\`pnpm user:create\`) if it does not exist yet, e.g.\n  pnpm ${command} --account you@example.com\n\n${usage}`,
+    2,
+  )
+}
+
 let options: ReturnType<typeof parseExportArgs>
 try {
   options = parseExportArgs(process.argv.slice(2))
@@ -32,6 +42,10 @@ if (!config.DATABASE_URL) {
       EXPORT_USAGE,
     2,
   )
+}
+
+if (config.AUTH_MODE === 'password' && !options.account) {
+  requireNamedAccountInPasswordMode('export:legacy --out ./data-export', EXPORT_USAGE)
 }
 
 const client = createDatabaseClient(config.DATABASE_URL, { max: 2 })

@@ -6,8 +6,7 @@
 import { access, mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Executor } from '~/db/client'
-import { findAccount } from '~/server/repositories/accounts-repository'
-import type { ExportOptions } from './cli-options'
+import type { AccountRef, ExportOptions } from './cli-options'
 import { JsonArrayFileWriter } from './json-array-writer'
 import { LEGACY_FILE_NAMES, LEGACY_KINDS, type LegacyKind } from './legacy-files'
 import {
@@ -17,6 +16,7 @@ import {
   legacyRepository,
 } from './legacy-repository'
 import { type Progress, silentProgress } from './progress'
+import { findNamedAccount } from './target-account'
 
 export class ExportSetupError extends Error {
   constructor(message: string) {
@@ -104,10 +104,11 @@ async function exists(path: string) {
   )
 }
 
-async function resolveAccount(db: Executor, accountId: string | undefined) {
-  if (accountId) {
-    if (!(await findAccount(db, accountId))) throw new ExportSetupError(`No account has the id ${accountId}.`)
-    return accountId
+async function resolveAccount(db: Executor, ref: AccountRef | undefined) {
+  if (ref) {
+    const lookup = await findNamedAccount(db, ref)
+    if (!lookup.found) throw new ExportSetupError(lookup.problem)
+    return lookup.accountId
   }
   const owner = await legacyRepository.findLocalOwnerAccountId(db)
   if (!owner) throw new ExportSetupError('The database has no account yet, so there is nothing to export.')
@@ -119,7 +120,7 @@ export async function exportLegacyData(
   options: ExportOptions,
   progress: Progress = silentProgress,
 ): Promise<LegacyExportResult> {
-  const accountId = await resolveAccount(db, options.accountId)
+  const accountId = await resolveAccount(db, options.account)
   const outDir = resolve(options.outDir)
   await mkdir(outDir, { recursive: true })
   if (!options.overwrite) {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { stat, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Database, Executor } from '~/db/client'
-import { ensureLocalOwner, findAccount } from '~/server/repositories/accounts-repository'
+import { ensureLocalOwner } from '~/server/repositories/accounts-repository'
 import type { ImportOptions } from './cli-options'
 import {
   createImportBackup,
@@ -24,6 +24,7 @@ import { legacyRepository } from './legacy-repository'
 import { compareWithPreviousImport, type PreviousImport, sameFilesAsBefore } from './previous-import'
 import { formatMegabytes, type Progress, silentProgress } from './progress'
 import { hashFile, LegacyFileError, readJsonArrayFile } from './read-json-array'
+import { findNamedAccount } from './target-account'
 
 /** A problem with how the import was called (exit status 2): bad folder, unknown account. */
 export class ImportSetupError extends Error {
@@ -72,14 +73,11 @@ export interface LegacyImportContext {
 const count = (n: number) => n.toLocaleString('en-US')
 
 async function resolveAccount(db: Database | undefined, options: ImportOptions): Promise<string | undefined> {
-  if (options.accountId) {
+  if (options.account) {
     if (!db) throw new ImportSetupError('--account needs DATABASE_URL, to check that the account exists.')
-    if (!(await findAccount(db, options.accountId))) {
-      throw new ImportSetupError(
-        `No account has the id ${options.accountId}. Leave --account out to import into the local owner's account.`,
-      )
-    }
-    return options.accountId
+    const lookup = await findNamedAccount(db, options.account)
+    if (!lookup.found) throw new ImportSetupError(lookup.problem)
+    return lookup.accountId
   }
   // Read-only: a missing owner is created inside the write transaction, so an aborted run leaves no trace.
   return db ? legacyRepository.findLocalOwnerAccountId(db) : undefined

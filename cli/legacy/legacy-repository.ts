@@ -311,6 +311,16 @@ export const legacyRepository = {
     return owner?.accountId
   },
 
+  /** The account of the user with this e-mail (stored lower-cased), if there is one. */
+  async findAccountIdByUserEmail(db: Executor, email: string): Promise<string | undefined> {
+    const [user] = await db
+      .select({ accountId: users.accountId })
+      .from(users)
+      .where(eq(users.email, email.toLowerCase()))
+      .limit(1)
+    return user?.accountId
+  },
+
   /** The files of the account's most recent finished import, empty when it never imported. */
   async findLatestImportRun(db: Executor, accountId: string): Promise<ImportRunFile[]> {
     const rows = await db.execute<{ run_id: string }>(sql`

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   copyOf,
+  countRows,
   emptyDir,
   type LegacyTestDatabase,
   openTestDatabase,
@@ -98,5 +99,21 @@ describe('pnpm import:legacy / export:legacy', () => {
     expect(result.stderr).toMatch(
       /Import aborted: chat-threads\.json is not valid JSON: .* at line 3, column 1\.[\s\S]*Nothing was written/,
     )
+  })
+
+  it('AUTH_MODE=password: refuses to run without --account, or with one naming no account (exit 2)', async () => {
+    const dataDir = copyOf(SAMPLE_LEGACY_DATA)
+    const env = { DATABASE_URL: db.database.url, AUTH_MODE: 'password' }
+    const before = await countRows(db.sql)
+    const unnamed = await runScript('import:legacy', ['--data-dir', dataDir], env)
+    expect(unnamed.code).toBe(2)
+    expect(unnamed.stderr).toMatch(/AUTH_MODE=password: name the account with --account[\s\S]*pnpm user:create/)
+    const unknown = await runScript('import:legacy', ['--data-dir', dataDir, '--account', 'Nobody@Example.com'], env)
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toMatch(/No user has the e-mail nobody@example\.com/)
+    const exportUnnamed = await runScript('export:legacy', ['--out', emptyDir()], env)
+    expect(exportUnnamed.code).toBe(2)
+    expect(exportUnnamed.stderr).toMatch(/AUTH_MODE=password: name the account with --account/)
+    expect(await countRows(db.sql)).toEqual(before)
   })
 })

@@ -111,7 +111,7 @@ describe('importing again', () => {
   it('refuses to take ids that another account already holds', async () => {
     const [other] = await db.sql`insert into accounts (name) values ('Other') returning id`
     const before = await countRows(db.sql)
-    const error = await importInto(db, { dataDir: copyOf(SAMPLE_LEGACY_DATA), accountId: other.id }).catch(
+    const error = await importInto(db, { dataDir: copyOf(SAMPLE_LEGACY_DATA), account: { id: other.id } }).catch(
       (e: unknown) => e,
     )
     expect(error).toBeInstanceOf(ImportRolledBackError)
@@ -129,12 +129,14 @@ describe('merging into an account whose ids another account holds', () => {
       expect((await importInto(db, { dataDir: copyOf(SAMPLE_LEGACY_DATA) })).status).toBe('imported')
       const [other] = await db.sql`insert into accounts (name) values ('Other') returning id`
       const small = copyOf(join(MALFORMED_FIXTURES, 'missing-fields'))
-      expect((await importInto(db, { dataDir: small, accountId: other.id, skipInvalid: true })).status).toBe('imported')
+      expect((await importInto(db, { dataDir: small, account: { id: other.id }, skipInvalid: true })).status).toBe(
+        'imported',
+      )
       const before = await snapshotDatabase(db.sql)
 
       const error = await importInto(db, {
         dataDir: copyOf(SAMPLE_LEGACY_DATA),
-        accountId: other.id,
+        account: { id: other.id },
         forceMerge: true,
       }).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(ImportRolledBackError)
