@@ -71,7 +71,10 @@ function bound(value: unknown, depth: number, budget: { remaining: number }): un
 }
 
 /** ISO 8601 UTC for anything `Date` understands (ISO strings, epoch ms); null otherwise. */
+const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+
 export function isoInstant(value: unknown): string | null {
+  if (typeof value === 'string' && CANONICAL_INSTANT.test(value)) return value
   if (typeof value !== 'string' && typeof value !== 'number') return null
   const date = new Date(value)
   return Number.isNaN(date.getTime()) ? null : date.toISOString()

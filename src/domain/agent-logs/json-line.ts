@@ -12,8 +12,10 @@ export function readJsonLine(line: string): JsonLineResult {
     return { ok: false, reason: `line is ${megabytes} MB, over the ${MAX_LINE_LENGTH / (1024 * 1024)} MB limit` }
   }
   // A BOM on the first line and a CR from CRLF files are transport noise, not content.
-  const text = line.replace(/^\uFEFF/, '').replace(/\r$/, '')
-  if (text.trim().length === 0) return { ok: 'blank' }
+  let text = line
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  if (text.charCodeAt(text.length - 1) === 0x0d) text = text.slice(0, -1)
+  if (!/\S/.test(text)) return { ok: 'blank' }
   try {
     return { ok: true, value: JSON.parse(text) }
   } catch (error) {

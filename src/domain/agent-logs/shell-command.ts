@@ -62,9 +62,15 @@ export function parseShellOutput(output: string): ShellOutput {
   return { stdout: output, exitCode: null, durationMs: null }
 }
 
+/** The JSON value of `text` when it is an object or array; undefined (cheaply) otherwise. */
 export function tryJson(text: string): unknown {
-  const trimmed = text.trimStart()
-  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return undefined
+  const first = /\S/.exec(text)
+  const last = /\S\s*$/.exec(text)
+  if (!first || !last) return undefined
+  const pair = first[0] + last[0][0]
+  // Throwing is slow, so text that cannot be a JSON object or array is not even tried.
+  if (pair !== '{}' && pair !== '[]') return undefined
+  if (pair === '[]' && !/^\s*\[\s*[[{"\d\-tfn\]]/.test(text)) return undefined
   try {
     return JSON.parse(text)
   } catch {
