@@ -1,5 +1,5 @@
 # The app image: the built TanStack Start server plus what `pnpm db:migrate` needs.
-FROM node:20-bookworm-slim AS build
+FROM node:26-trixie-slim AS build
 WORKDIR /app
 RUN npm install -g --allow-scripts=pnpm pnpm@12.21.0
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
@@ -9,7 +9,7 @@ COPY . .
 # node_modules stays whole: the migrate service runs scripts/migrate.ts with tsx.
 RUN pnpm exec vite build
 
-FROM node:20-bookworm-slim
+FROM node:26-trixie-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/.output ./.output

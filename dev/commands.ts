@@ -13,9 +13,17 @@ export function shapeServerCommand() {
   return [process.execPath, '--import', 'tsx', require.resolve('@session-coach/shape-server/cli')]
 }
 
+/**
+ * Node ≥ 25 has a global `localStorage` and warns on every start when server code probes it (the
+ * Electric client does); the server has no use for it. Node 20 does not know the flag.
+ */
+const WITHOUT_WEB_STORAGE = process.allowedNodeEnvironmentFlags.has('--experimental-webstorage')
+  ? ['--no-experimental-webstorage']
+  : []
+
 /** The built app (`vite build` output). */
 export function builtAppCommand() {
-  return [process.execPath, '.output/server/index.mjs']
+  return [process.execPath, ...WITHOUT_WEB_STORAGE, '.output/server/index.mjs']
 }
 
 /** `vite <args>` on this Node. */
