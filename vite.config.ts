@@ -19,10 +19,11 @@ export default defineConfig(({ command }) => {
         importProtection: {
           behavior: 'error',
           // Database, repositories and configuration must never reach the browser bundle. Server
-          // functions are the exception: the Start compiler replaces their bodies with RPC stubs.
+          // functions and their middleware are the exception: the Start compiler replaces their
+          // bodies with RPC stubs and strips `.server()` bodies, and with them the imports they use.
           client: {
             files: ['**/*.server.*', '**/src/db/**', '**/src/server/**', '**/app.config.ts'],
-            excludeFiles: ['**/node_modules/**', '**/src/server/functions/**'],
+            excludeFiles: ['**/node_modules/**', '**/src/server/functions/**', '**/src/server/http/middleware.ts'],
           },
         },
       }),

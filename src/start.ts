@@ -1,5 +1,7 @@
 import { createMiddleware, createStart } from '@tanstack/react-start'
 import { authenticateRequest } from './server/auth/request-auth'
+import { mapErrors } from './server/http/middleware'
+import { assertReadableServerFnPayload } from './server/http/server-fn-payload'
 
 /**
  * Runs for every request (pages, server functions, server routes). Its body is server-only: the
@@ -11,4 +13,14 @@ const authMiddleware = createMiddleware().server(async ({ request, next }) => {
   return next({ context: result })
 })
 
-export const startInstance = createStart(() => ({ requestMiddleware: [authMiddleware] }))
+/** A server-function payload Start could not decode is the caller's 400, not our 500. */
+const payloadMiddleware = createMiddleware().server(async ({ request, next, handlerType }) => {
+  if (handlerType === 'serverFn') await assertReadableServerFnPayload(request)
+  return next()
+})
+
+export const startInstance = createStart(() => ({
+  requestMiddleware: [authMiddleware, payloadMiddleware],
+  // Wraps every server function: failures become HttpErrors whose status is the response's status.
+  functionMiddleware: [mapErrors],
+}))

@@ -2,6 +2,7 @@ import { electricCollectionOptions } from '@tanstack/electric-db-collection'
 import { createCollection, type PendingMutation } from '@tanstack/react-db'
 import type { Todo } from '../db/schema'
 import { createTodo, deleteTodo, updateTodo } from '../server/functions/todos'
+import { txidOf } from './mutation-result'
 import { shapeOptions } from './shape-options'
 
 /**
@@ -10,16 +11,6 @@ import { shapeOptions } from './shape-options'
  * Postgres has it (Electric's default of 5 s is shorter than a restart plus reconnect backoff).
  */
 export const SYNC_CONFIRMATION_TIMEOUT_MS = 30_000
-
-/**
- * A refusal from the request middleware (403 cross-site, 503 database unreachable) reaches the
- * client as a plain JSON body instead of a thrown error, so a result without a txid is a failure.
- */
-function txidOf(result: { txid?: unknown; message?: unknown }): number {
-  if (typeof result.txid === 'number') return result.txid
-  if (typeof result.txid === 'string' && /^\d+$/.test(result.txid)) return Number(result.txid)
-  throw new Error(typeof result.message === 'string' ? result.message : 'The server did not confirm the change.')
-}
 
 function deleteOnServer(mutations: PendingMutation<Todo>[]) {
   return Promise.all(

@@ -3,8 +3,10 @@ import postgres from 'postgres'
 import * as schema from './schema'
 
 export type Database = PostgresJsDatabase<typeof schema>
+/** An open transaction. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
 /** A database handle or an open transaction: repositories accept either. */
-export type Executor = Parameters<Parameters<Database['transaction']>[0]>[0] | Database
+export type Executor = Transaction | Database
 
 export interface DatabaseClient {
   db: Database

@@ -26,3 +26,24 @@ export function toStorableJson<T>(value: T): T {
   }
   return value
 }
+
+/**
+ * Input as it arrives at a boundary, with NULs replaced in every string of its plain objects and
+ * arrays (keys included). Anything else (dates, maps, class instances) is passed through as is.
+ */
+export function withStorableStrings<T>(value: T): T {
+  if (typeof value === 'string') return toStorableText(value) as T
+  if (Array.isArray(value)) return value.map((item) => withStorableStrings(item)) as T
+  if (value && typeof value === 'object' && isPlainObject(value)) {
+    // fromEntries defines own properties, so a `__proto__` key stays data and never a prototype.
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [toStorableText(key), withStorableStrings(item)]),
+    ) as T
+  }
+  return value
+}
+
+function isPlainObject(value: object) {
+  const prototype = Object.getPrototypeOf(value)
+  return prototype === Object.prototype || prototype === null
+}

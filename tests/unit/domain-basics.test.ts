@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { highestSeverity } from '../../src/domain/misalignments/severity'
 import { canTransition, MISALIGNMENT_TRANSITIONS } from '../../src/domain/misalignments/status'
-import { NUL_REPLACEMENT, toStorableJson, toStorableText } from '../../src/domain/storable-text'
+import { NUL_REPLACEMENT, toStorableJson, toStorableText, withStorableStrings } from '../../src/domain/storable-text'
 
 describe('storable text', () => {
   it('replaces NUL characters and leaves everything else alone', () => {
@@ -42,5 +42,20 @@ describe('misalignment status machine', () => {
     expect(highestSeverity(['low', 'critical', 'medium'])).toBe('critical')
     expect(highestSeverity(['info', 'low'])).toBe('low')
     expect(highestSeverity([])).toBeUndefined()
+  })
+})
+
+describe('withStorableStrings', () => {
+  it('replaces NUL in every string and key of plain objects and arrays, and keeps __proto__ as data', () => {
+    const input = JSON.parse('{"a\\u0000":"x\\u0000","list":["\\u0000"],"__proto__":{"polluted":"\\u0000"}}')
+    const output = withStorableStrings(input)
+    expect(output).toEqual(JSON.parse('{"a\\uFFFD":"x\\uFFFD","list":["\\uFFFD"],"__proto__":{"polluted":"\\uFFFD"}}'))
+    expect(Object.getPrototypeOf(output)).toBe(Object.prototype)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  it('passes dates and other instances through untouched', () => {
+    const when = new Date(0)
+    expect(withStorableStrings({ when }).when).toBe(when)
   })
 })

@@ -10,6 +10,7 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from '~/components/ui/dropdown-menu'
+import { errorMessage } from '~/lib/error-message'
 import { signOut } from '~/server/functions/auth'
 import { notify } from './notifications'
 
@@ -58,7 +59,7 @@ export function UserMenu({ currentUser }: { currentUser: CurrentUser }) {
       notify({
         tone: 'destructive',
         title: 'Could not sign out',
-        description: `${(error as Error).message || 'The server could not be reached.'} You are still signed in; try again.`,
+        description: `${errorMessage(error) || 'The server could not be reached.'} You are still signed in; try again.`,
       })
     }
   }

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react'
 import type { z } from 'zod'
+import { errorMessage } from '../../lib/error-message'
 import { safeNextPath } from './safe-next-path'
 
 export type FieldErrors<Field extends string> = Partial<Record<Field, string>>
@@ -46,7 +47,7 @@ export function useAuthForm<Schema extends z.ZodObject>(
       setFormError(
         error instanceof TypeError
           ? 'The server could not be reached. Check your connection and try again.'
-          : (error as Error).message || 'Something went wrong. Please try again.',
+          : errorMessage(error) || 'Something went wrong. Please try again.',
       )
     }
   }

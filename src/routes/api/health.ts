@@ -1,5 +1,6 @@
 import { createFileRoute } from '@tanstack/react-router'
-import { describeDatabaseError, getDatabaseClient, withDatabaseTimeout } from '~/server/db'
+import { errorMessage } from '~/lib/error-message'
+import { describeDatabaseError, getDatabaseClient, withDatabaseTimeout } from '~/server/database'
 import { getDatabaseStatus } from '~/server/repositories/overview-repository'
 import { getConfig } from '../../../app.config'
 
@@ -27,7 +28,7 @@ async function checkSync(): Promise<CheckResult> {
       return { status: 'ok', latencyMs: Math.round(performance.now() - started), service: body.status }
     return { status: 'error', message: `The sync service answered ${response.status} (${body.status ?? 'no status'}).` }
   } catch (error) {
-    return { status: 'error', message: `The sync service is not reachable: ${(error as Error).message}` }
+    return { status: 'error', message: `The sync service is not reachable: ${errorMessage(error)}` }
   }
 }
 

@@ -1,6 +1,6 @@
 import { createFileRoute } from '@tanstack/react-router'
 import { requestAuthOf } from '~/server/auth/request-context'
-import { getDatabaseClient } from '~/server/db'
+import { getDatabaseClient } from '~/server/database'
 import { proxyShapeRequest } from '~/server/shapes/shape-proxy'
 import { getConfig } from '../../../app.config'
 

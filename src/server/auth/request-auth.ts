@@ -6,10 +6,11 @@
  */
 import { appendResponseHeader, setResponseHeaders } from '@tanstack/react-start/server'
 import { type AppConfig, getConfig } from '../../../app.config'
-import { getDatabaseClient } from '../db'
+import { getDatabaseClient } from '../database'
 import { bodyLimitFor, checkDeclaredBodySize } from '../http/body-limit'
 import { COMMON_SECURITY_HEADERS, HTML_SECURITY_HEADERS } from '../http/security-headers'
 import { type HostPolicy, hostPolicyFrom, isServedHost } from './host-policy'
+import { createLogger, describeError } from '../log'
 import { checkSameOrigin } from './origin'
 import { authenticate, isPageNavigation } from './principal'
 import type { RequestAuthContext } from './request-context'
@@ -40,6 +41,8 @@ function isHtmlRequest(request: Request, path: string) {
   )
 }
 
+const log = createLogger('auth')
+
 export async function authenticateRequest(request: Request): Promise<RequestAuthContext | Response> {
   const config = getConfig()
   const path = new URL(request.url).pathname
@@ -65,7 +68,7 @@ export async function authenticateRequest(request: Request): Promise<RequestAuth
     auth = await authenticate(getDatabaseClient().db, request, { authMode: AUTH_MODE })
   } catch (error) {
     // Pages still render (with their own database error state); data requests get a clear 503.
-    console.error(`[auth] could not check the session: ${(error as Error).message}`)
+    log.error(`could not check the session: ${describeError(error)}`)
     if (isPageNavigation(request)) return { principal: undefined, authTokenHash: undefined }
     return Response.json(
       { message: 'The database is not reachable, so your session could not be checked. Try again shortly.' },

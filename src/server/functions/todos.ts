@@ -1,77 +1,52 @@
-/** Todo mutations for the todos collection: validate → authorize → repository → { txid }. */
+/** Todo mutations for the todos collection: middleware (principal, session access) → repository → { txid }. */
 import { createServerFn } from '@tanstack/react-start'
 import { z } from 'zod'
 import { todoTextSchema as todoText } from '../../domain/todo-text'
-import { getDatabaseClient } from '../db'
-import type { Principal } from '../repositories/accounts-repository'
-import { sessionsRepository } from '../repositories/sessions-repository'
+import { getDatabaseClient } from '../database'
+import { validateWith } from '../http/errors'
+import { requirePrincipal, requireSessionAccess } from '../http/middleware'
 import { todosRepository } from '../repositories/todos-repository'
-import { HttpError, toHttpError, validateWith } from './http-error'
-import { requirePrincipal } from './require-principal'
 
 const sessionLink = z.string().uuid('Unknown session.').nullable()
+const TODO_SESSION_REFUSAL = 'You cannot link a todo to a session you do not have access to.'
 
-async function assertSessionAccess(principal: Principal, sessionId: string | null | undefined) {
-  if (!sessionId) return
-  const session = await sessionsRepository.findAccessibleSession(
-    getDatabaseClient().db,
-    { accountId: principal.account.id, userId: principal.user.id },
-    sessionId,
-  )
-  if (!session) throw new HttpError(403, 'You cannot link a todo to a session you do not have access to.')
-}
+const createTodoInput = z.object({ id: z.string().uuid(), text: todoText, sessionId: sessionLink.optional() })
+const updateTodoInput = z.object({
+  id: z.string().uuid(),
+  changes: z
+    .object({ text: todoText.optional(), completed: z.boolean().optional(), sessionId: sessionLink.optional() })
+    .strict(),
+})
+const deleteTodoInput = z.object({ id: z.string().uuid() })
 
 export const createTodo = createServerFn({ method: 'POST' })
-  .middleware([requirePrincipal])
-  .validator(validateWith(z.object({ id: z.string().uuid(), text: todoText, sessionId: sessionLink.optional() })))
+  .middleware([requireSessionAccess(createTodoInput, (input) => input.sessionId, TODO_SESSION_REFUSAL)])
+  .validator(validateWith(createTodoInput))
   .handler(async ({ data, context }) => {
-    try {
-      await assertSessionAccess(context.principal, data.sessionId)
-      const { todo, txid } = await todosRepository.createTodo(getDatabaseClient().db, {
-        accountId: context.principal.account.id,
-        ...data,
-      })
-      return { id: todo.id, txid }
-    } catch (error) {
-      throw toHttpError(error)
-    }
+    const { todo, txid } = await todosRepository.createTodo(getDatabaseClient().db, {
+      accountId: context.principal.account.id,
+      ...data,
+    })
+    return { id: todo.id, txid }
   })
 
 export const updateTodo = createServerFn({ method: 'POST' })
-  .middleware([requirePrincipal])
-  .validator(
-    validateWith(
-      z.object({
-        id: z.string().uuid(),
-        changes: z
-          .object({ text: todoText.optional(), completed: z.boolean().optional(), sessionId: sessionLink.optional() })
-          .strict(),
-      }),
-    ),
-  )
+  .middleware([requireSessionAccess(updateTodoInput, (input) => input.changes.sessionId, TODO_SESSION_REFUSAL)])
+  .validator(validateWith(updateTodoInput))
   .handler(async ({ data, context }) => {
-    try {
-      await assertSessionAccess(context.principal, data.changes.sessionId)
-      const { txid } = await todosRepository.updateTodo(
-        getDatabaseClient().db,
-        context.principal.account.id,
-        data.id,
-        data.changes,
-      )
-      return { txid }
-    } catch (error) {
-      throw toHttpError(error)
-    }
+    const { txid } = await todosRepository.updateTodo(
+      getDatabaseClient().db,
+      context.principal.account.id,
+      data.id,
+      data.changes,
+    )
+    return { txid }
   })
 
 export const deleteTodo = createServerFn({ method: 'POST' })
   .middleware([requirePrincipal])
-  .validator(validateWith(z.object({ id: z.string().uuid() })))
+  .validator(validateWith(deleteTodoInput))
   .handler(async ({ data, context }) => {
-    try {
-      const { txid } = await todosRepository.deleteTodo(getDatabaseClient().db, context.principal.account.id, data.id)
-      return { txid }
-    } catch (error) {
-      throw toHttpError(error)
-    }
+    const { txid } = await todosRepository.deleteTodo(getDatabaseClient().db, context.principal.account.id, data.id)
+    return { txid }
   })

@@ -5,7 +5,11 @@
 import { and, asc, count, eq, gt, isNull, lt, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client'
 import { accounts, authSessions, loginAttempts, users } from '../../db/schema'
+import { toStorableText } from '../../domain/storable-text'
 import type { Principal } from './accounts-repository'
+import { ConflictError, isUniqueViolation } from './errors'
+
+export const EMAIL_TAKEN_MESSAGE = 'An account with this email already exists. Sign in instead.'
 
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000
 /** Renew at most this often, so active users keep their session without a write per request. */
@@ -109,7 +113,8 @@ export const authRepository = {
     db: Executor,
     input: { email: string; displayName: string; passwordHash: string },
   ): Promise<Principal> {
-    return db.transaction(async (tx) => {
+    const displayName = toStorableText(input.displayName)
+    const created = db.transaction(async (tx) => {
       await tx.execute(sql`lock table ${users} in share row exclusive mode`)
       const [passwordless] = await tx
         .select({ user: users })
@@ -124,7 +129,7 @@ export const authRepository = {
       if (passwordless && withPassword === 0) {
         const [user] = await tx
           .update(users)
-          .set({ email: input.email.toLowerCase(), displayName: input.displayName, passwordHash: input.passwordHash })
+          .set({ email: input.email.toLowerCase(), displayName, passwordHash: input.passwordHash })
           .where(eq(users.id, passwordless.user.id))
           .returning()
         const [account] = await tx.select().from(accounts).where(eq(accounts.id, user.accountId))
@@ -132,18 +137,22 @@ export const authRepository = {
       }
       const [account] = await tx
         .insert(accounts)
-        .values({ name: `${input.displayName}'s account` })
+        .values({ name: `${displayName}'s account` })
         .returning()
       const [user] = await tx
         .insert(users)
         .values({
           accountId: account.id,
           email: input.email.toLowerCase(),
-          displayName: input.displayName,
+          displayName,
           passwordHash: input.passwordHash,
         })
         .returning()
       return { user, account }
+    })
+    // Two sign-ups with one e-mail at once: the later one finds the address taken.
+    return created.catch((error: unknown) => {
+      throw isUniqueViolation(error, 'users_email_unique') ? new ConflictError(EMAIL_TAKEN_MESSAGE) : error
     })
   },
 

@@ -6,10 +6,10 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client'
 import { type ChatMessage, chatMessages, chatThreads } from '../../db/schema'
-import { currentTxid } from '../../db/txid'
 import type { MessageRole, MessageStatus } from '../../domain/coach/chat-kinds'
 import { toStorableJson, toStorableText } from '../../domain/storable-text'
-import { NotFoundError, type WithTxid } from './errors'
+import { NotFoundError } from './errors'
+import { type WithTxid, writeTransaction } from './write-transaction'
 
 export const PREVIEW_LENGTH = 280
 
@@ -38,7 +38,7 @@ export const chatMessagesRepository = {
     db: Executor,
     input: AppendMessageInput,
   ): Promise<WithTxid<{ message: ChatMessage; created: boolean }>> {
-    return db.transaction(async (tx) => {
+    return writeTransaction(db, async (tx) => {
       const locked = await tx.execute<{ id: string; session_id: string; mode: 'session' | 'general' }>(
         sql`select id, session_id, mode from ${chatThreads}
             where id = ${input.threadId} and account_id = ${input.accountId} for no key update`,
@@ -53,7 +53,7 @@ export const chatMessagesRepository = {
           .where(
             and(eq(chatMessages.threadId, input.threadId), eq(chatMessages.clientMessageId, input.clientMessageId)),
           )
-        if (existing) return { message: existing, created: false, txid: await currentTxid(tx) }
+        if (existing) return { message: existing, created: false }
       }
 
       const content = toStorableText(input.content)
@@ -85,7 +85,7 @@ export const chatMessagesRepository = {
           updatedAt: sql`now()`,
         })
         .where(eq(chatThreads.id, input.threadId))
-      return { message, created: true, txid: await currentTxid(tx) }
+      return { message, created: true }
     })
   },
 
@@ -96,7 +96,7 @@ export const chatMessagesRepository = {
     messageId: string,
     patch: { content?: string; status?: MessageStatus },
   ): Promise<WithTxid<{ message: ChatMessage }>> {
-    return db.transaction(async (tx) => {
+    return writeTransaction(db, async (tx) => {
       const [message] = await tx
         .update(chatMessages)
         .set({
@@ -118,7 +118,7 @@ export const chatMessagesRepository = {
             ),
           )
       }
-      return { message, txid: await currentTxid(tx) }
+      return { message }
     })
   },
 

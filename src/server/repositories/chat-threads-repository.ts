@@ -6,10 +6,10 @@
 import { and, count, desc, eq, ne, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client'
 import { type ChatThread, chatMessages, chatThreads, sessions } from '../../db/schema'
-import { currentTxid } from '../../db/txid'
 import type { ChatMode } from '../../domain/coach/chat-kinds'
 import { toStorableText } from '../../domain/storable-text'
-import { NotFoundError, type WithTxid } from './errors'
+import { NotFoundError } from './errors'
+import { type WithTxid, writeTransaction } from './write-transaction'
 
 export const DEFAULT_THREAD_TITLES: Record<ChatMode, string> = { session: 'Session Coach', general: 'General' }
 
@@ -97,11 +97,11 @@ export const chatThreadsRepository = {
     db: Executor,
     scope: ThreadScope,
   ): Promise<WithTxid<{ thread: ChatThread; created: boolean }>> {
-    return db.transaction(async (tx) => {
+    return writeTransaction(db, async (tx) => {
       await lockSession(tx, scope.accountId, scope.sessionId)
       const existing = await findActive(tx, scope)
       const thread = existing ?? (await insertActiveThread(tx, scope))
-      return { thread, created: !existing, txid: await currentTxid(tx) }
+      return { thread, created: !existing }
     })
   },
 
@@ -110,7 +110,7 @@ export const chatThreadsRepository = {
     db: Executor,
     scope: ThreadScope,
   ): Promise<WithTxid<{ thread: ChatThread; archived?: ChatThread }>> {
-    return db.transaction(async (tx) => {
+    return writeTransaction(db, async (tx) => {
       await lockSession(tx, scope.accountId, scope.sessionId)
       const [archived] = await tx
         .update(chatThreads)
@@ -124,13 +124,13 @@ export const chatThreadsRepository = {
         )
         .returning()
       const thread = await insertActiveThread(tx, scope)
-      return { thread, archived, txid: await currentTxid(tx) }
+      return { thread, archived }
     })
   },
 
   /** Make a thread the active one of its (session, mode); its peers are archived. Also "unarchive". */
   async selectThread(db: Executor, accountId: string, threadId: string): Promise<WithTxid<{ thread: ChatThread }>> {
-    return db.transaction(async (tx) => {
+    return writeTransaction(db, async (tx) => {
       const target = await lockThread(tx, accountId, threadId)
       if (target.status !== 'active') {
         await tx
@@ -149,7 +149,7 @@ export const chatThreadsRepository = {
         .set({ status: 'active', updatedAt: sql`now()` })
         .where(eq(chatThreads.id, threadId))
         .returning()
-      return { thread, txid: await currentTxid(tx) }
+      return { thread }
     })
   },
 
@@ -159,7 +159,7 @@ export const chatThreadsRepository = {
     accountId: string,
     threadId: string,
   ): Promise<WithTxid<{ thread: ChatThread; active: ChatThread }>> {
-    return db.transaction(async (tx) => {
+    return writeTransaction(db, async (tx) => {
       const target = await lockThread(tx, accountId, threadId)
       const [thread] = await tx
         .update(chatThreads)
@@ -167,23 +167,23 @@ export const chatThreadsRepository = {
         .where(eq(chatThreads.id, threadId))
         .returning()
       const active = await promoteAfterRemoval(tx, target, threadId)
-      return { thread, active, txid: await currentTxid(tx) }
+      return { thread, active }
     })
   },
 
   /** Delete a thread and its messages; promotion as for archive. */
   async deleteThread(db: Executor, accountId: string, threadId: string): Promise<WithTxid<{ active: ChatThread }>> {
-    return db.transaction(async (tx) => {
+    return writeTransaction(db, async (tx) => {
       const target = await lockThread(tx, accountId, threadId)
       await tx.delete(chatThreads).where(eq(chatThreads.id, threadId))
       const active = await promoteAfterRemoval(tx, target, threadId)
-      return { active, txid: await currentTxid(tx) }
+      return { active }
     })
   },
 
   /** Delete every message of a thread and reset its counters; the thread keeps its status. */
   async clearThread(db: Executor, accountId: string, threadId: string): Promise<WithTxid<{ thread: ChatThread }>> {
-    return db.transaction(async (tx) => {
+    return writeTransaction(db, async (tx) => {
       await lockThread(tx, accountId, threadId)
       await tx.delete(chatMessages).where(eq(chatMessages.threadId, threadId))
       const [thread] = await tx
@@ -191,7 +191,7 @@ export const chatThreadsRepository = {
         .set({ messageCount: 0, lastMessagePreview: null, lastMessageAt: null, updatedAt: sql`now()` })
         .where(eq(chatThreads.id, threadId))
         .returning()
-      return { thread, txid: await currentTxid(tx) }
+      return { thread }
     })
   },
 
@@ -202,7 +202,7 @@ export const chatThreadsRepository = {
     threadId: string,
     title: string,
   ): Promise<WithTxid<{ thread: ChatThread }>> {
-    return db.transaction(async (tx) => {
+    return writeTransaction(db, async (tx) => {
       const current = await lockThread(tx, accountId, threadId)
       const trimmed = toStorableText(title.trim()).slice(0, 200)
       const [thread] = await tx
@@ -210,7 +210,7 @@ export const chatThreadsRepository = {
         .set({ title: trimmed || current.title, updatedAt: sql`now()` })
         .where(eq(chatThreads.id, threadId))
         .returning()
-      return { thread, txid: await currentTxid(tx) }
+      return { thread }
     })
   },
 

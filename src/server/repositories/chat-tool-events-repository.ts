@@ -6,9 +6,9 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client'
 import { type ChatToolEvent, chatToolEvents } from '../../db/schema'
-import { currentTxid } from '../../db/txid'
 import { toStorableJson, toStorableText } from '../../domain/storable-text'
-import { InvalidTransitionError, NotFoundError, type WithTxid } from './errors'
+import { InvalidTransitionError, NotFoundError } from './errors'
+import { type WithTxid, writeTransaction } from './write-transaction'
 
 export interface StartToolEventInput {
   accountId: string
@@ -23,7 +23,7 @@ export interface StartToolEventInput {
 
 export const chatToolEventsRepository = {
   async startToolEvent(db: Executor, input: StartToolEventInput): Promise<WithTxid<{ toolEvent: ChatToolEvent }>> {
-    return db.transaction(async (tx) => {
+    return writeTransaction(db, async (tx) => {
       const [toolEvent] = await tx
         .insert(chatToolEvents)
         .values({
@@ -38,7 +38,7 @@ export const chatToolEventsRepository = {
           contextEvents: input.contextEvents === undefined ? null : toStorableJson(input.contextEvents),
         })
         .returning()
-      return { toolEvent, txid: await currentTxid(tx) }
+      return { toolEvent }
     })
   },
 
@@ -53,7 +53,7 @@ export const chatToolEventsRepository = {
       contextEvents?: unknown
     },
   ): Promise<WithTxid<{ toolEvent: ChatToolEvent }>> {
-    return db.transaction(async (tx) => {
+    return writeTransaction(db, async (tx) => {
       const [toolEvent] = await tx
         .update(chatToolEvents)
         .set({
@@ -80,7 +80,7 @@ export const chatToolEventsRepository = {
         if (!existing) throw new NotFoundError('Tool event', input.id)
         throw new InvalidTransitionError(existing.status, input.outcome, [])
       }
-      return { toolEvent, txid: await currentTxid(tx) }
+      return { toolEvent }
     })
   },
 

@@ -42,11 +42,26 @@ export class InvalidTransitionError extends RepositoryError {
   }
 }
 
+/** The row exists already (a unique key is taken) in a way the caller must resolve. */
+export class ConflictError extends RepositoryError {
+  constructor(message: string) {
+    super(message, 'conflict')
+  }
+}
+
 export class InvalidInputError extends RepositoryError {
   constructor(message: string) {
     super(message, 'invalid_input')
   }
 }
 
-/** Every mutation returns what it wrote plus the txid the client awaits on the shape stream. */
-export type WithTxid<T> = T & { txid: number }
+/** Postgres SQLSTATE for a unique violation, as found on the driver error Drizzle wraps. */
+export function isUniqueViolation(error: unknown, constraint?: string) {
+  let current = error
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const pg = current as Error & { code?: unknown; constraint_name?: unknown }
+    if (pg.code === '23505') return constraint === undefined || pg.constraint_name === constraint
+    current = current.cause
+  }
+  return false
+}

@@ -2,11 +2,10 @@
 import { and, asc, eq } from 'drizzle-orm'
 import type { Executor } from '../../db/client'
 import { type HookifyDecision, hookifyDecisions } from '../../db/schema'
-import { currentTxid } from '../../db/txid'
 import { type HookSeverity, type HookSource, isBlocking, MAX_DECISION_RULES } from '../../domain/hookify/gate'
 import type { Severity } from '../../domain/misalignments/severity'
 import { toStorableText } from '../../domain/storable-text'
-import type { WithTxid } from './errors'
+import { type WithTxid, writeTransaction } from './write-transaction'
 
 export interface RecordDecisionInput {
   accountId: string
@@ -21,7 +20,7 @@ export interface RecordDecisionInput {
 
 export const hookifyDecisionsRepository = {
   async recordDecision(db: Executor, input: RecordDecisionInput): Promise<WithTxid<{ decision: HookifyDecision }>> {
-    return db.transaction(async (tx) => {
+    return writeTransaction(db, async (tx) => {
       const [decision] = await tx
         .insert(hookifyDecisions)
         .values({
@@ -36,7 +35,7 @@ export const hookifyDecisionsRepository = {
           annotations: toStorableText(input.annotations ?? null),
         })
         .returning()
-      return { decision, txid: await currentTxid(tx) }
+      return { decision }
     })
   },
 

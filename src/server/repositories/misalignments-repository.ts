@@ -6,12 +6,12 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client'
 import { type Misalignment, misalignments } from '../../db/schema'
-import { currentTxid } from '../../db/txid'
 import type { EventRange, MisalignmentEvidence } from '../../domain/misalignments/evidence'
 import type { Severity } from '../../domain/misalignments/severity'
 import { canTransition, MISALIGNMENT_TRANSITIONS, type MisalignmentStatus } from '../../domain/misalignments/status'
 import { toStorableJson, toStorableText } from '../../domain/storable-text'
-import { InvalidTransitionError, NotFoundError, VersionConflictError, type WithTxid } from './errors'
+import { InvalidTransitionError, NotFoundError, VersionConflictError } from './errors'
+import { type WithTxid, writeTransaction } from './write-transaction'
 
 export interface DetectedMisalignment {
   accountId: string
@@ -28,7 +28,7 @@ export interface DetectedMisalignment {
 
 export const misalignmentsRepository = {
   async upsertDetected(db: Executor, input: DetectedMisalignment): Promise<WithTxid<{ misalignment: Misalignment }>> {
-    return db.transaction(async (tx) => {
+    return writeTransaction(db, async (tx) => {
       const evidence = toStorableJson(input.evidence)
       const eventRange = input.eventRange ? toStorableJson(input.eventRange) : null
       const [misalignment] = await tx
@@ -59,7 +59,7 @@ export const misalignmentsRepository = {
         })
         .returning()
       if (!misalignment) throw new NotFoundError('Session', input.sessionId)
-      return { misalignment, txid: await currentTxid(tx) }
+      return { misalignment }
     })
   },
 
@@ -67,7 +67,7 @@ export const misalignmentsRepository = {
     db: Executor,
     input: { accountId: string; id: string; status: MisalignmentStatus; expectedVersion: number },
   ): Promise<WithTxid<{ misalignment: Misalignment }>> {
-    return db.transaction(async (tx) => {
+    return writeTransaction(db, async (tx) => {
       const [current] = await tx
         .select()
         .from(misalignments)
@@ -92,7 +92,7 @@ export const misalignmentsRepository = {
           .where(eq(misalignments.id, input.id))
         throw new VersionConflictError('Misalignment', input.id, input.expectedVersion, latest?.version ?? -1)
       }
-      return { misalignment, txid: await currentTxid(tx) }
+      return { misalignment }
     })
   },
 

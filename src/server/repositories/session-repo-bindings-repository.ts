@@ -2,16 +2,15 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client'
 import { type SessionRepoBinding, sessionRepoBindings } from '../../db/schema'
-import { currentTxid } from '../../db/txid'
 import { toStorableText } from '../../domain/storable-text'
-import type { WithTxid } from './errors'
+import { type WithTxid, writeTransaction } from './write-transaction'
 
 export const sessionRepoBindingsRepository = {
   async bindRepository(
     db: Executor,
     input: { accountId: string; sessionId: string; assetPath: string; rootDir: string },
   ): Promise<WithTxid<{ binding: SessionRepoBinding }>> {
-    return db.transaction(async (tx) => {
+    return writeTransaction(db, async (tx) => {
       const values = {
         accountId: input.accountId,
         sessionId: input.sessionId,
@@ -27,17 +26,17 @@ export const sessionRepoBindingsRepository = {
           setWhere: eq(sessionRepoBindings.accountId, input.accountId),
         })
         .returning()
-      return { binding, txid: await currentTxid(tx) }
+      return { binding }
     })
   },
 
   async clearBinding(db: Executor, accountId: string, sessionId: string): Promise<WithTxid<{ cleared: boolean }>> {
-    return db.transaction(async (tx) => {
+    return writeTransaction(db, async (tx) => {
       const deleted = await tx
         .delete(sessionRepoBindings)
         .where(and(eq(sessionRepoBindings.sessionId, sessionId), eq(sessionRepoBindings.accountId, accountId)))
         .returning({ sessionId: sessionRepoBindings.sessionId })
-      return { cleared: deleted.length > 0, txid: await currentTxid(tx) }
+      return { cleared: deleted.length > 0 }
     })
   },
 

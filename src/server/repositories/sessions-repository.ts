@@ -5,10 +5,9 @@
 import { and, desc, eq, getTableColumns, inArray, or, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client'
 import { type NewSession, type Session, sessionMembers, sessions } from '../../db/schema'
-import { currentTxid } from '../../db/txid'
 import type { SessionOrigin, SessionSource, SessionStatus } from '../../domain/sessions/session-kinds'
 import { toStorableText } from '../../domain/storable-text'
-import type { WithTxid } from './errors'
+import { type WithTxid, writeTransaction } from './write-transaction'
 
 export type SessionInput = Omit<NewSession, 'id' | 'createdAt' | 'updatedAt'>
 
@@ -157,7 +156,7 @@ export const sessionsRepository = {
     db: Executor,
     input: SessionInput,
   ): Promise<WithTxid<{ session: Session; created: boolean }>> {
-    return db.transaction(async (tx) => {
+    return writeTransaction(db, async (tx) => {
       const [inserted] = await tx
         .insert(sessions)
         .values(storable(input))
@@ -171,7 +170,7 @@ export const sessionsRepository = {
             .from(sessions)
             .where(and(eq(sessions.accountId, input.accountId), eq(sessions.sourceKey, input.sourceKey)))
         )[0]
-      return { session, created: Boolean(inserted), txid: await currentTxid(tx) }
+      return { session, created: Boolean(inserted) }
     })
   },
 

@@ -1,10 +1,10 @@
 /** Todos of an account. Ownership is part of every WHERE clause, never checked after the fact. */
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client'
 import { type Todo, todos } from '../../db/schema'
-import { currentTxid } from '../../db/txid'
 import { toStorableText } from '../../domain/storable-text'
-import { InvalidInputError, NotFoundError, type WithTxid } from './errors'
+import { ConflictError, InvalidInputError, NotFoundError } from './errors'
+import { type WithTxid, writeTransaction } from './write-transaction'
 
 function cleanText(text: string) {
   const trimmed = toStorableText(text).trim()
@@ -12,24 +12,50 @@ function cleanText(text: string) {
   return trimmed
 }
 
+/** The transaction that last wrote the row (32-bit, as Electric reports txids). */
+const rowTxid = sql<string>`xmin::text`
+
+function splitTxid({ txid, ...todo }: Todo & { txid: string }) {
+  return { todo, txid: Number(txid) }
+}
+
 export const todosRepository = {
   async createTodo(
     db: Executor,
     input: { accountId: string; text: string; id?: string; sessionId?: string | null; completed?: boolean },
   ): Promise<WithTxid<{ todo: Todo }>> {
-    return db.transaction(async (tx) => {
-      const [todo] = await tx
-        .insert(todos)
-        .values({
-          ...(input.id ? { id: input.id } : {}),
-          accountId: input.accountId,
-          text: cleanText(input.text),
-          sessionId: input.sessionId ?? null,
-          completed: input.completed ?? false,
-        })
-        .returning()
-      return { todo, txid: await currentTxid(tx) }
-    })
+    const values = {
+      accountId: input.accountId,
+      text: cleanText(input.text),
+      sessionId: input.sessionId ?? null,
+      completed: input.completed ?? false,
+    }
+    const [inserted] = await db
+      .insert(todos)
+      .values({ ...(input.id ? { id: input.id } : {}), ...values })
+      .onConflictDoNothing({ target: todos.id })
+      .returning({ ...getTableColumns(todos), txid: rowTxid })
+    if (inserted) return splitTxid(inserted)
+    // A retry of a create whose answer was lost (the row was committed): the same client id with
+    // the same content is the same todo. Its txid is the row's xmin, the transaction that last
+    // wrote it, which the client's shape stream has seen or will see.
+    const [existing] = await db
+      .select({ ...getTableColumns(todos), txid: rowTxid })
+      .from(todos)
+      .where(eq(todos.id, input.id as string))
+    if (!existing) throw new ConflictError('This todo was deleted while it was being saved. Add it again.')
+    const same =
+      existing.accountId === values.accountId &&
+      existing.text === values.text &&
+      existing.sessionId === values.sessionId
+    if (!same) {
+      throw new ConflictError(
+        existing.accountId === values.accountId
+          ? 'A different todo with this id already exists. Reload the page and add it again.'
+          : 'This todo id is already taken. Reload the page and add it again.',
+      )
+    }
+    return splitTxid(existing)
   },
 
   async updateTodo(
@@ -38,7 +64,7 @@ export const todosRepository = {
     id: string,
     patch: { text?: string; completed?: boolean; sessionId?: string | null },
   ): Promise<WithTxid<{ todo: Todo }>> {
-    return db.transaction(async (tx) => {
+    return writeTransaction(db, async (tx) => {
       const [todo] = await tx
         .update(todos)
         .set({
@@ -50,18 +76,18 @@ export const todosRepository = {
         .where(and(eq(todos.id, id), eq(todos.accountId, accountId)))
         .returning()
       if (!todo) throw new NotFoundError('Todo', id)
-      return { todo, txid: await currentTxid(tx) }
+      return { todo }
     })
   },
 
   async deleteTodo(db: Executor, accountId: string, id: string): Promise<WithTxid<{ id: string }>> {
-    return db.transaction(async (tx) => {
+    return writeTransaction(db, async (tx) => {
       const deleted = await tx
         .delete(todos)
         .where(and(eq(todos.id, id), eq(todos.accountId, accountId)))
         .returning({ id: todos.id })
       if (deleted.length === 0) throw new NotFoundError('Todo', id)
-      return { id, txid: await currentTxid(tx) }
+      return { id }
     })
   },
 

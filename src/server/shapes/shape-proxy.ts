@@ -5,9 +5,12 @@
 import { z } from 'zod'
 import type { Executor } from '../../db/client'
 import { BodyTooLargeError, readTextWithin } from '../http/body-limit'
+import { createLogger, describeError } from '../log'
 import type { Principal } from '../repositories/accounts-repository'
 import { sessionsRepository } from '../repositories/sessions-repository'
 import { quotedColumns, SHAPE_CATALOG, type ShapeDefinition } from './shape-catalog'
+
+const log = createLogger('shape-proxy')
 
 /** What `@electric-sql/client` sends as protocol state; everything else in the URL is dropped. */
 export const ELECTRIC_PROTOCOL_QUERY_PARAMS = [
@@ -188,11 +191,11 @@ export async function proxyShapeRequest(request: Request, options: ShapeProxyOpt
     })
   } catch (error) {
     if (request.signal.aborted) return new Response(null, { status: 499 })
-    console.error(`[shape-proxy] sync service unreachable: ${(error as Error).message}`)
+    log.error(`sync service unreachable: ${describeError(error)}`)
     return jsonError(503, 'The sync service is not reachable right now; retrying shortly.', { 'retry-after': '1' })
   }
   if (upstream.status === 401) {
-    console.error('[shape-proxy] the sync service refused our secret (401): check ELECTRIC_SECRET on both sides.')
+    log.error('the sync service refused our secret (401): check ELECTRIC_SECRET on both sides.')
   }
   return browserResponse(upstream, request.signal)
 }

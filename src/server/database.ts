@@ -4,6 +4,8 @@
  */
 import { getConfig } from '../../app.config'
 import { createDatabaseClient, type DatabaseClient } from '../db/client'
+import { errorMessage } from '../lib/error-message'
+import { innermostCause } from './log'
 
 export class DatabaseNotConfiguredError extends Error {
   constructor() {
@@ -66,7 +68,7 @@ export async function withDatabaseTimeout<T>(work: Promise<T>, milliseconds = 5_
 /** A failure of the database connection phrased for the person running the server. */
 export function describeDatabaseError(error: unknown): string {
   if (error instanceof DatabaseNotConfiguredError || error instanceof DatabaseTimeoutError) return error.message
-  const cause = rootCause(error)
+  const cause = innermostCause(error)
   const code = (cause as { code?: string } | undefined)?.code
   const where = describeDatabaseLocation()
   switch (code) {
@@ -81,17 +83,8 @@ export function describeDatabaseError(error: unknown): string {
     case '3D000':
       return `The database named in DATABASE_URL (${where}) does not exist.`
     default:
-      return `Postgres at ${where} returned an error: ${cause instanceof Error ? cause.message : String(cause)}`
+      return `Postgres at ${where} returned an error: ${errorMessage(cause)}`
   }
-}
-
-/** Drizzle wraps driver errors (with the SQL text) in DrizzleQueryError; the driver's code is on the cause. */
-function rootCause(error: unknown): unknown {
-  let current = error
-  for (let depth = 0; depth < 5 && current instanceof Error && current.cause !== undefined; depth++) {
-    current = current.cause
-  }
-  return current
 }
 
 function describeDatabaseLocation() {

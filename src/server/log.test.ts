@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { captureLogs, createLogger, describeError } from './log'
+
+describe('createLogger', () => {
+  it('tags each line with its component and drops lines below the level', () => {
+    const lines: string[] = []
+    const restore = captureLogs((_level, line) => lines.push(line))
+    try {
+      const log = createLogger('ingest', 'warn')
+      log.info('hidden')
+      log.warn('shown')
+      createLogger('quiet', 'silent').error('never')
+    } finally {
+      restore()
+    }
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/ WARN \[ingest\] shown$/)
+  })
+})
+
+describe('describeError', () => {
+  it("names the driver's code, table and constraint but never its detail or the wrapping query", () => {
+    const driverError = Object.assign(
+      new Error('duplicate key value violates unique constraint "users_email_unique"'),
+      {
+        name: 'PostgresError',
+        code: '23505',
+        table_name: 'users',
+        constraint_name: 'users_email_unique',
+        detail: 'Key (email)=(secret@example.test) already exists.',
+      },
+    )
+    const line = describeError(new Error('Failed query: … params: secret@example.test', { cause: driverError }))
+    expect(line).toBe(
+      'PostgresError 23505 table users constraint users_email_unique: duplicate key value violates unique constraint "users_email_unique"',
+    )
+  })
+
+  it('describes non-errors too', () => {
+    expect(describeError('plain')).toBe('string: plain')
+  })
+})
