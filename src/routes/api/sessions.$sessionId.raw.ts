@@ -1,6 +1,6 @@
 import { createFileRoute } from '@tanstack/react-router'
 import { requestAuthOf } from '~/server/auth/request-context'
-import { getDatabaseClient } from '~/server/db'
+import { getDatabaseClient } from '~/server/database'
 import { downloadRawLog } from '~/server/ingest/raw-download'
 
 /** `GET /api/sessions/<id>/raw` — the session's log as it was uploaded or as it is on disk, for its owner. */

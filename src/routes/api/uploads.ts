@@ -1,7 +1,7 @@
 import { createFileRoute } from '@tanstack/react-router'
 import { z } from 'zod'
 import { requestAuthOf } from '~/server/auth/request-context'
-import { getDatabaseClient } from '~/server/db'
+import { getDatabaseClient } from '~/server/database'
 import { uploadSessionLog } from '~/server/ingest/upload'
 import { getConfig } from '../../../app.config'
 
