@@ -104,6 +104,7 @@ export function scanLine(state: ScannerState, line: string, lineNumber: number, 
       finishCapture(state, line.slice(captureFrom, index), sink)
     }
     if (state.depth === 0) {
+      if (char === '\uFEFF') continue
       if (char === '{' || char === '[') {
         state.top = char === '{' ? 'object' : 'array'
         state.depth = 1
