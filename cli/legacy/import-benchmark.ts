@@ -29,7 +29,7 @@ interface ChildResult {
 
 async function importInChild(databaseUrl: string, dataDir: string): Promise<ChildResult> {
   const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, databaseUrl, dataDir], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--expose-gc', '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   return new Promise((resolve, reject) => {

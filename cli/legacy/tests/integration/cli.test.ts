@@ -17,14 +17,18 @@ import {
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
 const PACKAGE_SCRIPTS: Record<string, string> = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts
 
-/** Runs the file that the root `pnpm <script>` runs (`tsx <file>`), so a moved entry point fails here. */
+/**
+ * Runs what the root `pnpm <script>` runs (`tsx <file>` or `node <flags> --import tsx <file>`), so a
+ * moved entry point or a lost node flag fails here.
+ */
 function runScript(script: 'import:legacy' | 'export:legacy', args: string[], env: Record<string, string | undefined>) {
-  const [runner, entryPoint] = PACKAGE_SCRIPTS[script].split(' ')
-  expect(runner).toBe('tsx')
+  const [runner, ...rest] = PACKAGE_SCRIPTS[script].split(' ')
+  const nodeArgs = runner === 'tsx' ? ['--import', 'tsx', ...rest] : rest
+  expect(['tsx', 'node']).toContain(runner)
   const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: undefined, ...env }
   for (const [key, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[key]
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, entryPoint), ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, ...args], {
       cwd: ROOT,
       env: childEnv,
     })
