@@ -6,14 +6,13 @@
  */
 import { createHash } from 'node:crypto'
 import type { ChatMode } from '~/domain/coach/chat-kinds'
+import { messagePreview } from '~/domain/text/preview'
 import { DEFAULT_THREAD_TITLES } from '~/server/repositories/chat-threads-repository'
 import type { ImportReportBuilder } from './import-report'
 import { LEGACY_FILE_NAMES, type LegacyKind } from './legacy-files'
 import { type LegacyMessage, type LegacyThread, type LegacyToolEvent, validateLegacyRecord } from './legacy-records'
 import { describeLegacySession, type LegacySessionDescription } from './legacy-sessions'
 import type { ElementFacts } from './read-json-array'
-
-export const PREVIEW_LENGTH = 280
 
 type ThreadStatus = 'active' | 'archived'
 
@@ -123,18 +122,6 @@ const byCreatedThenId = (a: { createdAtMs: number; id: string }, b: { createdAtM
 const isLater = (a: { createdAtMs: number; id: string }, b: { createdAtMs: number; id: string }) =>
   byCreatedThenId(a, b) > 0
 
-/** First `length` code points: a UTF-16 slice could split an emoji into an unstorable half. */
-export function previewOf(content: string, length = PREVIEW_LENGTH) {
-  let end = 0
-  let count = 0
-  for (const char of content) {
-    if (count === length) break
-    end += char.length
-    count++
-  }
-  return content.slice(0, end)
-}
-
 const toPlannedThread = (thread: WorkingThread): PlannedThread => ({
   id: thread.id,
   sessionKey: thread.sessionKey,
@@ -243,7 +230,7 @@ export class LegacyImportPlanner {
     const key = threadId ?? pairKey(message.sessionId, message.mode)
     const current = groups.get(key)
     if (!current || isLater(candidate, current)) {
-      groups.set(key, { ...candidate, createdAt: message.createdAt, preview: previewOf(message.content) })
+      groups.set(key, { ...candidate, createdAt: message.createdAt, preview: messagePreview(message.content) })
     }
   }
 

@@ -8,10 +8,9 @@ import type { Executor } from '../../db/client'
 import { type ChatMessage, chatMessages, chatThreads } from '../../db/schema'
 import type { MessageRole, MessageStatus } from '../../domain/coach/chat-kinds'
 import { toStorableJson, toStorableText } from '../../domain/storable-text'
+import { messagePreview } from '../../domain/text/preview'
 import { NotFoundError } from './errors'
 import { type WithTxid, writeTransaction } from './write-transaction'
-
-export const PREVIEW_LENGTH = 280
 
 export interface AppendMessageInput {
   accountId: string
@@ -26,11 +25,6 @@ export interface AppendMessageInput {
   evidence?: unknown
   contextEvents?: unknown
   model?: string | null
-}
-
-/** The first 280 characters, counted in code points so an emoji is never cut in half. */
-export function messagePreview(content: string) {
-  return content.length <= PREVIEW_LENGTH ? content : Array.from(content).slice(0, PREVIEW_LENGTH).join('')
 }
 
 export const chatMessagesRepository = {

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  createdThreadId,
-  type ExistingLegacyState,
-  LegacyImportPlanner,
-  NO_EXISTING_STATE,
-  previewOf,
-} from '../../import-planner'
+import { createdThreadId, type ExistingLegacyState, LegacyImportPlanner, NO_EXISTING_STATE } from '../../import-planner'
 import { ImportReportBuilder } from '../../import-report'
 import type { LegacyKind } from '../../legacy-files'
 
@@ -168,10 +162,10 @@ describe('LegacyImportPlanner', () => {
     ])
   })
 
-  it('previews at most 280 code points without splitting an emoji', () => {
+  it('previews the last message as the app does: at most 280 code points, no emoji split', () => {
     const content = `${'x'.repeat(279)}🤔🤔`
-    expect(previewOf(content)).toBe(`${'x'.repeat(279)}🤔`)
-    expect([...previewOf('é'.repeat(500))]).toHaveLength(280)
+    const { plan: result } = plan({ threads: [thread(T1)], messages: [message(1, { content })] })
+    expect(result.threads.find((t) => t.id === T1)?.lastMessagePreview).toBe(`${'x'.repeat(279)}🤔`)
   })
 
   it('clears a clientMessageId repeated within one thread, keeping it on the earliest message', () => {
