@@ -30,8 +30,8 @@ export default defineConfig(({ command }) => {
       // In dev, nitro makes the first SSR request hang intermittently (docs/toolchain.md, pitfall 7).
       command === 'build'
         ? nitro({
-            // Checks the configuration at start-up, before the server listens.
-            plugins: ['./src/server/startup/validate-config.ts'],
+            // Checks the configuration at start-up, before the server listens; starts log discovery.
+            plugins: ['./src/server/startup/validate-config.ts', './src/server/startup/session-discovery.ts'],
             rolldownConfig: {
               // Radix and the router mark their modules "use client"; the server bundle rightly drops that.
               onLog(level, log, report) {

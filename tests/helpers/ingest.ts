@@ -59,3 +59,14 @@ export async function storedRaw(db: Database, sessionId: string) {
   for await (const chunk of sessionUploadsRepository.readChunks(db, upload.id)) parts.push(gunzipSync(chunk))
   return Buffer.concat(parts)
 }
+
+/** Polls an asynchronous probe until it returns a value (not undefined); for state written in the background. */
+export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}

@@ -188,8 +188,12 @@ export class IngestRun {
    * event, or once raw bytes pile up without any (so an upload never waits in memory).
    */
   async flush(status: SessionStatus, statusMessage: string | null = null) {
+    // A continued session (options.sourceKey) is written even without new events: its status may change.
     const needsSession =
-      this.session !== undefined || this.pending.length > 0 || this.rawPendingBytes >= BATCH_RAW_BYTES
+      this.session !== undefined ||
+      this.options.sourceKey !== undefined ||
+      this.pending.length > 0 ||
+      this.rawPendingBytes >= BATCH_RAW_BYTES
     if (!needsSession) return
     if (!this.sessionKey) {
       const agentKey = this.parser.info().sourceKey
@@ -261,6 +265,15 @@ export class IngestRun {
       duplicate ||= sameContent
     }
     return this.outcome(duplicate)
+  }
+
+  /**
+   * Gives a session still under a provisional key its final one now (a tailed log without an agent
+   * session id is keyed by the content read so far; later appends keep that key).
+   */
+  async settleKey() {
+    if (!this.session || !this.sessionKey?.startsWith(PROVISIONAL_KEY_PREFIX)) return
+    await this.settleIdentity(this.parser.info().sourceKey ?? `sha256:${this.hash.copy().digest('hex')}`)
   }
 
   /** The provisional key becomes the final one, or the session merges into the one that has it. */

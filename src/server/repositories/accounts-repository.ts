@@ -34,6 +34,17 @@ export async function ensureLocalOwner(db: Executor): Promise<Principal> {
   })
 }
 
+/** The account of the oldest user (the machine's owner in AUTH_MODE=password); undefined before any sign-up. */
+export async function findFirstUserAccount(db: Executor): Promise<Account | undefined> {
+  const [row] = await db
+    .select({ account: accounts })
+    .from(users)
+    .innerJoin(accounts, eq(users.accountId, accounts.id))
+    .orderBy(asc(users.createdAt), asc(users.id))
+    .limit(1)
+  return row?.account
+}
+
 export async function findAccount(db: Executor, accountId: string) {
   const [account] = await db.select().from(accounts).where(eq(accounts.id, accountId))
   return account

@@ -142,6 +142,14 @@ export const sessionsRepository = {
     await db.update(sessions).set({ status, statusMessage, updatedAt: sql`now()` }).where(eq(sessions.id, sessionId))
   },
 
+  async listLiveSessionIds(db: Executor, accountId: string, source: SessionSource): Promise<string[]> {
+    const rows = await db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(and(eq(sessions.accountId, accountId), eq(sessions.source, source), eq(sessions.status, 'live')))
+    return rows.map((row) => row.id)
+  },
+
   /** Sessions left `live` by a stopped process: nobody is reading their logs any more. */
   async markInterrupted(db: Executor, sessionIds: string[], statusMessage: string) {
     if (sessionIds.length === 0) return
