@@ -11,13 +11,13 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
 import type { Database } from '../../db/client'
-import { currentTxid } from '../../db/txid'
 import type { AgentLogParser, MalformedLine, TimelineEventDraft } from '../../domain/agent-logs/types'
 import { legacySessionKey } from '../../domain/sessions/legacy-key'
 import type { SessionSource, SessionStatus } from '../../domain/sessions/session-kinds'
 import { sessionUploadsRepository } from '../repositories/session-uploads-repository'
 import { type IngestedSessionFields, sessionsRepository } from '../repositories/sessions-repository'
 import { timelineEventsRepository } from '../repositories/timeline-events-repository'
+import { writeTransaction } from '../repositories/write-transaction'
 import { agentName } from './agent-log-parsers'
 import { MAX_LINE_BYTES, type SplitLine } from './line-splitter'
 
@@ -203,7 +203,7 @@ export class IngestRun {
     this.pending = []
     const raw = this.takeRaw()
     const fields = this.sessionFields(status, statusMessage)
-    this.lastTxid = await this.db.transaction(async (tx) => {
+    const { txid } = await writeTransaction(this.db, async (tx) => {
       // The session row first: concurrent runs of one log queue on it instead of deadlocking on events.
       const { session, created } = await sessionsRepository.upsertIngestedSession(tx, fields, {
         exactCounts: this.options.exactCounts,
@@ -218,8 +218,9 @@ export class IngestRun {
         })
         await sessionUploadsRepository.appendChunk(tx, this.uploadId, this.chunkSeq, raw, this.bytesRead)
       }
-      return currentTxid(tx)
+      return {}
     })
+    this.lastTxid = txid
     if (raw) this.chunkSeq++
     this.lastFlushAt = Date.now()
     this.options.onProgress?.({

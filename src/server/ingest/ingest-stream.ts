@@ -5,7 +5,7 @@
  */
 import type { Database } from '../../db/client'
 import type { MalformedLine } from '../../domain/agent-logs/types'
-import { agentName, createAgentLogParser, detectAgentLogFormat } from './agent-log-parsers'
+import { agentName, chooseParser } from './agent-log-parsers'
 import { SNIFF_BYTES, sniffContent } from './content-sniffer'
 import { type IngestOutcome, type IngestProgress, IngestRun, type IngestTarget } from './ingest-run'
 import { LineSplitter } from './line-splitter'
@@ -69,8 +69,7 @@ export async function ingestStream(
   if (start.length > options.maxBytes) throw tooLarge(options.maxBytes)
   const verdict = sniffContent(start)
   if (!verdict.ok) throw new IngestRejection(verdict.kind, verdict.message)
-  const format = detectAgentLogFormat(new TextDecoder().decode(start), target.displayName)
-  const choice = createAgentLogParser(format)
+  const choice = chooseParser(new TextDecoder().decode(start), target.displayName)
   if (!choice.ok) throw new IngestRejection('unsupported', choice.message)
 
   const run = new IngestRun(db, target, choice.parser, { storeRaw: options.storeRaw, onProgress: options.onProgress })

@@ -3,7 +3,8 @@
  * into an answer a person can act on. The route only authenticates and validates the query.
  */
 import type { Database } from '../../db/client'
-import { errorMessage } from './error-message'
+import { errorMessage } from '../../lib/error-message'
+import { createLogger, describeError } from '../log'
 import { formatBytes, IngestRejection, ingestStream, type RejectionKind } from './ingest-stream'
 
 const STATUS_OF: Record<RejectionKind, number> = {
@@ -24,6 +25,7 @@ export interface UploadRequest {
 }
 
 const noStore = { 'cache-control': 'no-store' }
+const log = createLogger('ingest')
 
 export async function uploadSessionLog(db: Database, upload: UploadRequest): Promise<Response> {
   const body = upload.body ?? emptyStream()
@@ -60,7 +62,7 @@ export async function uploadSessionLog(db: Database, upload: UploadRequest): Pro
         { status: STATUS_OF[error.kind], headers: noStore },
       )
     }
-    console.error(`[ingest] upload of ${JSON.stringify(upload.fileName)} failed: ${errorMessage(error)}`)
+    log.error(`upload of ${JSON.stringify(upload.fileName)} failed: ${describeError(error)}`)
     return Response.json(
       {
         message: `The upload could not be stored (${errorMessage(error)}). Nothing was kept; try again.`,

@@ -1,6 +1,6 @@
 import { definePlugin } from 'nitro'
 import { getConfig } from '../../../app.config'
-import { getDatabaseClient } from '../db'
+import { getDatabaseClient } from '../database'
 import { startSessionDiscovery } from '../ingest/discovery/discovery-runtime'
 
 /*

@@ -199,7 +199,7 @@ describe('bad input: a clear message and nothing half-written', () => {
     const account = await createAccount(testDb.db)
     const broken = `{"type":"session_meta","payload":{"id":\n{"type":"response_item", oops}\nnot json\n`
     await expectRejected(
-      ingestBytes(testDb.db, account.id, Buffer.from(broken)),
+      ingestBytes(testDb.db, account.id, Buffer.from(broken), 'rollout-broken.jsonl'),
       'no-events',
       /3 lines could not be read \(line 1: .*Nothing was stored/,
     )

@@ -37,7 +37,7 @@ describe('POST /api/uploads (handler)', () => {
       [fixtureBytes(CODEX_SYNTHETIC), 413, /larger than the .* upload limit \(UPLOAD_MAX_BYTES\)/, 30_000],
     ]
     for (const [bytes, status, message, limit] of cases) {
-      const response = await upload(account.id, bytes, 'x.jsonl', limit)
+      const response = await upload(account.id, bytes, 'rollout-x.jsonl', limit)
       expect(response.status, String(message)).toBe(status)
       expect(((await response.json()) as { message: string }).message).toMatch(message)
     }

@@ -16,7 +16,7 @@ import type { AgentLogParserState } from '../../../domain/agent-logs/types'
 import type { DiscoveredFileState } from '../../repositories/discovered-files-repository'
 import { sessionsRepository } from '../../repositories/sessions-repository'
 import { timelineEventsRepository } from '../../repositories/timeline-events-repository'
-import { createAgentLogParser, detectAgentLogFormat } from '../agent-log-parsers'
+import { chooseParser, type ParserChoice, resumeParser } from '../agent-log-parsers'
 import { SNIFF_BYTES, sniffContent } from '../content-sniffer'
 import { IngestRun } from '../ingest-run'
 import { LineSplitter } from '../line-splitter'
@@ -89,7 +89,7 @@ export async function readDiscoveredFile(
   let sourceKey: string | undefined
   let offset = 0
   let lineNumber = 0
-  let parserChoice: ReturnType<typeof createAgentLogParser>
+  let parserChoice: ParserChoice
   if (continues && savedState) {
     const session = previous?.sessionId
       ? await sessionsRepository.findSession(context.db, previous.sessionId)
@@ -97,7 +97,7 @@ export async function readDiscoveredFile(
     sourceKey = session?.sourceKey
     offset = previous?.offsetBytes ?? 0
     lineNumber = previous?.lineNumber ?? 0
-    parserChoice = createAgentLogParser(savedState.format, savedState)
+    parserChoice = { ok: true, parser: resumeParser(savedState) }
   } else {
     const head = await readHead(file.path)
     if (head.length === 0) {
@@ -106,7 +106,7 @@ export async function readDiscoveredFile(
     }
     const verdict = sniffContent(head)
     if (!verdict.ok) return rejected(file, previous, verdict.message)
-    parserChoice = createAgentLogParser(detectAgentLogFormat(new TextDecoder().decode(head), file.path))
+    parserChoice = chooseParser(new TextDecoder().decode(head), file.path)
   }
   if (!parserChoice.ok) return rejected(file, previous, parserChoice.message)
   const parser = parserChoice.parser

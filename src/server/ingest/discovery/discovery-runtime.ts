@@ -1,6 +1,7 @@
 /** The app server's discovery service, wired to its configuration, database and owner account. */
 import type { AppConfig } from '../../../../app.config'
 import type { DatabaseClient } from '../../../db/client'
+import { createLogger } from '../../log'
 import { ensureLocalOwner, findFirstUserAccount } from '../../repositories/accounts-repository'
 import { SessionDiscovery } from './session-discovery'
 
@@ -15,10 +16,7 @@ export function startSessionDiscovery(
   client: DatabaseClient,
   config: Pick<AppConfig, 'AUTH_MODE' | 'SESSION_DIRS' | 'SESSION_SCAN_INTERVAL_MS'>,
 ) {
-  const log = {
-    info: (message: string) => console.log(`[discovery] ${message}`),
-    warn: (message: string) => console.warn(`[discovery] ${message}`),
-  }
+  const log = createLogger('discovery')
   const discovery = new SessionDiscovery({
     client,
     dirs: config.SESSION_DIRS,

@@ -11,10 +11,10 @@
  * - A file that disappears while tailed leaves its session `interrupted`.
  */
 import type { DatabaseClient } from '../../../db/client'
+import { describeError } from '../../log'
 import { ADVISORY_LOCK_KEYS, type HeldLock, tryHoldAdvisoryLock } from '../../repositories/advisory-locks'
 import { type DiscoveredFileState, discoveredFilesRepository } from '../../repositories/discovered-files-repository'
 import { sessionsRepository } from '../../repositories/sessions-repository'
-import { errorMessage } from '../error-message'
 import { readDiscoveredFile } from './discovered-file-reader'
 import { type FoundFile, findLogFiles, statLogFile } from './file-walker'
 
@@ -103,7 +103,7 @@ export class SessionDiscovery {
     while (this.running) {
       if (!this.lock) {
         const taken = await this.takeLead().catch((error: unknown) => {
-          this.log.warn(`could not try the discovery lock: ${errorMessage(error)}`)
+          this.log.warn(`could not try the discovery lock: ${describeError(error)}`)
           return false
         })
         if (!taken) {
@@ -121,7 +121,7 @@ export class SessionDiscovery {
             await this.tailLiveFiles()
           }
         } catch (error) {
-          this.log.warn(`discovery pass failed (retrying): ${errorMessage(error)}`)
+          this.log.warn(`discovery pass failed (retrying): ${describeError(error)}`)
         }
         await this.sleep(this.tailIntervalMs)
       }
@@ -214,7 +214,7 @@ export class SessionDiscovery {
         if (tracked) await this.forget(file.path, tracked)
         return false
       }
-      this.log.warn(`could not read ${file.path}: ${errorMessage(error)}`)
+      this.log.warn(`could not read ${file.path}: ${describeError(error)}`)
       return false
     }
   }
