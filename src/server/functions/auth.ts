@@ -3,17 +3,15 @@ import { createServerFn } from '@tanstack/react-start'
 import { appendResponseHeader, getRequest, getRequestIP } from '@tanstack/react-start/server'
 import { z } from 'zod'
 import { getConfig } from '../../../app.config'
+import { clientAddress } from '../auth/client-address'
 import { clearedSessionCookie } from '../auth/cookies'
-import { dummyPasswordHash, hashPassword, verifyPassword } from '../auth/passwords'
+import { hashPassword } from '../auth/passwords'
 import { startSession } from '../auth/principal'
 import { requestAuthOf } from '../auth/request-context'
+import { attemptSignIn } from '../auth/sign-in'
 import { getDatabaseClient } from '../database'
 import { HttpError, validateWith } from '../http/errors'
 import { authRepository, EMAIL_TAKEN_MESSAGE } from '../repositories/auth-repository'
-
-const LOGIN_WINDOW_MS = 15 * 60 * 1000
-const MAX_FAILURES_PER_EMAIL = 5
-const MAX_FAILURES_PER_IP = 30
 
 const email = z.string().trim().toLowerCase().email('Enter a valid email address.').max(254)
 const password = z.string().min(10, 'Use at least 10 characters.').max(200, 'Use at most 200 characters.')
@@ -39,24 +37,20 @@ export const signIn = createServerFn({ method: 'POST' })
   .handler(async ({ data, context }) => {
     requirePasswordMode()
     const { db } = getDatabaseClient()
-    const since = new Date(Date.now() - LOGIN_WINDOW_MS)
-    const ip = getRequestIP({ xForwardedFor: true }) ?? 'unknown'
-    const keys = [`email:${data.email}`, `ip:${ip}`]
-    const [emailFailures, ipFailures] = await Promise.all([
-      authRepository.countRecentFailures(db, keys[0], since),
-      authRepository.countRecentFailures(db, keys[1], since),
-    ])
-    if (emailFailures >= MAX_FAILURES_PER_EMAIL || ipFailures >= MAX_FAILURES_PER_IP) {
+    const request = getRequest()
+    const result = await attemptSignIn(db, {
+      email: data.email,
+      password: data.password,
+      clientAddress: clientAddress(getRequestIP(), request.headers.get('x-forwarded-for'), getConfig().TRUSTED_PROXIES),
+    })
+    if (result.outcome === 'rate-limited') {
       throw new HttpError(429, 'Too many failed sign-in attempts. Wait 15 minutes and try again.')
     }
-    const found = await authRepository.findUserByEmail(db, data.email)
-    const valid = await verifyPassword(found?.user.passwordHash ?? (await dummyPasswordHash()), data.password)
-    await authRepository.recordLoginAttempt(db, keys, Boolean(found && valid))
-    if (!found || !valid) throw new HttpError(401, 'Wrong email or password.')
+    if (result.outcome === 'wrong-credentials') throw new HttpError(401, 'Wrong email or password.')
     // Rotate: the session this browser had before signing in is not carried over.
     const previous = requestAuthOf(context).authTokenHash
     if (previous) await authRepository.revokeSession(db, previous)
-    appendResponseHeader('set-cookie', await startSession(db, getRequest(), found.user.id))
+    appendResponseHeader('set-cookie', await startSession(db, request, result.principal.user.id))
     return { ok: true as const }
   })
 

@@ -2,7 +2,7 @@
  * Server-side app sessions (auth_sessions), password users and sign-in attempts. Every instance
  * reads the same rows, so a cookie issued by one instance is valid on all of them.
  */
-import { and, asc, count, eq, gt, isNull, lt, sql } from 'drizzle-orm'
+import { and, asc, count, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client'
 import { accounts, authSessions, loginAttempts, users } from '../../db/schema'
 import { toStorableText } from '../../domain/storable-text'
@@ -14,6 +14,17 @@ export const EMAIL_TAKEN_MESSAGE = 'An account with this email already exists. S
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000
 /** Renew at most this often, so active users keep their session without a write per request. */
 export const SESSION_RENEW_AFTER_MS = 60 * 60 * 1000
+
+/** Advisory-lock namespace (two-int form) for sign-in attempts, one lock per limited key. */
+const LOGIN_ATTEMPT_LOCK_NAMESPACE = 7_302
+
+export interface AttemptLimit {
+  /** `email:<lowercased>` or `ip:<address>`. */
+  key: string
+  maxFailures: number
+}
+
+export type AttemptReservation = { allowed: true; attemptIds: string[] } | { allowed: false }
 
 export interface ResolvedSession {
   principal: Principal
@@ -156,17 +167,37 @@ export const authRepository = {
     })
   },
 
-  async recordLoginAttempt(db: Executor, keys: string[], succeeded: boolean) {
-    if (keys.length === 0) return
-    await db.insert(loginAttempts).values(keys.map((key) => ({ key, succeeded })))
+  /**
+   * Counts and records in one step, under a lock per key: the attempt is stored as a failure before
+   * the password is checked (and marked succeeded afterwards), so N parallel attempts see each
+   * other and never more than the limit get to a password check.
+   */
+  async reserveLoginAttempt(db: Executor, limits: AttemptLimit[], since: Date): Promise<AttemptReservation> {
+    return db.transaction(async (tx) => {
+      // Always in the same order, so two attempts sharing keys cannot deadlock.
+      const ordered = [...limits].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      for (const { key } of ordered) {
+        await tx.execute(sql`select pg_advisory_xact_lock(${LOGIN_ATTEMPT_LOCK_NAMESPACE}::int, hashtext(${key}))`)
+      }
+      for (const { key, maxFailures } of ordered) {
+        const [{ n }] = await tx
+          .select({ n: count() })
+          .from(loginAttempts)
+          .where(
+            and(eq(loginAttempts.key, key), eq(loginAttempts.succeeded, false), gt(loginAttempts.attemptedAt, since)),
+          )
+        if (n >= maxFailures) return { allowed: false as const }
+      }
+      const rows = await tx
+        .insert(loginAttempts)
+        .values(ordered.map(({ key }) => ({ key, succeeded: false })))
+        .returning({ id: loginAttempts.id })
+      return { allowed: true as const, attemptIds: rows.map((row) => row.id) }
+    })
   },
 
-  /** Failed attempts per key since `since`. */
-  async countRecentFailures(db: Executor, key: string, since: Date) {
-    const [{ n }] = await db
-      .select({ n: count() })
-      .from(loginAttempts)
-      .where(and(eq(loginAttempts.key, key), eq(loginAttempts.succeeded, false), gt(loginAttempts.attemptedAt, since)))
-    return n
+  async markLoginAttemptsSucceeded(db: Executor, attemptIds: string[]) {
+    if (attemptIds.length === 0) return
+    await db.update(loginAttempts).set({ succeeded: true }).where(inArray(loginAttempts.id, attemptIds))
   },
 }
