@@ -297,3 +297,24 @@ test('/api/shape answers other methods with 405, not the HTML shell', async () =
   expect(shape.headers()['cache-control']).not.toMatch(/s-maxage/)
   await client.dispose()
 })
+
+test('the overview server function needs a session and shows nothing without one', async ({ page }) => {
+  await gotoHydrated(page, '/todos')
+  // The overview loader's call is the GET server function whose answer has `checkedAt`.
+  const overviewCall = page.waitForResponse(
+    async (response) =>
+      response.request().method() === 'GET' &&
+      response.url().includes('/_serverFn/') &&
+      (await response.text()).includes('checkedAt'),
+  )
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click()
+  const call = (await overviewCall).request()
+  await expect(page.getByTestId('row-count-todos')).toBeVisible()
+
+  const client = await bareClient()
+  const anonymous = await client.get(call.url(), { headers: { 'x-tsr-serverfn': 'true' } })
+  const body = await anonymous.text()
+  expect(body).toMatch(/not signed in/)
+  expect(body).not.toMatch(/serverVersion|walLevel|databaseName|"rows"/)
+  await client.dispose()
+})

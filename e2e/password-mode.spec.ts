@@ -30,6 +30,18 @@ test('signing up lands in the app; signing out returns to the sign-in page and e
   expect(shape.status()).toBe(401)
 })
 
+test('a signed-up user sees the rows of their own account, not the server internals', async ({ page }) => {
+  await signUpThroughForm(page, { name: 'Ida Rhodes' })
+  await gotoHydrated(page, '/')
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible()
+  await expect(page.getByText('Your data')).toBeVisible()
+  await expect(page.getByTestId('row-count-todos')).toHaveText('0')
+  // Not an operator: no database name, version or other accounts' counts.
+  await expect(page.getByTestId('database-name')).toHaveCount(0)
+  await expect(page.getByTestId('server-row-count-todos')).toHaveCount(0)
+  await expect(page.getByTestId('server-row-count-users')).toHaveCount(0)
+})
+
 test('a wrong password is refused with a message; the right one goes where the user was going', async ({ page }) => {
   const { name, email } = await signUpThroughForm(page, { name: 'Katherine Johnson' })
   await signOutThroughMenu(page, name)

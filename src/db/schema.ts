@@ -65,6 +65,8 @@ export const users = pgTable(
     displayName: text('display_name').notNull(),
     email: text('email').unique(),
     passwordHash: text('password_hash'),
+    /** May see server internals (database version, every account's row counts); see docs/security.md. */
+    isOperator: boolean('is_operator').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [index('users_account_idx').on(t.accountId)],

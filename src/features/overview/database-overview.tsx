@@ -72,13 +72,36 @@ function StatTile({
 }
 
 function DatabaseOverviewDashboard({ overview }: { overview: DatabaseOverview }) {
-  const { status, tables } = overview
+  const accountRows = overview.account.reduce((sum, table) => sum + (table.rows ?? 0), 0)
+  return (
+    <div className="flex flex-col gap-6">
+      {overview.server ? <ServerSummary server={overview.server} /> : null}
+      <Card>
+        <CardHeader>
+          <CardTitle>Your data</CardTitle>
+          <CardDescription>
+            {accountRows === 0
+              ? 'Nothing stored for your account yet. Rows appear here as sessions, chats and todos are stored.'
+              : `${formatCount(accountRows)} rows of your account; exact counts, read when this page loaded.`}
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <TableRowChart tables={overview.account} caption="Number of rows in each table" testIdPrefix="row-count-" />
+        </CardContent>
+      </Card>
+    </div>
+  )
+}
+
+/** Operators only (see docs/security.md): the Postgres server and every account's rows. */
+function ServerSummary({ server }: { server: NonNullable<DatabaseOverview['server']> }) {
+  const { status, tables } = server
   const missingTables = tables.filter((table) => table.rows === null)
   const totalRows = tables.reduce((sum, table) => sum + (table.rows ?? 0), 0)
   const logical = status.walLevel === 'logical'
 
   return (
-    <div className="flex flex-col gap-6">
+    <>
       {missingTables.length > 0 ? (
         <Alert variant="warning">
           <TriangleAlertIcon aria-hidden />
@@ -120,7 +143,7 @@ function DatabaseOverviewDashboard({ overview }: { overview: DatabaseOverview })
           icon={<RowsIcon />}
           label="Rows stored"
           value={formatCount(totalRows)}
-          detail={totalRows === 0 ? 'Nothing stored yet' : `Across ${tables.length} tables`}
+          detail={totalRows === 0 ? 'Nothing stored yet' : `Across ${tables.length} tables, all accounts`}
         />
       </div>
 
@@ -167,18 +190,22 @@ function DatabaseOverviewDashboard({ overview }: { overview: DatabaseOverview })
 
         <Card className="lg:col-span-2">
           <CardHeader>
-            <CardTitle>Rows per table</CardTitle>
+            <CardTitle>Rows per table, all accounts</CardTitle>
             <CardDescription>
               {totalRows === 0
-                ? 'The database is empty. Rows appear here as sessions, chats and todos are stored.'
-                : 'Exact counts, read when this page loaded.'}
+                ? 'The database is empty.'
+                : 'Exact counts across every account, read when this page loaded. Only operators see this.'}
             </CardDescription>
           </CardHeader>
           <CardContent>
-            <TableRowChart tables={tables} />
+            <TableRowChart
+              tables={tables}
+              caption="Rows in each table across all accounts"
+              testIdPrefix="server-row-count-"
+            />
           </CardContent>
         </Card>
       </div>
-    </div>
+    </>
   )
 }

@@ -3,11 +3,20 @@ import { formatCount } from '~/lib/format'
 import type { TableRowCount } from '~/server/repositories/overview-repository'
 
 /** A table of counts with a proportional bar per row; the bars are decoration, the numbers are the data. */
-export function TableRowChart({ tables }: { tables: readonly TableRowCount[] }) {
+export function TableRowChart({
+  tables,
+  caption,
+  testIdPrefix,
+}: {
+  tables: readonly TableRowCount[]
+  caption: string
+  /** `data-testid` of each count is this plus the table name. */
+  testIdPrefix: string
+}) {
   const largest = Math.max(0, ...tables.map((table) => table.rows ?? 0))
   return (
     <table className="w-full border-collapse text-sm">
-      <caption className="sr-only">Number of rows in each table</caption>
+      <caption className="sr-only">{caption}</caption>
       <thead className="sr-only">
         <tr>
           <th scope="col">Table</th>
@@ -30,7 +39,7 @@ export function TableRowChart({ tables }: { tables: readonly TableRowCount[] }) 
                       style={{ width: `${share * 100}%` }}
                     />
                   </div>
-                  <span className="w-16 shrink-0 text-right tabular-nums" data-testid={`row-count-${table}`}>
+                  <span className="w-16 shrink-0 text-right tabular-nums" data-testid={`${testIdPrefix}${table}`}>
                     {rows === null ? <Badge variant="warning">missing</Badge> : formatCount(rows)}
                   </span>
                 </div>

@@ -1,5 +1,8 @@
 import { createServerFn } from '@tanstack/react-start'
+import { getConfig } from '../../../app.config'
+import { isOperator } from '../auth/operator'
 import { describeDatabaseError, getDatabaseClient, withDatabaseTimeout } from '../database'
+import { requirePrincipal } from '../http/middleware'
 import { createLogger } from '../log'
 import { type DatabaseOverview, getDatabaseOverview } from '../repositories/overview-repository'
 
@@ -9,16 +12,26 @@ export type OverviewResult =
 
 const log = createLogger('overview')
 
-/** Database status and row counts for the home page; an unreachable database is a result, not a throw. */
-export const getOverview = createServerFn({ method: 'GET' }).handler(async (): Promise<OverviewResult> => {
-  const checkedAt = new Date().toISOString()
-  try {
-    const { db } = getDatabaseClient()
-    const overview = await withDatabaseTimeout(getDatabaseOverview(db))
-    return { status: 'ok', overview, checkedAt }
-  } catch (error) {
-    const message = describeDatabaseError(error)
-    log.error(message)
-    return { status: 'error', message, checkedAt }
-  }
-})
+/**
+ * The home page's numbers: the caller's own rows, plus server internals for operators
+ * (src/server/auth/operator.ts). An unreachable database is a result, not a throw.
+ */
+export const getOverview = createServerFn({ method: 'GET' })
+  .middleware([requirePrincipal])
+  .handler(async ({ context }): Promise<OverviewResult> => {
+    const checkedAt = new Date().toISOString()
+    try {
+      const { db } = getDatabaseClient()
+      const overview = await withDatabaseTimeout(
+        getDatabaseOverview(db, {
+          accountId: context.principal.account.id,
+          operator: isOperator(context.principal, getConfig().AUTH_MODE),
+        }),
+      )
+      return { status: 'ok', overview, checkedAt }
+    } catch (error) {
+      const message = describeDatabaseError(error)
+      log.error(message)
+      return { status: 'error', message, checkedAt }
+    }
+  })

@@ -20,9 +20,10 @@ export interface TableRowCount {
   rows: number | null
 }
 
+/** What the home page shows: the caller's own rows, and server internals for operators only. */
 export interface DatabaseOverview {
-  status: DatabaseStatus
-  tables: TableRowCount[]
+  account: TableRowCount[]
+  server?: { status: DatabaseStatus; tables: TableRowCount[] }
 }
 
 export async function getDatabaseStatus(db: Executor): Promise<DatabaseStatus> {
@@ -53,7 +54,34 @@ export async function countRowsPerTable(db: Executor, tableNames: readonly strin
   return tableNames.map((table): TableRowCount => ({ table, rows: counts.get(table) ?? null }))
 }
 
-export async function getDatabaseOverview(db: Executor): Promise<DatabaseOverview> {
-  const [status, tables] = await Promise.all([getDatabaseStatus(db), countRowsPerTable(db)])
-  return { status, tables }
+/** Rows of one account in every table that has an `account_id` (tables not migrated yet are left out). */
+export async function countAccountRowsPerTable(db: Executor, accountId: string): Promise<TableRowCount[]> {
+  const scoped = await db.execute<{ name: string }>(sql`
+    select table_name as name from information_schema.columns
+    where table_schema = current_schema() and column_name = 'account_id'
+      and table_name = any(array[${sql.join(
+        SCHEMA_TABLE_NAMES.map((name) => sql`${name}`),
+        sql`, `,
+      )}]::text[])`)
+  const names = SCHEMA_TABLE_NAMES.filter((name) => scoped.some((row) => row.name === name))
+  if (names.length === 0) return []
+  const selects = names.map(
+    (name) =>
+      sql`select ${name}::text as name, count(*)::bigint as rows from ${sql.identifier(name)} where account_id = ${accountId}`,
+  )
+  const rows = await db.execute<{ name: string; rows: string }>(sql.join(selects, sql` union all `))
+  const counts = new Map(rows.map((row) => [row.name, Number(row.rows)]))
+  return names.map((table) => ({ table, rows: counts.get(table) ?? 0 }))
+}
+
+export async function getDatabaseOverview(
+  db: Executor,
+  input: { accountId: string; operator: boolean },
+): Promise<DatabaseOverview> {
+  const [account, status, tables] = await Promise.all([
+    countAccountRowsPerTable(db, input.accountId),
+    input.operator ? getDatabaseStatus(db) : undefined,
+    input.operator ? countRowsPerTable(db) : undefined,
+  ])
+  return { account, ...(status && tables ? { server: { status, tables } } : {}) }
 }
