@@ -20,7 +20,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {
-      // Debian's Chromium; Playwright's own browser download is never used (docs/toolchain.md).
+      // Debian's Chromium; Playwright's own browser download is never used (see AGENTS.md).
       executablePath: '/usr/bin/chromium',
       args: [
         '--no-sandbox',

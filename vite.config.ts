@@ -27,7 +27,8 @@ export default defineConfig(({ command }) => {
           },
         },
       }),
-      // In dev, nitro makes the first SSR request hang intermittently (docs/toolchain.md, pitfall 7).
+      // Builds only: under `vite dev`, nitro intermittently hung the first SSR request for 30 s and
+      // then answered 500/503 ('Vite environment "ssr" is unavailable'), mostly with a fresh cache.
       command === 'build'
         ? nitro({
             // Checks the configuration at start-up, before the server listens; starts log discovery.

@@ -388,7 +388,7 @@ export class LegacyImportPlanner {
     return thread
   }
 
-  /** One active thread per (session, mode): the most recently updated wins (original-product.md §3.4). */
+  /** One active thread per (session, mode): the most recently updated wins, as in the original product. */
   private keepOneActivePerPair(threads: Map<string, WorkingThread>) {
     const activeByPair = new Map<string, WorkingThread[]>()
     for (const thread of threads.values()) {

@@ -1,4 +1,4 @@
-/** The three JSON files the original product kept under `data/` (original-product.md §3). */
+/** The three JSON files the original product kept under `data/` (docs/legacy-import.md, "The original product's files"). */
 export const LEGACY_KINDS = ['threads', 'messages', 'toolEvents'] as const
 export type LegacyKind = (typeof LEGACY_KINDS)[number]
 

@@ -1,5 +1,5 @@
 /**
- * The record formats of the original product's data files (original-product.md §2.5–2.7, §3.3–3.5)
+ * The record formats of the original product's data files (docs/legacy-import.md, "The original product's files")
  * and their validation. A record that passes comes back storable, with every repair listed.
  */
 import { z } from 'zod'
@@ -149,7 +149,7 @@ function describeIssues(error: z.ZodError) {
 
 /**
  * Validates one array element of a legacy file. Records without an id are reported separately:
- * the original product silently skipped them while loading (§3.2), so they never existed for users.
+ * the original product silently skipped them while loading, so they never existed for users.
  */
 export function validateLegacyRecord<K extends LegacyKind>(
   kind: K,

@@ -1,6 +1,6 @@
 /**
  * The original product had no session table: chats were keyed by a string derived from the
- * upload path, `session-` + hex of its first 20 bytes (original-product.md §2.1). Each such key
+ * upload path, `session-` + hex of its first 20 bytes (docs/legacy-import.md). Each such key
  * becomes one `sessions` row whose title says where it came from and, when the key covered several
  * real sessions, that they were merged.
  */

@@ -70,7 +70,8 @@ async function startProcess(managed: ManagedProcess) {
 async function stopProcess(managed: ManagedProcess) {
   if (!managed.child || hasExited(managed.child)) return
   managed.stopping = true
-  // The app keeps its Postgres pool open for a while after SIGTERM (docs/toolchain.md, pitfall 8).
+  // After SIGTERM the built app logs "Server closed" but stays alive while its postgres.js pool
+  // still holds connections (until they idle out), so it gets a few seconds before SIGKILL.
   await stopChild(managed.child, 8_000)
 }
 

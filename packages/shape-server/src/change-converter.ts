@@ -41,7 +41,7 @@ function pick(row: RowValues, columns: readonly string[]): RowValues {
 }
 
 /**
- * Turns row changes into Electric log items for one shape (§2 of the protocol notes): moves
+ * Turns row changes into Electric log items for one shape, as Electric's shape log does: moves
  * into the where clause become inserts, moves out deletes, a primary-key change a delete plus an
  * insert, and updates that change no selected column produce nothing.
  */

@@ -14,7 +14,7 @@ const EXPOSED_HEADERS = [
   'retry-after',
 ].join(',')
 
-/** Electric's cache-control values (§1.10 of the protocol notes). */
+/** The cache-control values Electric sends (the clients and CDNs rely on them), copied as they are. */
 export const CACHE = {
   initialChunk: 'public, max-age=604800, s-maxage=3600, stale-while-revalidate=2629746',
   nonLive: 'public, max-age=60, stale-while-revalidate=300',

@@ -69,7 +69,7 @@ async function findActive(tx: Executor, { sessionId, mode }: Omit<ThreadScope, '
 
 /**
  * After the active thread went away: the most recently updated remaining thread becomes active,
- * else a fresh one is created (original-product.md §2.5).
+ * else a fresh one is created — the rule of the original product, which users already know.
  */
 async function promoteAfterRemoval(tx: Executor, scope: ThreadScope, excludeId: string) {
   const existing = await findActive(tx, scope)
