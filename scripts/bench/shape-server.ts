@@ -35,6 +35,8 @@ async function serveFromWorker() {
   const server = await startShapeServer({
     databaseUrl: workerData.databaseUrl,
     port: 0,
+    // Loopback-only clients in this process; no secret to thread through them.
+    insecure: true,
     log: silentLogger,
     poolSize: 10,
   })

@@ -33,6 +33,13 @@ const environmentSchema = z.object({
     .min(100, 'must be at least 100')
     .max(44_000, "must be at most 44000 (the client's watchdog gives up after 45 s)")
     .default(20_000),
+  SHAPE_SERVER_INSECURE: z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['true', 'false', '1', '0'], { message: "must be 'true' or 'false'" })
+      .optional()
+      .transform((value) => value === 'true' || value === '1'),
+  ),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z
@@ -47,6 +54,8 @@ export interface CliOptions {
   databaseUrl: string
   port: number
   secret: string | undefined
+  /** No secret: loopback only, no CORS, no DELETE (see `ShapeServerOptions.insecure`). */
+  insecure: boolean
   longPollTimeoutMs: number
   logLevel: LogLevel
 }
@@ -56,23 +65,32 @@ export type CliParseResult =
   | { kind: 'help' }
   | { kind: 'invalid'; problems: string[] }
 
-export const USAGE = `Usage: shape-server [--help]
+export const USAGE = `Usage: shape-server [--insecure] [--help]
 
 Serves Electric's HTTP shape API (GET /v1/shape) from a Postgres with wal_level=logical.
+It refuses to start without ELECTRIC_SECRET unless --insecure is given.
+
+Flags:
+  --insecure                 run without a secret: anyone on this machine can read every table;
+                             loopback requests only, no CORS headers, DELETE refused
+  --help                     this text
 
 Environment:
   DATABASE_URL               Postgres connection URL (required; the role needs REPLICATION)
   ELECTRIC_SECRET            every shape request must carry secret=<value> (or api_secret=)
   SHAPE_SERVER_PORT          HTTP port on 127.0.0.1 (default 3001; 0 picks a free one)
   SHAPE_SERVER_LONG_POLL_MS  how long a live request is held (default 20000, at most 44000)
+  SHAPE_SERVER_INSECURE      true: the same as --insecure
   LOG_LEVEL                  debug | info | warn | error | silent (default info; debug logs SQL)
 `
 
 export function parseCliOptions(argv: string[], env: Record<string, string | undefined>): CliParseResult {
   const problems: string[] = []
+  let insecureFlag = false
   for (const argument of argv) {
     if (argument === '--help' || argument === '-h') return { kind: 'help' }
-    problems.push(`unknown argument "${argument}" (see --help)`)
+    if (argument === '--insecure') insecureFlag = true
+    else problems.push(`unknown argument "${argument}" (see --help)`)
   }
   const parsed = environmentSchema.safeParse(env)
   if (!parsed.success) {
@@ -84,6 +102,15 @@ export function parseCliOptions(argv: string[], env: Record<string, string | und
       problems.push(`${name}${shown}: ${issue.message}`)
     }
   }
+  if (parsed.success) {
+    const insecure = insecureFlag || parsed.data.SHAPE_SERVER_INSECURE
+    if (parsed.data.ELECTRIC_SECRET === undefined && !insecure) {
+      problems.push(
+        'ELECTRIC_SECRET: is not set. Without it anyone who can reach the port reads every table. Set it ' +
+          '(clients then send secret=<value>), or pass --insecure for a loopback-only server without CORS or DELETE',
+      )
+    }
+  }
   if (problems.length > 0 || !parsed.success) return { kind: 'invalid', problems }
   const settings = parsed.data
   return {
@@ -92,6 +119,7 @@ export function parseCliOptions(argv: string[], env: Record<string, string | und
       databaseUrl: settings.DATABASE_URL,
       port: settings.SHAPE_SERVER_PORT,
       secret: settings.ELECTRIC_SECRET,
+      insecure: settings.ELECTRIC_SECRET === undefined,
       longPollTimeoutMs: settings.SHAPE_SERVER_LONG_POLL_MS,
       logLevel: settings.LOG_LEVEL,
     },

@@ -20,6 +20,19 @@ if (parsed.kind === 'invalid') {
 }
 const { options } = parsed
 const log = consoleLogger(options.logLevel)
+if (options.insecure) {
+  // Printed whatever LOG_LEVEL says: nobody should run this way by accident.
+  console.error(
+    [
+      '',
+      '  !!! INSECURE: the shape server runs without ELECTRIC_SECRET (--insecure).',
+      '  !!! Every program on this machine can read every table of the database, password hashes included.',
+      '  !!! It listens on 127.0.0.1 only, answers only requests addressed to localhost, sends no CORS',
+      '  !!! headers and refuses DELETE. Set ELECTRIC_SECRET for anything but a local experiment.',
+      '',
+    ].join('\n'),
+  )
+}
 
 let server: RunningShapeServer
 try {
@@ -27,6 +40,7 @@ try {
     databaseUrl: options.databaseUrl,
     port: options.port,
     secret: options.secret,
+    insecure: options.insecure,
     longPollTimeoutMs: options.longPollTimeoutMs,
     log,
     onStatement: options.logLevel === 'debug' ? (sql) => log.debug(`SQL ${sql.replace(/\s+/g, ' ')}`) : undefined,

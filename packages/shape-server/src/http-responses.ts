@@ -24,7 +24,19 @@ export const CACHE = {
   error: 'no-store',
 } as const
 
+/** Requests whose responses must carry no CORS headers (see `withoutCors`). */
+const sameOriginOnly = new WeakSet<IncomingMessage>()
+
+/**
+ * Answers to this request carry no `access-control-*` headers, so a browser lets no other site
+ * read them. Used when the server runs without a secret and anything it serves is unprotected.
+ */
+export function withoutCors(request: IncomingMessage): void {
+  sameOriginOnly.add(request)
+}
+
 export function baseHeaders(request: IncomingMessage): Record<string, string> {
+  if (sameOriginOnly.has(request)) return { 'electric-server': ELECTRIC_SERVER_HEADER }
   return {
     'electric-server': ELECTRIC_SERVER_HEADER,
     'access-control-allow-origin': request.headers.origin ?? '*',

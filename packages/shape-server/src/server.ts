@@ -1,9 +1,11 @@
 import { timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { HttpError, send, sendJson } from './http-responses.ts'
+import { errorMessage } from './errors.ts'
+import { HttpError, send, sendJson, withoutCors } from './http-responses.ts'
 import { consoleLogger, type Logger } from './logger.ts'
 import { createQueryPool, postgresErrorCode, type StatementObserver } from './postgres-connections.ts'
+import { redactSecrets } from './redaction.ts'
 import { defaultSlotName, prepareReplication, TablePublisher } from './replication-setup.ts'
 import { ReplicationStream } from './replication-stream.ts'
 import { ShapeEndpoint } from './shape-endpoint.ts'
@@ -19,6 +21,12 @@ export interface ShapeServerOptions {
   host?: string
   /** When set, every shape request must carry `secret=` (or `api_secret=`) with this value. */
   secret?: string
+  /**
+   * Run without a secret. Required when `secret` is unset, because then anyone who can reach the
+   * port reads every table. The server then listens on loopback only, answers only requests
+   * addressed to a loopback name (no DNS rebinding), sends no CORS headers and refuses DELETE.
+   */
+  insecure?: boolean
   /** How long a live request is held without changes; keep it under the client's 45 s watchdog. */
   longPollTimeoutMs?: number
   log?: Logger
@@ -71,6 +79,9 @@ export const SHAPE_SERVER_DEFAULTS = {
   poolSize: 10,
 } as const
 
+/** Thrown by `startShapeServer` for options that would leave the data unprotected. */
+export class UnsafeConfigurationError extends Error {}
+
 const STARTUP_TIMEOUT_MS = 30_000
 const MAX_PENDING_TRANSACTIONS = 1_000
 
@@ -86,6 +97,13 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
     port: options.port,
   }
   const log = options.log ?? consoleLogger('info')
+  const insecure = checkSecurity(settings)
+  if (insecure) {
+    log.warn(
+      'INSECURE: running without a secret. Any program on this machine can read every table of the database; ' +
+        'only loopback requests are answered, CORS is off and DELETE is refused. Set a secret for anything else.',
+    )
+  }
   const pool = createQueryPool(settings.databaseUrl, settings.poolSize, options.onStatement)
   let stream: ReplicationStream | undefined
   try {
@@ -137,7 +155,8 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
     const server = createServer((request, response) => {
       void route(request, response, {
         endpoint,
-        secret: settings.secret,
+        secret: insecure ? undefined : settings.secret,
+        insecure,
         streaming: () => activeStream.isStreaming,
         log,
       })
@@ -186,9 +205,38 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
   }
 }
 
+/** Refuses settings that would expose the database; returns whether the server runs without a secret. */
+function checkSecurity(settings: { secret?: string; insecure?: boolean; host: string }): boolean {
+  if (settings.secret !== undefined && settings.secret !== '') return false
+  if (!settings.insecure) {
+    throw new UnsafeConfigurationError(
+      'Refusing to start without a secret: anyone who can reach the port could read every table. ' +
+        'Set a secret (ELECTRIC_SECRET), or explicitly allow a loopback-only insecure server (--insecure).',
+    )
+  }
+  if (!isLoopbackHost(settings.host)) {
+    throw new UnsafeConfigurationError(
+      `Without a secret the shape server listens on loopback only, not on ${settings.host}; set a secret to listen there.`,
+    )
+  }
+  return true
+}
+
+function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase()
+  return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare)
+}
+
+/** The host name a request was addressed to (`Host` without the port). */
+function requestedHost(request: IncomingMessage): string {
+  const host = request.headers.host ?? ''
+  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/, '')
+}
+
 interface RouteContext {
   endpoint: ShapeEndpoint
   secret: string | undefined
+  insecure: boolean
   streaming(): boolean
   log: Logger
 }
@@ -196,6 +244,20 @@ interface RouteContext {
 async function route(request: IncomingMessage, response: ServerResponse, context: RouteContext) {
   try {
     const url = new URL(request.url ?? '/', 'http://shape-server')
+    if (context.insecure) {
+      withoutCors(request)
+      // A page on another name that resolves to 127.0.0.1 (DNS rebinding) would be same-origin.
+      if (!isLoopbackHost(requestedHost(request))) {
+        return sendJson(request, response, 403, {
+          message: 'This shape server runs without a secret and answers only requests addressed to localhost',
+        })
+      }
+      if (request.method === 'DELETE') {
+        return sendJson(request, response, 405, {
+          message: 'DELETE is refused while the shape server runs without a secret; start it with a secret to allow it',
+        })
+      }
+    }
     if (request.method === 'OPTIONS') {
       return send(request, response, 204, {
         'access-control-allow-headers': request.headers['access-control-request-headers'] ?? '*',
@@ -235,16 +297,18 @@ function respondWithError(request: IncomingMessage, response: ServerResponse, er
   }
   if (error instanceof HttpError) return sendJson(request, response, error.status, error.body, error.headers)
   if (isConnectionError(error)) {
-    log.warn(`Database unreachable while serving ${request.url}: ${(error as Error).message}`)
+    log.warn(`Database unreachable while serving ${redactSecrets(request.url)}: ${errorMessage(error)}`)
     return sendJson(
       request,
       response,
       503,
-      { code: 'database_unreachable', message: `The database is unreachable: ${(error as Error).message}` },
+      { code: 'database_unreachable', message: `The database is unreachable: ${errorMessage(error)}` },
       { 'retry-after': '5' },
     )
   }
-  log.error(`Unexpected error while serving ${request.method} ${request.url}: ${(error as Error)?.stack ?? error}`)
+  log.error(
+    `Unexpected error while serving ${request.method} ${redactSecrets(request.url)}: ${(error as Error)?.stack ?? error}`,
+  )
   if (!response.headersSent) {
     sendJson(request, response, 500, { message: `Internal server error: ${(error as Error)?.message ?? error}` })
   } else {

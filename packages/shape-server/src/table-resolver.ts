@@ -24,6 +24,13 @@ export class TableResolver {
       if (error instanceof IdentifierError) throw InvalidRequestError.field('table', error.message)
       throw error
     }
+    if (isSystemSchema(name.schema)) {
+      // Catalogs are not replicated, and publishing one would try DDL on it.
+      throw InvalidRequestError.field(
+        'table',
+        `Table ${describeTable(name)} is a system catalog; only the database's own tables can be synced`,
+      )
+    }
     const cacheKey = JSON.stringify([name.schema, name.name])
     const cached = this.cache.get(cacheKey)
     if (cached) {
@@ -44,4 +51,9 @@ export class TableResolver {
     this.cache.set(cacheKey, { table, loadedAt })
     return table
   }
+}
+
+/** `pg_catalog`, `pg_toast`, `pg_temp_n`… (Postgres reserves the `pg_` prefix) and `information_schema`. */
+function isSystemSchema(schema: string): boolean {
+  return schema.startsWith('pg_') || schema === 'information_schema'
 }

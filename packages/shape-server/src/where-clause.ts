@@ -39,6 +39,14 @@ export interface CompiledWhere {
   referencedColumns: ReadonlySet<string>
 }
 
+/**
+ * Deepest expression nesting accepted. Generated clauses stay far below it; without a bound a
+ * `1+1+…` thousands deep overflows the stack of every recursive walk over the tree.
+ */
+export const MAX_EXPRESSION_DEPTH = 200
+
+const TOO_DEEP = `The expression is nested more than ${MAX_EXPRESSION_DEPTH} levels deep; write it with fewer nested operators, functions or casts`
+
 const WHERE_PREFIX = 'SELECT 1 WHERE '
 const ORDER_BY_PREFIX = 'SELECT 1 ORDER BY '
 
@@ -124,6 +132,7 @@ const A_EXPR_KINDS = new Set([
 class ExpressionValidator {
   readonly referencedColumns = new Set<string>()
   readonly paramNumbers = new Set<number>()
+  private depth = 0
 
   constructor(
     private readonly context: ExpressionContext,
@@ -136,6 +145,16 @@ class ExpressionValidator {
   }
 
   validate(wrapper: AstNode | undefined): void {
+    if (this.depth >= MAX_EXPRESSION_DEPTH) throw new WhereClauseError(TOO_DEEP)
+    this.depth++
+    try {
+      this.validateNode(wrapper)
+    } finally {
+      this.depth--
+    }
+  }
+
+  private validateNode(wrapper: AstNode | undefined): void {
     if (!wrapper) throw new WhereClauseError('Invalid expression')
     const [type, node] = Object.entries(wrapper)[0] ?? []
     switch (type) {
@@ -249,6 +268,10 @@ async function parseStatement(prefix: string, text: string): Promise<AstNode> {
   try {
     result = await parse(prefix + text)
   } catch (error) {
+    // The parser's own limits (bison's stack, Postgres' stack check) stop deeper nesting first.
+    if (/memory exhausted|stack depth limit exceeded|call stack size/i.test(String((error as Error)?.message))) {
+      throw new WhereClauseError(TOO_DEEP)
+    }
     const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails
     const location = details?.cursorPosition !== undefined ? `At location ${details.cursorPosition}: ` : ''
     throw new WhereClauseError(`${location}${(error as Error).message}`)

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getShape, type ShapeServerFixture, StreamRecorder, startFixture } from './support.ts'
+import { getShape, type ShapeServerFixture, StreamRecorder, startFixture, withQuery } from './support.ts'
 
 let fixture: ShapeServerFixture
 const LONG_POLL_MS = 1_000
@@ -199,14 +199,14 @@ describe('Electric HTTP protocol', () => {
     expect(mismatched.status).toBe(409)
     expect(mismatched.headers.get('electric-handle')).not.toBe(handle)
 
-    const deleted = await fetch(`${fixture.shapeUrl}?handle=${handle}`, { method: 'DELETE' })
+    const deleted = await fetch(withQuery(fixture.shapeUrl, { handle }), { method: 'DELETE' })
     expect(deleted.status).toBe(202)
     const afterDelete = await getShape(fixture.shapeUrl, { table: 'notes', where: 'id > 1', offset: '0_0', handle })
     expect(afterDelete.status).toBe(409)
     const rotated = afterDelete.headers.get('electric-handle') as string
     expect(rotated).not.toBe(handle)
     expect(BigInt(rotated.split('-')[1])).toBeGreaterThan(BigInt(handle.split('-')[1]))
-    expect((await fetch(`${fixture.shapeUrl}?handle=${handle}`, { method: 'DELETE' })).status).toBe(404)
+    expect((await fetch(withQuery(fixture.shapeUrl, { handle }), { method: 'DELETE' })).status).toBe(404)
   })
 
   it('rotates shapes on TRUNCATE', async () => {
@@ -275,7 +275,7 @@ describe('Electric HTTP protocol', () => {
     expect(BigInt(result.metadata.database_lsn as string)).toBeGreaterThan(0n)
     expect(typeof result.metadata.xmin).toBe('string')
 
-    const viaPost = await fetch(`${fixture.shapeUrl}?table=notes&log=changes_only&offset=${offset}&handle=${handle}`, {
+    const viaPost = await fetch(withQuery(fixture.shapeUrl, { table: 'notes', log: 'changes_only', offset, handle }), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ where: '"title" ILIKE $1', params: { 1: 'CH%' }, order_by: '"id"', limit: 10 }),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eventually, getShape, type ShapeServerFixture, startFixture } from './support.ts'
+import { eventually, getShape, type ShapeServerFixture, startFixture, withQuery } from './support.ts'
 
 let fixture: ShapeServerFixture
 
@@ -16,15 +16,13 @@ async function liveUrl() {
   const first = await getShape(fixture.shapeUrl, { table: 'feed', offset: '-1' })
   const handle = first.headers.get('electric-handle') as string
   const caughtUp = await getShape(fixture.shapeUrl, { table: 'feed', offset: '0_0', handle })
-  const url = new URL(fixture.shapeUrl)
-  url.search = new URLSearchParams({
+  return withQuery(fixture.shapeUrl, {
     table: 'feed',
     handle,
     offset: caughtUp.headers.get('electric-offset') as string,
     live: 'true',
     cursor: '',
-  }).toString()
-  return url
+  })
 }
 
 function diagnosticsWhile(what: string) {

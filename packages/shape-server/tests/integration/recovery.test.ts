@@ -130,6 +130,7 @@ describe('restarts and connection loss', () => {
     const server = await startShapeServer({
       databaseUrl: fixture.db.url,
       port: 0,
+      insecure: true,
       log: silentLogger,
       slotName: `bounded_${fixture.db.name}`,
       publicationName: 'bounded_publication',
@@ -172,7 +173,7 @@ describe('restarts and connection loss', () => {
       await sql`SELECT pg_create_logical_replication_slot(${slotName}, 'pgoutput')`
       await sql.unsafe(`CREATE PUBLICATION ${SHAPE_SERVER_DEFAULTS.publicationName}`)
       await sql.unsafe('CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)')
-      const server = await startShapeServer({ databaseUrl: db.url, port: 0, log: silentLogger })
+      const server = await startShapeServer({ databaseUrl: db.url, port: 0, insecure: true, log: silentLogger })
       try {
         expect(server.slotName).toBe(slotName)
         const first = await getShape(`${server.url}/v1/shape`, { table: 't', offset: '-1' })

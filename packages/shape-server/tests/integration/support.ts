@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { type Message, type Row, Shape, ShapeStream } from '@electric-sql/client'
 import postgres from 'postgres'
 import { type RunningShapeServer, type ShapeServerOptions, silentLogger, startShapeServer } from '../../src/index.ts'
@@ -8,17 +9,32 @@ export interface ShapeServerFixture {
   /** Writer connection (porsager/postgres). */
   sql: postgres.Sql
   server: RunningShapeServer
+  /** `…/v1/shape`, with `?secret=` when the fixture chose the secret itself. */
   shapeUrl: string
   /** Stops the server and starts a new process-equivalent on the same port. */
   restart(options?: Partial<ShapeServerOptions>): Promise<void>
   teardown(): Promise<void>
 }
 
+/**
+ * A shape server on an empty database of its own. Unless the test passes its own `secret` (to test
+ * authentication) or `insecure`, the server gets a random secret that `shapeUrl` carries, the way
+ * a proxy in front of it adds the secret to every request.
+ */
 export async function startFixture(options: Partial<ShapeServerOptions> = {}): Promise<ShapeServerFixture> {
   const db = await createTestDatabase()
   const sql = postgres(db.url, { max: 4, onnotice: () => {} })
+  const ownSecret = options.secret === undefined && !options.insecure ? randomBytes(12).toString('hex') : undefined
   const start = (port: number, extra: Partial<ShapeServerOptions> = {}) =>
-    startShapeServer({ databaseUrl: db.url, port, log: silentLogger, longPollTimeoutMs: 20_000, ...options, ...extra })
+    startShapeServer({
+      databaseUrl: db.url,
+      port,
+      log: silentLogger,
+      longPollTimeoutMs: 20_000,
+      ...options,
+      secret: options.secret ?? ownSecret,
+      ...extra,
+    })
   const fixture: ShapeServerFixture = {
     db,
     sql,
@@ -35,7 +51,7 @@ export async function startFixture(options: Partial<ShapeServerOptions> = {}): P
       await db.drop()
     },
   }
-  fixture.shapeUrl = `${fixture.server.url}/v1/shape`
+  fixture.shapeUrl = withQuery(`${fixture.server.url}/v1/shape`, ownSecret ? { secret: ownSecret } : {})
   return fixture
 }
 
@@ -106,9 +122,7 @@ export function byKey<T>(rows: T[], key: (row: T) => string | number): T[] {
 
 /** Raw HTTP access for protocol-level assertions. */
 export async function getShape(shapeUrl: string, query: Record<string, string>, init?: RequestInit) {
-  const url = new URL(shapeUrl)
-  for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value)
-  const response = await fetch(url, init)
+  const response = await fetch(withQuery(shapeUrl, query), init)
   const text = await response.text()
   let body: unknown
   try {
@@ -126,4 +140,11 @@ export async function eventually(check: () => boolean, what: string | (() => str
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${typeof what === 'string' ? what : what()}`)
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
+}
+
+/** `shapeUrl` with the query parameters set (keeping those it already has, such as the secret). */
+export function withQuery(shapeUrl: string, query: Record<string, string>): string {
+  const url = new URL(shapeUrl)
+  for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value)
+  return url.toString()
 }

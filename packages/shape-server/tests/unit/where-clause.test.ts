@@ -3,6 +3,7 @@ import {
   compileOrderBy,
   compileWhere,
   type ExpressionContext,
+  MAX_EXPRESSION_DEPTH,
   parameterMap,
   WhereClauseError,
 } from '../../src/where-clause.ts'
@@ -113,5 +114,31 @@ describe('where clause validation', () => {
     expect(() => parameterMap({ 0: 'a' })).toThrow(WhereClauseError)
     expect(() => parameterMap({ x: 'a' })).toThrow(WhereClauseError)
     expect(() => parameterMap({ 1: 5 })).toThrow(WhereClauseError)
+  })
+})
+
+/** The shapes of the security probe's 5,000-deep expressions (a stack overflow before the bound). */
+const DEEP = 5_000
+const deeplyNested = {
+  'a chain of additions': `${'1+'.repeat(DEEP)}1 > 0`,
+  'nested function calls': `${'lower('.repeat(DEEP)}title${')'.repeat(DEEP)} = 'x'`,
+  'chained casts': `title${'::text'.repeat(DEEP)} = 'x'`,
+}
+
+describe('expression depth', () => {
+  it.each(Object.entries(deeplyNested))(
+    'refuses %s 5,000 deep with a message, in where and order_by',
+    async (_, text) => {
+      const error = await rejection(text)
+      expect(error.message).toMatch(`nested more than ${MAX_EXPRESSION_DEPTH} levels deep`)
+      const orderBy = text.replace(/ [=>] .*$/, '')
+      await expect(compileOrderBy(orderBy, context)).rejects.toThrow(`nested more than ${MAX_EXPRESSION_DEPTH} levels`)
+    },
+  )
+
+  it('accepts nesting up to the bound', async () => {
+    const depthOf = (levels: number) => `title${'::text'.repeat(levels - 2)} = 'x'`
+    await expect(compileWhere(depthOf(MAX_EXPRESSION_DEPTH), params(), context)).resolves.toBeDefined()
+    expect((await rejection(depthOf(MAX_EXPRESSION_DEPTH + 1))).message).toMatch('nested more than')
   })
 })
