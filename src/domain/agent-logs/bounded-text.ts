@@ -80,6 +80,13 @@ export function isoInstant(value: unknown): string | null {
   return Number.isNaN(date.getTime()) ? null : date.toISOString()
 }
 
+/** Milliseconds from one ISO instant to a later one; null when either is missing or the order is wrong. */
+export function durationBetween(start: string | null | undefined, end: string | null) {
+  if (!start || !end) return null
+  const ms = Date.parse(end) - Date.parse(start)
+  return Number.isFinite(ms) && ms >= 0 ? ms : null
+}
+
 /** Text of a value that may already be text, or JSON otherwise. */
 export function textOf(value: unknown): string {
   if (typeof value === 'string') return value

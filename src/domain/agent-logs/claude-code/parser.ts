@@ -9,7 +9,7 @@
  * become Other events; `progress` and `file-history-snapshot` lines are UI bookkeeping and are
  * dropped on purpose.
  */
-import { isoInstant, oneLine, textOf } from '../bounded-text'
+import { durationBetween, isoInstant, oneLine, textOf } from '../bounded-text'
 import { isRecord } from '../json-line'
 import { MAX_TITLE_LENGTH } from '../limits'
 import { type EventInput, LineParser } from '../line-parser'
@@ -393,12 +393,6 @@ function withResult(
     }
   }
   return { ...call, durationMs, payload: { ...payload, result: output } }
-}
-
-function durationBetween(start: string | null | undefined, end: string | null) {
-  if (!start || !end) return null
-  const ms = Date.parse(end) - Date.parse(start)
-  return Number.isFinite(ms) && ms >= 0 ? ms : null
 }
 
 function blocksText(blocks: unknown): string {

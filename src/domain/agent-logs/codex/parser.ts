@@ -9,7 +9,7 @@
  * reasoning, exec begin/end) and are dropped, except that `user_message` is what the person
  * typed (the title) and `token_count` carries the running token totals.
  */
-import { isoInstant, oneLine, textOf } from '../bounded-text'
+import { durationBetween, isoInstant, oneLine, textOf } from '../bounded-text'
 import { isRecord } from '../json-line'
 import { MAX_TITLE_LENGTH } from '../limits'
 import { type EventInput, LineParser } from '../line-parser'
@@ -395,12 +395,6 @@ function withOutput(call: EventInput, output: string, at: string | null): EventI
     default:
       return { ...call, durationMs, payload: { ...payload, result: tryJson(output) ?? output } }
   }
-}
-
-function durationBetween(start: string | null | undefined, end: string | null) {
-  if (!start || !end) return null
-  const ms = Date.parse(end) - Date.parse(start)
-  return Number.isFinite(ms) && ms >= 0 ? ms : null
 }
 
 /** Outputs are strings, or (newer CLIs) content parts / `{content}` objects. */
