@@ -34,6 +34,21 @@ describe('detectAgentLogFormat', () => {
     }
   }
 
+  it('recognises a first line cut off after a few hundred characters', () => {
+    const cut = (path: string, length: number) => readFixture(path).slice(0, length).split('\n')
+    expect(
+      detectAgentLogFormat({
+        firstLines: cut('codex/rollout-2026-02-23T12-40-23-019c8a4c-ed82-79a1-aa28-7738fc5ab61a.jsonl', 300),
+      }),
+    ).toBe('codex')
+    expect(
+      detectAgentLogFormat({ firstLines: cut('claude-code/1af7fc5e-8455-4414-9ccd-011d40f70b2a.jsonl', 250) }),
+    ).toBe('claude-code')
+    expect(detectAgentLogFormat({ firstLines: cut('gemini-cli/session-2026-04-23T12-52-0ab84937.jsonl', 120) })).toBe(
+      'gemini-cli',
+    )
+  })
+
   it('uses the path when the name says nothing', () => {
     expect(detectAgentLogFormat({ filename: '/home/dev/.codex/sessions/2026/01/02/log.jsonl' })).toBe('codex')
     expect(detectAgentLogFormat({ filename: '/home/dev/.gemini/tmp/abc/chats/log.json' })).toBe('gemini-cli')

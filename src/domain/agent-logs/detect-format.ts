@@ -45,6 +45,28 @@ function formatFromContent(lines: readonly string[]): AgentLogFormat | null {
     const format = formatOfEntry(read.value, line === nonBlank[0])
     if (format) return format
   }
+  return formatFromFragments(nonBlank.join('\n'))
+}
+
+/**
+ * The caller may pass only the first kilobytes, cutting a long first line (Codex puts whole
+ * instructions into `session_meta`). Such fragments are not JSON, but their keys still tell.
+ */
+function formatFromFragments(text: string): AgentLogFormat | null {
+  if (
+    /^\s*\{\s*"timestamp"\s*:[^\n]*?"type"\s*:\s*"(?:session_meta|response_item|event_msg|turn_context)"/.test(text)
+  ) {
+    return 'codex'
+  }
+  if (/"type"\s*:\s*"(?:session_meta|response_item|event_msg|turn_context)"\s*,\s*"payload"/.test(text)) return 'codex'
+  if (/"projectHash"\s*:/.test(text) || /^\s*\{\s*"\$(?:set|rewindTo)"\s*:/m.test(text)) return 'gemini-cli'
+  if (
+    /"sessionId"\s*:/.test(text) &&
+    /"(?:parentUuid|uuid)"\s*:/.test(text) &&
+    /"type"\s*:\s*"(?:user|assistant|system|progress)"/.test(text)
+  ) {
+    return 'claude-code'
+  }
   return null
 }
 
