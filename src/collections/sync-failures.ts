@@ -1,12 +1,13 @@
 /**
- * Shape streams that stopped for good. The Electric client retries network failures and 5xx on
- * its own; a 4xx (401 after the session expired or was revoked, 403, 400) ends the stream, and a
- * collection that was already ready would otherwise keep showing stale rows without a word.
- * Collections record those failures here and pages show them (see `useSyncFailure`).
+ * Shape streams that stopped for good, by collection id (`todos`, `timeline_events:<session>`):
+ * a refusal of one session's shape never shows on another session's page. The Electric client
+ * retries network failures and 5xx on its own; a 4xx (401 after the session expired or was
+ * revoked, 403, 400) ends the stream, and a collection that was already ready would otherwise keep
+ * showing stale rows without a word. Collections record those failures here, clear them when the
+ * shape answers again, and pages show them (see `useSyncFailure`).
  */
 import { FetchError } from '@electric-sql/client'
 import { useSyncExternalStore } from 'react'
-import type { CatalogShape } from './shape-options'
 
 export interface SyncFailure {
   /** HTTP status of the refused shape request, when there was one. */
@@ -15,7 +16,7 @@ export interface SyncFailure {
   message: string
 }
 
-const failures = new Map<CatalogShape, SyncFailure>()
+const failures = new Map<string, SyncFailure>()
 const listeners = new Set<() => void>()
 
 function messageOf(error: Error): string {
@@ -27,13 +28,24 @@ function messageOf(error: Error): string {
   return error.message
 }
 
-export function recordSyncFailure(shape: CatalogShape, error: Error) {
-  failures.set(shape, { status: error instanceof FetchError ? error.status : undefined, message: messageOf(error) })
+function notify() {
   for (const listener of listeners) listener()
 }
 
-export function getSyncFailure(shape: CatalogShape) {
-  return failures.get(shape)
+export function recordSyncFailure(collectionId: string, error: Error) {
+  failures.set(collectionId, {
+    status: error instanceof FetchError ? error.status : undefined,
+    message: messageOf(error),
+  })
+  notify()
+}
+
+export function clearSyncFailure(collectionId: string) {
+  if (failures.delete(collectionId)) notify()
+}
+
+export function syncFailureOf(collectionId: string): SyncFailure | undefined {
+  return failures.get(collectionId)
 }
 
 function subscribe(listener: () => void) {
@@ -41,10 +53,10 @@ function subscribe(listener: () => void) {
   return () => listeners.delete(listener)
 }
 
-export function useSyncFailure(shape: CatalogShape): SyncFailure | undefined {
+export function useSyncFailure(collectionId: string): SyncFailure | undefined {
   return useSyncExternalStore(
     subscribe,
-    () => failures.get(shape),
+    () => syncFailureOf(collectionId),
     () => undefined,
   )
 }

@@ -1,7 +1,7 @@
 import { electricCollectionOptions } from '@tanstack/electric-db-collection'
 import { createCollection, type PendingMutation } from '@tanstack/react-db'
-import type { Todo } from '../db/schema'
 import { createTodo, deleteTodo, updateTodo } from '../server/functions/todos'
+import { collectionIdOf, rowKeyOf, type ShapeRow } from '../sync/catalog'
 import { txidOf } from './mutation-result'
 import { shapeOptions } from './shape-options'
 
@@ -11,6 +11,8 @@ import { shapeOptions } from './shape-options'
  * Postgres has it (Electric's default of 5 s is shorter than a restart plus reconnect backoff).
  */
 export const SYNC_CONFIRMATION_TIMEOUT_MS = 30_000
+
+type Todo = ShapeRow<'todos'>
 
 function deleteOnServer(mutations: PendingMutation<Todo>[]) {
   return Promise.all(
@@ -25,9 +27,9 @@ function deleteOnServer(mutations: PendingMutation<Todo>[]) {
  */
 export const todosCollection = createCollection(
   electricCollectionOptions<Todo>({
-    id: 'todos',
-    getKey: (todo) => todo.id,
-    shapeOptions: shapeOptions<Todo>('todos'),
+    id: collectionIdOf('todos'),
+    getKey: rowKeyOf('todos'),
+    shapeOptions: shapeOptions('todos'),
     onInsert: async ({ transaction }) => {
       const txids = await Promise.all(
         transaction.mutations.map(({ modified }) =>

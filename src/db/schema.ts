@@ -522,21 +522,6 @@ export const legacyImports = pgTable('legacy_imports', {
   finishedAt: instant('finished_at'),
 })
 
-/** Tables replicated to browsers through shapes (REPLICA IDENTITY FULL, `account_id` on each). */
-export const REPLICATED_TABLES = [
-  'sessions',
-  'session_uploads',
-  'timeline_events',
-  'chat_threads',
-  'chat_messages',
-  'chat_tool_events',
-  'misalignments',
-  'hookify_decisions',
-  'agent_rules',
-  'session_repo_bindings',
-  'todos',
-] as const
-
 export type Account = typeof accounts.$inferSelect
 export type User = typeof users.$inferSelect
 export type AuthSession = typeof authSessions.$inferSelect

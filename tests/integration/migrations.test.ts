@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MIGRATIONS_FOLDER, migrateDatabase } from '../../src/db/migrate'
-import { REPLICATED_TABLES } from '../../src/db/schema'
+import { REPLICATED_TABLES } from '../../src/sync/catalog'
 import { createTestDatabase, type TestDatabase } from '../helpers/database'
 
 const journalTags: string[] = JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8')).entries.map(

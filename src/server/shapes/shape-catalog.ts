@@ -1,71 +1,58 @@
 /**
- * The only shapes browsers may read. A request names a shape (and, for session-scoped shapes, a
- * session); table, where, params and columns come from here and from the principal — never from
- * the client. Where clauses stay in Electric's optimised `col = $1` form.
+ * The server's view of the shape catalog (`src/sync/catalog.ts`): for each shape the table, the
+ * scope column bound to `$1`, and the columns it may serve (every column of the Drizzle table but
+ * the hidden ones). Table, where, params and columns come from here and from the principal — never
+ * from the client. Where clauses stay in Electric's optimised `col = $1` form.
  */
+import { getTableColumns, isTable } from 'drizzle-orm'
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core'
-import {
-  agentRules,
-  chatMessages,
-  chatThreads,
-  chatToolEvents,
-  hookifyDecisions,
-  misalignments,
-  sessionRepoBindings,
-  sessions,
-  sessionUploads,
-  timelineEvents,
-  todos,
-} from '../../db/schema'
+import * as schema from '../../db/schema'
+import { isShapeName, SHAPE_CATALOG, SHAPE_NAMES, type ShapeName } from '../../sync/catalog'
 
-export interface ShapeDefinition {
-  name: string
+export interface ShapeCatalogEntry {
+  name: ShapeName
   table: string
   scope: 'account' | 'session'
   /** Column bound to `$1`: the principal's account or the requested session. */
   scopeColumn: 'account_id' | 'session_id'
+  /** SQL names of the columns the shape serves. */
   columns: string[]
 }
 
-/**
- * Columns that must never leave the server: the server-side search index. (Raw upload content is
- * in session_upload_chunks, which no shape serves.)
- */
-const SERVER_ONLY_COLUMNS: Record<string, string[]> = {
-  timeline_events: ['search_vector'],
-}
+const tablesByName = new Map<string, PgTable>(
+  Object.values(schema as Record<string, unknown>)
+    .filter((value): value is PgTable => isTable(value))
+    .map((table) => [getTableConfig(table).name, table]),
+)
 
-function define(name: string, table: PgTable, scope: 'account' | 'session'): ShapeDefinition {
-  const config = getTableConfig(table)
-  const hidden = SERVER_ONLY_COLUMNS[config.name] ?? []
+function entryFor(name: ShapeName): ShapeCatalogEntry {
+  const { table: tableName, scope, hidden } = SHAPE_CATALOG[name]
+  const table = tablesByName.get(tableName)
+  if (!table) throw new Error(`The shape catalog names table "${tableName}", which the schema does not have.`)
+  const hiddenProperties: readonly string[] = hidden
   return {
     name,
-    table: config.name,
+    table: tableName,
     scope,
     scopeColumn: scope === 'account' ? 'account_id' : 'session_id',
-    columns: config.columns.map((column) => column.name).filter((column) => !hidden.includes(column)),
+    columns: Object.entries(getTableColumns(table))
+      .filter(([property]) => !hiddenProperties.includes(property))
+      .map(([, column]) => column.name),
   }
 }
 
-export const SHAPE_CATALOG: Record<string, ShapeDefinition> = Object.fromEntries(
-  [
-    define('sessions', sessions, 'account'),
-    define('todos', todos, 'account'),
-    define('session_uploads', sessionUploads, 'session'),
-    define('timeline_events', timelineEvents, 'session'),
-    define('chat_threads', chatThreads, 'session'),
-    define('chat_messages', chatMessages, 'session'),
-    define('chat_tool_events', chatToolEvents, 'session'),
-    define('misalignments', misalignments, 'session'),
-    define('hookify_decisions', hookifyDecisions, 'session'),
-    define('agent_rules', agentRules, 'session'),
-    define('session_repo_bindings', sessionRepoBindings, 'session'),
-  ].map((definition) => [definition.name, definition]),
-)
+const ENTRIES = new Map<ShapeName, ShapeCatalogEntry>(SHAPE_NAMES.map((name) => [name, entryFor(name)]))
 
-export type ShapeName = keyof typeof SHAPE_CATALOG
+/** The catalog entry for a shape name from the request, or undefined (prototype keys included). */
+export function findShape(name: string | null | undefined): ShapeCatalogEntry | undefined {
+  return isShapeName(name) ? ENTRIES.get(name) : undefined
+}
+
+export function allShapes(): ShapeCatalogEntry[] {
+  return [...ENTRIES.values()]
+}
 
 /** Electric's wire form: every identifier quoted, so mixed case and keywords survive. */
-export function quotedColumns(definition: ShapeDefinition) {
-  return definition.columns.map((column) => `"${column}"`).join(',')
+export function quotedColumns(entry: ShapeCatalogEntry) {
+  return entry.columns.map((column) => `"${column}"`).join(',')
 }

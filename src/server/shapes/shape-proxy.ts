@@ -4,11 +4,12 @@
  */
 import { z } from 'zod'
 import type { Executor } from '../../db/client'
+import { SHAPE_NAMES } from '../../sync/catalog'
 import { BodyTooLargeError, readTextWithin } from '../http/body-limit'
 import { createLogger, describeError } from '../log'
 import type { Principal } from '../repositories/accounts-repository'
 import { sessionsRepository } from '../repositories/sessions-repository'
-import { quotedColumns, SHAPE_CATALOG, type ShapeDefinition } from './shape-catalog'
+import { findShape, quotedColumns, type ShapeCatalogEntry } from './shape-catalog'
 
 const log = createLogger('shape-proxy')
 
@@ -58,7 +59,7 @@ function single(url: URL, name: string): { value?: string; repeated: boolean } {
 
 export function buildUpstreamUrl(
   requestUrl: URL,
-  definition: ShapeDefinition,
+  definition: ShapeCatalogEntry,
   scopeValue: string,
   electricUrl: string,
   secret?: string,
@@ -138,10 +139,10 @@ export async function proxyShapeRequest(request: Request, options: ShapeProxyOpt
     if (single(url, name).repeated) return jsonError(400, `The "${name}" parameter may appear only once.`)
   }
   const shapeName = url.searchParams.get('shape')
-  // Object.hasOwn: `__proto__`, `constructor` and friends are not shapes.
-  const definition = shapeName && Object.hasOwn(SHAPE_CATALOG, shapeName) ? SHAPE_CATALOG[shapeName] : undefined
+  // Own keys only: `__proto__`, `constructor` or `toString` are unknown shapes, not prototype members.
+  const definition = findShape(shapeName)
   if (!definition) {
-    return jsonError(400, `Unknown shape "${shapeName ?? ''}". Known shapes: ${Object.keys(SHAPE_CATALOG).join(', ')}.`)
+    return jsonError(400, `Unknown shape "${shapeName ?? ''}". Known shapes: ${SHAPE_NAMES.join(', ')}.`)
   }
 
   let scopeValue = options.principal.account.id

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDatabaseClient, type DatabaseClient } from '../../../src/db/client'
-import { SHAPE_CATALOG } from '../../../src/server/shapes/shape-catalog'
+import { allShapes } from '../../../src/server/shapes/shape-catalog'
 import { proxyShapeRequest } from '../../../src/server/shapes/shape-proxy'
 import { createTestDatabase, type TestDatabase } from '../../helpers/database'
 import { seedAccountWithEverything } from '../../helpers/seed-everything'
@@ -59,7 +59,7 @@ async function readRows(query: string) {
 }
 
 describe('every catalog shape is scoped to the principal', () => {
-  for (const definition of Object.values(SHAPE_CATALOG)) {
+  for (const definition of allShapes()) {
     it(`${definition.name}: only alice's rows, never hidden columns`, async () => {
       const query =
         definition.scope === 'session'

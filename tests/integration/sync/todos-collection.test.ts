@@ -38,7 +38,7 @@ afterAll(async () => {
 let collectionCount = 0
 /** What the browser builds from src/collections/todos-collection.ts, with the server calls made directly. */
 function browserTodos() {
-  const options = shapeOptions<Todo>('todos')
+  const options = shapeOptions('todos')
   return createCollection(
     electricCollectionOptions<Todo>({
       id: `todos-test-${++collectionCount}`,
