@@ -63,6 +63,28 @@ describe('Gemini CLI JSONL chat files', () => {
     ])
   })
 
+  it('adds only what is new when a message grows after a flush (live tail)', () => {
+    const lines = readFixture(JSONL).trimEnd().split('\n')
+    const straight = parseFixture(JSONL)
+    const parser = new GeminiCliParser()
+    const emitted: TimelineEventDraft[] = []
+    lines.forEach((line, index) => {
+      emitted.push(...parser.push(line, index + 1))
+      // The tail goes idle after every line and releases what the parser holds.
+      emitted.push(...parser.flush())
+    })
+    const end = parser.finish()
+    const shape = (event: TimelineEventDraft) => [event.type, event.name, event.eventKey, event.summary]
+    expect([...emitted, ...end.events].map(shape)).toEqual(straight.events.map(shape))
+    expect(end.info).toMatchObject({
+      inputTokens: straight.info.inputTokens,
+      cachedInputTokens: straight.info.cachedInputTokens,
+      outputTokens: straight.info.outputTokens,
+      reasoningTokens: straight.info.reasoningTokens,
+      eventCount: straight.info.eventCount,
+    })
+  })
+
   it('keeps a rewind marker as an Other event', () => {
     const text = [
       JSON.stringify({

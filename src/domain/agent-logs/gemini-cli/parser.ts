@@ -36,6 +36,16 @@ interface GeminiState {
   scanner: ScannerState
   /** JSONL: the latest record of the newest message, which may still be re-appended. */
   pending: { record: MessageRecord; line: number } | null
+  /** What the last emitted message produced, so a later record of the same id adds only what is new. */
+  emitted: EmittedMessage | null
+}
+
+interface EmittedMessage {
+  id: string
+  thoughts: number
+  content: boolean
+  toolCallIds: string[]
+  tokens: { input: number; cached: number; output: number; thoughts: number }
 }
 
 interface ToolUse {
@@ -48,7 +58,7 @@ interface ToolUse {
 
 export class GeminiCliParser extends LineParser<GeminiState> {
   constructor(resumeFrom?: AgentLogParserState) {
-    super('gemini-cli', { mode: 'undecided', scanner: newScannerState(), pending: null }, resumeFrom)
+    super('gemini-cli', { mode: 'undecided', scanner: newScannerState(), pending: null, emitted: null }, resumeFrom)
   }
 
   override finish() {
@@ -163,6 +173,14 @@ export class GeminiCliParser extends LineParser<GeminiState> {
 
   private message(record: MessageRecord, line: number) {
     const at = isoInstant(record.timestamp)
+    // A flush (live tail) may have emitted this message already; it can still grow afterwards.
+    const previous = this.agent.emitted?.id === record.id ? this.agent.emitted : null
+    if (record.type === 'gemini') {
+      this.geminiMessage(record, at, line, previous)
+      return
+    }
+    if (previous) return
+    this.agent.emitted = { id: record.id, thoughts: 0, content: true, toolCallIds: [], tokens: noTokens() }
     switch (record.type) {
       case 'user': {
         const text = contentText(record.content)
@@ -178,9 +196,6 @@ export class GeminiCliParser extends LineParser<GeminiState> {
         })
         return
       }
-      case 'gemini':
-        this.geminiMessage(record, at, line)
-        return
       default: {
         const text = contentText(record.content)
         this.emit({
@@ -196,18 +211,23 @@ export class GeminiCliParser extends LineParser<GeminiState> {
     }
   }
 
-  private geminiMessage(record: MessageRecord, at: string | null, line: number) {
+  private geminiMessage(record: MessageRecord, at: string | null, line: number, previous: EmittedMessage | null) {
     this.setInfo({ model: record.model ?? undefined })
-    const tokens = record.tokens
-    if (tokens) {
-      // Each turn reports its own request, so the session total is their sum.
-      const info = this.core.info
-      info.inputTokens += tokens.input ?? 0
-      info.cachedInputTokens += tokens.cached ?? 0
-      info.outputTokens += tokens.output ?? 0
-      info.reasoningTokens += tokens.thoughts ?? 0
+    const tokens = {
+      input: record.tokens?.input ?? 0,
+      cached: record.tokens?.cached ?? 0,
+      output: record.tokens?.output ?? 0,
+      thoughts: record.tokens?.thoughts ?? 0,
     }
-    for (const thought of record.thoughts ?? []) {
+    const counted = previous?.tokens ?? noTokens()
+    // Each turn reports its own request, so the session total is their sum (a re-emitted turn replaces its share).
+    const info = this.core.info
+    info.inputTokens += tokens.input - counted.input
+    info.cachedInputTokens += tokens.cached - counted.cached
+    info.outputTokens += tokens.output - counted.output
+    info.reasoningTokens += tokens.thoughts - counted.thoughts
+    const thoughts = record.thoughts ?? []
+    for (const thought of thoughts.slice(previous?.thoughts ?? 0)) {
       const content = [thought.subject, thought.description].filter(Boolean).join(': ')
       this.emit({
         type: 'Reasoning',
@@ -219,7 +239,8 @@ export class GeminiCliParser extends LineParser<GeminiState> {
       })
     }
     const text = contentText(record.content)
-    if (text.trim().length > 0) {
+    const hasText = text.trim().length > 0
+    if (hasText && !previous?.content) {
       this.emit({
         type: 'Message',
         line,
@@ -229,7 +250,16 @@ export class GeminiCliParser extends LineParser<GeminiState> {
         payload: { role: 'assistant', content: text, model: record.model ?? null },
       })
     }
-    for (const call of record.toolCalls ?? []) this.emit(recordedToolCall(call, at, line))
+    const emittedCalls = previous?.toolCallIds ?? []
+    const calls = record.toolCalls ?? []
+    for (const call of calls) if (!emittedCalls.includes(call.id)) this.emit(recordedToolCall(call, at, line))
+    this.agent.emitted = {
+      id: record.id,
+      thoughts: Math.max(thoughts.length, previous?.thoughts ?? 0),
+      content: hasText || Boolean(previous?.content),
+      toolCallIds: [...new Set([...emittedCalls, ...calls.map((call) => call.id)])],
+      tokens,
+    }
   }
 
   private checkpointContent(value: Record<string, unknown>, line: number): string | undefined {
@@ -271,6 +301,10 @@ export class GeminiCliParser extends LineParser<GeminiState> {
     }
     return undefined
   }
+}
+
+function noTokens() {
+  return { input: 0, cached: 0, output: 0, thoughts: 0 }
 }
 
 function recordedToolCall(call: ToolCallRecord, messageAt: string | null, line: number): EventInput {
