@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type pg from 'pg'
+import { errorMessage } from './errors.ts'
 import { type QualifiedTableName, quoteIdentifier, quoteTable } from './identifiers.ts'
 import type { Logger } from './logger.ts'
 import { postgresErrorCode } from './postgres-connections.ts'
@@ -109,7 +110,7 @@ export async function prepareReplication(
 }
 
 function permissionHint(error: unknown, action: string): Error {
-  const message = (error as Error).message
+  const message = errorMessage(error)
   if (postgresErrorCode(error) === '42501') {
     return new ReplicationSetupError(`The database role may not ${action}: ${message}`)
   }

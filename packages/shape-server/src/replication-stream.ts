@@ -1,4 +1,5 @@
 import pg from 'pg'
+import { errorMessage } from './errors.ts'
 import { quoteIdentifier } from './identifiers.ts'
 import type { Logger } from './logger.ts'
 import { decodePgoutputMessage, type Relation, type TupleData } from './pgoutput-decoder.ts'
@@ -162,7 +163,7 @@ export class ReplicationStream {
     const delay = RECONNECT_DELAYS_MS[Math.min(this.reconnectAttempt, RECONNECT_DELAYS_MS.length - 1)]
     this.reconnectAttempt++
     this.options.log.warn(
-      `Replication connection lost (${(error as Error)?.message ?? error}); reconnecting in ${delay} ms ` +
+      `Replication connection lost (${errorMessage(error)}); reconnecting in ${delay} ms ` +
         `and resuming after ${formatLsn(this.deliveredLsn)}.`,
     )
     this.reconnectTimer = setTimeout(() => void this.connect(), delay)

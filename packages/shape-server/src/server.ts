@@ -310,7 +310,7 @@ function respondWithError(request: IncomingMessage, response: ServerResponse, er
     `Unexpected error while serving ${request.method} ${redactSecrets(request.url)}: ${(error as Error)?.stack ?? error}`,
   )
   if (!response.headersSent) {
-    sendJson(request, response, 500, { message: `Internal server error: ${(error as Error)?.message ?? error}` })
+    sendJson(request, response, 500, { message: `Internal server error: ${errorMessage(error)}` })
   } else {
     response.destroy()
   }
@@ -320,9 +320,7 @@ function isConnectionError(error: unknown): boolean {
   const code = postgresErrorCode(error)
   if (code && /^(08|53|57)/.test(code)) return true
   if (code && /^E[A-Z]+$/.test(code)) return true
-  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(
-    String((error as Error)?.message),
-  )
+  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(errorMessage(error))
 }
 
 function secretMatches(search: URLSearchParams, secret: string | undefined): boolean {
@@ -354,7 +352,7 @@ async function dropSlot(pool: ReturnType<typeof createQueryPool>, slotName: stri
     } catch (error) {
       // 55006: the walsender has not exited yet.
       if (postgresErrorCode(error) !== '55006') {
-        log.warn(`Could not drop replication slot ${slotName}: ${(error as Error).message}`)
+        log.warn(`Could not drop replication slot ${slotName}: ${errorMessage(error)}`)
         return
       }
       await new Promise((resolve) => setTimeout(resolve, 100))

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type pg from 'pg'
+import { errorMessage } from './errors.ts'
 import { CACHE, HttpError, send } from './http-responses.ts'
 import { formatOffset, type LogOffset } from './offsets.ts'
 import { postgresErrorCode } from './postgres-connections.ts'
-import { type Shape, ShapeRotatedError } from './shape.ts'
+import { type ActiveShape, hasLog, type Shape, ShapeRotatedError } from './shape.ts'
 import {
   buildShapeDefinition,
   DefinitionError,
@@ -69,11 +70,15 @@ export class ShapeEndpoint {
     if (shapeRequest.handle !== undefined && shapeRequest.handle !== shape.handle) {
       return this.mustRefetch(request, response, shape)
     }
+    let active: ActiveShape
     for (let attempt = 1; ; attempt++) {
       shape.lastUsedAt = Date.now()
       const outcome = await this.whenReady(shape, response)
       if (outcome === 'aborted') return
-      if (outcome === 'ready') break
+      if (outcome !== 'rotated') {
+        active = outcome
+        break
+      }
       const replacement = await this.replacementFor(shapeRequest)
       // Rotated while its snapshot ran: a client holding the handle must refetch; one starting
       // from scratch simply gets the replacement.
@@ -81,9 +86,9 @@ export class ShapeEndpoint {
       shape = replacement
     }
 
-    if (shapeRequest.subset) return this.serveSubset(request, response, shape, shapeRequest)
-    if (shapeRequest.offset.kind === 'now') return this.serveNow(request, response, shape)
-    return this.serveLog(request, response, shape, shapeRequest.offset.offset, shapeRequest)
+    if (shapeRequest.subset) return this.serveSubset(request, response, active, shapeRequest)
+    if (shapeRequest.offset.kind === 'now') return this.serveNow(request, response, active)
+    return this.serveLog(request, response, active, shapeRequest.offset.offset, shapeRequest)
   }
 
   private async definitionFor(shapeRequest: ShapeRequest, notOlderThan?: number): Promise<ShapeDefinition> {
@@ -111,7 +116,8 @@ export class ShapeEndpoint {
     }
   }
 
-  private async whenReady(shape: Shape, response: ServerResponse): Promise<'ready' | 'rotated' | 'aborted'> {
+  /** The shape once its snapshot is done, or why it cannot be served. */
+  private async whenReady(shape: Shape, response: ServerResponse): Promise<ActiveShape | 'rotated' | 'aborted'> {
     if (shape.state !== 'active') {
       try {
         await shape.ready
@@ -123,7 +129,9 @@ export class ShapeEndpoint {
     if (this.context.isClosing()) {
       throw new HttpError(503, { message: 'The shape server is shutting down; retry shortly.' }, { 'retry-after': '1' })
     }
-    return shape.state === 'rotated' ? 'rotated' : 'ready'
+    if (shape.state === 'rotated') return 'rotated'
+    if (!hasLog(shape)) throw new Error(`Shape ${shape.handle} is active but has no log`)
+    return shape
   }
 
   private mustRefetch(request: IncomingMessage, response: ServerResponse, shape: Shape) {
@@ -142,8 +150,8 @@ export class ShapeEndpoint {
     })
   }
 
-  private serveNow(request: IncomingMessage, response: ServerResponse, shape: Shape) {
-    const log = shape.log as NonNullable<Shape['log']>
+  private serveNow(request: IncomingMessage, response: ServerResponse, shape: ActiveShape) {
+    const { log } = shape
     const offset = formatOffset(log.lastOffset)
     send(
       request,
@@ -165,11 +173,11 @@ export class ShapeEndpoint {
   private async serveLog(
     request: IncomingMessage,
     response: ServerResponse,
-    shape: Shape,
+    shape: ActiveShape,
     from: LogOffset,
     shapeRequest: ShapeRequest,
   ): Promise<void> {
-    const log = shape.log as NonNullable<Shape['log']>
+    const { log } = shape
     if (log.isBeyondEnd(from)) {
       const outcome = await this.waitForChange(
         shape,
@@ -248,7 +256,7 @@ export class ShapeEndpoint {
   private async serveSubset(
     request: IncomingMessage,
     response: ServerResponse,
-    shape: Shape,
+    shape: ActiveShape,
     shapeRequest: ShapeRequest,
   ) {
     const subset = shapeRequest.subset as SubsetInput
@@ -271,7 +279,7 @@ export class ShapeEndpoint {
       if (error instanceof WhereClauseError) throw InvalidRequestError.field(error.field, error.message, 'subset')
       throw error
     }
-    const log = shape.log as NonNullable<Shape['log']>
+    const { log } = shape
     // Taken before the query: changes after this offset are replayed and the client drops those
     // already visible in the subset's snapshot.
     const offset = formatOffset(log.lastOffset)
@@ -286,7 +294,7 @@ export class ShapeEndpoint {
     } catch (error) {
       const code = postgresErrorCode(error)
       if (code?.startsWith('22') || code?.startsWith('42'))
-        throw InvalidRequestError.field('where', (error as Error).message, 'subset')
+        throw InvalidRequestError.field('where', errorMessage(error), 'subset')
       throw error
     }
     send(
@@ -309,12 +317,12 @@ export class ShapeEndpoint {
    * timeout passes or the client goes away — whichever comes first. Nothing stays registered.
    */
   private waitForChange(
-    shape: Shape,
+    shape: ActiveShape,
     response: ServerResponse,
     timeoutMs: number,
     ready: () => boolean,
   ): Promise<WaitOutcome> {
-    const log = shape.log as NonNullable<Shape['log']>
+    const { log } = shape
     return new Promise((resolve) => {
       let unregister = () => {}
       const finish = (outcome: WaitOutcome) => {

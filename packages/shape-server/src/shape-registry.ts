@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import { errorMessage } from './errors.ts'
 import { quoteTable } from './identifiers.ts'
 import type { Logger } from './logger.ts'
 import { postgresErrorCode } from './postgres-connections.ts'
@@ -171,7 +172,7 @@ export class ShapeRegistry {
         }
       } catch (error) {
         // Without the evaluation these shapes would silently miss changes; resync them instead.
-        for (const shape of targets) this.rotate(shape, `could not apply a change: ${(error as Error).message}`)
+        for (const shape of targets) this.rotate(shape, `could not apply a change: ${errorMessage(error)}`)
       }
       for (const shape of targets) {
         if (shape.state !== 'rotated' && (shape.log?.logBytes ?? 0) > this.options.maxLogBytesPerShape) {
@@ -200,7 +201,7 @@ export class ShapeRegistry {
       this.enqueue({ kind: 'activate', shape, snapshot, chunks })
     } catch (error) {
       this.options.log.error(
-        `Snapshot for shape ${shape.handle} on ${quoteTable(definition.table)} failed: ${(error as Error).message}`,
+        `Snapshot for shape ${shape.handle} on ${quoteTable(definition.table)} failed: ${errorMessage(error)}`,
       )
       shape.fail(error as Error)
       this.rotate(shape, 'snapshot failed')
@@ -235,7 +236,7 @@ export class ShapeRegistry {
       })
     } catch (error) {
       const code = postgresErrorCode(error)
-      if (code?.startsWith('22') || code?.startsWith('42')) throw new DefinitionError('where', (error as Error).message)
+      if (code?.startsWith('22') || code?.startsWith('42')) throw new DefinitionError('where', errorMessage(error))
       throw error
     }
   }

@@ -110,3 +110,10 @@ export class Shape {
 }
 
 export class ShapeRotatedError extends Error {}
+
+/** A shape whose snapshot has been taken: it has a log, whatever happens to it afterwards. */
+export type ActiveShape = Shape & { readonly log: ShapeLog }
+
+export function hasLog(shape: Shape): shape is ActiveShape {
+  return shape.log !== undefined
+}

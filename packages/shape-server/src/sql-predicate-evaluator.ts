@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import { errorMessage } from './errors.ts'
 import { quoteIdentifier } from './identifiers.ts'
 import type { Logger } from './logger.ts'
 import { postgresErrorCode } from './postgres-connections.ts'
@@ -43,7 +44,7 @@ export class SqlPredicateEvaluator {
             if (!isExpressionError(error)) throw error
             this.log.warn(
               `Where clause ${predicate.sql} failed on a replicated row of ${table.schema}.${table.name} ` +
-                `(${(error as Error).message}); treating the row as outside the shape.`,
+                `(${errorMessage(error)}); treating the row as outside the shape.`,
             )
             results.push(rows.map(() => false))
           }

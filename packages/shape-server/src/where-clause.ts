@@ -1,4 +1,5 @@
 import { parse, type ScanToken, scan } from 'libpg-query'
+import { errorMessage } from './errors.ts'
 
 /**
  * Validation of `where`, `subset__where` and `subset__order_by` with the real Postgres parser,
@@ -269,12 +270,12 @@ async function parseStatement(prefix: string, text: string): Promise<AstNode> {
     result = await parse(prefix + text)
   } catch (error) {
     // The parser's own limits (bison's stack, Postgres' stack check) stop deeper nesting first.
-    if (/memory exhausted|stack depth limit exceeded|call stack size/i.test(String((error as Error)?.message))) {
+    if (/memory exhausted|stack depth limit exceeded|call stack size/i.test(errorMessage(error))) {
       throw new WhereClauseError(TOO_DEEP)
     }
     const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails
     const location = details?.cursorPosition !== undefined ? `At location ${details.cursorPosition}: ` : ''
-    throw new WhereClauseError(`${location}${(error as Error).message}`)
+    throw new WhereClauseError(`${location}${errorMessage(error)}`)
   }
   if (result.stmts?.length !== 1) throw new WhereClauseError('Only a single expression is allowed (found ";")')
   const select = result.stmts[0].stmt?.SelectStmt
