@@ -225,6 +225,36 @@ describe('Codex older and newer shapes', () => {
     expect(events[0].summary).toBe('$ git status --short (exit 2)')
   })
 
+  it('treats apply_patch run through the shell tool as a file change', () => {
+    const patch = '*** Begin Patch\n*** Update File: src/app.ts\n@@\n-a\n+b\n*** End Patch'
+    const heredoc = `apply_patch <<'EOF'\n${patch}\nEOF`
+    const text = lines(
+      {
+        type: 'function_call',
+        name: 'shell',
+        arguments: JSON.stringify({ command: ['apply_patch', patch] }),
+        call_id: 'p1',
+      },
+      {
+        type: 'function_call_output',
+        call_id: 'p1',
+        output: JSON.stringify({ output: 'Done!', metadata: { exit_code: 0, duration_seconds: 0 } }),
+      },
+      {
+        type: 'function_call',
+        name: 'shell',
+        arguments: JSON.stringify({ command: ['bash', '-lc', heredoc], workdir: '/w' }),
+        call_id: 'p2',
+      },
+    )
+    const { events } = parseText(new CodexParser(), text)
+    expect(events.map((event) => [event.type, event.path, event.exitCode])).toEqual([
+      ['FileChange', 'src/app.ts', 0],
+      ['FileChange', 'src/app.ts', null],
+    ])
+    expect(events[1].payload).toMatchObject({ cwd: '/w', paths: ['src/app.ts'], unpaired: true })
+  })
+
   it('keeps compacted lines and unknown entries as Other events', () => {
     const text = lines(
       { timestamp: '2026-01-01T10:00:00Z', type: 'compacted', payload: { message: 'Summary of the work so far' } },

@@ -270,8 +270,16 @@ export class CodexParser extends LineParser<CodexState> {
     const base = { line, at, role: 'assistant', eventKey: call_id, name }
     if (SHELL_FUNCTIONS.has(name)) {
       const shell = shellArgumentsSchema.safeParse(args)
-      const command = shell.success ? commandText(shell.data.cmd ?? shell.data.command) : null
+      const argv = shell.success ? (shell.data.cmd ?? shell.data.command) : null
+      const command = commandText(argv)
       const cwd = shell.success ? (shell.data.workdir ?? shell.data.cwd ?? null) : null
+      // Older CLIs apply patches through the shell tool: `["apply_patch", "*** Begin Patch…"]`.
+      const patch = shellPatch(argv, command)
+      if (patch !== null) {
+        const change = fileChange(base, patch)
+        this.hold({ ...change, payload: { ...change.payload, cwd } }, call_id)
+        return undefined
+      }
       this.hold(
         {
           ...base,
@@ -374,6 +382,14 @@ function fileChange(base: Omit<EventInput, 'type' | 'payload'>, patch: string): 
     summary: paths.length > 0 ? `Patch ${paths.join(', ')}` : 'Patch',
     payload: { path: paths[0] ?? null, paths, diff: patch },
   }
+}
+
+function shellPatch(argv: unknown, command: string | null): string | null {
+  if (Array.isArray(argv) && argv[0] === 'apply_patch' && typeof argv[1] === 'string') return argv[1]
+  if (command && /^\s*apply_patch\b/.test(command) && command.includes('*** Begin Patch')) {
+    return command.slice(command.indexOf('*** Begin Patch'))
+  }
+  return null
 }
 
 function withOutput(call: EventInput, output: string, at: string | null): EventInput {
