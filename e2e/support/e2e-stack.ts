@@ -132,6 +132,8 @@ function appServer(
       ELECTRIC_SECRET: secret,
       AUTH_MODE: authMode,
       LOG_LEVEL: 'warn',
+      // Never the machine's own agent logs: specs upload what they need.
+      SESSION_DIRS: '',
     },
     healthUrl: `${appUrl(port)}/api/health`,
   })

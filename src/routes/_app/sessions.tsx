@@ -1,27 +1,43 @@
 import { createFileRoute } from '@tanstack/react-router'
-import { ScrollTextIcon } from 'lucide-react'
-import { EmptyState } from '~/components/layout/empty-state'
+import { sessionsCollection } from '~/collections/sessions-collection'
 import { PageHeader } from '~/components/layout/page-header'
+import { SessionsSkeleton, SessionsView } from '~/features/sessions/sessions-view'
 
 export const Route = createFileRoute('/_app/sessions')({
   head: () => ({ meta: [{ title: 'Sessions · Session Coach' }] }),
+  // Collections sync in the browser only: the server sends the skeleton, the client fills it in.
+  ssr: false,
+  loader: async () => {
+    // A failed first sync is the page's error state (SessionsView), not a route error.
+    await Promise.allSettled([sessionsCollection.preload()])
+  },
+  pendingComponent: SessionsPending,
   component: SessionsPage,
 })
+
+function Header() {
+  return (
+    <PageHeader
+      title="Sessions"
+      description="Agent session logs as live timelines: upload them here, or let Session Coach discover them on this machine."
+    />
+  )
+}
+
+function SessionsPending() {
+  return (
+    <>
+      <Header />
+      <SessionsSkeleton />
+    </>
+  )
+}
 
 function SessionsPage() {
   return (
     <>
-      <PageHeader
-        title="Sessions"
-        description="Agent session logs as searchable timelines, grouped by repository and branch."
-      />
-      <EmptyState icon={ScrollTextIcon} title="No sessions yet">
-        <p>
-          Session ingest arrives in a later release: upload Codex CLI, Gemini CLI or Claude Code logs, or let Session
-          Coach discover them on this machine. Each session will be stored in Postgres and show up here as it is
-          written.
-        </p>
-      </EmptyState>
+      <Header />
+      <SessionsView />
     </>
   )
 }
