@@ -4,10 +4,12 @@
  */
 import { sql } from 'drizzle-orm'
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
   customType,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -15,6 +17,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core'
@@ -43,6 +46,18 @@ const prefixedId = (prefix: string) =>
   text('id')
     .primaryKey()
     .default(sql.raw(`('${prefix}_' || gen_random_uuid())`))
+
+/**
+ * A session-scoped row belongs to its session's account: `(session_id, account_id)` must name a
+ * session of that account, so the database refuses a row of account A inside account B's session
+ * (which B's shapes would then serve). Deleting the session deletes the row.
+ */
+const sessionAccountKey = (table: string, t: { sessionId: AnyPgColumn; accountId: AnyPgColumn }) =>
+  foreignKey({
+    name: `${table}_session_account_fk`,
+    columns: [t.sessionId, t.accountId],
+    foreignColumns: [sessions.id, sessions.accountId],
+  }).onDelete('cascade')
 
 const inList = (column: string, values: readonly string[]) =>
   sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`)
@@ -150,6 +165,8 @@ export const sessions = pgTable(
   },
   (t) => [
     uniqueIndex('sessions_account_source_key_uq').on(t.accountId, t.sourceKey),
+    // The target of every session-scoped table's (session_id, account_id) foreign key.
+    unique('sessions_id_account_uq').on(t.id, t.accountId),
     index('sessions_account_last_event_idx').on(t.accountId, t.lastEventAt.desc()),
     check('sessions_origin_ck', inList('origin', SESSION_ORIGINS)),
     check('sessions_source_ck', inList('source', SESSION_SOURCES)),
@@ -181,9 +198,7 @@ export const sessionUploads = pgTable(
   'session_uploads',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    sessionId: uuid('session_id')
-      .notNull()
-      .references(() => sessions.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id').notNull(),
     accountId: uuid('account_id')
       .notNull()
       .references(() => accounts.id, { onDelete: 'cascade' }),
@@ -199,6 +214,7 @@ export const sessionUploads = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    sessionAccountKey('session_uploads', t),
     index('session_uploads_session_idx').on(t.sessionId),
     uniqueIndex('session_uploads_session_content_uq').on(t.sessionId, t.contentSha256),
   ],
@@ -223,9 +239,7 @@ export const sessionUploadChunks = pgTable(
 export const timelineEvents = pgTable(
   'timeline_events',
   {
-    sessionId: uuid('session_id')
-      .notNull()
-      .references(() => sessions.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id').notNull(),
     /** 0-based position in parse order; the UI shows `#ordinal+1`. */
     ordinal: integer('ordinal').notNull(),
     accountId: uuid('account_id')
@@ -248,6 +262,7 @@ export const timelineEvents = pgTable(
     ),
   },
   (t) => [
+    sessionAccountKey('timeline_events', t),
     primaryKey({ columns: [t.sessionId, t.ordinal] }),
     index('timeline_events_session_at_idx').on(t.sessionId, t.at),
     index('timeline_events_search_idx').using('gin', t.searchVector),
@@ -291,9 +306,7 @@ export const chatThreads = pgTable(
   'chat_threads',
   {
     id: prefixedId('thread'),
-    sessionId: uuid('session_id')
-      .notNull()
-      .references(() => sessions.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id').notNull(),
     accountId: uuid('account_id')
       .notNull()
       .references(() => accounts.id, { onDelete: 'cascade' }),
@@ -307,6 +320,7 @@ export const chatThreads = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    sessionAccountKey('chat_threads', t),
     uniqueIndex('chat_threads_one_active_uq').on(t.sessionId, t.mode).where(sql`status = 'active'`),
     index('chat_threads_session_idx').on(t.sessionId, t.updatedAt.desc()),
     check('chat_threads_mode_ck', inList('mode', CHAT_MODES)),
@@ -323,9 +337,7 @@ export const chatMessages = pgTable(
     threadId: text('thread_id')
       .notNull()
       .references(() => chatThreads.id, { onDelete: 'cascade' }),
-    sessionId: uuid('session_id')
-      .notNull()
-      .references(() => sessions.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id').notNull(),
     accountId: uuid('account_id')
       .notNull()
       .references(() => accounts.id, { onDelete: 'cascade' }),
@@ -343,6 +355,7 @@ export const chatMessages = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    sessionAccountKey('chat_messages', t),
     uniqueIndex('chat_messages_thread_seq_uq').on(t.threadId, t.seq),
     uniqueIndex('chat_messages_thread_client_id_uq').on(t.threadId, t.clientMessageId),
     index('chat_messages_session_idx').on(t.sessionId),
@@ -357,9 +370,7 @@ export const chatToolEvents = pgTable(
   'chat_tool_events',
   {
     id: prefixedId('tool'),
-    sessionId: uuid('session_id')
-      .notNull()
-      .references(() => sessions.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id').notNull(),
     threadId: text('thread_id').references(() => chatThreads.id, { onDelete: 'set null' }),
     messageId: text('message_id').references(() => chatMessages.id, { onDelete: 'set null' }),
     accountId: uuid('account_id')
@@ -377,6 +388,7 @@ export const chatToolEvents = pgTable(
     contextEvents: jsonb('context_events'),
   },
   (t) => [
+    sessionAccountKey('chat_tool_events', t),
     index('chat_tool_events_session_idx').on(t.sessionId, t.startedAt),
     index('chat_tool_events_thread_idx').on(t.threadId),
     check('chat_tool_events_status_ck', inList('status', TOOL_EVENT_STATUSES)),
@@ -387,9 +399,7 @@ export const misalignments = pgTable(
   'misalignments',
   {
     id: text('id').primaryKey().default(sql`('misalignment_' || gen_random_uuid())`),
-    sessionId: uuid('session_id')
-      .notNull()
-      .references(() => sessions.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id').notNull(),
     accountId: uuid('account_id')
       .notNull()
       .references(() => accounts.id, { onDelete: 'cascade' }),
@@ -407,6 +417,7 @@ export const misalignments = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    sessionAccountKey('misalignments', t),
     uniqueIndex('misalignments_session_rule_uq').on(t.sessionId, t.ruleId),
     check('misalignments_severity_ck', inList('severity', SEVERITIES)),
     check('misalignments_status_ck', inList('status', MISALIGNMENT_STATUSES)),
@@ -417,9 +428,7 @@ export const hookifyDecisions = pgTable(
   'hookify_decisions',
   {
     id: prefixedId('hook'),
-    sessionId: uuid('session_id')
-      .notNull()
-      .references(() => sessions.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id').notNull(),
     accountId: uuid('account_id')
       .notNull()
       .references(() => accounts.id, { onDelete: 'cascade' }),
@@ -434,6 +443,7 @@ export const hookifyDecisions = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    sessionAccountKey('hookify_decisions', t),
     index('hookify_decisions_session_idx').on(t.sessionId, t.createdAt),
     check('hookify_decisions_source_ck', inList('source', HOOK_SOURCES)),
     check('hookify_decisions_severity_ck', inList('severity', HOOK_SEVERITIES)),
@@ -450,9 +460,7 @@ export const agentRules = pgTable(
   'agent_rules',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    sessionId: uuid('session_id')
-      .notNull()
-      .references(() => sessions.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id').notNull(),
     accountId: uuid('account_id')
       .notNull()
       .references(() => accounts.id, { onDelete: 'cascade' }),
@@ -466,22 +474,25 @@ export const agentRules = pgTable(
     capturedAt: instant('captured_at').notNull().defaultNow(),
   },
   (t) => [
+    sessionAccountKey('agent_rules', t),
     uniqueIndex('agent_rules_session_rule_uq').on(t.sessionId, t.ruleId),
     check('agent_rules_severity_ck', inList('severity', SEVERITIES)),
   ],
 )
 
-export const sessionRepoBindings = pgTable('session_repo_bindings', {
-  sessionId: uuid('session_id')
-    .primaryKey()
-    .references(() => sessions.id, { onDelete: 'cascade' }),
-  accountId: uuid('account_id')
-    .notNull()
-    .references(() => accounts.id, { onDelete: 'cascade' }),
-  assetPath: text('asset_path').notNull(),
-  rootDir: text('root_dir').notNull(),
-  updatedAt: updatedAt(),
-})
+export const sessionRepoBindings = pgTable(
+  'session_repo_bindings',
+  {
+    sessionId: uuid('session_id').primaryKey(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    assetPath: text('asset_path').notNull(),
+    rootDir: text('root_dir').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [sessionAccountKey('session_repo_bindings', t)],
+)
 
 // ── Other ───────────────────────────────────────────────────────────────────
 

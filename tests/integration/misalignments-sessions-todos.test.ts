@@ -162,7 +162,7 @@ describe('sessions', () => {
       source: 'upload',
       origin: 'codex',
     })
-    expect(session).toMatchObject({ eventCount: 0, live: false, inputTokens: 0, archivedAt: null })
+    expect(session).toMatchObject({ eventCount: 0, status: 'complete', inputTokens: 0, archivedAt: null })
     expect(session.createdAt).toBeInstanceOf(Date)
   })
 
