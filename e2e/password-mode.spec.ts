@@ -108,3 +108,28 @@ test('after signing in, `next` is followed only within the app', async ({ page }
   await page.goto('/sign-in?next=%2Fsettings')
   await expect(page).toHaveURL(`${E2E_URLS.passwordApp}/settings`)
 })
+
+test('with sign-up closed (the default), /sign-up says so and the server function refuses', async ({ page }) => {
+  // Capture a real sign-up call on the open instance, then send the same call to the closed one.
+  const captured = page.waitForRequest(
+    (request) => request.method() === 'POST' && request.url().includes('/_serverFn/'),
+  )
+  await signUpThroughForm(page, { name: 'Mary Jackson' })
+  const call = await captured
+
+  await page.context().clearCookies()
+  await gotoHydrated(page, `${E2E_URLS.closedSignUpApp}/sign-up`)
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign-up is closed' })).toBeVisible()
+  await expect(page.getByText('pnpm user:create')).toBeVisible()
+  await expect(page.getByLabel('Password')).toHaveCount(0)
+
+  const email = uniqueEmail('closed')
+  const { host: _openAppHost, cookie: _cookie, ...headers } = await call.allHeaders()
+  const replayed = await page.request.post(`${E2E_URLS.closedSignUpApp}${new URL(call.url()).pathname}`, {
+    headers: { ...headers, origin: E2E_URLS.closedSignUpApp },
+    data: (call.postData() ?? '').replace(/[\w.+-]+@example\.test/, email),
+  })
+  expect(replayed.status()).toBe(403)
+  expect(await replayed.text()).toMatch(/Sign-up is closed/)
+  expect(replayed.headers()['set-cookie']).toBeUndefined()
+})

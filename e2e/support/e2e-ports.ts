@@ -17,6 +17,8 @@ export const E2E_PORTS = {
   secondApp: base + 1,
   /** AUTH_MODE=password, its own database and shape server: every sign-up is a fresh account. */
   passwordApp: base + 2,
+  /** AUTH_MODE=password with sign-up closed (the default), on the password database. */
+  closedSignUpApp: base + 3,
   /** The stack's control endpoint: readiness, and stopping/starting a shape server. */
   control: base + 99,
 } as const
@@ -27,5 +29,6 @@ export const E2E_URLS = {
   app: appUrl(E2E_PORTS.app),
   secondApp: appUrl(E2E_PORTS.secondApp),
   passwordApp: appUrl(E2E_PORTS.passwordApp),
+  closedSignUpApp: appUrl(E2E_PORTS.closedSignUpApp),
   control: appUrl(E2E_PORTS.control),
 } as const

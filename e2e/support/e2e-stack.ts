@@ -3,7 +3,8 @@
  *
  *   throwaway Postgres ── shape server "main" ─┬─ app :3300 (AUTH_MODE=local)
  *                                               └─ app :3301 (AUTH_MODE=local)
- *   throwaway Postgres ── shape server "password" ── app :3302 (AUTH_MODE=password)
+ *   throwaway Postgres ── shape server "password" ─┬─ app :3302 (AUTH_MODE=password, ALLOW_SIGNUP=true)
+ *                                                   └─ app :3303 (AUTH_MODE=password, sign-up closed)
  *
  * Two clusters, not two databases: a shape server's replication slot name is cluster-wide.
  * plus a control endpoint on :3399 (`GET /ready`, `POST /shape-servers/<name>/stop|start`) so a
@@ -118,6 +119,7 @@ function appServer(
   databaseUrl: string,
   electricUrl: string,
   secret: string,
+  extraEnv: NodeJS.ProcessEnv = {},
 ) {
   return register({
     name: `app:${port}`,
@@ -134,6 +136,7 @@ function appServer(
       LOG_LEVEL: 'warn',
       // Never the machine's own agent logs: specs upload what they need.
       SESSION_DIRS: '',
+      ...extraEnv,
     },
     healthUrl: `${appUrl(port)}/api/health`,
   })
@@ -202,10 +205,19 @@ async function main() {
   await Promise.all([
     startProcess(appServer(E2E_PORTS.app, 'local', mainDatabase, appUrl(mainSyncPort), secret)),
     startProcess(appServer(E2E_PORTS.secondApp, 'local', mainDatabase, appUrl(mainSyncPort), secret)),
-    startProcess(appServer(E2E_PORTS.passwordApp, 'password', passwordDatabase, appUrl(passwordSyncPort), secret)),
+    startProcess(
+      appServer(E2E_PORTS.passwordApp, 'password', passwordDatabase, appUrl(passwordSyncPort), secret, {
+        ALLOW_SIGNUP: 'true',
+      }),
+    ),
+    startProcess(
+      appServer(E2E_PORTS.closedSignUpApp, 'password', passwordDatabase, appUrl(passwordSyncPort), secret, {
+        ALLOW_SIGNUP: 'false',
+      }),
+    ),
   ])
   ready = true
-  log(`ready: apps on ${Object.values(E2E_PORTS).slice(0, 3).join(', ')}, control on ${E2E_PORTS.control}`)
+  log(`ready: apps on ${Object.values(E2E_PORTS).slice(0, 4).join(', ')}, control on ${E2E_PORTS.control}`)
 }
 
 main().catch(async (error) => {

@@ -3,10 +3,12 @@ import { describe, expect, it } from 'vitest'
 import { createDatabaseClient } from '../../src/db/client'
 import { authSessions } from '../../src/db/schema'
 import { SESSION_COOKIE } from '../../src/server/auth/cookies'
+import { createUserAsOperator } from '../../src/server/auth/create-user'
 import { hashPassword } from '../../src/server/auth/passwords'
 import { authenticate, LOCAL_OWNER_SESSIONS_KEPT, startSession } from '../../src/server/auth/principal'
 import { hashSessionToken } from '../../src/server/auth/tokens'
 import { authRepository, SESSION_RENEW_AFTER_MS, SESSION_TTL_MS } from '../../src/server/repositories/auth-repository'
+import { todosRepository } from '../../src/server/repositories/todos-repository'
 import { createTestDatabase, databaseForThisFile } from '../helpers/database'
 
 const testDb = databaseForThisFile({ maxConnections: 10 })
@@ -138,18 +140,53 @@ describe('password mode', () => {
     }
   })
 
-  it("the first sign-up takes over the local owner's account, keeping its data", async () => {
+  it("an open sign-up never takes over the local owner's data; the operator's first user:create does", async () => {
     const fresh = await createTestDatabase()
     const c = createDatabaseClient(fresh.url)
     try {
       const local = await authenticate(c.db, page(), { authMode: 'local' })
-      const owner = await authRepository.createPasswordUser(c.db, {
-        email: 'me@example.com',
-        displayName: 'Me',
+      const localAccount = local.principal?.account.id
+      await todosRepository.createTodo(c.db, { accountId: localAccount ?? '', text: 'imported before the switch' })
+
+      // Whoever reaches the app first must not inherit what local mode (or import:legacy) stored.
+      const stranger = await authRepository.createPasswordUser(c.db, {
+        email: 'first-visitor@example.com',
+        displayName: 'First visitor',
         passwordHash: await hashPassword('pw-123456789'),
       })
-      expect(owner.user.id).toBe(local.principal?.user.id)
-      expect(owner.account.id).toBe(local.principal?.account.id)
+      expect(stranger.account.id).not.toBe(localAccount)
+      expect(stranger.user.isOperator).toBe(false)
+      expect(await todosRepository.listTodos(c.db, stranger.account.id)).toEqual([])
+
+      const operator = await createUserAsOperator(c.db, {
+        email: 'Me@Example.com',
+        displayName: 'Me',
+        password: 'pw-123456789',
+      })
+      expect(operator.user.id).toBe(local.principal?.user.id)
+      expect(operator.account.id).toBe(localAccount)
+      expect(operator.user.isOperator).toBe(true)
+      expect((await todosRepository.listTodos(c.db, operator.account.id)).map((todo) => todo.text)).toEqual([
+        'imported before the switch',
+      ])
+
+      const colleague = await createUserAsOperator(c.db, {
+        email: 'colleague@example.com',
+        displayName: 'Colleague',
+        password: 'pw-987654321',
+      })
+      expect(colleague.account.id).not.toBe(localAccount)
+      expect(colleague.user.isOperator).toBe(false)
+      const second = await createUserAsOperator(c.db, {
+        email: 'ops@example.com',
+        displayName: 'Ops',
+        password: 'pw-987654321',
+        operator: true,
+      })
+      expect(second.user.isOperator).toBe(true)
+      await expect(
+        createUserAsOperator(c.db, { email: 'not-an-email', displayName: 'x', password: 'short' }),
+      ).rejects.toThrow(/email address[\s\S]*at least 10 characters/)
     } finally {
       await c.close()
       await fresh.drop()

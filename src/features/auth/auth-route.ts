@@ -11,5 +11,5 @@ export function validateNextSearch(search: Record<string, unknown>): { next?: st
 export async function continueWhenSignedIn({ search }: { search: { next?: string } }) {
   const currentUser = await getCurrentUser()
   if (currentUser.authMode === 'password' && currentUser.user) throw redirect({ href: safeNextPath(search.next) })
-  return { authMode: currentUser.authMode }
+  return { authMode: currentUser.authMode, signUpOpen: currentUser.signUpOpen }
 }

@@ -16,6 +16,9 @@ import { authRepository, EMAIL_TAKEN_MESSAGE } from '../repositories/auth-reposi
 const email = z.string().trim().toLowerCase().email('Enter a valid email address.').max(254)
 const password = z.string().min(10, 'Use at least 10 characters.').max(200, 'Use at most 200 characters.')
 
+export const SIGN_UP_CLOSED_MESSAGE =
+  'Sign-up is closed on this server. Ask its operator for an account (they create one with `pnpm user:create`).'
+
 function requirePasswordMode() {
   if (getConfig().AUTH_MODE !== 'password') {
     throw new HttpError(400, 'This server runs in local mode (AUTH_MODE=local): there are no accounts to sign in to.')
@@ -25,9 +28,12 @@ function requirePasswordMode() {
 export const getCurrentUser = createServerFn({ method: 'GET' }).handler(async ({ context }) => {
   const { principal } = requestAuthOf(context)
   const authMode = getConfig().AUTH_MODE
-  if (!principal) return { authMode, user: null }
+  // Whether /sign-up shows its form or says that accounts come from the operator.
+  const signUpOpen = authMode === 'password' && getConfig().ALLOW_SIGNUP
+  if (!principal) return { authMode, signUpOpen, user: null }
   return {
     authMode,
+    signUpOpen,
     user: { id: principal.user.id, displayName: principal.user.displayName, email: principal.user.email },
   }
 })
@@ -60,6 +66,7 @@ export const signUp = createServerFn({ method: 'POST' })
   )
   .handler(async ({ data }) => {
     requirePasswordMode()
+    if (!getConfig().ALLOW_SIGNUP) throw new HttpError(403, SIGN_UP_CLOSED_MESSAGE)
     const { db } = getDatabaseClient()
     if (await authRepository.findUserByEmail(db, data.email)) {
       throw new HttpError(409, EMAIL_TAKEN_MESSAGE)

@@ -117,12 +117,14 @@ export const authRepository = {
   },
 
   /**
-   * Password sign-up. The first user becomes the owner of the account the local mode created (if
-   * any, so switching AUTH_MODE keeps the data); later users get an account of their own.
+   * A password user. Open sign-up always gets an account of its own. Only the operator's
+   * `pnpm user:create` passes `claimLocalOwner`: while local mode's owner has no password yet, the
+   * new user takes over that account (so switching AUTH_MODE keeps the data, imports included)
+   * and becomes an operator; so does the first user it creates when no operator exists.
    */
   async createPasswordUser(
     db: Executor,
-    input: { email: string; displayName: string; passwordHash: string },
+    input: { email: string; displayName: string; passwordHash: string; claimLocalOwner?: boolean; operator?: boolean },
   ): Promise<Principal> {
     const displayName = toStorableText(input.displayName)
     const created = db.transaction(async (tx) => {
@@ -133,14 +135,14 @@ export const authRepository = {
         .where(isNull(users.passwordHash))
         .orderBy(asc(users.createdAt))
         .limit(1)
-      const [{ n: withPassword }] = await tx
-        .select({ n: count() })
-        .from(users)
-        .where(sql`${users.passwordHash} is not null`)
-      if (passwordless && withPassword === 0) {
+      const [{ n: operators }] = await tx.select({ n: count() }).from(users).where(eq(users.isOperator, true))
+      const byOperator = input.claimLocalOwner === true
+      // The operator's first account is an operator too, so someone can always see the server.
+      const first = byOperator && operators === 0
+      if (byOperator && passwordless) {
         const [user] = await tx
           .update(users)
-          .set({ email: input.email.toLowerCase(), displayName, passwordHash: input.passwordHash })
+          .set({ email: input.email.toLowerCase(), displayName, passwordHash: input.passwordHash, isOperator: true })
           .where(eq(users.id, passwordless.user.id))
           .returning()
         const [account] = await tx.select().from(accounts).where(eq(accounts.id, user.accountId))
@@ -157,6 +159,7 @@ export const authRepository = {
           email: input.email.toLowerCase(),
           displayName,
           passwordHash: input.passwordHash,
+          isOperator: first || input.operator === true,
         })
         .returning()
       return { user, account }
