@@ -32,7 +32,11 @@ export default defineConfig(({ command }) => {
       command === 'build'
         ? nitro({
             // Checks the configuration at start-up, before the server listens; starts log discovery.
-            plugins: ['./src/server/startup/validate-config.ts', './src/server/startup/session-discovery.ts'],
+            plugins: [
+              './src/server/startup/validate-config.ts',
+              './src/server/startup/session-discovery.ts',
+              './src/server/startup/maintenance.ts',
+            ],
             rolldownConfig: {
               // Radix and the router mark their modules "use client"; the server bundle rightly drops that.
               onLog(level, log, report) {

@@ -5,11 +5,10 @@
  * the importing account; a row of another account with the same id stops the import.
  */
 import { asc, eq, type SQL, sql } from 'drizzle-orm'
+import { ADVISORY_LOCK_KEYS } from '~/db/advisory-locks'
 import type { Executor } from '~/db/client'
 import { accounts, legacyImports, users } from '~/db/schema'
 
-/** Lets concurrent `pnpm import:legacy` runs take turns. */
-const LEGACY_IMPORT_LOCK_KEY = 7_301_113_519
 /** Temporary seq values while a merge renumbers messages (see renumberMessagesAndRecountThreads). */
 export const SEQ_MERGE_OFFSET = 1_000_000_000_000
 
@@ -294,7 +293,7 @@ export const legacyRepository = {
 
   /** Serialises imports; held until the transaction ends. */
   async lockImports(tx: Executor) {
-    await tx.execute(sql`select pg_advisory_xact_lock(${LEGACY_IMPORT_LOCK_KEY})`)
+    await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCK_KEYS.legacyImport})`)
   },
 
   /**

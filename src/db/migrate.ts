@@ -3,11 +3,9 @@ import { fileURLToPath } from 'node:url'
 import { drizzle } from 'drizzle-orm/postgres-js'
 import { migrate } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
+import { ADVISORY_LOCK_KEYS } from './advisory-locks'
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url))
-
-/** Any constant works; it only has to be the same for every instance that migrates this database. */
-const MIGRATION_LOCK_KEY = 7_301_113_517
 
 export class MigrationError extends Error {}
 
@@ -55,7 +53,7 @@ export async function migrateDatabase(
           'Set `wal_level = logical` in postgresql.conf (or `-c wal_level=logical`) and restart Postgres.',
       )
     }
-    await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`
+    await sql`select pg_advisory_lock(${ADVISORY_LOCK_KEYS.migrations})`
     try {
       const before = await appliedHashes(sql)
       await migrate(drizzle(sql), { migrationsFolder: folder })
@@ -66,7 +64,7 @@ export async function migrateDatabase(
       else for (const tag of applied) log(`Applied migration ${tag}`)
       return { applied, alreadyApplied: before.length }
     } finally {
-      await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`
+      await sql`select pg_advisory_unlock(${ADVISORY_LOCK_KEYS.migrations})`
     }
   } finally {
     await sql.end()

@@ -398,7 +398,7 @@ export const chatToolEvents = pgTable(
 export const misalignments = pgTable(
   'misalignments',
   {
-    id: text('id').primaryKey().default(sql`('misalignment_' || gen_random_uuid())`),
+    id: prefixedId('misalignment'),
     sessionId: uuid('session_id').notNull(),
     accountId: uuid('account_id')
       .notNull()

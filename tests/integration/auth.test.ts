@@ -1,7 +1,7 @@
-import { count, eq } from 'drizzle-orm'
+import { count, eq, inArray } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { createDatabaseClient } from '../../src/db/client'
-import { authSessions } from '../../src/db/schema'
+import { authSessions, loginAttempts } from '../../src/db/schema'
 import { SESSION_COOKIE } from '../../src/server/auth/cookies'
 import { createUserAsOperator } from '../../src/server/auth/create-user'
 import { hashPassword } from '../../src/server/auth/passwords'
@@ -191,5 +191,49 @@ describe('password mode', () => {
       await c.close()
       await fresh.drop()
     }
+  })
+})
+
+describe('pruning sign-in records', () => {
+  it('deletes sessions dead before the cutoff and attempts made before it, and nothing else', async () => {
+    const { user } = await authRepository.createPasswordUser(testDb.db, {
+      email: `prune-${Date.now()}@example.test`,
+      displayName: 'Pruned',
+      passwordHash: await hashPassword('correct horse battery'),
+    })
+    const now = new Date()
+    const daysAgo = (days: number) => new Date(now.getTime() - days * 24 * 60 * 60 * 1000)
+    const tokenHash = (label: string) => hashSessionToken(`${label}-${now.getTime()}-${Math.random()}`)
+    const expired = tokenHash('expired')
+    const revoked = tokenHash('revoked')
+    const recentlyRevoked = tokenHash('recently-revoked')
+    const live = tokenHash('live')
+    await testDb.db.insert(authSessions).values([
+      { id: expired, userId: user.id, expiresAt: daysAgo(2) },
+      { id: revoked, userId: user.id, expiresAt: daysAgo(-20), revokedAt: daysAgo(3) },
+      { id: recentlyRevoked, userId: user.id, expiresAt: daysAgo(-20), revokedAt: now },
+      { id: live, userId: user.id, expiresAt: daysAgo(-20) },
+    ])
+    const key = `email:prune-${now.getTime()}@example.test`
+    await testDb.db.insert(loginAttempts).values([
+      { key, succeeded: false, attemptedAt: daysAgo(2) },
+      { key, succeeded: false, attemptedAt: now },
+    ])
+
+    const deleted = await authRepository.pruneAuthRecords(testDb.db, {
+      sessionsBefore: daysAgo(1),
+      attemptsBefore: daysAgo(1),
+    })
+
+    expect(deleted.sessions).toBeGreaterThanOrEqual(2)
+    expect(deleted.attempts).toBeGreaterThanOrEqual(1)
+    const left = await testDb.db
+      .select({ id: authSessions.id })
+      .from(authSessions)
+      .where(inArray(authSessions.id, [expired, revoked, recentlyRevoked, live]))
+    expect(left.map((row) => row.id).sort()).toEqual([live, recentlyRevoked].sort())
+    const attempts = await testDb.db.select().from(loginAttempts).where(eq(loginAttempts.key, key))
+    expect(attempts).toHaveLength(1)
+    expect(attempts[0].attemptedAt.getTime()).toBe(now.getTime())
   })
 })

@@ -1,10 +1,9 @@
 import { asc, eq, sql } from 'drizzle-orm'
+import { ADVISORY_LOCK_KEYS } from '../../db/advisory-locks'
 import type { Executor } from '../../db/client'
 import { type Account, accounts, type User, users } from '../../db/schema'
 
 export const LOCAL_OWNER_DISPLAY_NAME = 'Local owner'
-/** Serialises concurrent first runs (several app instances starting at once). */
-const LOCAL_OWNER_LOCK_KEY = 7_301_113_518
 
 export interface Principal {
   user: User
@@ -17,7 +16,7 @@ export interface Principal {
  */
 export async function ensureLocalOwner(db: Executor): Promise<Principal> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${LOCAL_OWNER_LOCK_KEY})`)
+    await tx.execute(sql`select pg_advisory_xact_lock(${ADVISORY_LOCK_KEYS.localOwner})`)
     const [existing] = await tx
       .select({ user: users, account: accounts })
       .from(users)

@@ -4,11 +4,7 @@
  */
 import type postgres from 'postgres'
 
-/** Keys of the app's session-level advisory locks (the 7_301_113_5xx block is this app's). */
-export const ADVISORY_LOCK_KEYS = {
-  /** Exactly one app instance scans SESSION_DIRS and tails the logs it finds. */
-  sessionDiscovery: 7_301_113_520,
-} as const
+// The keys themselves are in src/db/advisory-locks.ts.
 
 export interface HeldLock {
   release(): Promise<void>

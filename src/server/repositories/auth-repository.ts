@@ -2,7 +2,8 @@
  * Server-side app sessions (auth_sessions), password users and sign-in attempts. Every instance
  * reads the same rows, so a cookie issued by one instance is valid on all of them.
  */
-import { and, asc, count, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm'
+import { and, asc, count, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm'
+import { LOGIN_ATTEMPT_LOCK_NAMESPACE } from '../../db/advisory-locks'
 import type { Executor } from '../../db/client'
 import { accounts, authSessions, loginAttempts, users } from '../../db/schema'
 import { toStorableText } from '../../domain/storable-text'
@@ -14,9 +15,6 @@ export const EMAIL_TAKEN_MESSAGE = 'An account with this email already exists. S
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000
 /** Renew at most this often, so active users keep their session without a write per request. */
 export const SESSION_RENEW_AFTER_MS = 60 * 60 * 1000
-
-/** Advisory-lock namespace (two-int form) for sign-in attempts, one lock per limited key. */
-const LOGIN_ATTEMPT_LOCK_NAMESPACE = 7_302
 
 export interface AttemptLimit {
   /** `email:<lowercased>` or `ip:<address>`. */
@@ -98,8 +96,24 @@ export const authRepository = {
           limit ${keep})`)
   },
 
-  async deleteExpiredSessions(db: Executor, olderThan: Date) {
-    await db.delete(authSessions).where(lt(authSessions.expiresAt, olderThan))
+  /**
+   * Housekeeping (the maintenance plugin runs it periodically): deletes sign-in sessions that
+   * expired or were revoked before `sessionsBefore`, and sign-in attempts made before
+   * `attemptsBefore` (far older than any rate-limit window). Both tables would grow forever otherwise.
+   */
+  async pruneAuthRecords(
+    db: Executor,
+    { sessionsBefore, attemptsBefore }: { sessionsBefore: Date; attemptsBefore: Date },
+  ) {
+    const sessionsDeleted = await db
+      .delete(authSessions)
+      .where(or(lt(authSessions.expiresAt, sessionsBefore), lt(authSessions.revokedAt, sessionsBefore)))
+      .returning({ id: authSessions.id })
+    const attemptsDeleted = await db
+      .delete(loginAttempts)
+      .where(lt(loginAttempts.attemptedAt, attemptsBefore))
+      .returning({ id: loginAttempts.id })
+    return { sessions: sessionsDeleted.length, attempts: attemptsDeleted.length }
   },
 
   async findUserByEmail(db: Executor, email: string) {
@@ -109,11 +123,6 @@ export const authRepository = {
       .innerJoin(accounts, eq(accounts.id, users.accountId))
       .where(eq(users.email, email.toLowerCase()))
     return row
-  },
-
-  async countUsers(db: Executor) {
-    const [{ n }] = await db.select({ n: count() }).from(users)
-    return n
   },
 
   /**

@@ -213,19 +213,4 @@ export const chatThreadsRepository = {
       return { thread }
     })
   },
-
-  /** Threads of a session, most recently updated first. */
-  async listThreads(db: Executor, accountId: string, sessionId: string, mode?: ChatMode) {
-    return db
-      .select()
-      .from(chatThreads)
-      .where(
-        and(
-          eq(chatThreads.accountId, accountId),
-          eq(chatThreads.sessionId, sessionId),
-          mode ? eq(chatThreads.mode, mode) : undefined,
-        ),
-      )
-      .orderBy(desc(chatThreads.updatedAt), desc(chatThreads.id))
-  },
 }

@@ -2,7 +2,7 @@
  * Agent sessions. (account_id, source_key) is unique, so ingesting the same log twice — or two
  * instances ingesting it at once — yields one session.
  */
-import { and, desc, eq, getTableColumns, inArray, or, sql } from 'drizzle-orm'
+import { and, eq, getTableColumns, inArray, or, sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client'
 import { type NewSession, type Session, sessionMembers, sessions } from '../../db/schema'
 import type { SessionOrigin, SessionSource, SessionStatus } from '../../domain/sessions/session-kinds'
@@ -198,13 +198,5 @@ export const sessionsRepository = {
         ),
       )
     return row?.session
-  },
-
-  async listSessions(db: Executor, accountId: string) {
-    return db
-      .select()
-      .from(sessions)
-      .where(eq(sessions.accountId, accountId))
-      .orderBy(sql`${sessions.lastEventAt} desc nulls last`, desc(sessions.createdAt))
   },
 }

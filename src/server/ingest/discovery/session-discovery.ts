@@ -10,9 +10,11 @@
  *   every `tailIntervalMs`; their new lines become events within that interval plus one batch.
  * - A file that disappears while tailed leaves its session `interrupted`.
  */
+
+import { ADVISORY_LOCK_KEYS } from '../../../db/advisory-locks'
 import type { DatabaseClient } from '../../../db/client'
 import { describeError } from '../../log'
-import { ADVISORY_LOCK_KEYS, type HeldLock, tryHoldAdvisoryLock } from '../../repositories/advisory-locks'
+import { type HeldLock, tryHoldAdvisoryLock } from '../../repositories/advisory-locks'
 import { type DiscoveredFileState, discoveredFilesRepository } from '../../repositories/discovered-files-repository'
 import { sessionsRepository } from '../../repositories/sessions-repository'
 import { readDiscoveredFile } from './discovered-file-reader'
