@@ -99,6 +99,20 @@ describe('bulk load without row-by-row foreign-key checks', () => {
     )
   })
 
+  it("covers the schema's own composite keys: every chat row's session belongs to the row's account", async () => {
+    const keys = await legacyRepository.foreignKeysOfBulkLoadedTables(testDb.db)
+    for (const table of ['chat_threads', 'chat_messages', 'chat_tool_events']) {
+      expect(keys).toContainEqual(
+        expect.objectContaining({
+          table,
+          columns: ['session_id', 'account_id'],
+          target: 'sessions',
+          targetColumns: ['id', 'account_id'],
+        }),
+      )
+    }
+  })
+
   it('keeps the ordinary path when a written table has a trigger of its own (replica mode would skip it)', async () => {
     await inRolledBackTransaction(async (tx) => {
       await tx.execute(
