@@ -1,8 +1,8 @@
 import { createFileRoute } from '@tanstack/react-router'
-import { sql } from 'drizzle-orm'
 import { errorMessage } from '~/lib/error-message'
 import { describeDatabaseError, getDatabaseClient, withDatabaseTimeout } from '~/server/database'
 import { createLogger } from '~/server/log'
+import { pingDatabase } from '~/server/repositories/overview-repository'
 import { getConfig } from '../../../app.config'
 
 type CheckResult = { status: 'ok'; latencyMs: number } | { status: 'error'; message: string }
@@ -13,7 +13,7 @@ async function checkDatabase(): Promise<CheckResult> {
   const started = performance.now()
   try {
     const { db } = getDatabaseClient()
-    await withDatabaseTimeout(db.execute(sql`select 1`), 3_000)
+    await withDatabaseTimeout(pingDatabase(db), 3_000)
     return { status: 'ok', latencyMs: Math.round(performance.now() - started) }
   } catch (error) {
     log.error(`database: ${describeDatabaseError(error)}`)

@@ -26,6 +26,11 @@ export interface DatabaseOverview {
   server?: { status: DatabaseStatus; tables: TableRowCount[] }
 }
 
+/** The cheapest round trip: the health check's proof that Postgres answers. */
+export async function pingDatabase(db: Executor): Promise<void> {
+  await db.execute(sql`select 1`)
+}
+
 export async function getDatabaseStatus(db: Executor): Promise<DatabaseStatus> {
   const [row] = await db.execute<{ database_name: string; server_version: string; wal_level: string }>(sql`
     select current_database() as database_name,
