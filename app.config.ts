@@ -2,8 +2,10 @@
  * Runtime configuration: the one module that reads environment variables. Every variable is
  * validated here with a documented default; anything invalid is reported all at once with a fix.
  */
+import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { delimiter, resolve } from 'node:path'
+import { parseEnv } from 'node:util'
 import { z } from 'zod'
 
 const booleanFlag = z
@@ -180,11 +182,40 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   throw new ConfigError(problems)
 }
 
+/**
+ * Fills `env` from `.env` in the working directory — or from the file `ENV_FILE` names;
+ * `ENV_FILE=none` reads no file — without overriding anything already set: the real environment
+ * always wins over the file. Returns the path it read. Called once per process by getConfig(), so
+ * every program (the stack, the built server, the scripts) sees the same file.
+ */
+export function applyEnvFile(env: Record<string, string | undefined> = process.env, cwd = process.cwd()) {
+  const setting = env.ENV_FILE?.trim()
+  if (setting === 'none') return undefined
+  const path = resolve(cwd, setting || '.env')
+  if (!existsSync(path)) {
+    if (setting) throw new ConfigError([`ENV_FILE (got "${setting}"): there is no file ${path}`])
+    return undefined
+  }
+  let values: Record<string, string | undefined>
+  try {
+    values = parseEnv(readFileSync(path, 'utf8'))
+  } catch (error) {
+    throw new ConfigError([`${path} could not be read: ${error instanceof Error ? error.message : String(error)}`])
+  }
+  for (const [name, value] of Object.entries(values)) {
+    if (env[name] === undefined) env[name] = value
+  }
+  return path
+}
+
 let cached: AppConfig | undefined
 
-/** Configuration of this process, parsed once. */
+/** Configuration of this process (environment, then `.env`), parsed once. */
 export function getConfig(): AppConfig {
-  cached ??= loadConfig()
+  if (!cached) {
+    applyEnvFile()
+    cached = loadConfig()
+  }
   return cached
 }
 

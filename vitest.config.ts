@@ -1,6 +1,9 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
+/** Tests never read a developer's `.env` (app.config.ts reads it otherwise). */
+const hermetic = { ENV_FILE: 'none' }
+
 const alias = { '~': fileURLToPath(new URL('./src', import.meta.url)) }
 
 export default defineConfig({
@@ -18,6 +21,7 @@ export default defineConfig({
             'packages/*/tests/unit/**/*.test.ts',
           ],
           environment: 'node',
+          env: hermetic,
           sequence: { groupOrder: 0 },
         },
       },
@@ -32,6 +36,7 @@ export default defineConfig({
             'packages/*/tests/integration/**/*.test.ts',
           ],
           environment: 'node',
+          env: hermetic,
           globalSetup: ['tests/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -48,6 +53,7 @@ export default defineConfig({
           name: 'electric',
           include: ['tests/integration/sync/**/*.test.ts'],
           environment: 'node',
+          env: hermetic,
           globalSetup: ['tests/global-setup-electric.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,

@@ -106,6 +106,8 @@ function shapeServer(name: string, databaseUrl: string, port: number, secret: st
       SHAPE_SERVER_PORT: String(port),
       ELECTRIC_SECRET: secret,
       LOG_LEVEL: 'warn',
+      // The stack is described completely here; a developer's `.env` must not change it.
+      ENV_FILE: 'none',
       // Short long-polls: a browser whose session was revoked hears the 401 within seconds.
       SHAPE_SERVER_LONG_POLL_MS: '3000',
     },
@@ -136,6 +138,8 @@ function appServer(
       LOG_LEVEL: 'warn',
       // Never the machine's own agent logs: specs upload what they need.
       SESSION_DIRS: '',
+      // The stack is described completely here; a developer's `.env` must not change it.
+      ENV_FILE: 'none',
       ...extraEnv,
     },
     healthUrl: `${appUrl(port)}/api/health`,

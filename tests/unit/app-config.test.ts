@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from '../../app.config'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { applyEnvFile, ConfigError, loadConfig } from '../../app.config'
 
 describe('app.config', () => {
   it('has working defaults for an empty environment', () => {
@@ -63,5 +66,41 @@ describe('app.config', () => {
     expect(loadConfig({ HOST: '0.0.0.0', ALLOW_REMOTE_LOCAL_AUTH: 'true' }).HOST).toBe('0.0.0.0')
     expect(loadConfig({ HOST: '0.0.0.0', AUTH_MODE: 'password' }).AUTH_MODE).toBe('password')
     expect(loadConfig({ HOST: 'localhost' }).HOST).toBe('localhost')
+  })
+})
+
+describe('.env', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'app-config-env-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  writeFileSync(join(dir, '.env'), '# local settings\nPORT=4444\nLOG_LEVEL="debug"\nAUTH_MODE=password\n')
+  writeFileSync(join(dir, 'other.env'), 'PORT=5555\n')
+
+  it('fills what the environment leaves unset, and the environment wins', () => {
+    const env: Record<string, string | undefined> = { AUTH_MODE: 'local' }
+    expect(applyEnvFile(env, dir)).toBe(join(dir, '.env'))
+    expect(env).toMatchObject({ PORT: '4444', LOG_LEVEL: 'debug', AUTH_MODE: 'local' })
+    expect(loadConfig(env)).toMatchObject({ PORT: 4444, LOG_LEVEL: 'debug', AUTH_MODE: 'local' })
+  })
+
+  it('reads the file ENV_FILE names, none with ENV_FILE=none, and nothing when there is no .env', () => {
+    const named: Record<string, string | undefined> = { ENV_FILE: 'other.env' }
+    applyEnvFile(named, dir)
+    expect(named.PORT).toBe('5555')
+
+    const off: Record<string, string | undefined> = { ENV_FILE: 'none' }
+    expect(applyEnvFile(off, dir)).toBeUndefined()
+    expect(off.PORT).toBeUndefined()
+
+    const empty = mkdtempSync(join(dir, 'empty-'))
+    const nothing: Record<string, string | undefined> = {}
+    expect(applyEnvFile(nothing, empty)).toBeUndefined()
+    expect(nothing).toEqual({})
+  })
+
+  it('names a missing ENV_FILE instead of silently using defaults', () => {
+    expect(() => applyEnvFile({ ENV_FILE: 'missing.env' }, dir)).toThrow(ConfigError)
+    expect(() => applyEnvFile({ ENV_FILE: 'missing.env' }, dir)).toThrow(
+      /ENV_FILE \(got "missing.env"\): there is no file/,
+    )
   })
 })
