@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { type Browser, expect, test } from '@playwright/test'
 import { gotoHydrated, tabTo, waitForHydration } from './support/page-helpers'
 import { syncedTodoTexts } from './support/shape-reader'
 import { todoPage, uniqueTodo } from './support/todo-page'
@@ -213,4 +213,54 @@ test('a write made offline is rolled back, named, and its text handed back', asy
   await expect(todos.row(offline)).toHaveCount(0)
   await expect(todos.newTodoInput).toHaveValue(offline)
   await context.setOffline(false)
+})
+
+/** Two browser contexts (no shared cookies) are two devices of the local owner. */
+async function twoDevicesOnTodos(browser: Browser) {
+  const devices = []
+  for (const name of ['laptop', 'phone']) {
+    const context = await browser.newContext({ colorScheme: 'light' })
+    const page = await context.newPage()
+    await gotoHydrated(page, '/todos')
+    devices.push({ name, context, page, todos: todoPage(page) })
+  }
+  return devices
+}
+
+test('a delete is committed at once: gone everywhere, gone after a reload; Undo restores it everywhere', async ({
+  browser,
+}) => {
+  const [laptop, phone] = await twoDevicesOnTodos(browser)
+  const text = uniqueTodo('Deleted for real')
+  await laptop.todos.add(text)
+  await laptop.todos.checkbox(text).click()
+  await laptop.todos.expectSaved(text)
+  await expect(phone.todos.checkbox(text)).toBeChecked()
+
+  // Deleted on the laptop: the phone sees it go while the laptop's undo notification is still open.
+  await laptop.todos.deleteButton(text).click()
+  const toast = laptop.todos.notification(`Deleted “${text}”`)
+  await expect(toast).toBeVisible()
+  await expect(phone.todos.row(text)).toHaveCount(0)
+  expect(await syncedTodoTexts(phone.page.request)).not.toContain(text)
+  await expect(toast, 'the delete reached the server before the undo window closed').toBeVisible()
+
+  // Undo re-inserts the same row (still done) on both devices.
+  await toast.getByRole('button', { name: 'Undo' }).click()
+  await laptop.todos.expectSaved(text)
+  await expect(laptop.todos.checkbox(text)).toBeChecked()
+  await expect(phone.todos.checkbox(text)).toBeChecked()
+
+  // Deleted again and the page reloaded inside the old undo window: it stays deleted.
+  await laptop.todos.deleteButton(text).click()
+  await expect(laptop.todos.notification(`Deleted “${text}”`)).toBeVisible()
+  await laptop.page.reload()
+  await waitForHydration(laptop.page)
+  await expect(laptop.todos.newTodoInput).toBeVisible()
+  await expect(laptop.todos.row(text)).toHaveCount(0)
+  await expect(phone.todos.row(text)).toHaveCount(0)
+  expect(await syncedTodoTexts(phone.page.request)).not.toContain(text)
+
+  await laptop.context.close()
+  await phone.context.close()
 })

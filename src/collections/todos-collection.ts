@@ -1,6 +1,6 @@
 import { electricCollectionOptions } from '@tanstack/electric-db-collection'
 import { createCollection, type PendingMutation } from '@tanstack/react-db'
-import { createTodo, deleteTodo, updateTodo } from '../server/functions/todos'
+import { createTodo, deleteTodo, restoreTodo, updateTodo } from '../server/functions/todos'
 import { collectionIdOf, rowKeyOf, type ShapeRow } from '../sync/catalog'
 import { txidOf } from './mutation-result'
 import { shapeOptions } from './shape-options'
@@ -64,11 +64,23 @@ export const todosCollection = createCollection(
 )
 
 /**
- * Persists deletes staged in a manual transaction (`createTransaction({ autoCommit: false })`),
- * which is how the todo list offers undo: the row disappears at once, the server is told only
- * when the undo window closes. Resolves once the deletes are back through the shape stream.
+ * Undo of a delete: a manual transaction whose optimistic insert shows the row again at once and
+ * whose server call (`restoreTodo`) re-inserts it with its id and fields; resolves once the
+ * restore is back through the shape stream.
  */
-export async function persistTodoDeletes(mutations: PendingMutation<Todo>[]) {
-  const txids = await deleteOnServer(mutations)
+export async function persistTodoRestores(mutations: PendingMutation<Todo>[]) {
+  const txids = await Promise.all(
+    mutations.map(({ modified }) =>
+      restoreTodo({
+        data: {
+          id: modified.id,
+          text: modified.text,
+          completed: modified.completed,
+          sessionId: modified.sessionId,
+          createdAt: modified.createdAt,
+        },
+      }).then((result) => txidOf(result)),
+    ),
+  )
   await Promise.all(txids.map((txid) => todosCollection.utils.awaitTxId(txid, SYNC_CONFIRMATION_TIMEOUT_MS)))
 }

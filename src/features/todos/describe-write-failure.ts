@@ -5,7 +5,7 @@
 import { TimeoutWaitingForTxIdError } from '@tanstack/electric-db-collection'
 import { shortTodoText } from '~/domain/todo-text'
 
-export type TodoWrite = 'add' | 'complete' | 'reopen' | 'edit' | 'delete'
+export type TodoWrite = 'add' | 'complete' | 'reopen' | 'edit' | 'delete' | 'restore'
 
 export interface WriteFailureMessage {
   tone: 'destructive' | 'warning'
@@ -19,6 +19,7 @@ const FAILED_TITLES: Record<TodoWrite, (text: string) => string> = {
   reopen: (text) => `Could not reopen “${text}”`,
   edit: (text) => `Could not save your changes to “${text}”`,
   delete: (text) => `Could not delete “${text}”`,
+  restore: (text) => `Could not bring back “${text}”`,
 }
 
 /** What browsers throw when a request never reached the server. */

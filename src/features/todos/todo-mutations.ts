@@ -4,7 +4,7 @@
  * what was not saved.
  */
 import { createTransaction, type Transaction } from '@tanstack/react-db'
-import { persistTodoDeletes, todosCollection } from '~/collections/todos-collection'
+import { persistTodoRestores, todosCollection } from '~/collections/todos-collection'
 import { notify } from '~/components/layout/notifications'
 import type { Todo } from '~/db/schema'
 import { shortTodoText } from '~/domain/todo-text'
@@ -17,7 +17,12 @@ function reportFailure(write: TodoWrite, todoText: string, error: unknown) {
 }
 
 /** Runs a collection write; a throw (collection unusable) and a later rollback are reported alike. */
-function optimistically(write: TodoWrite, todoText: string, change: () => Transaction, onFailure?: () => void) {
+function optimistically<T extends object>(
+  write: TodoWrite,
+  todoText: string,
+  change: () => Transaction<T>,
+  onFailure?: () => void,
+) {
   try {
     change().isPersisted.promise.catch((error: unknown) => {
       reportFailure(write, todoText, error)
@@ -67,32 +72,20 @@ export function editTodo(todo: Todo, changes: { text: string; sessionId: string 
   )
 }
 
-/** Deletes waiting for their undo window to close; flushed when the page goes away. */
-const stagedDeletes = new Set<() => void>()
-
 /**
- * Removes the todo from the list at once but tells the server only when the notification closes,
- * so "Undo" is a local rollback rather than a re-insert (which would lose the creation time).
+ * Deletes at once — the server is told now, so every tab and device sees it and a reload cannot
+ * bring the row back — and offers "Undo", which restores the same row (id, text, state, link and
+ * creation time) through `restoreTodo`. This is the pattern for every delete (docs/architecture.md).
  */
 export function deleteTodoWithUndo(todo: Todo, { onUndo }: { onUndo: () => void }) {
-  const transaction = createTransaction<Todo>({
-    autoCommit: false,
-    mutationFn: ({ transaction: staged }) => persistTodoDeletes(staged.mutations),
+  let deleted = false
+  optimistically('delete', todo.text, () => {
+    const transaction = todosCollection.delete(todo.id)
+    deleted = true
+    return transaction
   })
-  try {
-    transaction.mutate(() => todosCollection.delete(todo.id))
-  } catch (error) {
-    reportFailure('delete', todo.text, error)
-    return
-  }
-  let settled = false
-  const commit = () => {
-    if (settled) return
-    settled = true
-    stagedDeletes.delete(commit)
-    transaction.commit().catch((error: unknown) => reportFailure('delete', todo.text, error))
-  }
-  stagedDeletes.add(commit)
+  if (!deleted) return
+  let restored = false
   const text = shortTodoText(todo.text)
   notify({
     title: `Deleted “${text}”`,
@@ -100,20 +93,25 @@ export function deleteTodoWithUndo(todo: Todo, { onUndo }: { onUndo: () => void 
       label: 'Undo',
       altText: `Undo deleting “${text}”`,
       onAction: () => {
-        if (settled) return
-        settled = true
-        stagedDeletes.delete(commit)
-        transaction.rollback()
+        if (restored) return
+        restored = true
+        restoreDeletedTodo(todo)
         onUndo()
       },
     },
-    onDismiss: commit,
   })
 }
 
-if (typeof window !== 'undefined') {
-  // Leaving or reloading the page ends every undo window: the deletes are sent now.
-  window.addEventListener('pagehide', () => {
-    for (const commit of [...stagedDeletes]) commit()
+function restoreDeletedTodo(todo: Todo) {
+  optimistically('restore', todo.text, () => {
+    const transaction = createTransaction<Todo>({
+      mutationFn: ({ transaction: restore }) => persistTodoRestores(restore.mutations),
+    })
+    // Only the row's own fields: rows from live queries also carry virtual ones ($synced, …).
+    const { id, accountId, sessionId, text, completed, createdAt, updatedAt } = todo
+    transaction.mutate(() =>
+      todosCollection.insert({ id, accountId, sessionId, text, completed, createdAt, updatedAt }),
+    )
+    return transaction
   })
 }

@@ -18,6 +18,15 @@ const updateTodoInput = z.object({
     .strict(),
 })
 const deleteTodoInput = z.object({ id: z.string().uuid() })
+const restoreTodoInput = z.object({
+  id: z.string().uuid(),
+  text: todoText,
+  completed: z.boolean(),
+  sessionId: sessionLink,
+  createdAt: z.coerce
+    .date({ message: 'createdAt must be a date.' })
+    .refine((date) => date.getTime() <= Date.now() + 60_000, 'createdAt cannot be in the future.'),
+})
 
 export const createTodo = createServerFn({ method: 'POST' })
   .middleware([requireSessionAccess(createTodoInput, (input) => input.sessionId, TODO_SESSION_REFUSAL)])
@@ -49,4 +58,16 @@ export const deleteTodo = createServerFn({ method: 'POST' })
   .handler(async ({ data, context }) => {
     const { txid } = await todosRepository.deleteTodo(getDatabaseClient().db, context.principal.account.id, data.id)
     return { txid }
+  })
+
+/** Undo of a delete: the same row (id, text, state, link, creation time) goes back in. */
+export const restoreTodo = createServerFn({ method: 'POST' })
+  .middleware([requireSessionAccess(restoreTodoInput, (input) => input.sessionId, TODO_SESSION_REFUSAL)])
+  .validator(validateWith(restoreTodoInput))
+  .handler(async ({ data, context }) => {
+    const { todo, txid } = await todosRepository.restoreTodo(getDatabaseClient().db, {
+      accountId: context.principal.account.id,
+      ...data,
+    })
+    return { id: todo.id, txid }
   })

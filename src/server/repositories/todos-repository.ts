@@ -58,6 +58,42 @@ export const todosRepository = {
     return splitTxid(existing)
   },
 
+  /**
+   * Undo of a delete: puts the row back with its id and fields (creation time included), so it
+   * returns to its place in every list. Restoring a todo that is already there is a no-op.
+   */
+  async restoreTodo(
+    db: Executor,
+    input: {
+      accountId: string
+      id: string
+      text: string
+      completed: boolean
+      sessionId: string | null
+      createdAt: Date
+    },
+  ): Promise<WithTxid<{ todo: Todo }>> {
+    const [inserted] = await db
+      .insert(todos)
+      .values({
+        id: input.id,
+        accountId: input.accountId,
+        text: cleanText(input.text),
+        completed: input.completed,
+        sessionId: input.sessionId,
+        createdAt: input.createdAt,
+      })
+      .onConflictDoNothing({ target: todos.id })
+      .returning({ ...getTableColumns(todos), txid: rowTxid })
+    if (inserted) return splitTxid(inserted)
+    const [existing] = await db
+      .select({ ...getTableColumns(todos), txid: rowTxid })
+      .from(todos)
+      .where(and(eq(todos.id, input.id), eq(todos.accountId, input.accountId)))
+    if (!existing) throw new ConflictError('This todo id is already taken. Reload the page.')
+    return splitTxid(existing)
+  },
+
   async updateTodo(
     db: Executor,
     accountId: string,
