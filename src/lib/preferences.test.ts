@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { z } from 'zod'
 
 type PreferencesModule = typeof import('./preferences')
 
@@ -25,39 +26,54 @@ async function loadWithStorage(storage: Storage | (() => never)): Promise<Prefer
   return import('./preferences')
 }
 
-describe('parsePreferences', () => {
-  it('falls back to the defaults for anything it does not recognise', async () => {
-    const { parsePreferences, DEFAULT_PREFERENCES } = await import('./preferences')
-    expect(parsePreferences(null)).toEqual(DEFAULT_PREFERENCES)
-    expect(parsePreferences('not json')).toEqual(DEFAULT_PREFERENCES)
-    expect(parsePreferences('"dark"')).toEqual(DEFAULT_PREFERENCES)
-    expect(parsePreferences('{"theme":"purple"}')).toEqual({ theme: 'system', todoFilter: 'all' })
-    expect(parsePreferences('{"theme":"dark","unknown":1}')).toEqual({ theme: 'dark', todoFilter: 'all' })
-    expect(parsePreferences('{"todoFilter":"done"}')).toEqual({ theme: 'system', todoFilter: 'done' })
-    expect(parsePreferences('{"theme":"light","todoFilter":"later"}')).toEqual({ theme: 'light', todoFilter: 'all' })
-  })
-})
+/** Two slices the way features declare them. */
+function slices(preferences: PreferencesModule) {
+  return {
+    theme: preferences.definePreference('theme', z.enum(['light', 'dark', 'system']), 'system'),
+    filter: preferences.definePreference('todoFilter', z.enum(['all', 'open', 'done']), 'all'),
+    panel: preferences.definePreference('panel', z.object({ width: z.number().min(200) }), { width: 320 }),
+  }
+}
 
-describe('the preferences store', () => {
+describe('definePreference', () => {
   beforeEach(() => vi.unstubAllGlobals())
   afterEach(() => vi.unstubAllGlobals())
 
-  it('saves a change to localStorage and tells subscribers', async () => {
+  it('falls back to the default for anything its schema does not accept', async () => {
     const { storage, data } = fakeStorage()
-    const preferences = await loadWithStorage(storage)
-    const listener = vi.fn()
-    preferences.subscribeToPreferences(listener)
-    preferences.updatePreferences({ theme: 'dark' })
-    expect(listener).toHaveBeenCalledTimes(1)
-    expect(preferences.getPreferences()).toEqual({ theme: 'dark', todoFilter: 'all' })
-    expect(JSON.parse(data.get('session-coach:preferences') ?? '{}')).toEqual({ theme: 'dark', todoFilter: 'all' })
+    data.set('session-coach:preferences', '{"theme":"purple","todoFilter":"done","panel":{"width":10},"other":1}')
+    const { theme, filter, panel } = slices(await loadWithStorage(storage))
+    expect(theme.get()).toBe('system')
+    expect(filter.get()).toBe('done')
+    expect(panel.get()).toEqual({ width: 320 })
   })
 
-  it('reads what an earlier visit stored', async () => {
+  it('tolerates stored values that are not JSON or not an object', async () => {
+    for (const raw of ['not json', '"dark"', '[1]']) {
+      const { storage, data } = fakeStorage()
+      data.set('session-coach:preferences', raw)
+      const { theme } = slices(await loadWithStorage(storage))
+      expect(theme.get(), raw).toBe('system')
+    }
+  })
+
+  it('saves a change next to the other slices and tells subscribers', async () => {
     const { storage, data } = fakeStorage()
-    data.set('session-coach:preferences', '{"theme":"light"}')
-    const preferences = await loadWithStorage(storage)
-    expect(preferences.getPreferences()).toEqual({ theme: 'light', todoFilter: 'all' })
+    data.set('session-coach:preferences', '{"todoFilter":"open"}')
+    const { theme, filter } = slices(await loadWithStorage(storage))
+    theme.set('dark')
+    expect(theme.get()).toBe('dark')
+    expect(filter.get()).toBe('open')
+    expect(JSON.parse(data.get('session-coach:preferences') ?? '{}')).toEqual({ theme: 'dark', todoFilter: 'open' })
+  })
+
+  it('keeps an unchanged object value identical between reads (React compares snapshots)', async () => {
+    const { storage, data } = fakeStorage()
+    data.set('session-coach:preferences', '{"panel":{"width":400}}')
+    const { panel, theme } = slices(await loadWithStorage(storage))
+    const first = panel.get()
+    theme.set('light')
+    expect(panel.get()).toBe(first)
   })
 
   it('keeps the choice in memory when the quota is exceeded', async () => {
@@ -66,17 +82,19 @@ describe('the preferences store', () => {
         throw new DOMException('quota', 'QuotaExceededError')
       },
     })
-    const preferences = await loadWithStorage(storage)
-    expect(() => preferences.updatePreferences({ theme: 'dark' })).not.toThrow()
-    expect(preferences.getPreferences()).toEqual({ theme: 'dark', todoFilter: 'all' })
+    const { theme } = slices(await loadWithStorage(storage))
+    expect(() => theme.set('dark')).not.toThrow()
+    expect(theme.get()).toBe('dark')
   })
 
   it('works in memory when storage access itself is refused', async () => {
-    const preferences = await loadWithStorage(() => {
-      throw new DOMException('denied', 'SecurityError')
-    })
-    expect(preferences.getPreferences()).toEqual({ theme: 'system', todoFilter: 'all' })
-    preferences.updatePreferences({ todoFilter: 'open' })
-    expect(preferences.getPreferences()).toEqual({ theme: 'system', todoFilter: 'open' })
+    const { filter } = slices(
+      await loadWithStorage(() => {
+        throw new DOMException('denied', 'SecurityError')
+      }),
+    )
+    expect(filter.get()).toBe('all')
+    filter.set('open')
+    expect(filter.get()).toBe('open')
   })
 })

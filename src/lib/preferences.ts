@@ -1,96 +1,78 @@
 /**
- * UI preferences of this browser (theme, the todo list's filter). This is the one module that touches browser
- * storage, and it holds nothing authoritative: domain data lives in Postgres. When storage is
- * unavailable (private mode, quota, disabled cookies) preferences live in memory for the tab.
+ * UI preferences of this browser. This is the one module that touches browser storage, and it
+ * holds nothing authoritative: domain data lives in Postgres. Each feature declares its own slice
+ * next to its code with `definePreference(key, zodSchema, default)` (the todo filter in
+ * `features/todos/preferences.ts`, the theme in `lib/theme.ts`); all slices share one stored JSON
+ * object. When storage is unavailable (private mode, quota, disabled cookies) preferences live in
+ * memory for the tab.
  */
 import { useSyncExternalStore } from 'react'
-
-export const THEME_PREFERENCES = ['light', 'dark', 'system'] as const
-export type ThemePreference = (typeof THEME_PREFERENCES)[number]
-
-export const TODO_FILTERS = ['all', 'open', 'done'] as const
-export type TodoFilter = (typeof TODO_FILTERS)[number]
-
-export interface Preferences {
-  theme: ThemePreference
-  todoFilter: TodoFilter
-}
-
-export const DEFAULT_PREFERENCES: Preferences = Object.freeze({ theme: 'system', todoFilter: 'all' })
+import type { z } from 'zod'
 
 const STORAGE_KEY = 'session-coach:preferences'
 
-export function isThemePreference(value: unknown): value is ThemePreference {
-  return typeof value === 'string' && (THEME_PREFERENCES as readonly string[]).includes(value)
-}
-
-export function isTodoFilter(value: unknown): value is TodoFilter {
-  return typeof value === 'string' && (TODO_FILTERS as readonly string[]).includes(value)
-}
-
-/** Tolerates anything: stored values may come from an older version or be hand-edited. */
-export function parsePreferences(raw: string | null): Preferences {
-  if (!raw) return DEFAULT_PREFERENCES
-  try {
-    const parsed: unknown = JSON.parse(raw)
-    const stored = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {}
-    return {
-      theme: isThemePreference(stored.theme) ? stored.theme : DEFAULT_PREFERENCES.theme,
-      todoFilter: isTodoFilter(stored.todoFilter) ? stored.todoFilter : DEFAULT_PREFERENCES.todoFilter,
-    }
-  } catch {
-    return DEFAULT_PREFERENCES
-  }
+export interface Preference<T> {
+  readonly key: string
+  readonly defaultValue: T
+  /** The stored value if it is valid, else the default (stored values may be old or hand-edited). */
+  get(): T
+  set(value: T): void
 }
 
 let storageUsable = true
-let current: Preferences | undefined
+let stored: Record<string, unknown> | undefined
 const listeners = new Set<() => void>()
 
-function readStorage(): Preferences {
-  if (!storageUsable) return current ?? DEFAULT_PREFERENCES
+/** Tolerates anything: not JSON, not an object, unknown keys. */
+function parseStored(raw: string | null): Record<string, unknown> {
+  if (!raw) return {}
   try {
-    return parsePreferences(window.localStorage.getItem(STORAGE_KEY))
+    const parsed: unknown = JSON.parse(raw)
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {}
   } catch {
-    storageUsable = false
-    return current ?? DEFAULT_PREFERENCES
+    return {}
   }
 }
 
-function writeStorage(preferences: Preferences) {
+function readStorage(): Record<string, unknown> {
+  if (!storageUsable) return stored ?? {}
+  try {
+    return parseStored(window.localStorage.getItem(STORAGE_KEY))
+  } catch {
+    storageUsable = false
+    return stored ?? {}
+  }
+}
+
+function writeStorage(values: Record<string, unknown>) {
   if (!storageUsable) return
   try {
-    window.localStorage.setItem(STORAGE_KEY, JSON.stringify(preferences))
+    window.localStorage.setItem(STORAGE_KEY, JSON.stringify(values))
   } catch {
     // Quota exceeded or storage blocked: keep the choice in memory for this tab.
     storageUsable = false
   }
 }
 
+function storedValues(): Record<string, unknown> {
+  if (typeof window === 'undefined') return {}
+  stored ??= readStorage()
+  return stored
+}
+
 function notify() {
   for (const listener of listeners) listener()
 }
 
-export function getPreferences(): Preferences {
-  if (typeof window === 'undefined') return DEFAULT_PREFERENCES
-  current ??= readStorage()
-  return current
-}
-
-export function updatePreferences(patch: Partial<Preferences>) {
-  const next = { ...getPreferences(), ...patch }
-  current = next
-  writeStorage(next)
-  notify()
-}
-
 function onStorageEvent(event: StorageEvent) {
   if (event.key !== STORAGE_KEY && event.key !== null) return
-  current = parsePreferences(event.newValue)
+  stored = parseStored(event.newValue)
   notify()
 }
 
-export function subscribeToPreferences(listener: () => void) {
+function subscribe(listener: () => void) {
   listeners.add(listener)
   // Another tab changed a preference: follow it.
   if (listeners.size === 1) window.addEventListener('storage', onStorageEvent)
@@ -100,9 +82,34 @@ export function subscribeToPreferences(listener: () => void) {
   }
 }
 
-/** Server render and hydration see the defaults; the stored value arrives right after hydration. */
-export function usePreferences(): Preferences {
-  return useSyncExternalStore(subscribeToPreferences, getPreferences, () => DEFAULT_PREFERENCES)
+export function definePreference<S extends z.ZodType>(key: string, schema: S, defaultValue: z.output<S>) {
+  type T = z.output<S>
+  // The last raw value and what it parsed to, so an unchanged preference keeps its identity (React
+  // compares snapshots with Object.is).
+  let last: { raw: unknown; value: T } | undefined
+  const get = (): T => {
+    const raw = storedValues()[key]
+    if (last && Object.is(last.raw, raw)) return last.value
+    const parsed = schema.safeParse(raw)
+    last = { raw, value: parsed.success ? parsed.data : defaultValue }
+    return last.value
+  }
+  const preference: Preference<T> = {
+    key,
+    defaultValue,
+    get,
+    set(value) {
+      stored = { ...storedValues(), [key]: value }
+      writeStorage(stored)
+      notify()
+    },
+  }
+  return preference
+}
+
+/** A preference's value in a component. Server render and hydration see the default; the stored value arrives right after hydration. */
+export function usePreference<T>(preference: Preference<T>): T {
+  return useSyncExternalStore(subscribe, preference.get, () => preference.defaultValue)
 }
 
 /**

@@ -9,19 +9,14 @@ import {
   DropdownMenuTrigger,
 } from '~/components/ui/dropdown-menu'
 import { Tooltip, TooltipContent, TooltipTrigger } from '~/components/ui/tooltip'
-import {
-  isThemePreference,
-  THEME_PREFERENCES,
-  type ThemePreference,
-  updatePreferences,
-  usePreferences,
-} from '~/lib/preferences'
+import { usePreference } from '~/lib/preferences'
+import { isThemePreference, THEME_PREFERENCES, type ThemePreference, themePreference } from '~/lib/theme'
 
 export const THEME_LABELS: Record<ThemePreference, string> = { light: 'Light', dark: 'Dark', system: 'System' }
 const THEME_ICONS = { light: SunIcon, dark: MoonIcon, system: MonitorIcon } as const
 
 export function ThemeToggle() {
-  const { theme } = usePreferences()
+  const theme = usePreference(themePreference)
   const Icon = THEME_ICONS[theme]
   return (
     <DropdownMenu>
@@ -40,7 +35,7 @@ export function ThemeToggle() {
         <DropdownMenuRadioGroup
           value={theme}
           onValueChange={(value) => {
-            if (isThemePreference(value)) updatePreferences({ theme: value })
+            if (isThemePreference(value)) themePreference.set(value)
           }}
         >
           {THEME_PREFERENCES.map((option) => {

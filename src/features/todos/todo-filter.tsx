@@ -1,6 +1,6 @@
 import { ToggleGroup as ToggleGroupPrimitive } from 'radix-ui'
 import { formatCount } from '~/lib/format'
-import { isTodoFilter, TODO_FILTERS, type TodoFilter } from '~/lib/preferences'
+import { isTodoFilter, TODO_FILTERS, type TodoFilter } from './preferences'
 
 const FILTER_LABELS: Record<TodoFilter, string> = { all: 'All', open: 'Open', done: 'Done' }
 

@@ -14,8 +14,9 @@ import { Alert, AlertDescription, AlertTitle } from '~/components/ui/alert'
 import { Button } from '~/components/ui/button'
 import type { Todo } from '~/db/schema'
 import { formatCount } from '~/lib/format'
-import { type TodoFilter, updatePreferences, usePreferences } from '~/lib/preferences'
+import { usePreference } from '~/lib/preferences'
 import { NewTodoForm } from './new-todo-form'
+import { type TodoFilter, todoFilterPreference } from './preferences'
 import { sessionChoices } from './session-select'
 import { TodoFilterControl } from './todo-filter'
 import { TodoItem, todoToggleId } from './todo-item'
@@ -54,7 +55,7 @@ export function TodosView() {
     q.from({ session: sessionsCollection }).orderBy(({ session }) => session.createdAt, 'desc'),
   )
   const failure = useSyncFailure('todos')
-  const { todoFilter } = usePreferences()
+  const todoFilter = usePreference(todoFilterPreference)
   const newTodoInputRef = useRef<HTMLInputElement>(null)
 
   const todos = todosQuery.data ?? []
@@ -138,7 +139,7 @@ export function TodosView() {
             <TodoFilterControl
               value={todoFilter}
               counts={counts}
-              onValueChange={(filter) => updatePreferences({ todoFilter: filter })}
+              onValueChange={(filter) => todoFilterPreference.set(filter)}
             />
             {/* The filter shows the counts; this says them out loud when they change. */}
             <p role="status" className="sr-only">

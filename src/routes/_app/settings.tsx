@@ -4,7 +4,8 @@ import { THEME_LABELS } from '~/components/layout/theme-toggle'
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '~/components/ui/card'
 import { Label } from '~/components/ui/label'
 import { RadioGroup, RadioGroupItem } from '~/components/ui/radio-group'
-import { isThemePreference, THEME_PREFERENCES, updatePreferences, usePreferences } from '~/lib/preferences'
+import { usePreference } from '~/lib/preferences'
+import { isThemePreference, THEME_PREFERENCES, themePreference } from '~/lib/theme'
 
 export const Route = createFileRoute('/_app/settings')({
   head: () => ({ meta: [{ title: 'Settings · Session Coach' }] }),
@@ -18,7 +19,7 @@ const THEME_HINTS = {
 } as const
 
 function SettingsPage() {
-  const { theme } = usePreferences()
+  const theme = usePreference(themePreference)
   return (
     <>
       <PageHeader title="Settings" description="Preferences for this browser." />
@@ -33,7 +34,7 @@ function SettingsPage() {
               aria-labelledby="appearance-heading"
               value={theme}
               onValueChange={(value) => {
-                if (isThemePreference(value)) updatePreferences({ theme: value })
+                if (isThemePreference(value)) themePreference.set(value)
               }}
               className="sm:grid-cols-3"
             >
