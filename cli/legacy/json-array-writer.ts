@@ -37,7 +37,13 @@ export class JsonArrayFileWriter {
   }
 
   async abandon() {
-    this.stream.destroy()
+    // The file is opened asynchronously: wait until the stream has closed (and so has created the
+    // file, if it was still opening) before removing it, or the open can recreate it afterwards.
+    if (!this.stream.closed) {
+      const closed = once(this.stream, 'close')
+      this.stream.destroy()
+      await closed
+    }
     await rm(this.temporaryPath, { force: true })
   }
 
