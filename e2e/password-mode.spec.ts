@@ -122,6 +122,10 @@ test('with sign-up closed (the default), /sign-up says so and the server functio
   await expect(page.getByRole('heading', { level: 1, name: 'Sign-up is closed' })).toBeVisible()
   await expect(page.getByText('pnpm user:create')).toBeVisible()
   await expect(page.getByLabel('Password')).toHaveCount(0)
+  await page.getByRole('link', { name: 'Sign in with an existing account' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible()
+  await expect(page.getByText('Ask the operator of this server')).toBeVisible()
+  await expect(page.getByRole('link', { name: 'Create an account' })).toHaveCount(0)
 
   const email = uniqueEmail('closed')
   const { host: _openAppHost, cookie: _cookie, ...headers } = await call.allHeaders()

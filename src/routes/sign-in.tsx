@@ -6,13 +6,13 @@ import { SignInForm } from '~/features/auth/sign-in-form'
 export const Route = createFileRoute('/sign-in')({
   validateSearch: validateNextSearch,
   beforeLoad: continueWhenSignedIn,
-  loader: ({ context }) => ({ authMode: context.authMode }),
+  loader: ({ context }) => ({ authMode: context.authMode, signUpOpen: context.signUpOpen }),
   head: () => ({ meta: [{ title: 'Sign in · Session Coach' }] }),
   component: SignInPage,
 })
 
 function SignInPage() {
-  const { authMode } = Route.useLoaderData()
+  const { authMode, signUpOpen } = Route.useLoaderData()
   const { next } = Route.useSearch()
-  return authMode === 'local' ? <LocalModeNotice page="sign-in" /> : <SignInForm next={next} />
+  return authMode === 'local' ? <LocalModeNotice page="sign-in" /> : <SignInForm next={next} signUpOpen={signUpOpen} />
 }

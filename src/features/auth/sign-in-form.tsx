@@ -6,7 +6,7 @@ import { signInFormSchema } from './auth-form-schemas'
 import { AuthFrame } from './auth-frame'
 import { useAuthForm } from './use-auth-form'
 
-export function SignInForm({ next }: { next: string | undefined }) {
+export function SignInForm({ next, signUpOpen }: { next: string | undefined; signUpOpen: boolean }) {
   const { onSubmit, fieldErrors, formError, submitting } = useAuthForm(
     signInFormSchema,
     (data) => signIn({ data }),
@@ -17,12 +17,20 @@ export function SignInForm({ next }: { next: string | undefined }) {
       title="Sign in"
       description="Welcome back to Session Coach."
       footer={
-        <p>
-          New here?{' '}
-          <Link to="/sign-up" search={{ next }} className="font-medium text-primary underline-offset-4 hover:underline">
-            Create an account
-          </Link>
-        </p>
+        signUpOpen ? (
+          <p>
+            New here?{' '}
+            <Link
+              to="/sign-up"
+              search={{ next }}
+              className="font-medium text-primary underline-offset-4 hover:underline"
+            >
+              Create an account
+            </Link>
+          </p>
+        ) : (
+          <p>No account yet? Ask the operator of this server to create one for you.</p>
+        )
       }
     >
       <AuthForm
