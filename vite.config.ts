@@ -10,7 +10,12 @@ export default defineConfig(({ command }) => {
   // The built server reads PORT and HOST itself (nitro); only the dev server needs them here.
   const devServer = command === 'serve' ? getConfig() : undefined
   return {
-    resolve: { alias: { '~': fileURLToPath(new URL('./src', import.meta.url)) } },
+    resolve: {
+      alias: {
+        '~': fileURLToPath(new URL('./src', import.meta.url)),
+        '@config': fileURLToPath(new URL('./app.config.ts', import.meta.url)),
+      },
+    },
     server: devServer ? { port: devServer.PORT, host: devServer.HOST, strictPort: true } : undefined,
     plugins: [
       tailwindcss(),

@@ -4,7 +4,10 @@ import { defineConfig } from 'vitest/config'
 /** Tests never read a developer's `.env` (app.config.ts reads it otherwise). */
 const hermetic = { ENV_FILE: 'none' }
 
-const alias = { '~': fileURLToPath(new URL('./src', import.meta.url)) }
+const alias = {
+  '~': fileURLToPath(new URL('./src', import.meta.url)),
+  '@config': fileURLToPath(new URL('./app.config.ts', import.meta.url)),
+}
 
 export default defineConfig({
   resolve: { alias },

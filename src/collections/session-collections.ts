@@ -7,7 +7,7 @@
  */
 import { type ElectricCollectionConfig, electricCollectionOptions } from '@tanstack/electric-db-collection'
 import { createCollection } from '@tanstack/react-db'
-import { collectionIdOf, rowKeyOf, type SessionShape, type ShapeRow } from '../sync/catalog'
+import { collectionIdOf, rowKeyOf, type SessionShape, type ShapeRow } from '~/sync/catalog'
 import { shapeOptions } from './shape-options'
 
 export type SessionUploadRow = ShapeRow<'session_uploads'>

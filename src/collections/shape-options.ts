@@ -6,7 +6,7 @@
  * `$inferSelect` without the catalog's hidden columns (held by `catalog-rows.test-d.ts`).
  */
 import { type GetExtensions, type ShapeStreamOptions, snakeCamelMapper } from '@electric-sql/client'
-import { collectionIdOf, type ShapeName, type ShapeRow } from '../sync/catalog'
+import { collectionIdOf, type ShapeName, type ShapeRow } from '~/sync/catalog'
 import { clearSyncFailure, recordSyncFailure } from './sync-failures'
 
 function shapeUrl() {

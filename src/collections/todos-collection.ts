@@ -1,7 +1,7 @@
 import { electricCollectionOptions } from '@tanstack/electric-db-collection'
 import { createCollection, type PendingMutation } from '@tanstack/react-db'
-import { createTodo, deleteTodo, restoreTodo, updateTodo } from '../server/functions/todos'
-import { collectionIdOf, rowKeyOf, type ShapeRow } from '../sync/catalog'
+import { createTodo, deleteTodo, restoreTodo, updateTodo } from '~/server/functions/todos'
+import { collectionIdOf, rowKeyOf, type ShapeRow } from '~/sync/catalog'
 import { txidOf } from './mutation-result'
 import { shapeOptions } from './shape-options'
 

@@ -21,18 +21,18 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core'
-import { TIMELINE_EVENT_TYPES } from '../domain/agent-logs/timeline-event-types'
+import { TIMELINE_EVENT_TYPES } from '~/domain/agent-logs/timeline-event-types'
 import {
   CHAT_MODES,
   MESSAGE_ROLES,
   MESSAGE_STATUSES,
   THREAD_STATUSES,
   TOOL_EVENT_STATUSES,
-} from '../domain/coach/chat-kinds'
-import { HOOK_SEVERITIES, HOOK_SOURCES, MAX_DECISION_RULES } from '../domain/hookify/gate'
-import { SEVERITIES } from '../domain/misalignments/severity'
-import { MISALIGNMENT_STATUSES } from '../domain/misalignments/status'
-import { MEMBER_ROLES, SESSION_ORIGINS, SESSION_SOURCES, SESSION_STATUSES } from '../domain/sessions/session-kinds'
+} from '~/domain/coach/chat-kinds'
+import { HOOK_SEVERITIES, HOOK_SOURCES, MAX_DECISION_RULES } from '~/domain/hookify/gate'
+import { SEVERITIES } from '~/domain/misalignments/severity'
+import { MISALIGNMENT_STATUSES } from '~/domain/misalignments/status'
+import { MEMBER_ROLES, SESSION_ORIGINS, SESSION_SOURCES, SESSION_STATUSES } from '~/domain/sessions/session-kinds'
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, precision: 6 }).notNull().defaultNow()
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, precision: 6 }).notNull().defaultNow()

@@ -2,9 +2,9 @@
  * The app server's database client: one pool per process, created on first use so that importing
  * a route never connects, and closed when the process is asked to stop.
  */
-import { getConfig } from '../../app.config'
-import { createDatabaseClient, type DatabaseClient } from '../db/client'
-import { errorMessage } from '../lib/error-message'
+import { getConfig } from '@config'
+import { createDatabaseClient, type DatabaseClient } from '~/db/client'
+import { errorMessage } from '~/lib/error-message'
 import { innermostCause } from './log'
 
 export class DatabaseNotConfiguredError extends Error {

@@ -3,8 +3,8 @@
  * by LOG_LEVEL. It takes strings only, on purpose: error objects from the database driver carry the
  * query's parameters (e-mail addresses, password hashes), so callers log `describeError(error)`.
  */
-import { getConfig } from '../../app.config'
-import { errorMessage } from '../lib/error-message'
+import { getConfig } from '@config'
+import { errorMessage } from '~/lib/error-message'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
 

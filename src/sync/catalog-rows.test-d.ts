@@ -4,9 +4,9 @@
  */
 import type { Collection } from '@tanstack/react-db'
 import { expectTypeOf } from 'vitest'
-import type { sessionCollection } from '../collections/session-collections'
-import type { sessionsCollection } from '../collections/sessions-collection'
-import type { todosCollection } from '../collections/todos-collection'
+import type { sessionCollection } from '~/collections/session-collections'
+import type { sessionsCollection } from '~/collections/sessions-collection'
+import type { todosCollection } from '~/collections/todos-collection'
 import type {
   AgentRule,
   ChatMessage,
@@ -19,7 +19,7 @@ import type {
   SessionUpload,
   TimelineEvent,
   Todo,
-} from '../db/schema'
+} from '~/db/schema'
 import type { SHAPE_CATALOG, ShapeKey, ShapeName, ShapeRow } from './catalog'
 
 type RowOf<C> = C extends Collection<infer T, infer _K, infer _U> ? T : never

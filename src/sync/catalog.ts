@@ -8,7 +8,7 @@
  * REPLICA IDENTITY FULL.
  */
 import type { InferSelectModel, Table } from 'drizzle-orm'
-import type * as schema from '../db/schema'
+import type * as schema from '~/db/schema'
 
 export interface CatalogEntry {
   /** The Postgres table the shape reads. */

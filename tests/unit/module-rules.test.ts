@@ -72,7 +72,7 @@ describe('module rules', () => {
     const domain = sources.filter((file) => inside(file, 'domain'))
     expect(domain.length).toBeGreaterThan(0)
     const forbiddenFolders = ['db', 'server', 'collections', 'features', 'routes', 'components', 'lib', 'sync']
-    const forbiddenPackages = /^(react|react-dom|drizzle-orm|postgres|pg|@tanstack\/|node:)/
+    const forbiddenPackages = /^(react|react-dom|drizzle-orm|postgres|pg|@tanstack\/|node:|@config$)/
     expect(
       violations(domain, (_file, imported) =>
         imported.target
@@ -103,5 +103,10 @@ describe('module rules', () => {
       (imported.specifier === 'drizzle-orm' && /import\s*\{[^}]*\bsql\b[^}]*\}\s*from\s*'drizzle-orm'/.test(text))
     const outside = sources.filter((file) => !inside(file, join('server', 'repositories')) && !inside(file, 'db'))
     expect(violations(outside, writesSql)).toEqual([])
+  })
+
+  it('one import style: ./ within a folder, ~/ across folders, @config for app.config.ts (never ../)', () => {
+    const all = listSources(SRC).filter((file) => !file.endsWith('routeTree.gen.ts'))
+    expect(violations(all, (_file, imported) => imported.specifier.startsWith('../'))).toEqual([])
   })
 })

@@ -4,7 +4,15 @@
  * region screen readers announce; F8 moves focus to them).
  */
 import { useSyncExternalStore } from 'react'
-import { Toast, ToastAction, ToastClose, ToastDescription, ToastProvider, ToastTitle, ToastViewport } from '../ui/toast'
+import {
+  Toast,
+  ToastAction,
+  ToastClose,
+  ToastDescription,
+  ToastProvider,
+  ToastTitle,
+  ToastViewport,
+} from '~/components/ui/toast'
 
 export type NotificationTone = 'default' | 'success' | 'warning' | 'destructive'
 

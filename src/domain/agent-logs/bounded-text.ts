@@ -2,7 +2,7 @@
  * Turning agent-written values into bounded, storable text: NUL becomes U+FFFD (Postgres text
  * cannot hold it) and long values are cut with a visible marker, never silently.
  */
-import { toStorableText } from '../storable-text'
+import { toStorableText } from '~/domain/storable-text'
 import {
   MAX_COLUMN_LENGTH,
   MAX_PAYLOAD_DEPTH,

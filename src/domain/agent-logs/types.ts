@@ -1,4 +1,4 @@
-import type { SessionOrigin } from '../sessions/session-kinds'
+import type { SessionOrigin } from '~/domain/sessions/session-kinds'
 import type { TimelineEventType } from './timeline-event-types'
 
 /** The agents whose logs we parse; `unknown` is the session origin for anything else. */

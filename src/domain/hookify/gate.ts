@@ -1,4 +1,4 @@
-import { SEVERITIES } from '../misalignments/severity'
+import { SEVERITIES } from '~/domain/misalignments/severity'
 
 /** Where a gate request came from. */
 export const HOOK_SOURCES = ['timeline', 'session', 'manual'] as const

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react'
 import type { z } from 'zod'
-import { errorMessage } from '../../lib/error-message'
+import { errorMessage } from '~/lib/error-message'
 import { safeNextPath } from './safe-next-path'
 
 export type FieldErrors<Field extends string> = Partial<Record<Field, string>>

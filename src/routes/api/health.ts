@@ -1,9 +1,9 @@
+import { getConfig } from '@config'
 import { createFileRoute } from '@tanstack/react-router'
 import { errorMessage } from '~/lib/error-message'
 import { describeDatabaseError, getDatabaseClient, withDatabaseTimeout } from '~/server/database'
 import { createLogger } from '~/server/log'
 import { pingDatabase } from '~/server/repositories/overview-repository'
-import { getConfig } from '../../../app.config'
 
 type CheckResult = { status: 'ok'; latencyMs: number } | { status: 'error'; message: string }
 

@@ -1,8 +1,8 @@
+import { getConfig } from '@config'
 import { createFileRoute } from '@tanstack/react-router'
 import { requestAuthOf } from '~/server/auth/request-context'
 import { getDatabaseClient } from '~/server/database'
 import { proxyShapeRequest } from '~/server/shapes/shape-proxy'
-import { getConfig } from '../../../app.config'
 
 /**
  * `/api/shape?shape=<name>[&session=<uuid>]&<Electric protocol params>` — the only way browsers

@@ -1,9 +1,9 @@
+import { getConfig } from '@config'
 import { createFileRoute } from '@tanstack/react-router'
 import { z } from 'zod'
 import { requestAuthOf } from '~/server/auth/request-context'
 import { getDatabaseClient } from '~/server/database'
 import { uploadSessionLog } from '~/server/ingest/upload'
-import { getConfig } from '../../../app.config'
 
 const uploadQuery = z.object({
   filename: z

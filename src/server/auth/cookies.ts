@@ -1,4 +1,4 @@
-import { SESSION_TTL_MS } from '../repositories/auth-repository'
+import { SESSION_TTL_MS } from '~/server/repositories/auth-repository'
 
 export const SESSION_COOKIE = 'sc_session'
 

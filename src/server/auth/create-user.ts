@@ -4,9 +4,9 @@
  * get accounts of their own, operators only with `--operator`.
  */
 import { z } from 'zod'
-import type { Executor } from '../../db/client'
-import type { Principal } from '../repositories/accounts-repository'
-import { authRepository } from '../repositories/auth-repository'
+import type { Executor } from '~/db/client'
+import type { Principal } from '~/server/repositories/accounts-repository'
+import { authRepository } from '~/server/repositories/auth-repository'
 import { hashPassword } from './passwords'
 
 export const newUserSchema = z.object({

@@ -4,7 +4,7 @@
  * not one of ours is refused before any session work; the same list gives the origins the
  * same-origin check accepts, so neither ever trusts a name the request chose.
  */
-import type { AppConfig } from '../../../app.config'
+import type { AppConfig } from '@config'
 
 export interface HostPolicy {
   /** `host:port`, lower-case, IPv6 in brackets. */

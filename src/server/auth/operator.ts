@@ -1,4 +1,4 @@
-import type { Principal } from '../repositories/accounts-repository'
+import type { Principal } from '~/server/repositories/accounts-repository'
 
 /**
  * Who may see server internals (database name, version, WAL level, every account's row counts).

@@ -3,9 +3,9 @@
  * navigations in as the local owner. Used by the request middleware, server functions and
  * server routes alike.
  */
-import type { Executor } from '../../db/client'
-import { ensureLocalOwner, type Principal } from '../repositories/accounts-repository'
-import { authRepository } from '../repositories/auth-repository'
+import type { Executor } from '~/db/client'
+import { ensureLocalOwner, type Principal } from '~/server/repositories/accounts-repository'
+import { authRepository } from '~/server/repositories/auth-repository'
 import { readCookie, SESSION_COOKIE, sessionCookie } from './cookies'
 import { generateSessionToken, hashSessionToken, isWellFormedToken } from './tokens'
 

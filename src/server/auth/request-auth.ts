@@ -4,12 +4,13 @@
  * session work — then resolve the caller, issue or renew the session cookie, and in password mode
  * send anonymous page views to the sign-in page.
  */
+
+import { type AppConfig, getConfig } from '@config'
 import { appendResponseHeader, setResponseHeaders } from '@tanstack/react-start/server'
-import { type AppConfig, getConfig } from '../../../app.config'
-import { getDatabaseClient } from '../database'
-import { bodyLimitFor, checkDeclaredBodySize } from '../http/body-limit'
-import { COMMON_SECURITY_HEADERS, HTML_SECURITY_HEADERS } from '../http/security-headers'
-import { createLogger, describeError } from '../log'
+import { getDatabaseClient } from '~/server/database'
+import { bodyLimitFor, checkDeclaredBodySize } from '~/server/http/body-limit'
+import { COMMON_SECURITY_HEADERS, HTML_SECURITY_HEADERS } from '~/server/http/security-headers'
+import { createLogger, describeError } from '~/server/log'
 import { type HostPolicy, hostPolicyFrom, isServedHost } from './host-policy'
 import { checkSameOrigin } from './origin'
 import { authenticate, isPageNavigation } from './principal'

@@ -1,4 +1,4 @@
-import type { Principal } from '../repositories/accounts-repository'
+import type { Principal } from '~/server/repositories/accounts-repository'
 
 /** What the global request middleware (src/start.ts) puts into every request's context. */
 export interface RequestAuthContext {

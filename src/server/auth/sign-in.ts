@@ -2,9 +2,9 @@
  * Password sign-in with its rate limit: 5 failures per email and 30 per client address in 15
  * minutes. The attempt is counted before the password is checked (see `reserveLoginAttempt`).
  */
-import type { Executor } from '../../db/client'
-import type { Principal } from '../repositories/accounts-repository'
-import { authRepository } from '../repositories/auth-repository'
+import type { Executor } from '~/db/client'
+import type { Principal } from '~/server/repositories/accounts-repository'
+import { authRepository } from '~/server/repositories/auth-repository'
 import { dummyPasswordHash, verifyPassword } from './passwords'
 
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000

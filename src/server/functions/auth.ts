@@ -1,17 +1,18 @@
 /** Sign-in, sign-up, sign-out and "who am I" for both auth modes. */
+
+import { getConfig } from '@config'
 import { createServerFn } from '@tanstack/react-start'
 import { appendResponseHeader, getRequest, getRequestIP } from '@tanstack/react-start/server'
 import { z } from 'zod'
-import { getConfig } from '../../../app.config'
-import { clientAddress } from '../auth/client-address'
-import { clearedSessionCookie } from '../auth/cookies'
-import { hashPassword } from '../auth/passwords'
-import { startSession } from '../auth/principal'
-import { requestAuthOf } from '../auth/request-context'
-import { attemptSignIn } from '../auth/sign-in'
-import { getDatabaseClient } from '../database'
-import { HttpError, validateWith } from '../http/errors'
-import { authRepository, EMAIL_TAKEN_MESSAGE } from '../repositories/auth-repository'
+import { clientAddress } from '~/server/auth/client-address'
+import { clearedSessionCookie } from '~/server/auth/cookies'
+import { hashPassword } from '~/server/auth/passwords'
+import { startSession } from '~/server/auth/principal'
+import { requestAuthOf } from '~/server/auth/request-context'
+import { attemptSignIn } from '~/server/auth/sign-in'
+import { getDatabaseClient } from '~/server/database'
+import { HttpError, validateWith } from '~/server/http/errors'
+import { authRepository, EMAIL_TAKEN_MESSAGE } from '~/server/repositories/auth-repository'
 
 const email = z.string().trim().toLowerCase().email('Enter a valid email address.').max(254)
 const password = z.string().min(10, 'Use at least 10 characters.').max(200, 'Use at most 200 characters.')

@@ -1,10 +1,10 @@
+import { getConfig } from '@config'
 import { createServerFn } from '@tanstack/react-start'
-import { getConfig } from '../../../app.config'
-import { isOperator } from '../auth/operator'
-import { describeDatabaseError, getDatabaseClient, withDatabaseTimeout } from '../database'
-import { requirePrincipal } from '../http/middleware'
-import { createLogger } from '../log'
-import { type DatabaseOverview, getDatabaseOverview } from '../repositories/overview-repository'
+import { isOperator } from '~/server/auth/operator'
+import { describeDatabaseError, getDatabaseClient, withDatabaseTimeout } from '~/server/database'
+import { requirePrincipal } from '~/server/http/middleware'
+import { createLogger } from '~/server/log'
+import { type DatabaseOverview, getDatabaseOverview } from '~/server/repositories/overview-repository'
 
 export type OverviewResult =
   | { status: 'ok'; overview: DatabaseOverview; checkedAt: string }

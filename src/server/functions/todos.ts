@@ -1,11 +1,11 @@
 /** Todo mutations for the todos collection: middleware (principal, session access) → repository → { txid }. */
 import { createServerFn } from '@tanstack/react-start'
 import { z } from 'zod'
-import { todoTextSchema as todoText } from '../../domain/todo-text'
-import { getDatabaseClient } from '../database'
-import { validateWith } from '../http/errors'
-import { requirePrincipal, requireSessionAccess } from '../http/middleware'
-import { todosRepository } from '../repositories/todos-repository'
+import { todoTextSchema as todoText } from '~/domain/todo-text'
+import { getDatabaseClient } from '~/server/database'
+import { validateWith } from '~/server/http/errors'
+import { requirePrincipal, requireSessionAccess } from '~/server/http/middleware'
+import { todosRepository } from '~/server/repositories/todos-repository'
 
 const sessionLink = z.string().uuid('Unknown session.').nullable()
 const TODO_SESSION_REFUSAL = 'You cannot link a todo to a session you do not have access to.'

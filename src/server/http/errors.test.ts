@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import type { Logger } from '../log'
-import { ConflictError, NotFoundError } from '../repositories/errors'
+import type { Logger } from '~/server/log'
+import { ConflictError, NotFoundError } from '~/server/repositories/errors'
 import { HttpError, toHttpError, validateWith } from './errors'
 
 function recordingLogger() {

@@ -4,9 +4,9 @@
  * caller, so every message here is written for the person using the app.
  */
 import type { z } from 'zod'
-import { withStorableStrings } from '../../domain/storable-text'
-import { createLogger, describeError, type Logger } from '../log'
-import { isUniqueViolation, RepositoryError } from '../repositories/errors'
+import { withStorableStrings } from '~/domain/storable-text'
+import { createLogger, describeError, type Logger } from '~/server/log'
+import { isUniqueViolation, RepositoryError } from '~/server/repositories/errors'
 
 export class HttpError extends Error {
   constructor(

@@ -9,10 +9,10 @@
 import { createMiddleware } from '@tanstack/react-start'
 import { setResponseStatus } from '@tanstack/react-start/server'
 import type { z } from 'zod'
-import type { Session } from '../../db/schema'
-import { requestAuthOf } from '../auth/request-context'
-import { getDatabaseClient } from '../database'
-import { sessionsRepository } from '../repositories/sessions-repository'
+import type { Session } from '~/db/schema'
+import { requestAuthOf } from '~/server/auth/request-context'
+import { getDatabaseClient } from '~/server/database'
+import { sessionsRepository } from '~/server/repositories/sessions-repository'
 import { HttpError, toHttpError, validateWith } from './errors'
 
 /**

@@ -2,9 +2,9 @@
  * Which parser reads a log (the agents' parsers and detection are in src/domain/agent-logs/), and
  * the message for a file no parser recognises.
  */
-import { createAgentLogParser } from '../../domain/agent-logs/create-parser'
-import { DETECTION_LINE_COUNT, detectAgentLogFormat } from '../../domain/agent-logs/detect-format'
-import type { AgentLogFormat, AgentLogParser, AgentLogParserState } from '../../domain/agent-logs/types'
+import { createAgentLogParser } from '~/domain/agent-logs/create-parser'
+import { DETECTION_LINE_COUNT, detectAgentLogFormat } from '~/domain/agent-logs/detect-format'
+import type { AgentLogFormat, AgentLogParser, AgentLogParserState } from '~/domain/agent-logs/types'
 
 const AGENT_NAMES: Record<AgentLogFormat, string> = {
   codex: 'Codex',

@@ -3,8 +3,8 @@
  * before anything is stored, then parsed and written batch by batch. Bad input ends in an
  * `IngestRejection` whose message tells the person what to do, and nothing stays behind.
  */
-import type { Database } from '../../db/client'
-import type { MalformedLine } from '../../domain/agent-logs/types'
+import type { Database } from '~/db/client'
+import type { MalformedLine } from '~/domain/agent-logs/types'
 import { agentName, chooseParser } from './agent-log-parsers'
 import { SNIFF_BYTES, sniffContent } from './content-sniffer'
 import { type IngestOutcome, type IngestProgress, IngestRun, type IngestTarget } from './ingest-run'

@@ -3,7 +3,7 @@
  * is bounded by the longest line (itself capped). Used by uploads (the request body) and by the
  * tail (file reads from an offset), which is why it is push-based and reports byte offsets.
  */
-import { NUL_REPLACEMENT } from '../../domain/storable-text'
+import { NUL_REPLACEMENT } from '~/domain/storable-text'
 
 /** A line longer than this is not decoded or parsed; it is counted as malformed and skipped. */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024

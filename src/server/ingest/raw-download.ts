@@ -7,9 +7,9 @@ import { stat } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { gunzipSync } from 'node:zlib'
 import { z } from 'zod'
-import type { Database } from '../../db/client'
-import { sessionUploadsRepository } from '../repositories/session-uploads-repository'
-import { sessionsRepository } from '../repositories/sessions-repository'
+import type { Database } from '~/db/client'
+import { sessionUploadsRepository } from '~/server/repositories/session-uploads-repository'
+import { sessionsRepository } from '~/server/repositories/sessions-repository'
 
 const noStore = { 'cache-control': 'private, no-store' }
 

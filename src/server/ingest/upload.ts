@@ -2,9 +2,9 @@
  * The upload endpoint's work: the request body streamed through ingest, and every outcome turned
  * into an answer a person can act on. The route only authenticates and validates the query.
  */
-import type { Database } from '../../db/client'
-import { errorMessage } from '../../lib/error-message'
-import { createLogger, describeError } from '../log'
+import type { Database } from '~/db/client'
+import { errorMessage } from '~/lib/error-message'
+import { createLogger, describeError } from '~/server/log'
 import { formatBytes, IngestRejection, ingestStream, type RejectionKind } from './ingest-stream'
 
 const STATUS_OF: Record<RejectionKind, number> = {

@@ -1,7 +1,7 @@
 import { asc, eq, sql } from 'drizzle-orm'
-import { ADVISORY_LOCK_KEYS } from '../../db/advisory-locks'
-import type { Executor } from '../../db/client'
-import { type Account, accounts, type User, users } from '../../db/schema'
+import { ADVISORY_LOCK_KEYS } from '~/db/advisory-locks'
+import type { Executor } from '~/db/client'
+import { type Account, accounts, type User, users } from '~/db/schema'
 
 export const LOCAL_OWNER_DISPLAY_NAME = 'Local owner'
 

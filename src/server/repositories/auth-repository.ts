@@ -3,10 +3,10 @@
  * reads the same rows, so a cookie issued by one instance is valid on all of them.
  */
 import { and, asc, count, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm'
-import { LOGIN_ATTEMPT_LOCK_NAMESPACE } from '../../db/advisory-locks'
-import type { Executor } from '../../db/client'
-import { accounts, authSessions, loginAttempts, users } from '../../db/schema'
-import { toStorableText } from '../../domain/storable-text'
+import { LOGIN_ATTEMPT_LOCK_NAMESPACE } from '~/db/advisory-locks'
+import type { Executor } from '~/db/client'
+import { accounts, authSessions, loginAttempts, users } from '~/db/schema'
+import { toStorableText } from '~/domain/storable-text'
 import type { Principal } from './accounts-repository'
 import { ConflictError, isUniqueViolation } from './errors'
 

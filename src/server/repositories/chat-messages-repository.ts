@@ -4,11 +4,11 @@
  * transaction. A retried send with the same `client_message_id` returns the row it created first.
  */
 import { and, asc, eq, sql } from 'drizzle-orm'
-import type { Executor } from '../../db/client'
-import { type ChatMessage, chatMessages, chatThreads } from '../../db/schema'
-import type { MessageRole, MessageStatus } from '../../domain/coach/chat-kinds'
-import { toStorableJson, toStorableText } from '../../domain/storable-text'
-import { messagePreview } from '../../domain/text/preview'
+import type { Executor } from '~/db/client'
+import { type ChatMessage, chatMessages, chatThreads } from '~/db/schema'
+import type { MessageRole, MessageStatus } from '~/domain/coach/chat-kinds'
+import { toStorableJson, toStorableText } from '~/domain/storable-text'
+import { messagePreview } from '~/domain/text/preview'
 import { NotFoundError } from './errors'
 import { type WithTxid, writeTransaction } from './write-transaction'
 

@@ -4,10 +4,10 @@
  * racing on one session run one after another and the invariant holds without retries.
  */
 import { and, count, desc, eq, ne, sql } from 'drizzle-orm'
-import type { Executor } from '../../db/client'
-import { type ChatThread, chatMessages, chatThreads, sessions } from '../../db/schema'
-import type { ChatMode } from '../../domain/coach/chat-kinds'
-import { toStorableText } from '../../domain/storable-text'
+import type { Executor } from '~/db/client'
+import { type ChatThread, chatMessages, chatThreads, sessions } from '~/db/schema'
+import type { ChatMode } from '~/domain/coach/chat-kinds'
+import { toStorableText } from '~/domain/storable-text'
 import { NotFoundError } from './errors'
 import { type WithTxid, writeTransaction } from './write-transaction'
 

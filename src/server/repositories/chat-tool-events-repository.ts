@@ -4,9 +4,9 @@
  * original product never completed them; see docs/data-model.md).
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
-import type { Executor } from '../../db/client'
-import { type ChatToolEvent, chatToolEvents } from '../../db/schema'
-import { toStorableJson, toStorableText } from '../../domain/storable-text'
+import type { Executor } from '~/db/client'
+import { type ChatToolEvent, chatToolEvents } from '~/db/schema'
+import { toStorableJson, toStorableText } from '~/domain/storable-text'
 import { InvalidTransitionError, NotFoundError } from './errors'
 import { type WithTxid, writeTransaction } from './write-transaction'
 

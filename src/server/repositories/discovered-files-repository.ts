@@ -3,9 +3,9 @@
  * skip an unchanged file without opening it and to continue a tail after a restart.
  */
 import { and, eq, sql } from 'drizzle-orm'
-import type { Executor } from '../../db/client'
-import { type DiscoveredFile, discoveredFiles } from '../../db/schema'
-import { toStorableText } from '../../domain/storable-text'
+import type { Executor } from '~/db/client'
+import { type DiscoveredFile, discoveredFiles } from '~/db/schema'
+import { toStorableText } from '~/domain/storable-text'
 
 export type DiscoveredFileState = Omit<DiscoveredFile, 'accountId' | 'updatedAt'>
 

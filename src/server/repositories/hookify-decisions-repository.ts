@@ -1,10 +1,10 @@
 /** Hookify gate decisions: write-once records of what the gate decided and why. */
 import { and, asc, eq } from 'drizzle-orm'
-import type { Executor } from '../../db/client'
-import { type HookifyDecision, hookifyDecisions } from '../../db/schema'
-import { type HookSeverity, type HookSource, isBlocking, MAX_DECISION_RULES } from '../../domain/hookify/gate'
-import type { Severity } from '../../domain/misalignments/severity'
-import { toStorableText } from '../../domain/storable-text'
+import type { Executor } from '~/db/client'
+import { type HookifyDecision, hookifyDecisions } from '~/db/schema'
+import { type HookSeverity, type HookSource, isBlocking, MAX_DECISION_RULES } from '~/domain/hookify/gate'
+import type { Severity } from '~/domain/misalignments/severity'
+import { toStorableText } from '~/domain/storable-text'
 import { type WithTxid, writeTransaction } from './write-transaction'
 
 export interface RecordDecisionInput {

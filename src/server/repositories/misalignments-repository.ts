@@ -4,12 +4,12 @@
  * the evidence but never touches the user's status (the original product reset it to `open`).
  */
 import { and, asc, eq, sql } from 'drizzle-orm'
-import type { Executor } from '../../db/client'
-import { type Misalignment, misalignments } from '../../db/schema'
-import type { EventRange, MisalignmentEvidence } from '../../domain/misalignments/evidence'
-import type { Severity } from '../../domain/misalignments/severity'
-import { canTransition, MISALIGNMENT_TRANSITIONS, type MisalignmentStatus } from '../../domain/misalignments/status'
-import { toStorableJson, toStorableText } from '../../domain/storable-text'
+import type { Executor } from '~/db/client'
+import { type Misalignment, misalignments } from '~/db/schema'
+import type { EventRange, MisalignmentEvidence } from '~/domain/misalignments/evidence'
+import type { Severity } from '~/domain/misalignments/severity'
+import { canTransition, MISALIGNMENT_TRANSITIONS, type MisalignmentStatus } from '~/domain/misalignments/status'
+import { toStorableJson, toStorableText } from '~/domain/storable-text'
 import { InvalidTransitionError, NotFoundError, VersionConflictError } from './errors'
 import { type WithTxid, writeTransaction } from './write-transaction'
 

@@ -1,7 +1,7 @@
 import { getTableName, is, sql } from 'drizzle-orm'
 import { PgTable } from 'drizzle-orm/pg-core'
-import type { Executor } from '../../db/client'
-import * as schema from '../../db/schema'
+import type { Executor } from '~/db/client'
+import * as schema from '~/db/schema'
 
 /** Every table declared in schema.ts (module namespaces list exports alphabetically). */
 export const SCHEMA_TABLE_NAMES: readonly string[] = (Object.values(schema) as unknown[])

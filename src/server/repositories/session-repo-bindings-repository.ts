@@ -1,8 +1,8 @@
 /** Which repository a session is bound to (the source of its AGENTS rules). Re-binding replaces the row. */
 import { and, eq, sql } from 'drizzle-orm'
-import type { Executor } from '../../db/client'
-import { type SessionRepoBinding, sessionRepoBindings } from '../../db/schema'
-import { toStorableText } from '../../domain/storable-text'
+import type { Executor } from '~/db/client'
+import { type SessionRepoBinding, sessionRepoBindings } from '~/db/schema'
+import { toStorableText } from '~/domain/storable-text'
 import { type WithTxid, writeTransaction } from './write-transaction'
 
 export const sessionRepoBindingsRepository = {

@@ -5,9 +5,9 @@
  * only the first copy.
  */
 import { and, asc, desc, eq, isNotNull, sql } from 'drizzle-orm'
-import type { Executor } from '../../db/client'
-import { sessionUploadChunks, sessionUploads } from '../../db/schema'
-import { toStorableText } from '../../domain/storable-text'
+import type { Executor } from '~/db/client'
+import { sessionUploadChunks, sessionUploads } from '~/db/schema'
+import { toStorableText } from '~/domain/storable-text'
 
 export const sessionUploadsRepository = {
   async beginUpload(tx: Executor, input: { sessionId: string; accountId: string; originalName: string }) {

@@ -3,10 +3,10 @@
  * instances ingesting it at once — yields one session.
  */
 import { and, eq, getTableColumns, inArray, or, sql } from 'drizzle-orm'
-import type { Executor } from '../../db/client'
-import { type NewSession, type Session, sessionMembers, sessions } from '../../db/schema'
-import type { SessionOrigin, SessionSource, SessionStatus } from '../../domain/sessions/session-kinds'
-import { toStorableText } from '../../domain/storable-text'
+import type { Executor } from '~/db/client'
+import { type NewSession, type Session, sessionMembers, sessions } from '~/db/schema'
+import type { SessionOrigin, SessionSource, SessionStatus } from '~/domain/sessions/session-kinds'
+import { toStorableText } from '~/domain/storable-text'
 import { type WithTxid, writeTransaction } from './write-transaction'
 
 export type SessionInput = Omit<NewSession, 'id' | 'createdAt' | 'updatedAt'>

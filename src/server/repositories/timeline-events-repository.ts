@@ -4,8 +4,8 @@
  * are unchanged are skipped, rows that differ (a call whose output arrived) are updated.
  */
 import { sql } from 'drizzle-orm'
-import type { Executor } from '../../db/client'
-import type { TimelineEventType } from '../../domain/agent-logs/timeline-event-types'
+import type { Executor } from '~/db/client'
+import type { TimelineEventType } from '~/domain/agent-logs/timeline-event-types'
 
 /** One event as ingest hands it over (the parser's draft, without session and account). */
 export interface TimelineEventInput {

@@ -1,8 +1,8 @@
 /** Todos of an account. Ownership is part of every WHERE clause, never checked after the fact. */
 import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm'
-import type { Executor } from '../../db/client'
-import { type Todo, todos } from '../../db/schema'
-import { toStorableText } from '../../domain/storable-text'
+import type { Executor } from '~/db/client'
+import { type Todo, todos } from '~/db/schema'
+import { toStorableText } from '~/domain/storable-text'
 import { ConflictError, InvalidInputError, NotFoundError } from './errors'
 import { type WithTxid, writeTransaction } from './write-transaction'
 

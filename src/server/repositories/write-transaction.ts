@@ -3,8 +3,8 @@
  * transaction, after the work, and added to its result, so no mutation can forget it or read it
  * from another transaction (where the client's `awaitTxId` would never resolve).
  */
-import type { Executor, Transaction } from '../../db/client'
-import { currentTxid } from '../../db/txid'
+import type { Executor, Transaction } from '~/db/client'
+import { currentTxid } from '~/db/txid'
 
 /** Every mutation returns what it wrote plus the txid the client awaits on the shape stream. */
 export type WithTxid<T> = T & { txid: number }

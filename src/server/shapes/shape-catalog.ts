@@ -6,8 +6,8 @@
  */
 import { getTableColumns, isTable } from 'drizzle-orm'
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core'
-import * as schema from '../../db/schema'
-import { isShapeName, SHAPE_CATALOG, SHAPE_NAMES, type ShapeName } from '../../sync/catalog'
+import * as schema from '~/db/schema'
+import { isShapeName, SHAPE_CATALOG, SHAPE_NAMES, type ShapeName } from '~/sync/catalog'
 
 export interface ShapeCatalogEntry {
   name: ShapeName

@@ -3,12 +3,12 @@
  * server and to the real Electric; only the upstream URL and secret differ.
  */
 import { z } from 'zod'
-import type { Executor } from '../../db/client'
-import { SHAPE_NAMES } from '../../sync/catalog'
-import { BodyTooLargeError, readTextWithin } from '../http/body-limit'
-import { createLogger, describeError } from '../log'
-import type { Principal } from '../repositories/accounts-repository'
-import { sessionsRepository } from '../repositories/sessions-repository'
+import type { Executor } from '~/db/client'
+import { BodyTooLargeError, readTextWithin } from '~/server/http/body-limit'
+import { createLogger, describeError } from '~/server/log'
+import type { Principal } from '~/server/repositories/accounts-repository'
+import { sessionsRepository } from '~/server/repositories/sessions-repository'
+import { SHAPE_NAMES } from '~/sync/catalog'
 import { findShape, quotedColumns, type ShapeCatalogEntry } from './shape-catalog'
 
 const log = createLogger('shape-proxy')

@@ -1,8 +1,8 @@
+import { getConfig } from '@config'
 import { definePlugin } from 'nitro'
-import { getConfig } from '../../../app.config'
-import { getDatabaseClient } from '../database'
-import { createLogger, describeError } from '../log'
-import { authRepository } from '../repositories/auth-repository'
+import { getDatabaseClient } from '~/server/database'
+import { createLogger, describeError } from '~/server/log'
+import { authRepository } from '~/server/repositories/auth-repository'
 
 /*
  * Prunes what would otherwise grow forever: sign-in sessions dead for a day (expired or revoked)

@@ -1,7 +1,7 @@
+import { getConfig } from '@config'
 import { definePlugin } from 'nitro'
-import { getConfig } from '../../../app.config'
-import { getDatabaseClient } from '../database'
-import { startSessionDiscovery } from '../ingest/discovery/discovery-runtime'
+import { getDatabaseClient } from '~/server/database'
+import { startSessionDiscovery } from '~/server/ingest/discovery/discovery-runtime'
 
 /*
  * Starts discovery and live tail of the agent logs in SESSION_DIRS when the built server starts

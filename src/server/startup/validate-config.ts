@@ -1,5 +1,5 @@
+import { ConfigError, getConfig, pinListenAddress } from '@config'
 import { definePlugin } from 'nitro'
-import { ConfigError, getConfig, pinListenAddress } from '../../../app.config'
 
 /*
  * Evaluated when the built server's bundle loads — before Nitro reads HOST/PORT and listens (the

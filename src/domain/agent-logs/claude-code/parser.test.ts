@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { countByType, parseText, readFixture } from '../test-helpers'
-import type { TimelineEventDraft } from '../types'
+import { countByType, parseText, readFixture } from '~/domain/agent-logs/test-helpers'
+import type { TimelineEventDraft } from '~/domain/agent-logs/types'
 import { ClaudeCodeParser } from './parser'
 
 const SHORT = 'claude-code/55604662-cf2a-4331-851a-ec234028f8ca.jsonl'

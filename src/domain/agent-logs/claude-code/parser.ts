@@ -9,13 +9,13 @@
  * become Other events; `progress` and `file-history-snapshot` lines are UI bookkeeping and are
  * dropped on purpose.
  */
-import { durationBetween, isoInstant, oneLine, textOf } from '../bounded-text'
-import { isRecord } from '../json-line'
-import { MAX_TITLE_LENGTH } from '../limits'
-import { type EventInput, LineParser } from '../line-parser'
-import { repoNameFromCwd } from '../repo-name'
-import { describeIssues } from '../schema-issues'
-import type { AgentLogParserState, ParsedSessionInfo } from '../types'
+import { durationBetween, isoInstant, oneLine, textOf } from '~/domain/agent-logs/bounded-text'
+import { isRecord } from '~/domain/agent-logs/json-line'
+import { MAX_TITLE_LENGTH } from '~/domain/agent-logs/limits'
+import { type EventInput, LineParser } from '~/domain/agent-logs/line-parser'
+import { repoNameFromCwd } from '~/domain/agent-logs/repo-name'
+import { describeIssues } from '~/domain/agent-logs/schema-issues'
+import type { AgentLogParserState, ParsedSessionInfo } from '~/domain/agent-logs/types'
 import {
   assistantLineSchema,
   type LineBase,

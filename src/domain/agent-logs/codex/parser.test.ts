@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { countByType, parseText, readFixture } from '../test-helpers'
+import { countByType, parseText, readFixture } from '~/domain/agent-logs/test-helpers'
 import { CodexParser } from './parser'
 
 const SYNTHETIC = 'codex/synthetic-acme-api.jsonl'

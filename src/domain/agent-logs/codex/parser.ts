@@ -9,14 +9,14 @@
  * reasoning, exec begin/end) and are dropped, except that `user_message` is what the person
  * typed (the title) and `token_count` carries the running token totals.
  */
-import { durationBetween, isoInstant, oneLine, textOf } from '../bounded-text'
-import { isRecord } from '../json-line'
-import { MAX_TITLE_LENGTH } from '../limits'
-import { type EventInput, LineParser } from '../line-parser'
-import { repoNameFromCwd, repoNameFromRemote } from '../repo-name'
-import { describeIssues } from '../schema-issues'
-import { commandText, parseShellOutput, patchPaths, tryJson } from '../shell-command'
-import type { AgentLogParserState } from '../types'
+import { durationBetween, isoInstant, oneLine, textOf } from '~/domain/agent-logs/bounded-text'
+import { isRecord } from '~/domain/agent-logs/json-line'
+import { MAX_TITLE_LENGTH } from '~/domain/agent-logs/limits'
+import { type EventInput, LineParser } from '~/domain/agent-logs/line-parser'
+import { repoNameFromCwd, repoNameFromRemote } from '~/domain/agent-logs/repo-name'
+import { describeIssues } from '~/domain/agent-logs/schema-issues'
+import { commandText, parseShellOutput, patchPaths, tryJson } from '~/domain/agent-logs/shell-command'
+import type { AgentLogParserState } from '~/domain/agent-logs/types'
 import {
   bareMetaSchema,
   callOutputSchema,

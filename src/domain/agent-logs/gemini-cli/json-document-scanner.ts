@@ -6,7 +6,7 @@
  * is bounded by the largest single element (capped at MAX_LINE_LENGTH). Its state is plain JSON
  * so a parser holding it can be saved and resumed.
  */
-import { MAX_LINE_LENGTH } from '../limits'
+import { MAX_LINE_LENGTH } from '~/domain/agent-logs/limits'
 
 /** Arrays whose items are streamed one by one. */
 const STREAMED_ARRAYS = new Set(['messages', 'history'])

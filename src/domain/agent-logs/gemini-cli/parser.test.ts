@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { countByType, parseText, readFixture } from '../test-helpers'
-import type { TimelineEventDraft } from '../types'
+import { countByType, parseText, readFixture } from '~/domain/agent-logs/test-helpers'
+import type { TimelineEventDraft } from '~/domain/agent-logs/types'
 import { GeminiCliParser } from './parser'
 
 const JSONL = 'gemini-cli/session-2026-04-23T12-52-0ab84937.jsonl'

@@ -10,11 +10,11 @@
  * - Checkpoints: `/chat save` files (a JSON array of `{role, parts}`) and `/restore`
  *   checkpoints (`{history: [{role, parts}], …}`), streamed the same way.
  */
-import { isoInstant, textOf } from '../bounded-text'
-import { isRecord, readJsonLine } from '../json-line'
-import { type EventInput, LineParser } from '../line-parser'
-import { describeIssues } from '../schema-issues'
-import type { AgentLogParserState } from '../types'
+import { isoInstant, textOf } from '~/domain/agent-logs/bounded-text'
+import { isRecord, readJsonLine } from '~/domain/agent-logs/json-line'
+import { type EventInput, LineParser } from '~/domain/agent-logs/line-parser'
+import { describeIssues } from '~/domain/agent-logs/schema-issues'
+import type { AgentLogParserState } from '~/domain/agent-logs/types'
 import { endOfDocument, newScannerState, type ScannerSink, type ScannerState, scanLine } from './json-document-scanner'
 import {
   checkpointContentSchema,

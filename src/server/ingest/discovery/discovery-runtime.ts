@@ -1,8 +1,8 @@
 /** The app server's discovery service, wired to its configuration, database and owner account. */
-import type { AppConfig } from '../../../../app.config'
-import type { DatabaseClient } from '../../../db/client'
-import { createLogger } from '../../log'
-import { ensureLocalOwner, findFirstUserAccount } from '../../repositories/accounts-repository'
+import type { AppConfig } from '@config'
+import type { DatabaseClient } from '~/db/client'
+import { createLogger } from '~/server/log'
+import { ensureLocalOwner, findFirstUserAccount } from '~/server/repositories/accounts-repository'
 import { SessionDiscovery } from './session-discovery'
 
 export class NoAccountYetError extends Error {

@@ -11,12 +11,12 @@
  * - A file that disappears while tailed leaves its session `interrupted`.
  */
 
-import { ADVISORY_LOCK_KEYS } from '../../../db/advisory-locks'
-import type { DatabaseClient } from '../../../db/client'
-import { describeError } from '../../log'
-import { type HeldLock, tryHoldAdvisoryLock } from '../../repositories/advisory-locks'
-import { type DiscoveredFileState, discoveredFilesRepository } from '../../repositories/discovered-files-repository'
-import { sessionsRepository } from '../../repositories/sessions-repository'
+import { ADVISORY_LOCK_KEYS } from '~/db/advisory-locks'
+import type { DatabaseClient } from '~/db/client'
+import { describeError } from '~/server/log'
+import { type HeldLock, tryHoldAdvisoryLock } from '~/server/repositories/advisory-locks'
+import { type DiscoveredFileState, discoveredFilesRepository } from '~/server/repositories/discovered-files-repository'
+import { sessionsRepository } from '~/server/repositories/sessions-repository'
 import { readDiscoveredFile } from './discovered-file-reader'
 import { type FoundFile, findLogFiles, statLogFile } from './file-walker'
 
