@@ -7,6 +7,7 @@ export {}
 const BENCHMARKS = {
   'shape-server': () => import('./shape-server'),
   import: () => import('../../cli/legacy/import-benchmark'),
+  'write-cost': () => import('./write-cost'),
 } as const
 
 type BenchmarkName = keyof typeof BENCHMARKS
