@@ -8,6 +8,7 @@ const BENCHMARKS = {
   'shape-server': () => import('./shape-server'),
   import: () => import('../../cli/legacy/import-benchmark'),
   'write-cost': () => import('./write-cost'),
+  ingest: () => import('./ingest'),
 } as const
 
 type BenchmarkName = keyof typeof BENCHMARKS

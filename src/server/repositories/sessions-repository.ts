@@ -150,6 +150,19 @@ export const sessionsRepository = {
     return rows.map((row) => row.id)
   },
 
+  /**
+   * Uploads write their session every 250 ms while they stream; one still `live` long after its
+   * last write was cut off (the server stopped mid-upload). Returns how many were marked.
+   */
+  async interruptStaleUploads(db: Executor, quietForMs: number) {
+    const updated = await db.execute(sql`
+      update sessions set status = 'interrupted', updated_at = now(),
+        status_message = 'The upload stopped before the whole log was read (the server restarted or the connection broke). Upload the file again to complete it.'
+      where source = 'upload' and status = 'live'
+        and updated_at < now() - make_interval(secs => ${quietForMs / 1000})`)
+    return updated.count
+  },
+
   /** Sessions left `live` by a stopped process: nobody is reading their logs any more. */
   async markInterrupted(db: Executor, sessionIds: string[], statusMessage: string) {
     if (sessionIds.length === 0) return

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createDatabaseClient, type DatabaseClient } from '../../../src/db/client'
+import { sessions } from '../../../src/db/schema'
 import { SessionDiscovery } from '../../../src/server/ingest/discovery/session-discovery'
 import { discoveredFilesRepository } from '../../../src/server/repositories/discovered-files-repository'
 import { databaseForThisFile } from '../../helpers/database'
@@ -230,6 +231,25 @@ describe('live tail', () => {
     expect(session.statusMessage).toMatch(/deleted/)
     expect((await eventStats(testDb.db, session.id)).n).toBe(2)
     expect(await discoveredFilesRepository.listFiles(testDb.db, accountId)).toHaveLength(0)
+  })
+})
+
+describe('housekeeping', () => {
+  it('marks an upload that stopped writing long ago as interrupted, and leaves a running one alone', async () => {
+    const { service, accountId } = await discoveryFor([tempFolder()])
+    const base = { accountId, title: 'upload', source: 'upload' as const, status: 'live' as const }
+    const [stale, running] = await testDb.db
+      .insert(sessions)
+      .values([
+        { ...base, sourceKey: 'stale-upload', updatedAt: new Date(Date.now() - 3_600_000) },
+        { ...base, sourceKey: 'running-upload' },
+      ])
+      .returning()
+    await service.scan()
+    const rows = await sessionsOf(testDb.db, accountId)
+    expect(rows.find((row) => row.id === stale.id)).toMatchObject({ status: 'interrupted' })
+    expect(rows.find((row) => row.id === stale.id)?.statusMessage).toMatch(/Upload the file again/)
+    expect(rows.find((row) => row.id === running.id)).toMatchObject({ status: 'live' })
   })
 })
 
