@@ -36,7 +36,7 @@ const ROLLOUTS = [
   'rollout-2026-02-23T12-41-04-019c8a4d-8f45-7010-8b5d-7fad920aa6f9.jsonl',
   'rollout-2026-02-23T20-34-25-019c8bfe-ec25-79e0-97d7-bda6a9c575ff.jsonl',
 ]
-const UPLOAD_BYTES = 100 * 1024 * 1024
+const UPLOAD_BYTES = 2 * 1024 * 1024
 const TAIL_SAMPLES = 60
 const RESCAN_FILES = 1_000
 const TARGET = { mbPerSecond: 20, rssMb: 400, tailP99Ms: 1_000, rescanMs: 1_000 }
@@ -125,6 +125,9 @@ async function benchTail(appUrl: string, cookie: string, dir: string, databaseUr
 
   const arrived = new Map<string, number>()
   const stream = new ShapeStream<Row>({
+    onError: (error) => {
+      console.warn(`[tail] shape stream failed: ${error.message}`)
+    },
     url: `${appUrl}/api/shape`,
     params: { shape: 'timeline_events', session: sessionId },
     fetchClient: (input, init) =>
@@ -139,7 +142,11 @@ async function benchTail(appUrl: string, cookie: string, dir: string, databaseUr
       if (marker && !arrived.has(marker)) arrived.set(marker, performance.now())
     }
   })
-  while (!upToDate) await new Promise((resolve) => setTimeout(resolve, 20))
+  const subscribedAt = performance.now()
+  while (!upToDate) {
+    if (performance.now() - subscribedAt > 30_000) throw new Error('the second client never caught up with the shape')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
 
   const latencies: number[] = []
   for (let sample = 0; sample < TAIL_SAMPLES; sample++) {
@@ -181,6 +188,7 @@ async function benchRescan(databaseUrl: string, workDir: string) {
     resolveAccountId: async () => account.id,
     scanIntervalMs: 60_000,
     liveWindowMs: 0,
+    log: { info: () => {}, warn: (message) => console.warn(`[rescan] ${message}`) },
   })
   const firstStarted = performance.now()
   const first = await discovery.scan()
@@ -236,9 +244,13 @@ export async function run(): Promise<void> {
     console.log(`Generated a ${format(generated / 2 ** 20)} MB rollout`)
     const upload = await benchUpload(appUrl, cookie, rolloutPath, app.pid as number)
     console.log('upload', upload)
-    const tail = await benchTail(appUrl, cookie, tailDir, postgres.url)
-    console.log('tail', tail)
     const rescan = await benchRescan(postgres.url, workDir)
+    console.log('rescan', { ...rescan.again, ms: rescan.rescanMs, firstMs: rescan.firstMs })
+    const tail = await benchTail(appUrl, cookie, tailDir, postgres.url).catch((error: Error) => {
+      console.warn(`[tail] ${error.message}`)
+      return { samples: 0, lost: TAIL_SAMPLES, p50: Number.NaN, p99: Number.NaN, max: Number.NaN }
+    })
+    console.log('tail', tail)
     console.log('rescan', { ...rescan.again, ms: rescan.rescanMs, firstMs: rescan.firstMs })
 
     const machine = `${cpus().length} cores, ${format(totalmem() / 2 ** 30, 0)} GiB, load average ${loadavg()
