@@ -38,7 +38,8 @@ const createdAt = () => timestamp('created_at', { withTimezone: true, precision:
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, precision: 6 }).notNull().defaultNow()
 const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 6 })
 
-const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
+/** The full-text document of a timeline event; search queries use this same expression (GIN-indexed). */
+export const TIMELINE_SEARCH_DOCUMENT = sql`to_tsvector('simple', coalesce(summary, '') || ' ' || coalesce(name, '') || ' ' || coalesce(command, '') || ' ' || coalesce(path, ''))`
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' })
 
 /** `prefix_<uuid>` ids keep the original product's formats, so legacy rows import with their ids. */
@@ -256,16 +257,15 @@ export const timelineEvents = pgTable(
     durationMs: integer('duration_ms'),
     summary: text('summary').notNull().default(''),
     payload: jsonb('payload').notNull().default({}),
-    /** Server-only full-text index; excluded from every shape. */
-    searchVector: tsvector('search_vector').generatedAlwaysAs(
-      sql`to_tsvector('simple', coalesce(summary, '') || ' ' || coalesce(name, '') || ' ' || coalesce(command, '') || ' ' || coalesce(path, ''))`,
-    ),
   },
   (t) => [
     sessionAccountKey('timeline_events', t),
     primaryKey({ columns: [t.sessionId, t.ordinal] }),
     index('timeline_events_session_at_idx').on(t.sessionId, t.at),
-    index('timeline_events_search_idx').using('gin', t.searchVector),
+    // An expression index, not a generated column: Postgres 18 refuses UPDATE/DELETE (and every
+    // INSERT … ON CONFLICT DO UPDATE) on a published REPLICA IDENTITY FULL table whose stored
+    // generated columns are not published — which is every replicated table once a shape reads it.
+    index('timeline_events_search_idx').using('gin', TIMELINE_SEARCH_DOCUMENT),
     check('timeline_events_type_ck', inList('type', TIMELINE_EVENT_TYPES)),
     check('timeline_events_ordinal_ck', sql`ordinal >= 0`),
   ],

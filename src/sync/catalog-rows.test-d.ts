@@ -41,7 +41,7 @@ expectTypeOf<ShapeName>().toEqualTypeOf<
 expectTypeOf<ShapeRow<'sessions'>>().toEqualTypeOf<Session>()
 expectTypeOf<ShapeRow<'todos'>>().toEqualTypeOf<Todo>()
 expectTypeOf<ShapeRow<'session_uploads'>>().toEqualTypeOf<SessionUpload>()
-expectTypeOf<ShapeRow<'timeline_events'>>().toEqualTypeOf<Omit<TimelineEvent, 'searchVector'>>()
+expectTypeOf<ShapeRow<'timeline_events'>>().toEqualTypeOf<TimelineEvent>()
 expectTypeOf<ShapeRow<'chat_threads'>>().toEqualTypeOf<ChatThread>()
 expectTypeOf<ShapeRow<'chat_messages'>>().toEqualTypeOf<ChatMessage>()
 expectTypeOf<ShapeRow<'chat_tool_events'>>().toEqualTypeOf<ChatToolEvent>()
@@ -53,9 +53,7 @@ expectTypeOf<ShapeRow<'session_repo_bindings'>>().toEqualTypeOf<SessionRepoBindi
 // The collections hold exactly those rows.
 expectTypeOf<RowOf<typeof todosCollection>>().toEqualTypeOf<Todo>()
 expectTypeOf<RowOf<typeof sessionsCollection>>().toEqualTypeOf<Session>()
-expectTypeOf<RowOf<ReturnType<typeof sessionCollection<'timeline_events'>>>>().toEqualTypeOf<
-  Omit<TimelineEvent, 'searchVector'>
->()
+expectTypeOf<RowOf<ReturnType<typeof sessionCollection<'timeline_events'>>>>().toEqualTypeOf<TimelineEvent>()
 expectTypeOf<RowOf<ReturnType<typeof sessionCollection<'chat_messages'>>>>().toEqualTypeOf<ChatMessage>()
 
 // Every key the catalog names is a column of its row, and keys are what the collections index by.

@@ -26,7 +26,7 @@ export const SHAPE_CATALOG = {
   todos: { table: 'todos', scope: 'account', key: 'id', hidden: [] },
   session_uploads: { table: 'session_uploads', scope: 'session', key: 'id', hidden: [] },
   // Ordinals are unique within a session, and each collection holds one session.
-  timeline_events: { table: 'timeline_events', scope: 'session', key: 'ordinal', hidden: ['searchVector'] },
+  timeline_events: { table: 'timeline_events', scope: 'session', key: 'ordinal', hidden: [] },
   chat_threads: { table: 'chat_threads', scope: 'session', key: 'id', hidden: [] },
   chat_messages: { table: 'chat_messages', scope: 'session', key: 'id', hidden: [] },
   chat_tool_events: { table: 'chat_tool_events', scope: 'session', key: 'id', hidden: [] },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
-import { count, eq } from 'drizzle-orm'
+import { count, eq, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { sessionUploads } from '../../../src/db/schema'
+import { sessions, sessionUploads } from '../../../src/db/schema'
 import { CodexParser } from '../../../src/domain/agent-logs/codex/parser'
 import { IngestRejection } from '../../../src/server/ingest/ingest-stream'
 import { databaseForThisFile } from '../../helpers/database'
@@ -146,6 +146,28 @@ describe('identity and dedupe', () => {
     const bytes = fixtureBytes(CODEX_SMALL)
     const [first, second] = [await ingestBytes(testDb.db, a.id, bytes), await ingestBytes(testDb.db, b.id, bytes)]
     expect(first.sessionId).not.toBe(second.sessionId)
+  })
+})
+
+describe('with the tables published for sync', () => {
+  it('re-ingests, rewrites and deletes timeline events while a publication covers them', async () => {
+    // The shape server (and Electric) publish every table a shape reads, with REPLICA IDENTITY
+    // FULL; Postgres then refuses updates of tables whose replica identity has unpublished
+    // generated columns, which once broke every upsert after the first timeline was opened.
+    await testDb.db.execute(sql`create publication ingest_test_publication for table timeline_events, sessions`)
+    try {
+      const account = await createAccount(testDb.db)
+      const bytes = fixtureBytes(CODEX_SMALL)
+      const first = await ingestBytes(testDb.db, account.id, bytes)
+      const again = await ingestBytes(testDb.db, account.id, bytes)
+      expect(again.sessionId).toBe(first.sessionId)
+      await testDb.db.execute(sql`update timeline_events set summary = 'changed' where session_id = ${first.sessionId}`)
+      await ingestBytes(testDb.db, account.id, bytes)
+      await testDb.db.delete(sessions).where(eq(sessions.id, first.sessionId))
+      expect(await sessionsOf(testDb.db, account.id)).toHaveLength(0)
+    } finally {
+      await testDb.db.execute(sql`drop publication ingest_test_publication`)
+    }
   })
 })
 

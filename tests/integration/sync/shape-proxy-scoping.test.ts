@@ -148,7 +148,7 @@ describe('clients cannot widen a shape', () => {
 
   it('subset filters cannot probe columns that are not synced', async () => {
     const response = await asAlice(
-      `shape=timeline_events&session=${alice.session.id}&offset=-1&subset__where=${encodeURIComponent('search_vector IS NOT NULL')}`,
+      `shape=session_uploads&session=${alice.session.id}&offset=-1&subset__where=${encodeURIComponent('content IS NOT NULL')}`,
     )
     expect(response.status).toBe(400)
   })
