@@ -36,7 +36,7 @@ const ROLLOUTS = [
   'rollout-2026-02-23T12-41-04-019c8a4d-8f45-7010-8b5d-7fad920aa6f9.jsonl',
   'rollout-2026-02-23T20-34-25-019c8bfe-ec25-79e0-97d7-bda6a9c575ff.jsonl',
 ]
-const UPLOAD_BYTES = 2 * 1024 * 1024
+const UPLOAD_BYTES = 100 * 1024 * 1024
 const TAIL_SAMPLES = 60
 const RESCAN_FILES = 1_000
 const TARGET = { mbPerSecond: 20, rssMb: 400, tailP99Ms: 1_000, rescanMs: 1_000 }
