@@ -13,6 +13,7 @@ import { createDatabaseClient } from '~/db/client'
 import { migrateDatabase } from '~/db/migrate'
 import { startEmbeddedPostgres } from '../../dev/embedded-postgres'
 import { freePort } from '../../dev/processes'
+import { buildBenchResult, writeBenchResult } from '../../scripts/bench/bench-results'
 import { importLegacyData } from './legacy-importer'
 import { generateLegacyFiles } from './tests/fixtures/generate-legacy-files'
 
@@ -88,6 +89,8 @@ export async function run(): Promise<void> {
       `  peak RSS of the importing process: ${format(first.peakRssMb, 0)} MB (target < ${TARGET.rssMb} MB; ${format(first.startRssMb, 0)} MB at start)`,
     )
     console.log(`  re-run with the same files: ${format(again.seconds, 2)} s, status ${again.status}`)
+    const record = buildBenchResult('import', { generated, firstImport: first, rerun: again, targets: TARGET })
+    console.log(`  Wrote ${writeBenchResult(record)}`)
     if (first.status !== 'imported' || again.status !== 'nothing-to-do') process.exitCode = 1
     if (first.seconds > TARGET.seconds || first.peakRssMb > TARGET.rssMb) {
       console.log('  ⚠ above target on this run')

@@ -18,6 +18,7 @@ import { silentLogger, startShapeServer } from '@session-coach/shape-server'
 import postgres from 'postgres'
 import { startEmbeddedPostgres } from '../../dev/embedded-postgres.ts'
 import { freePort } from '../../dev/processes.ts'
+import { buildBenchResult, percentile, writeBenchResult } from './bench-results.ts'
 
 type WorkerRequest =
   | { id: number; kind: 'memory' }
@@ -100,10 +101,6 @@ class ServerWorker {
     await this.ask('close')
     await this.worker.terminate()
   }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
 }
 
 const format = (ms: number) => `${ms.toFixed(1)} ms`
@@ -377,6 +374,8 @@ export async function run(): Promise<void> {
       `\nMemory (server heap after GC): ${kilobytes(memory.perShape)} per shape (${memory.rowsPerShape}-row snapshot, where owner = $1), ` +
         `${kilobytes(memory.perHeldRequest)} per held live request; ${megabytes(memory.releasedBytes)} released after aborting them.`,
     )
+    const record = buildBenchResult('shape-server', { unit: 'ms, bytes', latency: results, initialSync: sync, memory })
+    console.log(`\nWrote ${writeBenchResult(record)}`)
   } finally {
     await server.stop()
     await sql.end()
