@@ -2,7 +2,8 @@ export {}
 
 /**
  * `pnpm bench [name…]`: runs the named benchmarks (all when none is named). Each module exports
- * `run()` and prints its own results; docs/benchmarks.md records them with machine and date.
+ * `run()` and prints its own results, writing them to bench-results/<name>.json with
+ * ./bench-results.ts; docs/benchmarks.md records the figures with machine and date.
  */
 const BENCHMARKS = {
   'shape-server': () => import('./shape-server'),
