@@ -88,6 +88,7 @@ export class IngestRun {
   private ownErrorCount = 0
   private repairedLineCount = 0
   private lastTxid: number | undefined
+  private inflight: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly db: Database,
@@ -125,7 +126,7 @@ export class IngestRun {
       const events = this.parser.push(line.text, line.lineNumber)
       for (const event of events) this.pending.push(event)
     }
-    if (this.shouldFlush()) await this.flush('live')
+    if (this.shouldFlush()) await this.flushInBackground()
   }
 
   /** Releases events the parser holds back (calls waiting for output) and writes them. */
@@ -184,10 +185,28 @@ export class IngestRun {
   }
 
   /**
+   * Starts writing the pending batch and returns once the previous one is committed, so parsing
+   * the next batch overlaps with Postgres storing this one (at most one batch in flight).
+   */
+  private async flushInBackground() {
+    await this.inflight
+    const writing = this.writeBatch('live', null)
+    this.inflight = writing
+    // Its failure is thrown to whoever waits next (the next batch, flush or complete).
+    writing.catch(() => {})
+  }
+
+  /** Writes everything pending, after the batch in flight. */
+  async flush(status: SessionStatus, statusMessage: string | null = null) {
+    await this.inflight
+    await this.writeBatch(status, statusMessage)
+  }
+
+  /**
    * Writes what is pending in one transaction. The session row is created lazily: with the first
    * event, or once raw bytes pile up without any (so an upload never waits in memory).
    */
-  async flush(status: SessionStatus, statusMessage: string | null = null) {
+  private async writeBatch(status: SessionStatus, statusMessage: string | null) {
     // A continued session (options.sourceKey) is written even without new events: its status may change.
     const needsSession =
       this.session !== undefined ||
@@ -300,6 +319,8 @@ export class IngestRun {
    * session); an existing session only loses this run's raw copy and is marked with `status`.
    */
   async abandon(reason: string, status: SessionStatus = 'complete') {
+    // A batch still being written would otherwise commit after the clean-up.
+    await this.inflight.catch(() => {})
     if (!this.session) return
     if (this.session.created) {
       await this.discard()
