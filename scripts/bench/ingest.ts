@@ -251,7 +251,6 @@ export async function run(): Promise<void> {
       return { samples: 0, lost: TAIL_SAMPLES, p50: Number.NaN, p99: Number.NaN, max: Number.NaN }
     })
     console.log('tail', tail)
-    console.log('rescan', { ...rescan.again, ms: rescan.rescanMs, firstMs: rescan.firstMs })
 
     const machine = `${cpus().length} cores, ${format(totalmem() / 2 ** 30, 0)} GiB, load average ${loadavg()
       .map((value) => format(value, 2))
