@@ -21,6 +21,7 @@ import { Route as AppTodosRouteImport } from './routes/_app/todos'
 import { Route as ApiHealthRouteImport } from './routes/api/health'
 import { Route as ApiShapeRouteImport } from './routes/api/shape'
 import { Route as ApiUploadsRouteImport } from './routes/api/uploads'
+import { Route as AppSessionsSessionIdRouteImport } from './routes/_app/sessions_.$sessionId'
 import { Route as ApiSessionsSessionIdRawRouteImport } from './routes/api/sessions.$sessionId.raw'
 
 const AppRoute = AppRouteImport.update({
@@ -82,6 +83,11 @@ const ApiUploadsRoute = ApiUploadsRouteImport.update({
   path: '/api/uploads',
   getParentRoute: () => rootRouteImport,
 } as any)
+const AppSessionsSessionIdRoute = AppSessionsSessionIdRouteImport.update({
+  id: '/sessions_/$sessionId',
+  path: '/sessions/$sessionId',
+  getParentRoute: () => AppRoute,
+} as any)
 const ApiSessionsSessionIdRawRoute = ApiSessionsSessionIdRawRouteImport.update({
   id: '/api/sessions/$sessionId/raw',
   path: '/api/sessions/$sessionId/raw',
@@ -100,6 +106,7 @@ export interface FileRoutesByFullPath {
   '/api/health': typeof ApiHealthRoute
   '/api/shape': typeof ApiShapeRoute
   '/api/uploads': typeof ApiUploadsRoute
+  '/sessions/$sessionId': typeof AppSessionsSessionIdRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
 }
 export interface FileRoutesByTo {
@@ -114,6 +121,7 @@ export interface FileRoutesByTo {
   '/api/shape': typeof ApiShapeRoute
   '/api/uploads': typeof ApiUploadsRoute
   '/': typeof AppIndexRoute
+  '/sessions/$sessionId': typeof AppSessionsSessionIdRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
 }
 export interface FileRoutesById {
@@ -130,6 +138,7 @@ export interface FileRoutesById {
   '/api/shape': typeof ApiShapeRoute
   '/api/uploads': typeof ApiUploadsRoute
   '/_app/': typeof AppIndexRoute
+  '/_app/sessions_/$sessionId': typeof AppSessionsSessionIdRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
 }
 export interface FileRouteTypes {
@@ -146,6 +155,7 @@ export interface FileRouteTypes {
     | '/api/health'
     | '/api/shape'
     | '/api/uploads'
+    | '/sessions/$sessionId'
     | '/api/sessions/$sessionId/raw'
   fileRoutesByTo: FileRoutesByTo
   to:
@@ -160,6 +170,7 @@ export interface FileRouteTypes {
     | '/api/shape'
     | '/api/uploads'
     | '/'
+    | '/sessions/$sessionId'
     | '/api/sessions/$sessionId/raw'
   id:
     | '__root__'
@@ -175,6 +186,7 @@ export interface FileRouteTypes {
     | '/api/shape'
     | '/api/uploads'
     | '/_app/'
+    | '/_app/sessions_/$sessionId'
     | '/api/sessions/$sessionId/raw'
   fileRoutesById: FileRoutesById
 }
@@ -274,6 +286,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof ApiUploadsRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/_app/sessions_/$sessionId': {
+      id: '/_app/sessions_/$sessionId'
+      path: '/sessions/$sessionId'
+      fullPath: '/sessions/$sessionId'
+      preLoaderRoute: typeof AppSessionsSessionIdRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/api/sessions/$sessionId/raw': {
       id: '/api/sessions/$sessionId/raw'
       path: '/api/sessions/$sessionId/raw'
@@ -291,6 +310,7 @@ interface AppRouteChildren {
   AppSettingsRoute: typeof AppSettingsRoute
   AppTodosRoute: typeof AppTodosRoute
   AppIndexRoute: typeof AppIndexRoute
+  AppSessionsSessionIdRoute: typeof AppSessionsSessionIdRoute
 }
 
 const AppRouteChildren: AppRouteChildren = {
@@ -300,6 +320,7 @@ const AppRouteChildren: AppRouteChildren = {
   AppSettingsRoute: AppSettingsRoute,
   AppTodosRoute: AppTodosRoute,
   AppIndexRoute: AppIndexRoute,
+  AppSessionsSessionIdRoute: AppSessionsSessionIdRoute,
 }
 
 const AppRouteWithChildren = AppRoute._addFileChildren(AppRouteChildren)

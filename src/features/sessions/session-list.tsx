@@ -1,18 +1,19 @@
 /** The account's sessions, newest activity first, straight from the sessions collection (live). */
+import { Link } from '@tanstack/react-router'
 import { DownloadIcon, GitBranchIcon, RadioIcon } from 'lucide-react'
 import { Badge } from '~/components/ui/badge'
 import type { Session } from '~/db/schema'
 import type { SessionStatus } from '~/domain/sessions/session-kinds'
 import { formatCount } from '~/lib/format'
 
-const AGENT_LABELS: Record<Session['origin'], string> = {
+export const AGENT_LABELS: Record<Session['origin'], string> = {
   codex: 'Codex',
   'gemini-cli': 'Gemini CLI',
   'claude-code': 'Claude Code',
   unknown: 'Unknown agent',
 }
 
-const STATUS_BADGES: Record<
+export const STATUS_BADGES: Record<
   SessionStatus,
   { label: string; variant: 'success' | 'secondary' | 'destructive' | 'warning' }
 > = {
@@ -22,7 +23,7 @@ const STATUS_BADGES: Record<
   interrupted: { label: 'Interrupted', variant: 'warning' },
 }
 
-function formatInstant(value: Date | null) {
+export function formatInstant(value: Date | null) {
   return value ? value.toISOString().slice(0, 16).replace('T', ' ') : null
 }
 
@@ -52,9 +53,14 @@ function SessionRow({ session }: { session: Session }) {
   return (
     <li className="flex flex-col gap-1.5 px-4 py-3" data-testid="session-row" data-session-id={session.id}>
       <div className="flex flex-wrap items-center gap-2">
-        <span className="min-w-0 flex-1 truncate font-medium" title={session.title}>
+        <Link
+          to="/sessions/$sessionId"
+          params={{ sessionId: session.id }}
+          className="min-w-0 flex-1 truncate rounded-sm font-medium underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-ring"
+          title={session.title}
+        >
           {session.title}
-        </span>
+        </Link>
         <Badge variant="outline">{AGENT_LABELS[session.origin]}</Badge>
         <Badge variant={status.variant} title={session.statusMessage ?? undefined}>
           {session.status === 'live' ? <RadioIcon aria-hidden /> : null}

@@ -1,0 +1,106 @@
+import AxeBuilder from '@axe-core/playwright'
+import { expect, type Page, test } from '@playwright/test'
+import { uniqueRollout } from './support/agent-log-files'
+import { gotoHydrated } from './support/page-helpers'
+
+/** Uploads a fresh copy of the synthetic rollout and opens its timeline from the session list. */
+async function uploadAndOpenTimeline(page: Page) {
+  const file = uniqueRollout()
+  await gotoHydrated(page, '/sessions')
+  await page.getByTestId('upload-file-input').setInputFiles(file)
+  const row = page.getByTestId('session-row').filter({ hasText: file.name })
+  await expect(row).toBeVisible()
+  const upload = page.getByTestId('upload-item').filter({ hasText: file.name })
+  await expect(upload.getByRole('status')).toContainText(/Stored: \d+ events/)
+  await row.getByRole('link', { name: 'Why is CI red on main?', exact: true }).click()
+  await expect(page).toHaveURL(/\/sessions\/[0-9a-f-]{36}$/)
+  await expect(page.getByTestId('session-header')).toContainText('Why is CI red on main?')
+  return file
+}
+
+const rows = (page: Page) => page.getByTestId('event-row')
+
+test('an uploaded session opens as a timeline with its events, a selectable event and a deep link', async ({
+  page,
+}) => {
+  await uploadAndOpenTimeline(page)
+  const header = page.getByTestId('session-header')
+  await expect(header).toContainText('Codex')
+  await expect(header).toContainText('acme-api · feature/billing')
+  await expect(header).toContainText('gpt-5.1-codex')
+
+  // Real content from the log: the first prompt and the first command.
+  await expect(rows(page).filter({ hasText: 'Why is CI red on main?' }).first()).toBeVisible()
+  const command = rows(page).filter({ hasText: 'rg -n "paginate" src' }).first()
+  await expect(command).toBeVisible()
+  await expect(command).toContainText('exit 0')
+
+  await command.click()
+  const ordinal = Number(await command.getAttribute('data-ordinal'))
+  await expect(page).toHaveURL(new RegExp(`#${ordinal + 1}$`))
+  const detail = page.getByTestId('event-detail')
+  await expect(detail.getByRole('heading', { level: 2 })).toContainText(`#${ordinal + 1}`)
+  await expect(detail).toContainText('src/routes/invoices.ts:42')
+
+  // A reload (or a shared link) opens the same event.
+  await page.reload()
+  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true')
+  await expect(page.getByTestId('event-detail').getByRole('heading', { level: 2 })).toContainText(`#${ordinal + 1}`)
+  await expect(rows(page).and(page.locator(`[data-ordinal="${ordinal}"]`))).toHaveAttribute('aria-current', 'true')
+
+  // The keyboard moves the selection: j to the next event, k back.
+  await rows(page)
+    .and(page.locator(`[data-ordinal="${ordinal}"]`))
+    .focus()
+  await page.keyboard.press('j')
+  await expect(page).toHaveURL(new RegExp(`#${ordinal + 2}$`))
+  await expect(page.locator(`[data-ordinal="${ordinal + 1}"]`)).toBeFocused()
+  await page.keyboard.press('k')
+  await expect(page).toHaveURL(new RegExp(`#${ordinal + 1}$`))
+})
+
+test('the tools filter and the order are in the URL, and the page has no axe violations', async ({ page }) => {
+  await uploadAndOpenTimeline(page)
+  await expect(rows(page).first()).toBeVisible()
+
+  await page.getByRole('navigation', { name: 'Event filter' }).getByRole('link', { name: 'Tools' }).click()
+  await expect(page).toHaveURL(/filter=tools/)
+  await expect(rows(page).filter({ hasText: 'Why is CI red on main?' })).toHaveCount(0)
+  await expect(rows(page).filter({ hasText: 'rg -n "paginate" src' }).first()).toBeVisible()
+  const types = await rows(page).evaluateAll((elements) => elements.map((element) => element.dataset.type))
+  expect(types.length).toBeGreaterThan(0)
+  for (const type of types)
+    expect(['FunctionCall', 'LocalShellCall', 'WebSearchCall', 'CustomToolCall']).toContain(type)
+
+  // Newest first: the first row has the highest number.
+  const oldestFirst = Number(await rows(page).first().getAttribute('data-ordinal'))
+  await page.getByRole('link', { name: /Oldest first/ }).click()
+  await expect(page).toHaveURL(/order=newest/)
+  await expect
+    .poll(async () => Number(await rows(page).first().getAttribute('data-ordinal')))
+    .toBeGreaterThan(oldestFirst)
+
+  await rows(page).first().click()
+  await expect(page.getByTestId('event-detail')).toBeVisible()
+  const results = await new AxeBuilder({ page })
+    .include('main')
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze()
+  expect(
+    results.violations.map(
+      (violation) =>
+        `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.html.slice(0, 160)).join(' | ')})`,
+    ),
+  ).toEqual([])
+
+  await page.screenshot({ path: 'test-results/timeline-desktop.png', fullPage: true })
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.screenshot({ path: 'test-results/timeline-mobile.png', fullPage: true })
+})
+
+test('an unknown or foreign session gets a friendly message, not an error page', async ({ page }) => {
+  await gotoHydrated(page, '/sessions/00000000-0000-4000-8000-000000000000')
+  await expect(page.getByRole('heading', { name: 'Session not found' })).toBeVisible()
+  await gotoHydrated(page, '/sessions/not-a-session')
+  await expect(page.getByRole('heading', { name: 'Session not found' })).toBeVisible()
+})

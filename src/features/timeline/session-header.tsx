@@ -1,0 +1,68 @@
+/** The top of a session's timeline: what the session is, where it ran, and how big it is. */
+import { GitBranchIcon, RadioIcon } from 'lucide-react'
+import { Badge } from '~/components/ui/badge'
+import type { Session } from '~/db/schema'
+import { AGENT_LABELS, formatInstant, STATUS_BADGES } from '~/features/sessions/session-list'
+import { formatCount } from '~/lib/format'
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="flex min-w-0 flex-col">
+      <dt className="text-muted-foreground text-xs">{label}</dt>
+      <dd className="break-words text-sm">{children}</dd>
+    </div>
+  )
+}
+
+function Instant({ value }: { value: Date | null }) {
+  return value ? <time dateTime={value.toISOString()}>{formatInstant(value)} UTC</time> : <span>—</span>
+}
+
+export function SessionHeader({ session }: { session: Session }) {
+  const status = STATUS_BADGES[session.status]
+  const tokens = session.inputTokens + session.outputTokens
+  return (
+    <header className="mb-4 flex flex-col gap-3" data-testid="session-header">
+      <div className="flex flex-wrap items-center gap-2">
+        <h1 className="min-w-0 max-w-full break-words font-semibold text-2xl tracking-tight">{session.title}</h1>
+        <Badge variant="outline">{AGENT_LABELS[session.origin]}</Badge>
+        <Badge variant={status.variant} title={session.statusMessage ?? undefined}>
+          {session.status === 'live' ? <RadioIcon aria-hidden /> : null}
+          {status.label}
+        </Badge>
+      </div>
+      <dl className="grid grid-cols-2 gap-x-6 gap-y-2 sm:grid-cols-3">
+        <Fact label="Repository">
+          {session.repoName ? (
+            <span className="inline-flex items-center gap-1">
+              <GitBranchIcon className="size-3" aria-hidden />
+              {session.repoName}
+              {session.branch ? ` · ${session.branch}` : ''}
+            </span>
+          ) : (
+            '—'
+          )}
+        </Fact>
+        <Fact label="Model">{session.model ?? '—'}</Fact>
+        <Fact label="Started">
+          <Instant value={session.startedAt} />
+        </Fact>
+        <Fact label={session.status === 'live' ? 'Last event' : 'Ended'}>
+          <Instant value={session.lastEventAt} />
+        </Fact>
+        <Fact label="Events">
+          {formatCount(session.eventCount)}
+          {session.errorLineCount > 0 ? `, ${formatCount(session.errorLineCount)} unreadable` : ''}
+        </Fact>
+        <Fact label="Tokens">
+          <span
+            title={`${formatCount(session.inputTokens)} in (${formatCount(session.cachedInputTokens)} cached), ${formatCount(session.outputTokens)} out, ${formatCount(session.reasoningTokens)} reasoning`}
+          >
+            {formatCount(tokens)} ({formatCount(session.inputTokens)} in / {formatCount(session.outputTokens)} out)
+          </span>
+        </Fact>
+      </dl>
+      {session.statusMessage ? <p className="text-muted-foreground text-xs">{session.statusMessage}</p> : null}
+    </header>
+  )
+}
