@@ -4,8 +4,7 @@ import { uniqueRollout } from './support/agent-log-files'
 import { gotoHydrated } from './support/page-helpers'
 
 /** Uploads a fresh copy of the synthetic rollout and opens its timeline from the session list. */
-async function uploadAndOpenTimeline(page: Page) {
-  const file = uniqueRollout()
+async function uploadAndOpenTimeline(page: Page, file = uniqueRollout()) {
   await gotoHydrated(page, '/sessions')
   await page.getByTestId('upload-file-input').setInputFiles(file)
   const row = page.getByTestId('session-row').filter({ hasText: file.name })
@@ -103,4 +102,28 @@ test('an unknown or foreign session gets a friendly message, not an error page',
   await expect(page.getByRole('heading', { name: 'Session not found' })).toBeVisible()
   await gotoHydrated(page, '/sessions/not-a-session')
   await expect(page.getByRole('heading', { name: 'Session not found' })).toBeVisible()
+})
+
+test('an open timeline shows the events of a session that grows, without a reload', async ({ page, context }) => {
+  // The start of a log, then the whole log under the same agent session id: one session that grows.
+  const start = uniqueRollout({ firstLines: 20 })
+  await uploadAndOpenTimeline(page, start)
+  await page.getByRole('link', { name: /Oldest first/ }).click()
+  await expect(page).toHaveURL(/order=newest/)
+  await expect(rows(page).filter({ hasText: 'rg -n "paginate" src' }).first()).toBeVisible()
+  await expect(rows(page).filter({ hasText: 'pnpm test -- billing' })).toHaveCount(0)
+  const timelineUrl = page.url()
+
+  const uploader = await context.newPage()
+  await gotoHydrated(uploader, '/sessions')
+  const whole = uniqueRollout({ id: start.id })
+  await uploader.getByTestId('upload-file-input').setInputFiles(whole)
+  await expect(uploader.getByTestId('upload-item').filter({ hasText: whole.name }).getByRole('status')).toContainText(
+    /Stored: \d+ events/,
+  )
+
+  // Same page, never reloaded: the later events arrive through the shape.
+  expect(page.url()).toBe(timelineUrl)
+  await expect(rows(page).filter({ hasText: 'pnpm test -- billing' }).first()).toBeVisible()
+  await expect(page.getByTestId('session-header')).toContainText('104, 1 unreadable')
 })
