@@ -22,6 +22,11 @@ const rows = (page: Page) => page.getByTestId('event-row')
 test('an uploaded session opens as a timeline with its events, a selectable event and a deep link', async ({
   page,
 }) => {
+  const timelineRequests: URL[] = []
+  page.on('request', (request) => {
+    const url = new URL(request.url())
+    if (url.pathname === '/api/shape' && url.searchParams.get('shape') === 'timeline_events') timelineRequests.push(url)
+  })
   await uploadAndOpenTimeline(page)
   const header = page.getByTestId('session-header')
   await expect(header).toContainText('Codex')
@@ -33,6 +38,11 @@ test('an uploaded session opens as a timeline with its events, a selectable even
   const command = rows(page).filter({ hasText: 'rg -n "paginate" src' }).first()
   await expect(command).toBeVisible()
   await expect(command).toContainText('exit 0')
+
+  // On-demand sync: the shape stream carries changes only, and the rows come in limited pages.
+  expect(timelineRequests.length).toBeGreaterThan(0)
+  for (const url of timelineRequests) expect(url.searchParams.get('log')).toBe('changes_only')
+  expect(timelineRequests.some((url) => url.searchParams.get('subset__limit') === '201')).toBe(true)
 
   await command.click()
   const ordinal = Number(await command.getAttribute('data-ordinal'))
