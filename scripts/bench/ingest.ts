@@ -29,6 +29,7 @@ import { SessionDiscovery } from '~/server/ingest/discovery/session-discovery'
 import { builtAppCommand } from '../../dev/commands'
 import { startEmbeddedPostgres } from '../../dev/embedded-postgres'
 import { buildIfStale, freePort, startChild, stopChild, waitForHealthy } from '../../dev/processes'
+import { buildBenchResult, writeBenchResult } from './bench-results'
 
 const FIXTURES = fileURLToPath(new URL('../../tests/fixtures/agent-logs/codex/', import.meta.url))
 const ROLLOUTS = [
@@ -268,6 +269,13 @@ export async function run(): Promise<void> {
     console.log(
       `| re-scan of ${rescan.again.files} unchanged files (${rescan.again.unchanged} skipped, ${rescan.again.read} read) | ${format(rescan.rescanMs, 0)} ms (first scan ingesting them: ${format(rescan.firstMs / 1000)} s) | < ${TARGET.rescanMs} ms |`,
     )
+    const result = buildBenchResult('ingest', {
+      upload,
+      rescan: { ...rescan.again, ms: rescan.rescanMs, firstMs: rescan.firstMs },
+      tail,
+      targets: TARGET,
+    })
+    console.log(`Wrote ${writeBenchResult(result)}`)
   } finally {
     await stopChild(app, 10_000)
     await shapeServer.close()
