@@ -5,23 +5,10 @@
  */
 import { sql } from 'drizzle-orm'
 import type { Executor } from '~/db/client'
-import type { TimelineEventType } from '~/domain/agent-logs/timeline-event-types'
+import type { TimelineEventDraft } from '~/domain/agent-logs/types'
 
-/** One event as ingest hands it over (the parser's draft, without session and account). */
-export interface TimelineEventInput {
-  ordinal: number
-  eventKey: string | null
-  type: TimelineEventType
-  role: string | null
-  at: string | null
-  name: string | null
-  command: string | null
-  path: string | null
-  exitCode: number | null
-  durationMs: number | null
-  summary: string
-  payload: Record<string, unknown>
-}
+/** One event as ingest hands it over: the parser's draft, without session and account. */
+export type TimelineEventInput = TimelineEventDraft
 
 function row(event: TimelineEventInput) {
   return {
