@@ -7,26 +7,12 @@ import { createDatabaseClient } from '~/db/client'
 import { redactUrl } from '~/db/migrate'
 import { getConfigOrExit } from '../../app.config'
 import { IMPORT_USAGE, parseImportArgs, UsageError } from './cli-options'
+import { exit, requireNamedAccountInPasswordMode } from './command-exit'
 import { formatImportResult, importExitCode } from './format-import-report'
 import { BackupFolderError } from './import-backup'
 import { ImportRolledBackError, ImportSetupError, importLegacyData } from './legacy-importer'
 import { throttledProgress } from './progress'
 import { LegacyFileError } from './read-json-array'
-
-function exit(message: string, code: number): never {
-  console.error(message)
-  process.exit(code)
-}
-
-/** Password mode has no implicit owner to import into: the account must be named. */
-function requireNamedAccountInPasswordMode(command: string, usage: string) {
-  exit(
-    `AUTH_MODE=password: name the account with --account <e-mail of one of its users, or the account id>. ` +
-      "Without it the data would go to the local owner's account, which nobody signs in to in password mode. " +
-      `Create the user first (\`pnpm user:create\`) if it does not exist yet, e.g.\n  pnpm ${command} --account you@example.com\n\n${usage}`,
-    2,
-  )
-}
 
 let options: ReturnType<typeof parseImportArgs>
 try {

@@ -32,6 +32,20 @@ function formatSize(bytes: number) {
   return `${Math.max(1, Math.round(bytes / 1024))} KB`
 }
 
+/** The agent and status badges a session shows wherever it is named (list row, timeline header). */
+export function SessionBadges({ session }: { session: Session }) {
+  const status = STATUS_BADGES[session.status]
+  return (
+    <>
+      <Badge variant="outline">{AGENT_LABELS[session.origin]}</Badge>
+      <Badge variant={status.variant} title={session.statusMessage ?? undefined}>
+        {session.status === 'live' ? <RadioIcon aria-hidden /> : null}
+        {status.label}
+      </Badge>
+    </>
+  )
+}
+
 export function sortSessions(sessions: readonly Session[]) {
   const time = (session: Session) => (session.lastEventAt ?? session.createdAt).getTime()
   return [...sessions].sort((a, b) => time(b) - time(a) || a.id.localeCompare(b.id))
@@ -48,7 +62,6 @@ export function SessionList({ sessions }: { sessions: readonly Session[] }) {
 }
 
 function SessionRow({ session }: { session: Session }) {
-  const status = STATUS_BADGES[session.status]
   const when = formatInstant(session.lastEventAt ?? session.startedAt)
   return (
     <li className="flex flex-col gap-1.5 px-4 py-3" data-testid="session-row" data-session-id={session.id}>
@@ -61,11 +74,7 @@ function SessionRow({ session }: { session: Session }) {
         >
           {session.title}
         </Link>
-        <Badge variant="outline">{AGENT_LABELS[session.origin]}</Badge>
-        <Badge variant={status.variant} title={session.statusMessage ?? undefined}>
-          {session.status === 'live' ? <RadioIcon aria-hidden /> : null}
-          {status.label}
-        </Badge>
+        <SessionBadges session={session} />
       </div>
       <div className="flex flex-wrap items-center gap-x-4 gap-y-1 text-muted-foreground text-xs">
         {session.repoName ? (

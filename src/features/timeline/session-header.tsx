@@ -1,8 +1,7 @@
 /** The top of a session's timeline: what the session is, where it ran, and how big it is. */
-import { GitBranchIcon, RadioIcon } from 'lucide-react'
-import { Badge } from '~/components/ui/badge'
+import { GitBranchIcon } from 'lucide-react'
 import type { Session } from '~/db/schema'
-import { AGENT_LABELS, formatInstant, STATUS_BADGES } from '~/features/sessions/session-list'
+import { formatInstant, SessionBadges } from '~/features/sessions/session-list'
 import { formatCount } from '~/lib/format'
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -19,17 +18,12 @@ function Instant({ value }: { value: Date | null }) {
 }
 
 export function SessionHeader({ session }: { session: Session }) {
-  const status = STATUS_BADGES[session.status]
   const tokens = session.inputTokens + session.outputTokens
   return (
     <header className="mb-4 flex flex-col gap-3" data-testid="session-header">
       <div className="flex flex-wrap items-center gap-2">
         <h1 className="min-w-0 max-w-full break-words font-semibold text-2xl tracking-tight">{session.title}</h1>
-        <Badge variant="outline">{AGENT_LABELS[session.origin]}</Badge>
-        <Badge variant={status.variant} title={session.statusMessage ?? undefined}>
-          {session.status === 'live' ? <RadioIcon aria-hidden /> : null}
-          {status.label}
-        </Badge>
+        <SessionBadges session={session} />
       </div>
       <dl className="grid grid-cols-2 gap-x-6 gap-y-2 sm:grid-cols-3">
         <Fact label="Repository">
