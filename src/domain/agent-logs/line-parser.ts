@@ -43,6 +43,8 @@ interface CoreState {
   held: HeldSlot[]
   nextOrdinal: number
   lastLineNumber: number
+  /** The token totals last written into an event's `payload.tokensSoFar` (absent in older saved states). */
+  stampedTokens?: string
 }
 
 export abstract class LineParser<AgentState> implements AgentLogParser {
@@ -232,9 +234,35 @@ export abstract class LineParser<AgentState> implements AgentLogParser {
       exitCode: integerOrNull(event.exitCode),
       durationMs: integerOrNull(event.durationMs),
       summary: oneLine(event.summary ?? defaultSummary(event)) || event.type,
-      payload: { ...(event.payload as Record<string, unknown>), line: event.line },
+      payload: { ...(event.payload as Record<string, unknown>), line: event.line, ...this.tokenStamp() },
     }
   }
+
+  /**
+   * The session's running token totals, on the first event emitted after they changed: the only
+   * record of token use over time (the agents report usage per API call, not per event), read by
+   * the per-session stats (docs/stats.md). Unchanged totals add nothing, so payloads stay small.
+   */
+  private tokenStamp(): { tokensSoFar?: TokenTotals } {
+    const info = this.finalInfo()
+    const totals: TokenTotals = {
+      input: info.inputTokens,
+      cached: info.cachedInputTokens,
+      output: info.outputTokens,
+      reasoning: info.reasoningTokens,
+    }
+    const key = `${totals.input}/${totals.cached}/${totals.output}/${totals.reasoning}`
+    if (key === (this.core.stampedTokens ?? '0/0/0/0')) return {}
+    this.core.stampedTokens = key
+    return { tokensSoFar: totals }
+  }
+}
+
+export interface TokenTotals {
+  input: number
+  cached: number
+  output: number
+  reasoning: number
 }
 
 type InfoTextField = 'sourceKey' | 'repoName' | 'remoteUrl' | 'branch' | 'commitSha' | 'cwd' | 'model' | 'cliVersion'
