@@ -2,15 +2,8 @@ import { electricCollectionOptions } from '@tanstack/electric-db-collection'
 import { createCollection, type PendingMutation } from '@tanstack/react-db'
 import { createTodo, deleteTodo, restoreTodo, updateTodo } from '~/server/functions/todos'
 import { collectionIdOf, rowKeyOf, type ShapeRow } from '~/sync/catalog'
-import { txidOf } from './mutation-result'
+import { SYNC_CONFIRMATION_TIMEOUT_MS, txidOf } from './mutation-result'
 import { shapeOptions } from './shape-options'
-
-/**
- * How long an optimistic change waits for its transaction to come back through the shape stream.
- * Longer than a restart of the sync service, so a write made meanwhile is not rolled back although
- * Postgres has it (Electric's default of 5 s is shorter than a restart plus reconnect backoff).
- */
-export const SYNC_CONFIRMATION_TIMEOUT_MS = 30_000
 
 type Todo = ShapeRow<'todos'>
 

@@ -160,6 +160,8 @@ export const sessions = pgTable(
      * `uploads/<name>`), so chats imported by `pnpm import:legacy` under that id can be found.
      */
     legacyKey: text('legacy_key'),
+    /** Set when a person renamed the session: ingest then keeps `title` instead of re-deriving it. */
+    renamedAt: instant('renamed_at'),
     archivedAt: instant('archived_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

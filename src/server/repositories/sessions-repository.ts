@@ -7,6 +7,7 @@ import type { Executor } from '~/db/client'
 import { type NewSession, type Session, sessionMembers, sessions } from '~/db/schema'
 import type { SessionOrigin, SessionSource, SessionStatus } from '~/domain/sessions/session-kinds'
 import { toStorableText } from '~/domain/storable-text'
+import { ConflictError, InvalidInputError, NotFoundError } from './errors'
 import { type WithTxid, writeTransaction } from './write-transaction'
 
 export type SessionInput = Omit<NewSession, 'id' | 'createdAt' | 'updatedAt'>
@@ -77,7 +78,8 @@ export const sessionsRepository = {
           origin: sql`case when excluded.origin = 'unknown' then sessions.origin else excluded.origin end`,
           // A legacy row keeps its title and source: it stands for the original product's chats.
           source: sql`case when sessions.source = 'legacy' then sessions.source else excluded.source end`,
-          title: sql`case when sessions.source = 'legacy' then sessions.title else excluded.title end`,
+          // …and so does a session a person renamed.
+          title: sql`case when sessions.source = 'legacy' or sessions.renamed_at is not null then sessions.title else excluded.title end`,
           originalName: keep('original_name'),
           sourcePath: keep('source_path'),
           repoName: keep('repo_name'),
@@ -211,5 +213,66 @@ export const sessionsRepository = {
         ),
       )
     return row?.session
+  },
+
+  // ── What a person does with a session in the explorer. Ownership is part of each WHERE clause:
+  // a session shared with someone else is theirs to read, not to rename, archive or delete.
+
+  /** Gives the session a title of the owner's choosing, which later ingests of its log keep. */
+  async renameSession(db: Executor, accountId: string, sessionId: string, title: string): Promise<WithTxid<object>> {
+    const cleaned = toStorableText(title).trim()
+    if (!cleaned) throw new InvalidInputError('A session needs a title.')
+    return writeTransaction(db, async (tx) => {
+      const updated = await tx
+        .update(sessions)
+        .set({ title: cleaned, renamedAt: sql`now()`, updatedAt: sql`now()` })
+        .where(and(eq(sessions.id, sessionId), eq(sessions.accountId, accountId)))
+        .returning({ id: sessions.id })
+      if (updated.length === 0) throw new NotFoundError('Session', sessionId)
+      return {}
+    })
+  },
+
+  /** Archives (hides from the default explorer view) or brings back a session; idempotent. */
+  async setArchived(
+    db: Executor,
+    accountId: string,
+    sessionId: string,
+    archived: boolean,
+  ): Promise<WithTxid<{ archivedAt: Date | null }>> {
+    return writeTransaction(db, async (tx) => {
+      const [row] = await tx
+        .update(sessions)
+        // Archiving twice keeps the first time, so "archived on …" does not move.
+        .set({ archivedAt: archived ? sql`coalesce(${sessions.archivedAt}, now())` : null, updatedAt: sql`now()` })
+        .where(and(eq(sessions.id, sessionId), eq(sessions.accountId, accountId)))
+        .returning({ archivedAt: sessions.archivedAt })
+      if (!row) throw new NotFoundError('Session', sessionId)
+      return row
+    })
+  },
+
+  /**
+   * Deletes a session with everything stored under it: its events, uploads (and their raw
+   * chunks), chats, misalignments and decisions go through the `(session_id, account_id)`
+   * foreign keys' ON DELETE CASCADE; todos and discovered files keep their row, unlinked. A session
+   * that is still being written is refused: ingest would bring it back with half its events.
+   */
+  async deleteOwnedSession(db: Executor, accountId: string, sessionId: string): Promise<WithTxid<object>> {
+    return writeTransaction(db, async (tx) => {
+      const [session] = await tx
+        .select({ status: sessions.status })
+        .from(sessions)
+        .where(and(eq(sessions.id, sessionId), eq(sessions.accountId, accountId)))
+        .for('update')
+      if (!session) throw new NotFoundError('Session', sessionId)
+      if (session.status === 'live') {
+        throw new ConflictError(
+          'This session is still being written (it is live). Wait until its log is complete or stops, then delete it.',
+        )
+      }
+      await tx.delete(sessions).where(and(eq(sessions.id, sessionId), eq(sessions.accountId, accountId)))
+      return {}
+    })
   },
 }

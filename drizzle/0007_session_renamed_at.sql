@@ -1,0 +1,1 @@
+ALTER TABLE "sessions" ADD COLUMN "renamed_at" timestamp (6) with time zone;
