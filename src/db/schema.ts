@@ -471,7 +471,17 @@ export const agentRules = pgTable(
     summary: text('summary').notNull(),
     severity: text('severity', { enum: SEVERITIES }).notNull(),
     keywords: text('keywords').array().notNull().default(sql`'{}'::text[]`),
+    /** What the rule forbids or asks for; only the forbidden ones are matched (docs/rules.md). */
+    forbiddenCommands: text('forbidden_commands').array().notNull().default(sql`'{}'::text[]`),
+    requiredCommands: text('required_commands').array().notNull().default(sql`'{}'::text[]`),
+    forbiddenPhrases: text('forbidden_phrases').array().notNull().default(sql`'{}'::text[]`),
+    requiredPhrases: text('required_phrases').array().notNull().default(sql`'{}'::text[]`),
+    /** The repository root the file was read from; null for a pasted or uploaded file. */
+    repoRoot: text('repo_root'),
+    /** Relative to `repo_root`, or the name a pasted/uploaded file was given. */
     sourcePath: text('source_path'),
+    /** 1-based line of the rule in its file. */
+    sourceLine: integer('source_line'),
     sourceSha256: text('source_sha256'),
     capturedAt: instant('captured_at').notNull().defaultNow(),
   },
