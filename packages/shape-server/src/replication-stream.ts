@@ -37,11 +37,6 @@ export function formatLsn(lsn: bigint): string {
   return `${(lsn >> 32n).toString(16).toUpperCase()}/${(lsn & 0xffffffffn).toString(16).toUpperCase()}`
 }
 
-export function parseLsn(text: string): bigint {
-  const [high, low] = text.split('/')
-  return (BigInt(`0x${high}`) << 32n) | BigInt(`0x${low}`)
-}
-
 /**
  * One replication connection on one slot. Reconnects by itself after a connection loss and
  * resumes after the last transaction it delivered, so the consumer sees every committed

@@ -29,6 +29,10 @@ export interface ShapeServerOptions {
   insecure?: boolean
   /** How long a live request is held without changes; keep it under the client's 45 s watchdog. */
   longPollTimeoutMs?: number
+  /** How long a server-sent event stream (`live_sse=true`) stays open; Electric: 60 s. */
+  sseTimeoutMs?: number
+  /** Quiet time after which an event stream gets a `: keep-alive` comment; Electric: 21 s. */
+  sseKeepAliveMs?: number
   log?: Logger
   /** Logical replication slot; defaults to `session_coach_shapes_<database>` (names are cluster-wide). */
   slotName?: string
@@ -70,6 +74,8 @@ export interface RunningShapeServer {
 export const SHAPE_SERVER_DEFAULTS = {
   host: '127.0.0.1',
   longPollTimeoutMs: 20_000,
+  sseTimeoutMs: 60_000,
+  sseKeepAliveMs: 21_000,
   publicationName: 'session_coach_shape_server',
   allowShapeDeletion: true,
   chunkBytes: 10 * 1024 * 1024,
@@ -144,6 +150,8 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
       registry,
       tables: new TableResolver(pool),
       longPollTimeoutMs: settings.longPollTimeoutMs,
+      sseTimeoutMs: settings.sseTimeoutMs,
+      sseKeepAliveMs: settings.sseKeepAliveMs,
       maxLiveRequests: settings.maxLiveRequests,
       allowShapeDeletion: settings.allowShapeDeletion,
       isClosing: () => closing,

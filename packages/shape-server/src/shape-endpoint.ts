@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type pg from 'pg'
 import { errorMessage } from './errors.ts'
-import { CACHE, HttpError, send } from './http-responses.ts'
+import { streamShapeEvents } from './event-stream.ts'
+import { baseHeaders, CACHE, HttpError, send } from './http-responses.ts'
 import { formatOffset, type LogOffset } from './offsets.ts'
 import { postgresErrorCode } from './postgres-connections.ts'
 import { type ActiveShape, hasLog, type Shape, ShapeRotatedError } from './shape.ts'
@@ -30,6 +31,10 @@ export interface ShapeEndpointContext {
   registry: ShapeRegistry
   tables: TableResolver
   longPollTimeoutMs: number
+  /** How long a server-sent event stream stays open (Electric: 60 s). */
+  sseTimeoutMs: number
+  /** Quiet time after which an event stream gets a keep-alive comment (Electric: 21 s). */
+  sseKeepAliveMs: number
   maxLiveRequests: number
   allowShapeDeletion: boolean
   /** Highest LSN whose transactions are all in the shape logs (`global_last_seen_lsn`). */
@@ -178,29 +183,22 @@ export class ShapeEndpoint {
     shapeRequest: ShapeRequest,
   ): Promise<void> {
     const { log } = shape
-    if (log.isBeyondEnd(from)) {
+    if (this.isBeyondEnd(shape, from)) {
       const outcome = await this.waitForChange(
         shape,
         response,
         Math.floor(this.context.longPollTimeoutMs / 2),
-        () => !log.isBeyondEnd(from),
+        () => !this.isBeyondEnd(shape, from),
       )
       if (outcome === 'aborted') return
       if (shape.state === 'rotated') return this.afterRotation(request, response, shapeRequest)
-      if (log.isBeyondEnd(from)) throw InvalidRequestError.field('offset', 'out of bounds for this shape')
+      if (this.isBeyondEnd(shape, from)) throw InvalidRequestError.field('offset', 'out of bounds for this shape')
     }
 
+    if (shapeRequest.liveSse) return this.serveEventStream(request, response, shape, from, shapeRequest)
+
     if (shapeRequest.live && !log.hasEntriesAfter(from)) {
-      if (this.liveRequests >= this.context.maxLiveRequests) {
-        throw new HttpError(
-          503,
-          {
-            code: 'concurrent_request_limit_exceeded',
-            message: `More than ${this.context.maxLiveRequests} live requests are held`,
-          },
-          { 'retry-after': '5' },
-        )
-      }
+      this.admitLiveRequest()
       this.liveRequests++
       let outcome: WaitOutcome
       try {
@@ -239,6 +237,67 @@ export class ShapeEndpoint {
       }
     }
     send(request, response, 200, headers, `[${parts.join(',')}]`)
+  }
+
+  /**
+   * Past the end of the shape's log. `<lsn>_0` up to the last LSN every shape has seen is not: it
+   * is where a client resumes after a server-sent `up-to-date` (`<global_last_seen_lsn>_0`), and
+   * nothing at or below it can still arrive.
+   */
+  private isBeyondEnd(shape: ActiveShape, from: LogOffset): boolean {
+    if (!shape.log.isBeyondEnd(from)) return false
+    const seen = this.context.lastSeenLsn()
+    return !(from.op === 0 && (from.tx <= seen || from.tx <= shape.log.throughLsn))
+  }
+
+  private admitLiveRequest() {
+    if (this.liveRequests < this.context.maxLiveRequests) return
+    throw new HttpError(
+      503,
+      {
+        code: 'concurrent_request_limit_exceeded',
+        message: `More than ${this.context.maxLiveRequests} live requests are held`,
+      },
+      { 'retry-after': '5' },
+    )
+  }
+
+  /** `live=true&live_sse=true`: the log as server-sent events, held open for the SSE timeout. */
+  private async serveEventStream(
+    request: IncomingMessage,
+    response: ServerResponse,
+    shape: ActiveShape,
+    from: LogOffset,
+    shapeRequest: ShapeRequest,
+  ) {
+    this.admitLiveRequest()
+    if (response.headersSent || response.destroyed) return
+    // Just under the stream's lifetime, so a cache collapses the clients that arrive meanwhile.
+    const maxAge = Math.max(1, Math.floor(this.context.sseTimeoutMs / 1000) - 1)
+    response.writeHead(200, {
+      ...baseHeaders(request),
+      'content-type': 'text/event-stream',
+      'cache-control': `public, max-age=${maxAge}`,
+      // Buffering proxies (nginx) would hold the events back until the stream ends.
+      'x-accel-buffering': 'no',
+      'electric-handle': shape.handle,
+      // Where this stream started: a client that loses it before an up-to-date resumes here.
+      'electric-offset': formatOffset(from),
+      'electric-cursor': nextCursor(shapeRequest.cursor, this.context.longPollTimeoutMs),
+    })
+    response.flushHeaders()
+    if (request.method === 'HEAD') return void response.end()
+    this.liveRequests++
+    try {
+      await streamShapeEvents(shape, response, from, {
+        timeoutMs: this.context.sseTimeoutMs,
+        keepAliveMs: this.context.sseKeepAliveMs,
+        lastSeenLsn: () => this.context.lastSeenLsn(),
+        isClosing: () => this.context.isClosing(),
+      })
+    } finally {
+      this.liveRequests--
+    }
   }
 
   private async afterRotation(request: IncomingMessage, response: ServerResponse, shapeRequest: ShapeRequest) {

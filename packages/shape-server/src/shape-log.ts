@@ -18,6 +18,7 @@ export interface LogRead {
 export class ShapeLog {
   private readonly entries: LogEntry[] = []
   private entryBytes = 0
+  private appliedThroughLsn = 0n
   private readonly waiters = new Set<() => void>()
 
   constructor(
@@ -39,11 +40,21 @@ export class ShapeLog {
     return this.entries.length > 0 ? this.entries[this.entries.length - 1].offset : SNAPSHOT_END
   }
 
-  append(entries: readonly LogEntry[]): void {
+  /**
+   * End LSN of the last transaction appended: a client that has everything up to here may resume
+   * at `<lsn>_0` without being sent that transaction again.
+   */
+  get throughLsn(): bigint {
+    return this.appliedThroughLsn
+  }
+
+  /** `endLsn`: where the transaction the entries come from ends in the WAL. */
+  append(entries: readonly LogEntry[], endLsn = 0n): void {
     for (const entry of entries) {
       this.entries.push(entry)
       this.entryBytes += entry.json.length + 64
     }
+    if (endLsn > this.appliedThroughLsn) this.appliedThroughLsn = endLsn
     this.wake()
   }
 
@@ -82,6 +93,23 @@ export class ShapeLog {
       end = entry.offset
     }
     return { body: parts.join(','), count: parts.length, end, reachedEnd: index >= this.entries.length }
+  }
+
+  /**
+   * Like `read`, but one serialised message per element (what a server-sent event carries).
+   * Snapshot chunks are stored joined, so a read inside the snapshot splits its chunk.
+   */
+  readMessages(from: LogOffset): Omit<LogRead, 'body'> & { messages: string[] } {
+    const read = this.read(from)
+    let messages: string[]
+    if (read.count === 0) messages = []
+    else if (isSnapshotOffset(read.end)) {
+      messages = (JSON.parse(`[${read.body}]`) as unknown[]).map((message) => JSON.stringify(message))
+    } else {
+      const first = this.firstEntryAfter(isSnapshotOffset(from) ? SNAPSHOT_END : from)
+      messages = this.entries.slice(first, first + read.count).map((entry) => entry.json)
+    }
+    return { messages, count: messages.length, end: read.end, reachedEnd: read.reachedEnd }
   }
 
   hasEntriesAfter(from: LogOffset): boolean {

@@ -29,6 +29,8 @@ export interface ShapeRequest {
   /** Undefined when offset is -1 or now (Electric ignores it then). */
   handle?: string
   live: boolean
+  /** `live_sse` (or the older `experimental_live_sse`): answer as a server-sent event stream. */
+  liveSse: boolean
   cursor?: string
   where?: string
   params: Map<number, string>
@@ -71,12 +73,6 @@ const queryShape = z
     const liveSse = query.live_sse ?? query.experimental_live_sse
     if (truthy(liveSse) && !truthy(query.live)) {
       context.addIssue({ code: 'custom', path: ['live_sse'], message: "can't be true unless live is also true" })
-    } else if (truthy(liveSse)) {
-      context.addIssue({
-        code: 'custom',
-        path: ['live_sse'],
-        message: 'Server-sent events are not supported by the embedded shape server; use long polling (liveSse: false)',
-      })
     }
   })
 
@@ -220,6 +216,7 @@ export function parseShapeQuery(search: URLSearchParams): ShapeRequest {
     offset,
     handle: fromStart ? undefined : query.handle,
     live: truthy(query.live),
+    liveSse: truthy(query.live) && truthy(query.live_sse ?? query.experimental_live_sse),
     cursor: query.cursor,
     where: query.where,
     params: toParameterMap(bracketParams(search, 'params') ?? {}, 'params'),

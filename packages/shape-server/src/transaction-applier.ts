@@ -172,7 +172,7 @@ export async function applyTableChanges(
       opPosition: change.opPosition,
     }))
     const entries = convertChanges(shape.definition, transaction, evaluated)
-    if (entries.length > 0) shape.log.append(entries)
+    if (entries.length > 0) shape.log.append(entries, transaction.endLsn)
   }
   return { rotations }
 }

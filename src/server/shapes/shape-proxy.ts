@@ -2,6 +2,7 @@
  * The authorizing shape proxy behind `/api/shape`. The same code talks to the embedded shape
  * server and to the real Electric; only the upstream URL and secret differ.
  */
+import { ELECTRIC_PROTOCOL_QUERY_PARAMS as CLIENT_PROTOCOL_QUERY_PARAMS } from '@electric-sql/client'
 import { z } from 'zod'
 import type { Executor } from '~/db/client'
 import { BodyTooLargeError, readTextWithin } from '~/server/http/body-limit'
@@ -13,25 +14,27 @@ import { findShape, quotedColumns, type ShapeCatalogEntry } from './shape-catalo
 
 const log = createLogger('shape-proxy')
 
-/** What `@electric-sql/client` sends as protocol state; everything else in the URL is dropped. */
-export const ELECTRIC_PROTOCOL_QUERY_PARAMS = [
-  'live',
-  'live_sse',
-  'experimental_live_sse',
-  'handle',
-  'offset',
-  'cursor',
-  'expired_handle',
-  'log',
-  'subset__where',
-  'subset__limit',
-  'subset__offset',
-  'subset__order_by',
-  'subset__params',
-  'subset__where_expr',
-  'subset__order_by_expr',
-  'cache-buster',
-] as const
+/** Chosen by the server alone, whatever a client library version might forward. */
+const SHAPE_DEFINING_PARAMS = new Set([
+  'table',
+  'where',
+  'params',
+  'columns',
+  'queryable_columns',
+  'replica',
+  'secret',
+  'api_secret',
+  'source_id',
+])
+
+/**
+ * What the client sends as protocol state, taken from the client library itself so an upgrade
+ * that adds a parameter cannot silently drop it; everything else in the URL is dropped. The shape
+ * itself (table, where, params, columns) is never among them and is set below, server-side.
+ */
+export const ELECTRIC_PROTOCOL_QUERY_PARAMS: readonly string[] = CLIENT_PROTOCOL_QUERY_PARAMS.filter(
+  (name) => !SHAPE_DEFINING_PARAMS.has(name),
+)
 
 const SELECTOR_PARAMS = ['shape', 'session'] as const
 export const MAX_SUBSET_BODY_BYTES = 64 * 1024

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDatabaseClient, type DatabaseClient } from '../../../src/db/client'
+import { todosRepository } from '../../../src/server/repositories/todos-repository'
 import { allShapes } from '../../../src/server/shapes/shape-catalog'
 import { proxyShapeRequest } from '../../../src/server/shapes/shape-proxy'
 import { createTestDatabase, type TestDatabase } from '../../helpers/database'
@@ -206,5 +207,54 @@ describe('responses are private to the caller', () => {
     })
     expect(response.status).toBe(503)
     expect(response.headers.get('retry-after')).toBe('1')
+  })
+})
+
+describe('live mode over server-sent events', () => {
+  it('passes each event through as it arrives, with the stream still open (nothing buffered)', async () => {
+    let response = await asAlice('shape=todos&offset=-1')
+    for (let i = 0; i < 10 && !response.headers.has('electric-up-to-date'); i++) {
+      const handle = response.headers.get('electric-handle')
+      const offset = response.headers.get('electric-offset')
+      response = await asAlice(`shape=todos&offset=${offset}&handle=${handle}`)
+    }
+    expect(response.headers.has('electric-up-to-date')).toBe(true)
+    const handle = response.headers.get('electric-handle')
+    const offset = response.headers.get('electric-offset')
+
+    const live = await asAlice(`shape=todos&offset=${offset}&handle=${handle}&live=true&live_sse=true&cursor=`)
+    expect(live.status).toBe(200)
+    expect(live.headers.get('content-type')).toBe('text/event-stream')
+    expect(live.headers.get('cache-control') ?? '').toMatch(/^private, max-age=\d+$/)
+    expect(live.headers.get('vary')).toMatch(/cookie/i)
+    const reader = (live.body as ReadableStream<Uint8Array>).getReader()
+    const decoder = new TextDecoder()
+    let text = ''
+    /** The events up to the next up-to-date; the stream must stay open meanwhile. */
+    const nextBatch = async () => {
+      const start = text.length
+      while (!text.slice(start).includes('"up-to-date"')) {
+        const { done, value } = await reader.read()
+        expect(done, `stream ended early after: ${text}`).toBe(false)
+        text += decoder.decode(value, { stream: true })
+      }
+      return text
+        .slice(start)
+        .split('\n\n')
+        .filter((block) => block.startsWith('data: '))
+        .map((block) => JSON.parse(block.slice('data: '.length)) as ShapeItem)
+        .map((event) => event.value?.text ?? event.headers.control)
+    }
+    try {
+      await todosRepository.createTodo(client.db, { accountId: alice.account.id, text: 'streamed todo' })
+      await todosRepository.createTodo(client.db, { accountId: bob.account.id, text: 'not for alice' })
+      expect(await nextBatch()).toEqual(['streamed todo', 'up-to-date'])
+      // Written only after the first event was read: a proxy that buffered until the stream's end
+      // would never deliver it on this stream.
+      await todosRepository.createTodo(client.db, { accountId: alice.account.id, text: 'second streamed todo' })
+      expect(await nextBatch()).toEqual(['second streamed todo', 'up-to-date'])
+    } finally {
+      await reader.cancel()
+    }
   })
 })

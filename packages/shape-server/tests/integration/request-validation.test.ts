@@ -41,8 +41,8 @@ const cases: Array<{ name: string; query: Record<string, string>; field: string;
     field: 'live_sse',
   },
   {
-    name: 'live_sse (not supported yet)',
-    query: { table: 'victims', offset: '0_0', handle: 'h', live: 'true', live_sse: 'true' },
+    name: 'experimental_live_sse without live',
+    query: { table: 'victims', offset: '0_0', handle: 'h', experimental_live_sse: 'true' },
     field: 'live_sse',
   },
   { name: 'missing table', query: { offset: '-1' }, field: 'table' },

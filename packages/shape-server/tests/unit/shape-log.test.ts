@@ -45,4 +45,14 @@ describe('shape log reads', () => {
     unregister()
     expect(log.waiterCount).toBe(0)
   })
+
+  it('reads one message per element for server-sent events, splitting snapshot chunks', () => {
+    const log = new ShapeLog(['{"a":1},{"b":2}', '{"c":3}'], 1024)
+    expect(log.readMessages(BEFORE_ALL)).toMatchObject({ messages: ['{"a":1}', '{"b":2}'], reachedEnd: false })
+    expect(log.readMessages(snapshotChunkOffset(1))).toMatchObject({ messages: [], end: SNAPSHOT_END })
+    log.append([entry(10n, 0), entry(10n, 2)], 15n)
+    expect(log.readMessages({ tx: 10n, op: 0 })).toMatchObject({ messages: ['{"n":"10_2"}'], reachedEnd: true })
+    expect(log.readMessages(SNAPSHOT_END).messages).toEqual(['{"n":"10_0"}', '{"n":"10_2"}'])
+    expect(log.throughLsn).toBe(15n)
+  })
 })
