@@ -1,6 +1,8 @@
 /**
- * The CLI's settings: environment variables (the names the Session Coach stack already uses) plus
- * flags, validated in one place so every problem is reported at once with a fix.
+ * The CLI's settings: environment variables plus flags, validated in one place so every problem is
+ * reported at once with a fix. Where Electric has a setting, its variable name is accepted (with
+ * Electric's default), so a deployment can swap the two servers without changing its configuration;
+ * the older `SHAPE_SERVER_*` names stay as aliases.
  */
 import { z } from 'zod'
 import type { LogLevel } from './logger.ts'
@@ -12,6 +14,34 @@ const port = z.coerce
   .max(65535, 'must be between 0 (any free port) and 65535')
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value)
+
+const wholeNumber = (unit: string, minimum: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: `must be a number of ${unit}` })
+      .int('must be a whole number')
+      .min(minimum, `must be at least ${minimum}`)
+      .optional(),
+  )
+
+const longPollMs = z.preprocess(
+  emptyToUndefined,
+  z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be a whole number')
+    .min(100, 'must be at least 100')
+    .max(44_000, "must be at most 44000 (the client's watchdog gives up after 45 s)")
+    .optional(),
+)
+
+const booleanFlag = z.preprocess(
+  emptyToUndefined,
+  z
+    .enum(['true', 'false', '1', '0'], { message: "must be 'true' or 'false'" })
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === 'true' || value === '1')),
+)
 
 const environmentSchema = z.object({
   DATABASE_URL: z.preprocess(
@@ -25,21 +55,17 @@ const environmentSchema = z.object({
         message: 'must be a postgres:// or postgresql:// connection URL, e.g. postgres://user:pass@host:5432/db',
       }),
   ),
-  SHAPE_SERVER_PORT: port.default(3001),
+  SHAPE_SERVER_PORT: z.preprocess(emptyToUndefined, port.optional()),
+  ELECTRIC_PORT: z.preprocess(emptyToUndefined, port.optional()),
   ELECTRIC_SECRET: z.preprocess(emptyToUndefined, z.string().min(8, 'must be at least 8 characters').optional()),
-  SHAPE_SERVER_LONG_POLL_MS: z.coerce
-    .number({ message: 'must be a number of milliseconds' })
-    .int('must be a whole number')
-    .min(100, 'must be at least 100')
-    .max(44_000, "must be at most 44000 (the client's watchdog gives up after 45 s)")
-    .default(20_000),
-  SHAPE_SERVER_INSECURE: z.preprocess(
-    emptyToUndefined,
-    z
-      .enum(['true', 'false', '1', '0'], { message: "must be 'true' or 'false'" })
-      .optional()
-      .transform((value) => value === 'true' || value === '1'),
-  ),
+  SHAPE_SERVER_LONG_POLL_MS: longPollMs,
+  ELECTRIC_LONG_POLL_TIMEOUT: longPollMs,
+  SHAPE_SERVER_INSECURE: booleanFlag,
+  ELECTRIC_INSECURE: booleanFlag,
+  ELECTRIC_CACHE_MAX_AGE: wholeNumber('seconds', 0),
+  ELECTRIC_CACHE_STALE_AGE: wholeNumber('seconds', 0),
+  ELECTRIC_SHAPE_CHUNK_BYTES_THRESHOLD: wholeNumber('bytes', 1024),
+  ELECTRIC_MAX_SHAPES: wholeNumber('shapes', 1),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z
@@ -57,6 +83,12 @@ export interface CliOptions {
   /** No secret: loopback only, no CORS, no DELETE (see `ShapeServerOptions.insecure`). */
   insecure: boolean
   longPollTimeoutMs: number
+  /** Seconds; `max-age` / `stale-while-revalidate` of non-live responses after the first chunk. */
+  cacheMaxAge: number
+  cacheStaleAge: number
+  /** Target size of a snapshot chunk and of a log response. */
+  chunkBytes: number
+  maxShapes: number
   logLevel: LogLevel
 }
 
@@ -75,14 +107,28 @@ Flags:
                              loopback requests only, no CORS headers, DELETE refused
   --help                     this text
 
-Environment:
+Environment (Electric's names where Electric has the setting; SHAPE_SERVER_* still work):
   DATABASE_URL               Postgres connection URL (required; the role needs REPLICATION)
   ELECTRIC_SECRET            every shape request must carry secret=<value> (or api_secret=)
-  SHAPE_SERVER_PORT          HTTP port on 127.0.0.1 (default 3001; 0 picks a free one)
-  SHAPE_SERVER_LONG_POLL_MS  how long a live request is held (default 20000, at most 44000)
-  SHAPE_SERVER_INSECURE      true: the same as --insecure
+  ELECTRIC_PORT              HTTP port on 127.0.0.1 (default 3001; 0 picks a free one)
+                             (alias SHAPE_SERVER_PORT)
+  ELECTRIC_LONG_POLL_TIMEOUT how long a live request is held, in ms (default 20000, at most 44000)
+                             (alias SHAPE_SERVER_LONG_POLL_MS)
+  ELECTRIC_INSECURE          true: the same as --insecure (alias SHAPE_SERVER_INSECURE)
+  ELECTRIC_CACHE_MAX_AGE     max-age of non-live responses after the first chunk, s (default 60)
+  ELECTRIC_CACHE_STALE_AGE   their stale-while-revalidate, s (default 300)
+  ELECTRIC_SHAPE_CHUNK_BYTES_THRESHOLD
+                             size of a snapshot chunk / log response, bytes (default 10485760)
+  ELECTRIC_MAX_SHAPES        shapes kept before the least recently used is dropped (default 5000)
   LOG_LEVEL                  debug | info | warn | error | silent (default info; debug logs SQL)
 `
+
+/** Electric's name and our older alias for one setting: either may be set, not both differently. */
+const ALIASES = [
+  ['ELECTRIC_PORT', 'SHAPE_SERVER_PORT'],
+  ['ELECTRIC_LONG_POLL_TIMEOUT', 'SHAPE_SERVER_LONG_POLL_MS'],
+  ['ELECTRIC_INSECURE', 'SHAPE_SERVER_INSECURE'],
+] as const
 
 export function parseCliOptions(argv: string[], env: Record<string, string | undefined>): CliParseResult {
   const problems: string[] = []
@@ -103,7 +149,17 @@ export function parseCliOptions(argv: string[], env: Record<string, string | und
     }
   }
   if (parsed.success) {
-    const insecure = insecureFlag || parsed.data.SHAPE_SERVER_INSECURE
+    for (const [electricName, alias] of ALIASES) {
+      const [a, b] = [parsed.data[electricName], parsed.data[alias]]
+      if (a !== undefined && b !== undefined && a !== b) {
+        problems.push(
+          `${electricName} and ${alias} name the same setting but differ ("${env[electricName]}" vs "${env[alias]}"); set one`,
+        )
+      }
+    }
+  }
+  if (parsed.success) {
+    const insecure = insecureFlag || (parsed.data.ELECTRIC_INSECURE ?? parsed.data.SHAPE_SERVER_INSECURE ?? false)
     if (parsed.data.ELECTRIC_SECRET === undefined && !insecure) {
       problems.push(
         'ELECTRIC_SECRET: is not set. Without it anyone who can reach the port reads every table. Set it ' +
@@ -117,10 +173,14 @@ export function parseCliOptions(argv: string[], env: Record<string, string | und
     kind: 'run',
     options: {
       databaseUrl: settings.DATABASE_URL,
-      port: settings.SHAPE_SERVER_PORT,
+      port: settings.ELECTRIC_PORT ?? settings.SHAPE_SERVER_PORT ?? 3001,
       secret: settings.ELECTRIC_SECRET,
       insecure: settings.ELECTRIC_SECRET === undefined,
-      longPollTimeoutMs: settings.SHAPE_SERVER_LONG_POLL_MS,
+      longPollTimeoutMs: settings.ELECTRIC_LONG_POLL_TIMEOUT ?? settings.SHAPE_SERVER_LONG_POLL_MS ?? 20_000,
+      cacheMaxAge: settings.ELECTRIC_CACHE_MAX_AGE ?? 60,
+      cacheStaleAge: settings.ELECTRIC_CACHE_STALE_AGE ?? 300,
+      chunkBytes: settings.ELECTRIC_SHAPE_CHUNK_BYTES_THRESHOLD ?? 10 * 1024 * 1024,
+      maxShapes: settings.ELECTRIC_MAX_SHAPES ?? 5_000,
       logLevel: settings.LOG_LEVEL,
     },
   }

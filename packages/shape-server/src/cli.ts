@@ -42,6 +42,10 @@ try {
     secret: options.secret,
     insecure: options.insecure,
     longPollTimeoutMs: options.longPollTimeoutMs,
+    cacheMaxAge: options.cacheMaxAge,
+    cacheStaleAge: options.cacheStaleAge,
+    chunkBytes: options.chunkBytes,
+    maxShapes: options.maxShapes,
     log,
     onStatement: options.logLevel === 'debug' ? (sql) => log.debug(`SQL ${sql.replace(/\s+/g, ' ')}`) : undefined,
   })

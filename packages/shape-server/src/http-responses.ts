@@ -14,15 +14,42 @@ const EXPOSED_HEADERS = [
   'retry-after',
 ].join(',')
 
-/** The cache-control values Electric sends (the clients and CDNs rely on them), copied as they are. */
+/**
+ * The cache-control values Electric sends (the clients and CDNs rely on them), copied as they are.
+ * Other non-live reads use `nonLiveCacheControl` (its lifetimes are settings, as in Electric).
+ */
 export const CACHE = {
   initialChunk: 'public, max-age=604800, s-maxage=3600, stale-while-revalidate=2629746',
-  nonLive: 'public, max-age=60, stale-while-revalidate=300',
   live: 'public, max-age=5, stale-while-revalidate=5',
   mustRefetch: 'public, max-age=60, must-revalidate',
   subset: 'no-cache',
   error: 'no-store',
 } as const
+
+/** `ELECTRIC_CACHE_MAX_AGE` / `ELECTRIC_CACHE_STALE_AGE` (seconds; Electric: 60 and 300). */
+export interface CacheLifetimes {
+  maxAge: number
+  staleAge: number
+}
+
+export function nonLiveCacheControl({ maxAge, staleAge }: CacheLifetimes): string {
+  return `public, max-age=${maxAge}, stale-while-revalidate=${staleAge}`
+}
+
+/** The entity tags of `If-None-Match` (a list, possibly weak or `*`), without quotes. */
+export function requestedEntityTags(request: IncomingMessage): string[] {
+  const header = request.headers['if-none-match']
+  if (!header) return []
+  return header
+    .split(',')
+    .map((tag) =>
+      tag
+        .trim()
+        .replace(/^W\//, '')
+        .replace(/^"(.*)"$/, '$1'),
+    )
+    .filter((tag) => tag !== '')
+}
 
 /** Requests whose responses must carry no CORS headers (see `withoutCors`). */
 const sameOriginOnly = new WeakSet<IncomingMessage>()

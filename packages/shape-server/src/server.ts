@@ -37,6 +37,10 @@ export interface ShapeServerOptions {
   /** Logical replication slot; defaults to `session_coach_shapes_<database>` (names are cluster-wide). */
   slotName?: string
   publicationName?: string
+  /** `max-age` of non-live responses other than the initial chunk, in seconds (`ELECTRIC_CACHE_MAX_AGE`, 60). */
+  cacheMaxAge?: number
+  /** Their `stale-while-revalidate`, in seconds (`ELECTRIC_CACHE_STALE_AGE`, 300). */
+  cacheStaleAge?: number
   /** `DELETE /v1/shape` (Electric enables it only for integration testing). */
   allowShapeDeletion?: boolean
   /** Size of one snapshot chunk / one log response (Electric: 10 MiB). */
@@ -76,6 +80,8 @@ export const SHAPE_SERVER_DEFAULTS = {
   longPollTimeoutMs: 20_000,
   sseTimeoutMs: 60_000,
   sseKeepAliveMs: 21_000,
+  cacheMaxAge: 60,
+  cacheStaleAge: 300,
   publicationName: 'session_coach_shape_server',
   allowShapeDeletion: true,
   chunkBytes: 10 * 1024 * 1024,
@@ -153,6 +159,7 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
       sseTimeoutMs: settings.sseTimeoutMs,
       sseKeepAliveMs: settings.sseKeepAliveMs,
       maxLiveRequests: settings.maxLiveRequests,
+      cache: { maxAge: settings.cacheMaxAge, staleAge: settings.cacheStaleAge },
       allowShapeDeletion: settings.allowShapeDeletion,
       isClosing: () => closing,
       // While transactions wait in the queue, only what was applied counts as seen.

@@ -2,7 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type pg from 'pg'
 import { errorMessage } from './errors.ts'
 import { streamShapeEvents } from './event-stream.ts'
-import { baseHeaders, CACHE, HttpError, send } from './http-responses.ts'
+import {
+  baseHeaders,
+  CACHE,
+  type CacheLifetimes,
+  HttpError,
+  nonLiveCacheControl,
+  requestedEntityTags,
+  send,
+} from './http-responses.ts'
 import { formatOffset, type LogOffset } from './offsets.ts'
 import { postgresErrorCode } from './postgres-connections.ts'
 import { type ActiveShape, hasLog, type Shape, ShapeRotatedError } from './shape.ts'
@@ -36,6 +44,8 @@ export interface ShapeEndpointContext {
   /** Quiet time after which an event stream gets a keep-alive comment (Electric: 21 s). */
   sseKeepAliveMs: number
   maxLiveRequests: number
+  /** Lifetimes of non-live responses other than the initial chunk. */
+  cache: CacheLifetimes
   allowShapeDeletion: boolean
   /** Highest LSN whose transactions are all in the shape logs (`global_last_seen_lsn`). */
   lastSeenLsn(): bigint
@@ -168,8 +178,8 @@ export class ShapeEndpoint {
         'electric-schema': schemaHeader(shape.table, shape.definition.selectedColumns),
         'electric-up-to-date': '',
         'electric-has-data': 'false',
-        'cache-control': CACHE.nonLive,
-        etag: `"${shape.handle}:now:${offset}:${process.hrtime.bigint()}"`,
+        'cache-control': nonLiveCacheControl(this.context.cache),
+        etag: noChangeEtag(shape.handle, 'now', offset),
       },
       `[${this.upToDateMessage()}]`,
     )
@@ -218,12 +228,17 @@ export class ShapeEndpoint {
     if (read.body) parts.push(read.body)
     if (endsUpToDate) parts.push(this.upToDateMessage())
     const offset = formatOffset(read.end)
-    const hasData = read.count > 0
+    // Only a live request that waited in vain is "no change": its etag can never be revalidated,
+    // so a cache has to hold and collapse live requests instead. Any other read — an empty one at
+    // the tip of the log included — is the same answer as long as the log does not move.
+    const noChange = shapeRequest.live && read.count === 0
     const headers: Record<string, string> = {
       'electric-handle': shape.handle,
       'electric-offset': offset,
-      'electric-has-data': String(hasData),
-      etag: `"${shape.handle}:${formatOffset(from)}:${offset}${hasData ? '' : `:${process.hrtime.bigint()}`}"`,
+      'electric-has-data': String(!noChange),
+      etag: noChange
+        ? noChangeEtag(shape.handle, formatOffset(from), offset)
+        : `"${shape.handle}:${formatOffset(from)}:${offset}"`,
     }
     if (endsUpToDate) headers['electric-up-to-date'] = ''
     if (shapeRequest.live) {
@@ -231,8 +246,9 @@ export class ShapeEndpoint {
       headers['cache-control'] = CACHE.live
     } else {
       headers['electric-schema'] = schemaHeader(shape.table, shape.definition.selectedColumns)
-      headers['cache-control'] = from.tx < 0n ? CACHE.initialChunk : CACHE.nonLive
-      if (hasData && request.headers['if-none-match'] === headers.etag) {
+      headers['cache-control'] = from.tx < 0n ? CACHE.initialChunk : nonLiveCacheControl(this.context.cache)
+      const wanted = requestedEntityTags(request)
+      if (wanted.includes('*') || wanted.includes(headers.etag.slice(1, -1))) {
         return send(request, response, 304, headers)
       }
     }
@@ -430,6 +446,11 @@ function asInvalidRequest(error: unknown): unknown {
   if (error instanceof DefinitionError) return InvalidRequestError.field(error.field, error.message)
   if (error instanceof WhereClauseError) return InvalidRequestError.field(error.field, error.message)
   return error
+}
+
+/** An etag that never matches again: for answers that only say "nothing changed (yet)". */
+function noChangeEtag(handle: string, from: string, end: string): string {
+  return `"${handle}:${from}:${end}:${process.hrtime.bigint()}"`
 }
 
 /** Next long-poll interval boundary (seconds since 2024-10-09), always past the client's cursor. */

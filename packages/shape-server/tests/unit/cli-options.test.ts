@@ -16,9 +16,59 @@ describe('shape-server CLI options', () => {
         secret: 'a-long-secret',
         insecure: false,
         longPollTimeoutMs: 20_000,
+        cacheMaxAge: 60,
+        cacheStaleAge: 300,
+        chunkBytes: 10 * 1024 * 1024,
+        maxShapes: 5_000,
         logLevel: 'info',
       },
     })
+  })
+
+  it("accepts Electric's variable names, so one configuration serves both servers", () => {
+    const result = parseCliOptions([], {
+      DATABASE_URL,
+      ELECTRIC_SECRET: 'a-long-secret',
+      ELECTRIC_PORT: '3000',
+      ELECTRIC_LONG_POLL_TIMEOUT: '15000',
+      ELECTRIC_CACHE_MAX_AGE: '5',
+      ELECTRIC_CACHE_STALE_AGE: '0',
+      ELECTRIC_SHAPE_CHUNK_BYTES_THRESHOLD: '65536',
+      ELECTRIC_MAX_SHAPES: '100',
+    })
+    expect(result.kind === 'run' && result.options).toMatchObject({
+      port: 3000,
+      longPollTimeoutMs: 15_000,
+      cacheMaxAge: 5,
+      cacheStaleAge: 0,
+      chunkBytes: 65_536,
+      maxShapes: 100,
+    })
+    const insecure = parseCliOptions([], { DATABASE_URL, ELECTRIC_INSECURE: 'true' })
+    expect(insecure.kind === 'run' && insecure.options.insecure).toBe(true)
+  })
+
+  it('refuses an Electric name and its older alias set to different values, and bad numbers', () => {
+    const result = parseCliOptions([], {
+      DATABASE_URL,
+      ELECTRIC_SECRET: 'a-long-secret',
+      ELECTRIC_PORT: '3000',
+      SHAPE_SERVER_PORT: '3001',
+      ELECTRIC_CACHE_MAX_AGE: '-1',
+      ELECTRIC_SHAPE_CHUNK_BYTES_THRESHOLD: 'big',
+    })
+    const problems = result.kind === 'invalid' ? result.problems.join('\n') : ''
+    expect(problems).toContain('ELECTRIC_CACHE_MAX_AGE (got "-1"): must be at least 0')
+    expect(problems).toContain('ELECTRIC_SHAPE_CHUNK_BYTES_THRESHOLD (got "big"): must be a number of bytes')
+    const aliases = parseCliOptions([], {
+      DATABASE_URL,
+      ELECTRIC_SECRET: 'a-long-secret',
+      ELECTRIC_PORT: '3000',
+      SHAPE_SERVER_PORT: '3001',
+    })
+    expect(aliases.kind === 'invalid' && aliases.problems.join('\n')).toContain(
+      'ELECTRIC_PORT and SHAPE_SERVER_PORT name the same setting but differ',
+    )
   })
 
   it('refuses to run without a secret unless told it may', () => {
