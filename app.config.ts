@@ -142,8 +142,35 @@ export const configSchema = z
     /** AUTH_MODE=local signs every visitor in as the owner, so it refuses non-loopback HOSTs unless this is set. */
     ALLOW_REMOTE_LOCAL_AUTH: booleanFlag,
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /**
+     * Who answers in the coach: `offline` (no network; answers from the session and its rules) or
+     * `openai-compatible` (LM Studio, Ollama, vLLM, OpenAI… at OPENAI_COMPATIBLE_BASE_URL).
+     */
+    COACH_PROVIDER: z
+      .enum(['offline', 'openai-compatible'], { message: "must be 'offline' or 'openai-compatible'" })
+      .default('offline'),
+    /** The provider's API root, the part before `/chat/completions` and `/models`. */
+    OPENAI_COMPATIBLE_BASE_URL: z.preprocess(emptyToUndefined, httpUrl.optional()),
+    /** Sent as a bearer token to the provider only; never logged, never sent to a browser. */
+    OPENAI_COMPATIBLE_API_KEY: z.preprocess(emptyToUndefined, z.string().trim().min(1).optional()),
+    /** The model the coach uses unless the user picks another; unset: the first one the provider lists. */
+    COACH_MODEL: z.preprocess(emptyToUndefined, z.string().trim().min(1).max(200).optional()),
+    /** Tokens of session context (metadata, added events, misalignments) sent with each prompt. */
+    COACH_CONTEXT_TOKENS: z.coerce.number().int().min(500).max(1_000_000).default(6_000),
+    /** How long the provider may stay silent (before its first token or between two) before the reply fails. */
+    COACH_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+    /** Pause between the offline coach's streamed chunks (0: all at once). */
+    COACH_OFFLINE_CHUNK_DELAY_MS: z.coerce.number().int().min(0).max(5_000).default(15),
   })
   .superRefine((config, ctx) => {
+    if (config.COACH_PROVIDER === 'openai-compatible' && !config.OPENAI_COMPATIBLE_BASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OPENAI_COMPATIBLE_BASE_URL'],
+        message:
+          'is required with COACH_PROVIDER=openai-compatible: the API root of your provider, e.g. http://127.0.0.1:1234/v1 (LM Studio) or http://127.0.0.1:11434/v1 (Ollama)',
+      })
+    }
     if (config.AUTH_MODE === 'local' && !isLoopbackHost(config.HOST) && !config.ALLOW_REMOTE_LOCAL_AUTH) {
       ctx.addIssue({
         code: 'custom',
@@ -176,7 +203,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)'
     const value = env[name]
-    const shown = value === undefined ? '' : ` (got "${/SECRET|PASSWORD/.test(name) ? '***' : value}")`
+    const shown = value === undefined ? '' : ` (got "${/SECRET|PASSWORD|API_KEY/.test(name) ? '***' : value}")`
     return `${name}${shown}: ${issue.message}`
   })
   throw new ConfigError(problems)

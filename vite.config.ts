@@ -41,6 +41,7 @@ export default defineConfig(({ command }) => {
               './src/server/startup/validate-config.ts',
               './src/server/startup/session-discovery.ts',
               './src/server/startup/maintenance.ts',
+              './src/server/startup/coach-replies.ts',
             ],
             rolldownConfig: {
               // Radix and the router mark their modules "use client"; the server bundle rightly drops that.

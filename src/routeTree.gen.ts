@@ -22,6 +22,7 @@ import { Route as ApiHealthRouteImport } from './routes/api/health'
 import { Route as ApiShapeRouteImport } from './routes/api/shape'
 import { Route as ApiUploadsRouteImport } from './routes/api/uploads'
 import { Route as AppSessionsSessionIdRouteImport } from './routes/_app/sessions_.$sessionId'
+import { Route as ApiCoachStreamRouteImport } from './routes/api/coach.stream'
 import { Route as ApiSessionsSessionIdRawRouteImport } from './routes/api/sessions.$sessionId.raw'
 
 const AppRoute = AppRouteImport.update({
@@ -88,6 +89,11 @@ const AppSessionsSessionIdRoute = AppSessionsSessionIdRouteImport.update({
   path: '/sessions/$sessionId',
   getParentRoute: () => AppRoute,
 } as any)
+const ApiCoachStreamRoute = ApiCoachStreamRouteImport.update({
+  id: '/api/coach/stream',
+  path: '/api/coach/stream',
+  getParentRoute: () => rootRouteImport,
+} as any)
 const ApiSessionsSessionIdRawRoute = ApiSessionsSessionIdRawRouteImport.update({
   id: '/api/sessions/$sessionId/raw',
   path: '/api/sessions/$sessionId/raw',
@@ -107,6 +113,7 @@ export interface FileRoutesByFullPath {
   '/api/shape': typeof ApiShapeRoute
   '/api/uploads': typeof ApiUploadsRoute
   '/sessions/$sessionId': typeof AppSessionsSessionIdRoute
+  '/api/coach/stream': typeof ApiCoachStreamRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
 }
 export interface FileRoutesByTo {
@@ -122,6 +129,7 @@ export interface FileRoutesByTo {
   '/api/uploads': typeof ApiUploadsRoute
   '/': typeof AppIndexRoute
   '/sessions/$sessionId': typeof AppSessionsSessionIdRoute
+  '/api/coach/stream': typeof ApiCoachStreamRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
 }
 export interface FileRoutesById {
@@ -139,6 +147,7 @@ export interface FileRoutesById {
   '/api/uploads': typeof ApiUploadsRoute
   '/_app/': typeof AppIndexRoute
   '/_app/sessions_/$sessionId': typeof AppSessionsSessionIdRoute
+  '/api/coach/stream': typeof ApiCoachStreamRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
 }
 export interface FileRouteTypes {
@@ -156,6 +165,7 @@ export interface FileRouteTypes {
     | '/api/shape'
     | '/api/uploads'
     | '/sessions/$sessionId'
+    | '/api/coach/stream'
     | '/api/sessions/$sessionId/raw'
   fileRoutesByTo: FileRoutesByTo
   to:
@@ -171,6 +181,7 @@ export interface FileRouteTypes {
     | '/api/uploads'
     | '/'
     | '/sessions/$sessionId'
+    | '/api/coach/stream'
     | '/api/sessions/$sessionId/raw'
   id:
     | '__root__'
@@ -187,6 +198,7 @@ export interface FileRouteTypes {
     | '/api/uploads'
     | '/_app/'
     | '/_app/sessions_/$sessionId'
+    | '/api/coach/stream'
     | '/api/sessions/$sessionId/raw'
   fileRoutesById: FileRoutesById
 }
@@ -197,6 +209,7 @@ export interface RootRouteChildren {
   ApiHealthRoute: typeof ApiHealthRoute
   ApiShapeRoute: typeof ApiShapeRoute
   ApiUploadsRoute: typeof ApiUploadsRoute
+  ApiCoachStreamRoute: typeof ApiCoachStreamRoute
   ApiSessionsSessionIdRawRoute: typeof ApiSessionsSessionIdRawRoute
 }
 
@@ -293,6 +306,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppSessionsSessionIdRouteImport
       parentRoute: typeof AppRoute
     }
+    '/api/coach/stream': {
+      id: '/api/coach/stream'
+      path: '/api/coach/stream'
+      fullPath: '/api/coach/stream'
+      preLoaderRoute: typeof ApiCoachStreamRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/api/sessions/$sessionId/raw': {
       id: '/api/sessions/$sessionId/raw'
       path: '/api/sessions/$sessionId/raw'
@@ -332,6 +352,7 @@ const rootRouteChildren: RootRouteChildren = {
   ApiHealthRoute: ApiHealthRoute,
   ApiShapeRoute: ApiShapeRoute,
   ApiUploadsRoute: ApiUploadsRoute,
+  ApiCoachStreamRoute: ApiCoachStreamRoute,
   ApiSessionsSessionIdRawRoute: ApiSessionsSessionIdRawRoute,
 }
 export const routeTree = rootRouteImport

@@ -2,16 +2,20 @@
  * Collections of the session-scoped shapes, one per (shape, session). They are created on first
  * use and cached, so every component that shows a session shares one shape stream per table.
  * Names, row types and keys come from the shape catalog (`src/sync/catalog.ts`). Writes to these
- * tables go through feature-specific server functions (coach, ingest, rules), which add their
- * mutation handlers when they arrive; until then the collections are read-only.
+ * tables go through feature-specific server functions (coach, ingest, rules); a shape with
+ * optimistic writes lists its mutation handlers in `MUTATION_HANDLERS`, the others are read-only.
  */
 import { type ElectricCollectionConfig, electricCollectionOptions } from '@tanstack/electric-db-collection'
 import { createCollection } from '@tanstack/react-db'
 import { collectionIdOf, rowKeyOf, type SessionShape, type ShapeRow } from '~/sync/catalog'
+import { chatThreadHandlers } from './chat-thread-handlers'
 import { shapeOptions } from './shape-options'
 
 export type SessionUploadRow = ShapeRow<'session_uploads'>
 export type TimelineEventRow = ShapeRow<'timeline_events'>
+export type ChatThreadRow = ShapeRow<'chat_threads'>
+export type ChatMessageRow = ShapeRow<'chat_messages'>
+export type ChatToolEventRow = ShapeRow<'chat_tool_events'>
 
 /** Timelines can hold hundreds of thousands of events: load what a view asks for, not everything. */
 const SYNC_MODE: Partial<Record<SessionShape, 'on-demand' | 'progressive'>> = {
@@ -31,8 +35,16 @@ export function sessionCollectionConfig<S extends SessionShape>(
   }
 }
 
+/** Optimistic writes: each handler calls a server function and returns the txid to await. */
+const MUTATION_HANDLERS: Partial<{
+  [S in SessionShape]: (sessionId: string) => Partial<ElectricCollectionConfig<ShapeRow<S>>>
+}> = {
+  chat_threads: chatThreadHandlers,
+}
+
 function createSessionCollection<S extends SessionShape>(shape: S, sessionId: string) {
-  return createCollection(electricCollectionOptions(sessionCollectionConfig(shape, sessionId)))
+  const handlers = (MUTATION_HANDLERS[shape] as ((id: string) => object) | undefined)?.(sessionId) ?? {}
+  return createCollection(electricCollectionOptions({ ...sessionCollectionConfig(shape, sessionId), ...handlers }))
 }
 
 type SessionCollection<S extends SessionShape> = ReturnType<typeof createSessionCollection<S>>

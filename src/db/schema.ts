@@ -353,6 +353,8 @@ export const chatMessages = pgTable(
     evidence: jsonb('evidence'),
     contextEvents: jsonb('context_events'),
     model: text('model'),
+    /** Why a reply ended `failed` (provider error, stopped, server restart), kept for every device. */
+    error: text('error'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -83,12 +83,100 @@ export const chatMessagesRepository = {
     })
   },
 
+  /**
+   * A prompt and the row of its reply, in one transaction under the thread lock: the user message
+   * (deduplicated by `clientMessageId`) and, when it is new, an empty assistant row in `streaming`
+   * state that every device sees at once. A retried prompt gets the existing rows and no new reply.
+   */
+  async appendPromptWithReply(
+    db: Executor,
+    input: {
+      accountId: string
+      threadId: string
+      prompt: string
+      clientMessageId: string
+      contextEvents?: unknown
+      reply: { model: string; misalignmentId?: string | null; evidence?: unknown }
+    },
+  ): Promise<WithTxid<{ prompt: ChatMessage; reply: ChatMessage | undefined; created: boolean }>> {
+    return writeTransaction(db, async (tx) => {
+      const locked = await tx.execute<{ id: string; session_id: string; mode: 'session' | 'general' }>(
+        sql`select id, session_id, mode from ${chatThreads}
+            where id = ${input.threadId} and account_id = ${input.accountId} for no key update`,
+      )
+      const thread = locked[0]
+      if (!thread) throw new NotFoundError('Chat thread', input.threadId)
+      const [existing] = await tx
+        .select()
+        .from(chatMessages)
+        .where(and(eq(chatMessages.threadId, input.threadId), eq(chatMessages.clientMessageId, input.clientMessageId)))
+      if (existing) {
+        const [reply] = await tx
+          .select()
+          .from(chatMessages)
+          .where(
+            and(
+              eq(chatMessages.threadId, input.threadId),
+              eq(chatMessages.role, 'assistant'),
+              sql`${chatMessages.seq} > ${existing.seq}`,
+            ),
+          )
+          .orderBy(asc(chatMessages.seq))
+          .limit(1)
+        return { prompt: existing, reply, created: false }
+      }
+      const nextSeq = sql`(select coalesce(max(seq), 0) + 1 from ${chatMessages} where thread_id = ${input.threadId})`
+      const common = {
+        threadId: input.threadId,
+        sessionId: thread.session_id,
+        accountId: input.accountId,
+        mode: thread.mode,
+      }
+      const promptText = toStorableText(input.prompt)
+      const [prompt] = await tx
+        .insert(chatMessages)
+        .values({
+          ...common,
+          role: 'user',
+          content: promptText,
+          status: 'complete',
+          seq: nextSeq,
+          clientMessageId: input.clientMessageId,
+          contextEvents: input.contextEvents === undefined ? null : toStorableJson(input.contextEvents),
+        })
+        .returning()
+      const [reply] = await tx
+        .insert(chatMessages)
+        .values({
+          ...common,
+          role: 'assistant',
+          content: '',
+          status: 'streaming',
+          seq: nextSeq,
+          model: input.reply.model,
+          misalignmentId: input.reply.misalignmentId ?? null,
+          evidence: input.reply.evidence === undefined ? null : toStorableJson(input.reply.evidence),
+        })
+        .returning()
+      await tx
+        .update(chatThreads)
+        .set({
+          messageCount: sql`${chatThreads.messageCount} + 2`,
+          lastMessagePreview: messagePreview(promptText),
+          lastMessageAt: reply.createdAt,
+          updatedAt: sql`now()`,
+        })
+        .where(eq(chatThreads.id, input.threadId))
+      return { prompt, reply, created: true }
+    })
+  },
+
   /** Streaming replies grow in place; the final update marks them complete or failed. */
   async updateMessage(
     db: Executor,
     accountId: string,
     messageId: string,
-    patch: { content?: string; status?: MessageStatus },
+    patch: { content?: string; status?: MessageStatus; error?: string | null },
   ): Promise<WithTxid<{ message: ChatMessage }>> {
     return writeTransaction(db, async (tx) => {
       const [message] = await tx
@@ -96,6 +184,7 @@ export const chatMessagesRepository = {
         .set({
           ...(patch.content === undefined ? {} : { content: toStorableText(patch.content) }),
           ...(patch.status === undefined ? {} : { status: patch.status }),
+          ...(patch.error === undefined ? {} : { error: patch.error === null ? null : toStorableText(patch.error) }),
           updatedAt: sql`now()`,
         })
         .where(and(eq(chatMessages.id, messageId), eq(chatMessages.accountId, accountId)))
@@ -114,6 +203,85 @@ export const chatMessagesRepository = {
       }
       return { message }
     })
+  },
+
+  /**
+   * Ends a streaming reply unless it already ended: a stop from another device, the stream's own
+   * end and the start-up sweep may race, and the first one wins.
+   */
+  async finishReply(
+    db: Executor,
+    accountId: string,
+    messageId: string,
+    outcome: { content: string; status: 'complete' | 'failed'; error?: string },
+  ): Promise<WithTxid<{ message: ChatMessage | undefined }>> {
+    return writeTransaction(db, async (tx) => {
+      const [message] = await tx
+        .update(chatMessages)
+        .set({
+          content: toStorableText(outcome.content),
+          status: outcome.status,
+          error: outcome.error === undefined ? null : toStorableText(outcome.error),
+          updatedAt: sql`now()`,
+        })
+        .where(
+          and(
+            eq(chatMessages.id, messageId),
+            eq(chatMessages.accountId, accountId),
+            eq(chatMessages.status, 'streaming'),
+          ),
+        )
+        .returning()
+      if (message) {
+        await tx
+          .update(chatThreads)
+          .set({ lastMessagePreview: messagePreview(message.content), updatedAt: sql`now()` })
+          .where(
+            and(
+              eq(chatThreads.id, message.threadId),
+              sql`${message.seq} = (select max(seq) from ${chatMessages} where thread_id = ${message.threadId})`,
+            ),
+          )
+      }
+      return { message }
+    })
+  },
+
+  /** Replies a crashed or killed server left `streaming`: nothing will ever finish them. */
+  async failAbandonedReplies(db: Executor, error: string) {
+    return writeTransaction(db, async (tx) => {
+      const failed = await tx
+        .update(chatMessages)
+        .set({ status: 'failed', error, updatedAt: sql`now()` })
+        .where(eq(chatMessages.status, 'streaming'))
+        .returning({ id: chatMessages.id })
+      return { count: failed.length }
+    })
+  },
+
+  /** The reply that followed a user message (the next assistant message of its thread), if any. */
+  async findReplyTo(db: Executor, userMessage: ChatMessage) {
+    const [reply] = await db
+      .select()
+      .from(chatMessages)
+      .where(
+        and(
+          eq(chatMessages.threadId, userMessage.threadId),
+          eq(chatMessages.role, 'assistant'),
+          sql`${chatMessages.seq} > ${userMessage.seq}`,
+        ),
+      )
+      .orderBy(asc(chatMessages.seq))
+      .limit(1)
+    return reply
+  },
+
+  async findMessage(db: Executor, accountId: string, messageId: string) {
+    const [message] = await db
+      .select()
+      .from(chatMessages)
+      .where(and(eq(chatMessages.id, messageId), eq(chatMessages.accountId, accountId)))
+    return message
   },
 
   async listMessages(db: Executor, accountId: string, threadId: string) {

@@ -92,6 +92,14 @@ async function promoteAfterRemoval(tx: Executor, scope: ThreadScope, excludeId: 
 }
 
 export const chatThreadsRepository = {
+  async findThread(db: Executor, accountId: string, threadId: string) {
+    const [thread] = await db
+      .select()
+      .from(chatThreads)
+      .where(and(eq(chatThreads.id, threadId), eq(chatThreads.accountId, accountId)))
+    return thread
+  },
+
   /** The active thread of (session, mode), created when there is none. */
   async getOrCreateActiveThread(
     db: Executor,
