@@ -2,7 +2,7 @@
  * Turning agent-written values into bounded, storable text: NUL becomes U+FFFD (Postgres text
  * cannot hold it) and long values are cut with a visible marker, never silently.
  */
-import { toStorableText } from '~/domain/storable-text'
+import { hasNul, toStorableText } from '~/domain/storable-text'
 import {
   MAX_COLUMN_LENGTH,
   MAX_PAYLOAD_DEPTH,
@@ -37,8 +37,36 @@ export function oneLine(value: string, maxLength = MAX_SUMMARY_LENGTH): string {
  * depth and entries, NUL replaced everywhere (keys included).
  */
 export function boundedJson(value: unknown): unknown {
+  // Nearly every payload is within the limits already, and checking is far cheaper than copying:
+  // such a value is handed back as it is (payloads are built fresh per entry and never mutated).
+  if (withinBounds(value, 0, { remaining: MAX_PAYLOAD_TEXT_BUDGET })) return value
   const budget = { remaining: MAX_PAYLOAD_TEXT_BUDGET }
   return bound(value, 0, budget)
+}
+
+/** True when `bound` would return an equal copy: plain JSON data, no NUL, nothing to cut. */
+function withinBounds(value: unknown, depth: number, budget: { remaining: number }): boolean {
+  if (typeof value === 'string') {
+    if (value.length > MAX_PAYLOAD_STRING_LENGTH || value.length > budget.remaining || hasNul(value)) return false
+    budget.remaining -= value.length
+    return true
+  }
+  if (value === null || typeof value === 'boolean') return true
+  if (typeof value === 'number') return Number.isFinite(value)
+  if (typeof value !== 'object' || depth >= MAX_PAYLOAD_DEPTH) return false
+  if (Array.isArray(value)) {
+    if (value.length > MAX_PAYLOAD_ENTRIES) return false
+    for (const item of value) if (!withinBounds(item, depth + 1, budget)) return false
+    return true
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false
+  let keys = 0
+  for (const key in value) {
+    if (++keys > MAX_PAYLOAD_ENTRIES || key.length > 200 || hasNul(key)) return false
+    const item = (value as Record<string, unknown>)[key]
+    if (item === undefined || !withinBounds(item, depth + 1, budget)) return false
+  }
+  return true
 }
 
 function bound(value: unknown, depth: number, budget: { remaining: number }): unknown {

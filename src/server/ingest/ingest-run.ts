@@ -9,7 +9,8 @@
  * exists (the same file again), the provisional one is folded into it.
  */
 import { createHash, randomUUID } from 'node:crypto'
-import { gzipSync } from 'node:zlib'
+import { promisify } from 'node:util'
+import { gzip } from 'node:zlib'
 import type { Database } from '~/db/client'
 import type { AgentLogParser, MalformedLine, TimelineEventDraft } from '~/domain/agent-logs/types'
 import { legacySessionKey } from '~/domain/sessions/legacy-key'
@@ -29,8 +30,16 @@ const BATCH_RAW_BYTES = 4 * 1024 * 1024
 const BATCH_INTERVAL_MS = 250
 /** Malformed lines kept with their reason (all are counted). */
 const MAX_KEPT_MALFORMED = 50
+/**
+ * Parsing is synchronous: while a batch is being written, the answers to its queries are only read
+ * when the event loop gets a turn, so parsing gives it one this often (each batch takes several
+ * round trips; without the turns they would each wait for a whole request chunk to be parsed).
+ */
+const YIELD_INTERVAL_MS = 3
 
 const PROVISIONAL_KEY_PREFIX = 'pending:'
+/** On libuv's thread pool, so compressing the raw copy does not hold up parsing on the main thread. */
+const gzipAsync = promisify(gzip)
 
 export interface IngestTarget {
   accountId: string
@@ -89,6 +98,8 @@ export class IngestRun {
   private repairedLineCount = 0
   private lastTxid: number | undefined
   private inflight: Promise<void> = Promise.resolve()
+  private writing = false
+  private lastYieldAt = 0
 
   constructor(
     private readonly db: Database,
@@ -127,6 +138,10 @@ export class IngestRun {
       for (const event of events) this.pending.push(event)
     }
     if (this.shouldFlush()) await this.flushInBackground()
+    else if (this.writing && performance.now() - this.lastYieldAt >= YIELD_INTERVAL_MS) {
+      await new Promise((resolve) => setImmediate(resolve))
+      this.lastYieldAt = performance.now()
+    }
   }
 
   /** Releases events the parser holds back (calls waiting for output) and writes them. */
@@ -190,7 +205,10 @@ export class IngestRun {
    */
   private async flushInBackground() {
     await this.inflight
-    const writing = this.writeBatch('live', null)
+    this.writing = true
+    const writing = this.writeBatch('live', null).finally(() => {
+      this.writing = false
+    })
     this.inflight = writing
     // Its failure is thrown to whoever waits next (the next batch, flush or complete).
     writing.catch(() => {})
@@ -220,8 +238,10 @@ export class IngestRun {
     }
     const events = this.pending
     this.pending = []
-    const raw = this.takeRaw()
+    const rawBytes = this.takeRaw()
     const fields = this.sessionFields(status, statusMessage)
+    // Each chunk is a gzip member of its own: the concatenation is one valid gzip stream.
+    const raw = rawBytes ? await gzipAsync(rawBytes, { level: 1 }) : undefined
     const { txid } = await writeTransaction(this.db, async (tx) => {
       // The session row first: concurrent runs of one log queue on it instead of deadlocking on events.
       const { session, created } = await sessionsRepository.upsertIngestedSession(tx, fields, {
@@ -252,8 +272,7 @@ export class IngestRun {
 
   private takeRaw(): Buffer | undefined {
     if (this.rawPending.length === 0) return undefined
-    // Each chunk is a gzip member of its own: the concatenation is one valid gzip stream.
-    const raw = gzipSync(Buffer.concat(this.rawPending), { level: 1 })
+    const raw = Buffer.concat(this.rawPending)
     this.rawPending = []
     this.rawPendingBytes = 0
     return raw

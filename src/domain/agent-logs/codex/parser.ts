@@ -17,24 +17,8 @@ import { repoNameFromCwd, repoNameFromRemote } from '~/domain/agent-logs/repo-na
 import { describeIssues } from '~/domain/agent-logs/schema-issues'
 import { commandText, parseShellOutput, patchPaths, tryJson } from '~/domain/agent-logs/shell-command'
 import type { AgentLogParserState } from '~/domain/agent-logs/types'
-import {
-  bareMetaSchema,
-  callOutputSchema,
-  compactedSchema,
-  customToolCallSchema,
-  envelopeSchema,
-  eventMsgSchema,
-  functionCallSchema,
-  localShellCallSchema,
-  messageItemSchema,
-  reasoningItemSchema,
-  sessionMetaSchema,
-  shellArgumentsSchema,
-  tokenCountSchema,
-  turnContextSchema,
-  userMessageSchema,
-  webSearchCallSchema,
-} from './schema'
+import { codexEntries } from './entry-checks'
+import { bareMetaSchema, compactedSchema, localShellCallSchema, sessionMetaSchema } from './schema'
 
 const SHELL_FUNCTIONS = new Set(['exec_command', 'shell', 'shell_command', 'container.exec', 'local_shell'])
 
@@ -83,7 +67,7 @@ export class CodexParser extends LineParser<CodexState> {
     this.agent.sawEntry = true
     if (value.record_type === 'state') return undefined
     if ('payload' in value && typeof value.type === 'string') {
-      const envelope = envelopeSchema.safeParse(value)
+      const envelope = codexEntries.envelope.safeParse(value)
       if (!envelope.success) return describeIssues('envelope', envelope.error)
       return this.handleEnvelope(envelope.data.type, envelope.data.payload, isoInstant(envelope.data.timestamp), line)
     }
@@ -108,7 +92,7 @@ export class CodexParser extends LineParser<CodexState> {
         return undefined
       }
       case 'turn_context': {
-        const context = turnContextSchema.safeParse(payload)
+        const context = codexEntries.turnContext.safeParse(payload)
         if (!context.success) return describeIssues('turn_context', context.error)
         // The latest turn's model is the session's current model.
         this.setInfo({ model: context.data.model ?? undefined })
@@ -157,18 +141,18 @@ export class CodexParser extends LineParser<CodexState> {
   }
 
   private handleEventMessage(payload: unknown, at: string | null, line: number): string | undefined {
-    const message = eventMsgSchema.safeParse(payload)
+    const message = codexEntries.eventMsg.safeParse(payload)
     if (!message.success) return describeIssues('event_msg', message.error)
     const kind = message.data.type
     if (kind === 'user_message') {
-      const user = userMessageSchema.safeParse(payload)
+      const user = codexEntries.userMessage.safeParse(payload)
       if (!user.success) return describeIssues('event_msg user_message', user.error)
       this.offerTitle(user.data.message)
       this.releaseWaitingCalls()
       return undefined
     }
     if (kind === 'token_count') {
-      const count = tokenCountSchema.safeParse(payload)
+      const count = codexEntries.tokenCount.safeParse(payload)
       if (!count.success) return describeIssues('event_msg token_count', count.error)
       const total = count.data.info?.total_token_usage
       if (total) {
@@ -218,7 +202,7 @@ export class CodexParser extends LineParser<CodexState> {
   }
 
   private message(item: Record<string, unknown>, at: string | null, line: number) {
-    const parsed = messageItemSchema.safeParse(item)
+    const parsed = codexEntries.message.safeParse(item)
     if (!parsed.success) return describeIssues('message', parsed.error)
     const { role, content } = parsed.data
     const text =
@@ -243,7 +227,7 @@ export class CodexParser extends LineParser<CodexState> {
   }
 
   private reasoning(item: Record<string, unknown>, at: string | null, line: number) {
-    const parsed = reasoningItemSchema.safeParse(item)
+    const parsed = codexEntries.reasoning.safeParse(item)
     if (!parsed.success) return describeIssues('reasoning', parsed.error)
     const { summary, content, encrypted_content } = parsed.data
     const summaryText = (summary ?? []).map((part) => part.text ?? '').join('\n\n')
@@ -262,14 +246,14 @@ export class CodexParser extends LineParser<CodexState> {
   }
 
   private functionCall(item: Record<string, unknown>, at: string | null, line: number) {
-    const parsed = functionCallSchema.safeParse(item)
+    const parsed = codexEntries.functionCall.safeParse(item)
     if (!parsed.success) return describeIssues('function_call', parsed.error)
     const { name, call_id } = parsed.data
     const rawArguments = parsed.data.arguments
     const args = typeof rawArguments === 'string' ? (tryJson(rawArguments) ?? rawArguments) : rawArguments
     const base = { line, at, role: 'assistant', eventKey: call_id, name }
     if (SHELL_FUNCTIONS.has(name)) {
-      const shell = shellArgumentsSchema.safeParse(args)
+      const shell = codexEntries.shellArguments.safeParse(args)
       const argv = shell.success ? (shell.data.cmd ?? shell.data.command) : null
       const command = commandText(argv)
       const cwd = shell.success ? (shell.data.workdir ?? shell.data.cwd ?? null) : null
@@ -301,7 +285,7 @@ export class CodexParser extends LineParser<CodexState> {
   }
 
   private customToolCall(item: Record<string, unknown>, at: string | null, line: number) {
-    const parsed = customToolCallSchema.safeParse(item)
+    const parsed = codexEntries.customToolCall.safeParse(item)
     if (!parsed.success) return describeIssues('custom_tool_call', parsed.error)
     const { name, input, call_id } = parsed.data
     const base = { line, at, role: 'assistant', eventKey: call_id, name }
@@ -335,7 +319,7 @@ export class CodexParser extends LineParser<CodexState> {
   }
 
   private callOutput(kind: string, item: Record<string, unknown>, at: string | null, line: number) {
-    const parsed = callOutputSchema.safeParse(item)
+    const parsed = codexEntries.callOutput.safeParse(item)
     if (!parsed.success) return describeIssues(kind, parsed.error)
     const { call_id } = parsed.data
     const output = outputText(parsed.data.output)
@@ -355,7 +339,7 @@ export class CodexParser extends LineParser<CodexState> {
   }
 
   private webSearch(item: Record<string, unknown>, at: string | null, line: number) {
-    const parsed = webSearchCallSchema.safeParse(item)
+    const parsed = codexEntries.webSearchCall.safeParse(item)
     if (!parsed.success) return describeIssues('web_search_call', parsed.error)
     const action = parsed.data.action
     const query = action?.query ?? action?.url ?? action?.pattern ?? ''
