@@ -8,6 +8,7 @@ import { createQueryPool, postgresErrorCode, type StatementObserver } from './po
 import { redactSecrets } from './redaction.ts'
 import { defaultSlotName, prepareReplication, TablePublisher } from './replication-setup.ts'
 import { ReplicationStream } from './replication-stream.ts'
+import { every } from './schema-watch.ts'
 import { ShapeEndpoint } from './shape-endpoint.ts'
 import { ShapeRegistry } from './shape-registry.ts'
 import { InvalidRequestError } from './shape-request.ts'
@@ -41,6 +42,11 @@ export interface ShapeServerOptions {
   cacheMaxAge?: number
   /** Their `stale-while-revalidate`, in seconds (`ELECTRIC_CACHE_STALE_AGE`, 300). */
   cacheStaleAge?: number
+  /**
+   * How often the tables that have shapes are compared with the catalog: Postgres replicates no
+   * DDL, so a dropped table would otherwise keep its shapes (and their held requests) forever.
+   */
+  schemaCheckIntervalMs?: number
   /** `DELETE /v1/shape` (Electric enables it only for integration testing). */
   allowShapeDeletion?: boolean
   /** Size of one snapshot chunk / one log response (Electric: 10 MiB). */
@@ -82,6 +88,7 @@ export const SHAPE_SERVER_DEFAULTS = {
   sseKeepAliveMs: 21_000,
   cacheMaxAge: 60,
   cacheStaleAge: 300,
+  schemaCheckIntervalMs: 5_000,
   publicationName: 'session_coach_shape_server',
   allowShapeDeletion: true,
   chunkBytes: 10 * 1024 * 1024,
@@ -188,6 +195,13 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
     const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host
     log.info(`Shape server listening on http://${host}:${port}`)
 
+    const stopSchemaChecks = every(
+      settings.schemaCheckIntervalMs,
+      () => registry.rotateShapesOnChangedTables(),
+      log,
+      'Checking the synced tables for schema changes',
+    )
+
     let closed: Promise<void> | undefined
     return {
       url: `http://${host}:${port}`,
@@ -203,6 +217,7 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
       close() {
         closed ??= (async () => {
           closing = true
+          stopSchemaChecks()
           registry.close()
           await closeHttpServer(server)
           await activeStream.stop()

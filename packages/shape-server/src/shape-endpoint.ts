@@ -13,6 +13,7 @@ import {
 } from './http-responses.ts'
 import { formatOffset, type LogOffset } from './offsets.ts'
 import { postgresErrorCode } from './postgres-connections.ts'
+import { isSchemaChangeError } from './schema-watch.ts'
 import { type ActiveShape, hasLog, type Shape, ShapeRotatedError } from './shape.ts'
 import {
   buildShapeDefinition,
@@ -137,7 +138,9 @@ export class ShapeEndpoint {
       try {
         await shape.ready
       } catch (error) {
-        if (!(error instanceof ShapeRotatedError)) throw asInvalidRequest(error)
+        // A table dropped or altered under a running snapshot: the shape is gone (the registry
+        // rotated it), and the caller answers from the catalog as it is now (409 or 400).
+        if (!(error instanceof ShapeRotatedError) && !isSchemaChangeError(error)) throw asInvalidRequest(error)
       }
     }
     if (response.destroyed) return 'aborted'

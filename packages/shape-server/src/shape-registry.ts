@@ -6,10 +6,12 @@ import { postgresErrorCode } from './postgres-connections.ts'
 import type { TablePublisher } from './replication-setup.ts'
 import type { ReplicatedTransaction } from './replication-stream.ts'
 import { type Canonicalizer, compileRowPredicate } from './row-predicate.ts'
+import { findChangedTables } from './schema-watch.ts'
 import { type RowMatcher, Shape } from './shape.ts'
 import { DefinitionError, identityHash, type ShapeDefinition } from './shape-definition.ts'
 import { type PostgresSnapshot, takeInitialSnapshot } from './snapshot-query.ts'
 import type { SqlPredicateEvaluator } from './sql-predicate-evaluator.ts'
+import type { TableInfo } from './table-catalog.ts'
 import { applyTableChanges, groupByTable, REPLICA_IDENTITY_LOST } from './transaction-applier.ts'
 
 export interface ShapeRegistryOptions {
@@ -97,9 +99,27 @@ export class ShapeRegistry {
   rotate(shape: Shape, reason: string): void {
     if (this.byHandle.get(shape.handle) === shape) this.byHandle.delete(shape.handle)
     if (this.byIdentity.get(shape.definition.identity) === shape) this.byIdentity.delete(shape.definition.identity)
-    this.byTable.get(shape.table.oid)?.delete(shape)
+    const tableShapes = this.byTable.get(shape.table.oid)
+    tableShapes?.delete(shape)
+    if (tableShapes?.size === 0) this.byTable.delete(shape.table.oid)
     if (shape.state !== 'rotated') this.options.log.info(`Rotating shape ${shape.handle} (${reason})`)
     shape.rotate(reason)
+  }
+
+  /**
+   * Rotates the shapes whose table was dropped, renamed or altered since they were built (see
+   * `findChangedTables`); their requests get a 409, or a 400 once the table is gone.
+   */
+  async rotateShapesOnChangedTables(): Promise<void> {
+    const tables = new Set<TableInfo>()
+    for (const shapes of this.byTable.values()) for (const shape of shapes) tables.add(shape.table)
+    const changed = await findChangedTables(this.options.pool, [...tables])
+    for (const [table, reason] of changed) {
+      this.options.publisher.forget(table.oid)
+      for (const shape of [...(this.byTable.get(table.oid) ?? [])]) {
+        if (shape.table === table) this.rotate(shape, reason)
+      }
+    }
   }
 
   /** Wakes every waiting request and forgets all shapes (server shutdown). */
