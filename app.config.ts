@@ -52,6 +52,18 @@ const sessionDirs = z
       .map((part) => resolve(part === '~' || part.startsWith('~/') ? homedir() + part.slice(1) : part)),
   )
 
+/** PATH-style folder list (`~` expanded, made absolute); unset or empty → []. */
+const folderList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(delimiter)
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .map((part) => resolve(part === '~' || part.startsWith('~/') ? homedir() + part.slice(1) : part)),
+  )
+
 /** `a, b ,c` → ['a', 'b', 'c']; unset or empty → []. */
 const commaList = <T extends z.ZodType<string>>(item: T) =>
   z.preprocess(
@@ -133,6 +145,11 @@ export const configSchema = z
     SESSION_DIRS: sessionDirs,
     /** How often discovery looks for new or changed files in SESSION_DIRS (growing files are polled faster). */
     SESSION_SCAN_INTERVAL_MS: z.coerce.number().int().min(500).max(3_600_000).default(5_000),
+    /**
+     * Folders whose repositories a session may be bound to (its instruction files are read from
+     * there). Empty: any folder in AUTH_MODE=local (the owner's own machine), none in password mode.
+     */
+    RULES_REPO_ROOTS: folderList,
     AUTH_MODE: z.enum(['local', 'password'], { message: "must be 'local' or 'password'" }).default('local'),
     /**
      * AUTH_MODE=password: may anyone who reaches the app create an account? Off by default; the

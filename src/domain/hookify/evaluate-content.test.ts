@@ -64,4 +64,16 @@ describe('evaluateContent', () => {
     const many = Array.from({ length: 7 }, (_, i) => rule({ ruleId: `r${i}`, forbiddenPhrases: ['deploy'] }))
     expect(evaluateContent(many, 'deploy now', 'session').rules).toHaveLength(5)
   })
+
+  it('lets a remediation prompt through for the rule it remediates, but not for other rules', () => {
+    const remediating = new Set(['safety-never-force-push'])
+    const own = evaluateContent([forcePush], 'Remediate: git push --force origin main', 'manual', remediating)
+    expect(own).toMatchObject({ severity: 'none', blocked: false })
+    expect(own.rules.map((hit) => hit.id)).toEqual(['safety-never-force-push'])
+    expect(own.message).toBe('Remediating rule safety-never-force-push (Safety: Never force-push).')
+    const rmRule = { ...forcePush, ruleId: 'no-rm', forbiddenCommands: ['rm -rf'] }
+    const other = evaluateContent([forcePush, rmRule], 'git push --force; rm -rf dist', 'manual', remediating)
+    expect(other).toMatchObject({ severity: 'high', blocked: true })
+    expect(other.message).toContain('no-rm')
+  })
 })

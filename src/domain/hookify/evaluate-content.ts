@@ -39,7 +39,17 @@ const LABELS: Record<Severity, string> = {
   critical: 'CRITICAL',
 }
 
-export function evaluateContent(rules: readonly GateRule[], content: string, source: HookSource): GateEvaluation {
+/**
+ * `remediating`: the rules a remediation prompt is about. Such a prompt carries the rule's own
+ * evidence, so those rules annotate it but never block it (or remediation of a high rule could
+ * never reach the coach); every other rule judges it as usual.
+ */
+export function evaluateContent(
+  rules: readonly GateRule[],
+  content: string,
+  source: HookSource,
+  remediating: ReadonlySet<string> = new Set(),
+): GateEvaluation {
   const hits: GateRuleHit[] = []
   for (const rule of rules) {
     if (!isCheckable(rule)) continue
@@ -51,12 +61,15 @@ export function evaluateContent(rules: readonly GateRule[], content: string, sou
   if (hits.length === 0) return { severity: 'none', blocked: false, rules: [], message: null, annotations: null }
   hits.sort((a, b) => severityRank(b.severity) - severityRank(a.severity))
   const kept = hits.slice(0, MAX_DECISION_RULES)
-  const primary = kept[0]
-  const severity = highestSeverity(kept.map((hit) => hit.severity)) ?? primary.severity
+  const judging = kept.filter((hit) => !remediating.has(hit.id))
+  const primary = judging[0] ?? kept[0]
+  const severity: HookSeverity = highestSeverity(judging.map((hit) => hit.severity)) ?? 'none'
   const blocked = isBlocking(severity)
   const message = blocked
     ? `Rule ${primary.id} (${primary.title}) blocks this: the content contains \`${primary.violation.pattern}\`. Document the remediation first, or add content without it.`
-    : `Rule ${primary.id} (${primary.title}) must guide this coach prompt.`
+    : judging.length === 0
+      ? `Remediating rule ${primary.id} (${primary.title}).`
+      : `Rule ${primary.id} (${primary.title}) must guide this coach prompt.`
   const annotations = [
     `## Hookify Alignment Notes (source: ${source})`,
     '',

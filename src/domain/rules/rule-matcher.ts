@@ -34,6 +34,10 @@ const SHORT_FLAG_CLUSTER = /^-[a-zA-Z]{2,}$/
 
 function tokenMatches(wanted: string, actual: string) {
   if (wanted === actual) return true
+  // A folder (`generated/`) covers every path below it.
+  if (wanted.endsWith('/') && wanted.length > 1 && (actual.startsWith(wanted) || actual.includes(`/${wanted}`))) {
+    return true
+  }
   if (SHORT_FLAG_CLUSTER.test(wanted) && /^-[a-zA-Z]+$/.test(actual)) {
     const letters = new Set(actual.slice(1))
     return [...wanted.slice(1)].every((letter) => letters.has(letter))
@@ -44,11 +48,41 @@ function tokenMatches(wanted: string, actual: string) {
 /** Extra words allowed between a command's words (`git push origin main --force`), no more. */
 const MAX_GAP_TOKENS = 6
 
-/** True when `wanted` appears in `segment` in order, within a short window from its first word. */
-function containsInOrder(segment: readonly string[], wanted: readonly string[]) {
+/** Words that run the command after them (`sudo rm -rf`, `bash -lc "rm -rf dist"`). */
+const COMMAND_PREFIXES = new Set([
+  'sudo',
+  'env',
+  'nohup',
+  'time',
+  'command',
+  'exec',
+  'xargs',
+  'bash',
+  'sh',
+  'zsh',
+  'then',
+  'do',
+])
+
+/** In an executed command, a program name counts only where a program runs, not as an argument (`echo "rm -rf"`). */
+function runsHere(segment: readonly string[], index: number) {
+  for (let i = 0; i < index; i++) {
+    const token = segment[i]
+    if (!COMMAND_PREFIXES.has(token) && !/^-/.test(token) && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(token)) return false
+  }
+  return true
+}
+
+/**
+ * True when `wanted` appears in `segment` in order, within a short window from its first word.
+ * `action`: the segment is a command that ran, so a leading program name must be in command position.
+ */
+function containsInOrder(segment: readonly string[], wanted: readonly string[], mode: MatchMode) {
   if (wanted.length === 0) return false
+  const anywhere = mode === 'text' || wanted[0].startsWith('-')
   for (let start = 0; start < segment.length; start++) {
     if (!tokenMatches(wanted[0], segment[start])) continue
+    if (!anywhere && !runsHere(segment, start)) continue
     const end = Math.min(segment.length, start + wanted.length + MAX_GAP_TOKENS)
     let next = 1
     for (let index = start + 1; index < end && next < wanted.length; index++) {
@@ -64,11 +98,14 @@ function excerptOf(text: string) {
   return line.length > EXCERPT_CHARS ? `${line.slice(0, EXCERPT_CHARS - 1)}…` : line
 }
 
-export function findCommand(command: string, text: string): string | null {
+/** `action`: `text` is a command the agent ran; `text`: prose or JSON that may mention commands anywhere. */
+export type MatchMode = 'action' | 'text'
+
+export function findCommand(command: string, text: string, mode: MatchMode = 'text'): string | null {
   const wanted = commandTokens(command)
   if (wanted.length === 0) return null
   for (const segment of text.split(SEGMENT_SEPARATORS)) {
-    if (containsInOrder(commandTokens(segment), wanted)) return excerptOf(segment)
+    if (containsInOrder(commandTokens(segment), wanted, mode)) return excerptOf(segment)
   }
   return null
 }

@@ -11,7 +11,9 @@ import { evaluateContent } from '~/domain/hookify/evaluate-content'
 import type { HookSeverity, HookSource } from '~/domain/hookify/gate'
 import type { Severity } from '~/domain/misalignments/severity'
 import { agentRulesRepository } from '~/server/repositories/agent-rules-repository'
+import { NotFoundError } from '~/server/repositories/errors'
 import { hookifyDecisionsRepository } from '~/server/repositories/hookify-decisions-repository'
+import { misalignmentsRepository } from '~/server/repositories/misalignments-repository'
 
 export interface AddToCoachRequest {
   source: HookSource
@@ -37,7 +39,16 @@ export async function addToCoach(
   request: AddToCoachRequest,
 ): Promise<AddToCoachResult> {
   const rules = await agentRulesRepository.listForSession(db, session.accountId, session.id)
-  const evaluation = evaluateContent(rules, request.content, request.source)
+  const remediated = request.misalignmentId
+    ? await misalignmentsRepository.findInSession(db, {
+        accountId: session.accountId,
+        sessionId: session.id,
+        id: request.misalignmentId,
+      })
+    : undefined
+  if (request.misalignmentId && !remediated) throw new NotFoundError('Misalignment', request.misalignmentId)
+  const remediating = new Set(remediated ? [remediated.ruleId] : [])
+  const evaluation = evaluateContent(rules, request.content, request.source, remediating)
   const { decision, txid } = await hookifyDecisionsRepository.recordDecision(db, {
     accountId: session.accountId,
     sessionId: session.id,

@@ -19,6 +19,7 @@ import { sessionUploadsRepository } from '~/server/repositories/session-uploads-
 import { type IngestedSessionFields, sessionsRepository } from '~/server/repositories/sessions-repository'
 import { timelineEventsRepository } from '~/server/repositories/timeline-events-repository'
 import { writeTransaction } from '~/server/repositories/write-transaction'
+import { refreshRulesAfterIngest } from '~/server/rules/after-ingest'
 import { agentName } from './agent-log-parsers'
 import { MAX_LINE_BYTES, type SplitLine } from './line-splitter'
 
@@ -242,7 +243,11 @@ export class IngestRun {
     const fields = this.sessionFields(status, statusMessage)
     // Each chunk is a gzip member of its own: the concatenation is one valid gzip stream.
     const raw = rawBytes ? await gzipAsync(rawBytes, { level: 1 }) : undefined
-    const { txid } = await writeTransaction(this.db, async (tx) => {
+    const {
+      txid,
+      session: written,
+      created,
+    } = await writeTransaction(this.db, async (tx) => {
       // The session row first: concurrent runs of one log queue on it instead of deadlocking on events.
       const { session, created } = await sessionsRepository.upsertIngestedSession(tx, fields, {
         exactCounts: this.options.exactCounts,
@@ -257,9 +262,11 @@ export class IngestRun {
         })
         await sessionUploadsRepository.appendChunk(tx, this.uploadId, this.chunkSeq, raw, this.bytesRead)
       }
-      return {}
+      return { session, created }
     })
     this.lastTxid = txid
+    // After the commit, off the ingest path: binds a new session's repository, re-runs detection.
+    if (events.length > 0 || created) void refreshRulesAfterIngest(this.db, written, created)
     if (raw) this.chunkSeq++
     this.lastFlushAt = Date.now()
     this.options.onProgress?.({

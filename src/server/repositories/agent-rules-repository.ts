@@ -76,6 +76,22 @@ export const agentRulesRepository = {
     })
   },
 
+  async dropRepositoryRules(
+    db: Executor,
+    accountId: string,
+    sessionId: string,
+  ): Promise<WithTxid<{ dropped: number }>> {
+    return writeTransaction(db, async (tx) => {
+      const dropped = await tx
+        .delete(agentRules)
+        .where(
+          and(eq(agentRules.sessionId, sessionId), eq(agentRules.accountId, accountId), isNotNull(agentRules.repoRoot)),
+        )
+        .returning({ id: agentRules.id })
+      return { dropped: dropped.length }
+    })
+  },
+
   async listForSession(db: Executor, accountId: string, sessionId: string) {
     return db
       .select()

@@ -55,11 +55,27 @@ export const misalignmentsRepository = {
             version: sql`${misalignments.version} + 1`,
             updatedAt: sql`now()`,
           },
-          setWhere: eq(misalignments.accountId, input.accountId),
+          // Unchanged evidence writes nothing, so the version a user is looking at stays current.
+          setWhere: and(
+            eq(misalignments.accountId, input.accountId),
+            sql`(${misalignments.title}, ${misalignments.summary}, ${misalignments.severity}, ${misalignments.eventRange}, ${misalignments.evidence})
+              is distinct from (excluded.title, excluded.summary, excluded.severity, excluded.event_range, excluded.evidence)`,
+          ),
         })
         .returning()
-      if (!misalignment) throw new NotFoundError('Session', input.sessionId)
-      return { misalignment }
+      if (misalignment) return { misalignment }
+      const [unchanged] = await tx
+        .select()
+        .from(misalignments)
+        .where(
+          and(
+            eq(misalignments.sessionId, input.sessionId),
+            eq(misalignments.ruleId, input.ruleId),
+            eq(misalignments.accountId, input.accountId),
+          ),
+        )
+      if (!unchanged) throw new NotFoundError('Session', input.sessionId)
+      return { misalignment: unchanged }
     })
   },
 
@@ -94,6 +110,20 @@ export const misalignmentsRepository = {
       }
       return { misalignment }
     })
+  },
+
+  async findInSession(db: Executor, input: { accountId: string; sessionId: string; id: string }) {
+    const [misalignment] = await db
+      .select()
+      .from(misalignments)
+      .where(
+        and(
+          eq(misalignments.id, input.id),
+          eq(misalignments.sessionId, input.sessionId),
+          eq(misalignments.accountId, input.accountId),
+        ),
+      )
+    return misalignment
   },
 
   async listForSession(db: Executor, accountId: string, sessionId: string) {

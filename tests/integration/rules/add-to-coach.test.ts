@@ -4,6 +4,7 @@ import type { InstructionRule } from '../../../src/domain/rules/instruction-rule
 import { addToCoach } from '../../../src/server/hookify/add-to-coach'
 import { agentRulesRepository } from '../../../src/server/repositories/agent-rules-repository'
 import { hookifyDecisionsRepository } from '../../../src/server/repositories/hookify-decisions-repository'
+import { misalignmentsRepository } from '../../../src/server/repositories/misalignments-repository'
 import { databaseForThisFile } from '../../helpers/database'
 import { seedAccountWithSession } from '../../helpers/seed'
 
@@ -99,7 +100,6 @@ describe('addToCoach (the hookify gate)', () => {
       source: 'manual',
       content: 'git commit -m "wip"',
       eventRange: { start: 3, end: 5 },
-      misalignmentId: 'misalignment_x',
     })
     expect(result).toMatchObject({ blocked: false, severity: 'medium' })
     expect(result.prefill?.prompt).toMatch(
@@ -109,7 +109,27 @@ describe('addToCoach (the hookify gate)', () => {
     expect(result.prefill?.metadata).toMatchObject({
       ruleIds: ['style-avoid-wip-commits'],
       eventRange: { start: 3, end: 5 },
-      misalignmentId: 'misalignment_x',
     })
+  })
+
+  it('lets a remediation prompt for a high misalignment through, annotated, and refuses an unknown misalignment', async () => {
+    const { session, account } = await sessionWithRules()
+    const { misalignment } = await misalignmentsRepository.upsertDetected(testDb.db, {
+      accountId: account.id,
+      sessionId: session.id,
+      ruleId: 'safety-never-force-push',
+      title: 'Safety: Never force-push',
+      summary: 'Never force-push',
+      severity: 'high',
+      evidence: [{ message: 'git push --force origin main', eventIndex: 11 }],
+    })
+    const content = 'Remediate AGENT rule safety-never-force-push. Evidence: git push --force origin main'
+    const result = await addToCoach(testDb.db, session, { source: 'manual', content, misalignmentId: misalignment.id })
+    expect(result).toMatchObject({ blocked: false, severity: 'none' })
+    expect(result.prefill?.metadata.misalignmentId).toBe(misalignment.id)
+    expect(result.prefill?.prompt).toContain('[HIGH] Safety: Never force-push')
+    await expect(
+      addToCoach(testDb.db, session, { source: 'manual', content, misalignmentId: 'misalignment_unknown' }),
+    ).rejects.toThrow(/does not exist/)
   })
 })
