@@ -5,7 +5,7 @@ import { postgresErrorCode } from './postgres-connections.ts'
 import type { TableInfo } from './table-catalog.ts'
 
 /**
- * Postgres error codes that mean "the table is not what the shape was built from" (dropped,
+ * Postgres error codes that mean the table is no longer the one the shape was built on (dropped,
  * renamed, a column dropped or retyped) when a snapshot or check query ran into them.
  */
 const SCHEMA_CHANGED_CODES = new Set(['42P01', '42703', '42804', '42883', '42846'])
