@@ -143,6 +143,20 @@ export const configSchema = z
       .default(512 * 1024 * 1024),
     /** Folders searched (recursively) for agent logs, which are ingested and tailed while they grow. */
     SESSION_DIRS: sessionDirs,
+    /**
+     * E-mail of the user whose account owns the sessions discovery finds. Unset: the local owner
+     * (AUTH_MODE=local), or the first operator, else the first user (AUTH_MODE=password).
+     */
+    DISCOVERY_ACCOUNT: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .email('must be the e-mail address of a user, such as you@example.com')
+        .max(254)
+        .optional(),
+    ),
     /** How often discovery looks for new or changed files in SESSION_DIRS (growing files are polled faster). */
     SESSION_SCAN_INTERVAL_MS: z.coerce.number().int().min(500).max(3_600_000).default(5_000),
     /**

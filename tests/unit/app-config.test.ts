@@ -31,6 +31,15 @@ describe('app.config', () => {
     expect(loadConfig({ SESSION_DIRS: '' }).SESSION_DIRS).toEqual([])
   })
 
+  it('takes the owner of discovered sessions as an e-mail address, lowercased', () => {
+    expect(loadConfig({}).DISCOVERY_ACCOUNT).toBeUndefined()
+    expect(loadConfig({ DISCOVERY_ACCOUNT: '' }).DISCOVERY_ACCOUNT).toBeUndefined()
+    expect(loadConfig({ DISCOVERY_ACCOUNT: ' Me@Example.com ' }).DISCOVERY_ACCOUNT).toBe('me@example.com')
+    expect(() => loadConfig({ DISCOVERY_ACCOUNT: 'me' })).toThrow(
+      /DISCOVERY_ACCOUNT \(got "me"\): must be the e-mail address of a user/,
+    )
+  })
+
   it('gives uploads their own size limit', () => {
     expect(loadConfig({}).UPLOAD_MAX_BYTES).toBe(512 * 1024 * 1024)
     expect(() => loadConfig({ UPLOAD_MAX_BYTES: '12' })).toThrow(

@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm'
+import { asc, desc, eq, sql } from 'drizzle-orm'
 import { ADVISORY_LOCK_KEYS } from '~/db/advisory-locks'
 import type { Executor } from '~/db/client'
 import { type Account, accounts, type User, users } from '~/db/schema'
@@ -33,14 +33,27 @@ export async function ensureLocalOwner(db: Executor): Promise<Principal> {
   })
 }
 
-/** The account of the oldest user (the machine's owner in AUTH_MODE=password); undefined before any sign-up. */
+/**
+ * The account of the first operator, else of the oldest user (the machine's owner in
+ * AUTH_MODE=password); undefined before any sign-up.
+ */
 export async function findFirstUserAccount(db: Executor): Promise<Account | undefined> {
   const [row] = await db
     .select({ account: accounts })
     .from(users)
     .innerJoin(accounts, eq(users.accountId, accounts.id))
-    .orderBy(asc(users.createdAt), asc(users.id))
+    .orderBy(desc(users.isOperator), asc(users.createdAt), asc(users.id))
     .limit(1)
+  return row?.account
+}
+
+/** The account of the user with this e-mail (compared lowercased, as sign-up stores it). */
+export async function findAccountOfUserEmail(db: Executor, email: string): Promise<Account | undefined> {
+  const [row] = await db
+    .select({ account: accounts })
+    .from(users)
+    .innerJoin(accounts, eq(users.accountId, accounts.id))
+    .where(eq(users.email, email.toLowerCase()))
   return row?.account
 }
 

@@ -63,6 +63,7 @@ export class SessionDiscovery {
   private running = false
   private loop: Promise<void> | undefined
   private wake: (() => void) | undefined
+  private lastLeadProblem: string | undefined
   private readonly log: DiscoveryLog
   private readonly tailIntervalMs: number
   private readonly liveWindowMs: number
@@ -108,13 +109,17 @@ export class SessionDiscovery {
     while (this.running) {
       if (!this.lock) {
         const taken = await this.takeLead().catch((error: unknown) => {
-          this.log.warn(`could not try the discovery lock: ${describeError(error)}`)
+          // Said once, not every retry: waiting for an account can last until someone signs up.
+          const problem = `could not try the discovery lock: ${describeError(error)}`
+          if (problem !== this.lastLeadProblem) this.log.warn(problem)
+          this.lastLeadProblem = problem
           return false
         })
         if (!taken) {
           await this.sleep(this.leaderRetryMs)
           continue
         }
+        this.lastLeadProblem = undefined
       }
       let nextScan = 0
       while (this.running && this.lock) {
