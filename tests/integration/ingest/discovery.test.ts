@@ -107,6 +107,36 @@ describe('scanning SESSION_DIRS', () => {
     expect(await service.scan()).toMatchObject({ files: 2, read: 0, unchanged: 2 })
   })
 
+  it('reads Claude Code sub-agent logs as sessions of their own, keyed and titled after their parent', async () => {
+    const parent = '258c7280-ae70-4798-800f-63464d01a85d'
+    const agents = ['agent-a881341', 'agent-acompact-fffbd0']
+    const project = join(tempFolder(), '-home-dev-projects-spotter')
+    mkdirSync(join(project, parent, 'subagents'), { recursive: true })
+    const files = [join(project, `${parent}.jsonl`)]
+    writeFileSync(files[0], fixtureBytes(`claude-code/${parent}.excerpt.jsonl`))
+    for (const agent of agents) {
+      const path = join(project, parent, 'subagents', `${agent}.jsonl`)
+      writeFileSync(path, fixtureBytes(`claude-code/${parent}/subagents/${agent}.jsonl`))
+      files.push(path)
+    }
+    for (const file of files) makeOld(file)
+    const { service, accountId } = await discoveryFor([project])
+
+    expect(await service.scan()).toMatchObject({ files: 3, read: 3 })
+    const found = await sessionsOf(testDb.db, accountId)
+    expect(found.map((session) => session.sourceKey).sort()).toEqual([
+      parent,
+      `${parent}:agent-a881341`,
+      `${parent}:agent-acompact-fffbd0`,
+    ])
+    const subAgent = found.find((session) => session.sourceKey === `${parent}:agent-a881341`)
+    expect(subAgent?.title).toMatch(/^Sub-agent: What is the output contract/)
+    for (const session of found) expect((await eventStats(testDb.db, session.id)).n).toBeGreaterThan(0)
+    expect((await eventStats(testDb.db, found.find((s) => s.sourceKey === parent)?.id ?? '')).n).toBe(
+      found.find((s) => s.sourceKey === parent)?.eventCount,
+    )
+  })
+
   it('survives a restart without re-reading anything', async () => {
     const root = tempFolder()
     const path = join(root, 'rollout.jsonl')

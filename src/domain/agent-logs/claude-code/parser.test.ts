@@ -163,7 +163,7 @@ describe('Claude Code project logs', () => {
     const sub = parseFixture(SUB_AGENT)
     expect(sub.info).toMatchObject({
       sourceKey: '258c7280-ae70-4798-800f-63464d01a85d:agent-a881341',
-      title: expect.stringMatching(/^What is the output contract for Claude Code hooks/),
+      title: expect.stringMatching(/^Sub-agent: What is the output contract for Claude Code hooks/),
       model: 'claude-sonnet-4-5-20250929',
     })
     expect(countByType(sub.events)).toEqual({ Message: 4, FunctionCall: 2 })

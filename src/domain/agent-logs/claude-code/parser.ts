@@ -203,7 +203,9 @@ export class ClaudeCodeParser extends LineParser<ClaudeState> {
   private userText(base: LineBase, text: string, at: string | null, line: number) {
     const meta = Boolean(base.isMeta)
     if (!meta && (!base.isSidechain || this.agent.subAgentFile)) {
-      this.offerTitle(promptTitle(text))
+      const title = promptTitle(text)
+      // A sub-agent's session sits next to its parent's in the list: the prefix tells them apart.
+      this.offerTitle(title && this.agent.subAgentFile ? `Sub-agent: ${title}` : title)
       // Sidechain prompts run inside a pending Task call; only the main conversation starts turns.
       this.releaseWaitingCalls()
     }

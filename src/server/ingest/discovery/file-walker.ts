@@ -11,10 +11,10 @@ const LOG_EXTENSIONS = ['.jsonl', '.ndjson', '.json']
 /** Folders deeper than this are not searched (agents nest a few levels at most). */
 const MAX_DEPTH = 12
 /**
- * Claude Code 2.x writes each sub-agent's log beside the session (`<session>/subagents/*.jsonl`)
- * with the parent's session id; read as sessions of their own they would collide with it.
+ * Never agent logs. (Claude Code 2.1's `<session>/subagents/agent-<id>.jsonl` files are read: the
+ * parser keys each by the parent's session id and the agent id, so each is a session of its own.)
  */
-const SKIPPED_FOLDERS = new Set(['subagents', 'node_modules', '.git'])
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git'])
 
 export interface FoundFile {
   path: string
