@@ -5,6 +5,7 @@ import { Sheet, SheetContent, SheetDescription, SheetTitle, SheetTrigger } from 
 import { Brand } from './brand'
 import { NavigationLinks } from './navigation-links'
 import { Notifications } from './notifications'
+import { KeyboardShortcuts } from './shortcuts/keyboard-shortcuts'
 import { ThemeToggle } from './theme-toggle'
 import { type CurrentUser, UserMenu } from './user-menu'
 
@@ -62,6 +63,7 @@ export function AppShell({ children, currentUser }: { children: ReactNode; curre
             <Brand />
           </div>
           <div className="ml-auto flex items-center gap-1">
+            <KeyboardShortcuts />
             <ThemeToggle />
             {currentUser ? <UserMenu currentUser={currentUser} /> : null}
           </div>

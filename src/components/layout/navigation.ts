@@ -5,6 +5,7 @@ import {
   type LucideIcon,
   MessagesSquareIcon,
   ScrollTextIcon,
+  SearchIcon,
   SettingsIcon,
   ShieldCheckIcon,
 } from 'lucide-react'
@@ -20,6 +21,7 @@ export interface NavigationItem {
 export const NAVIGATION: readonly NavigationItem[] = [
   { to: '/', label: 'Overview', icon: LayoutDashboardIcon, exact: true },
   { to: '/sessions', label: 'Sessions', icon: ScrollTextIcon },
+  { to: '/search', label: 'Search', icon: SearchIcon },
   { to: '/coach', label: 'Coach', icon: MessagesSquareIcon },
   { to: '/rules', label: 'Rules', icon: ShieldCheckIcon },
   { to: '/todos', label: 'Todos', icon: ListTodoIcon },

@@ -10,6 +10,7 @@
  * typed (the title) and `token_count` carries the running token totals.
  */
 import { durationBetween, isoInstant, oneLine, textOf } from '~/domain/agent-logs/bounded-text'
+import { looksLikeInjectedInstructions } from '~/domain/agent-logs/injected-instructions'
 import { isRecord } from '~/domain/agent-logs/json-line'
 import { MAX_TITLE_LENGTH } from '~/domain/agent-logs/limits'
 import { type EventInput, LineParser } from '~/domain/agent-logs/line-parser'
@@ -213,7 +214,7 @@ export class CodexParser extends LineParser<CodexState> {
             .filter((part): part is string => typeof part === 'string')
             .join('\n')
     const images = Array.isArray(content) ? content.filter((part) => part.type.includes('image')).length : 0
-    if (role === 'user' && !this.agent.fallbackTitle && !looksInjected(text))
+    if (role === 'user' && !this.agent.fallbackTitle && !looksLikeInjectedInstructions(text))
       this.agent.fallbackTitle = oneLine(text, MAX_TITLE_LENGTH) || null
     this.emit({
       type: 'Message',
@@ -404,10 +405,4 @@ function outputText(output: unknown): string {
     return output.map((part) => (isRecord(part) ? textOf(part.text ?? part) : textOf(part))).join('\n')
   if (isRecord(output) && typeof output.content === 'string') return output.content
   return textOf(output)
-}
-
-/** Codex sends the environment and AGENTS.md instructions as user messages; they are not prompts. */
-function looksInjected(text: string) {
-  const start = text.trimStart()
-  return start.startsWith('<') || start.startsWith('# AGENTS.md instructions')
 }

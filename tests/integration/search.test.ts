@@ -1,0 +1,122 @@
+/** Cross-session search: ranked, highlighted, index-backed, and never another account's events. */
+import { sql } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import type { TimelineEventDraft } from '../../src/domain/agent-logs/types'
+import { HIGHLIGHT_START, HIGHLIGHT_STOP, parseHighlights } from '../../src/domain/search/search-query'
+import { searchEventsStatement, searchRepository } from '../../src/server/repositories/search-repository'
+import { timelineEventsRepository } from '../../src/server/repositories/timeline-events-repository'
+import { databaseForThisFile } from '../helpers/database'
+import { seedAccountWithSession } from '../helpers/seed'
+
+const testDb = databaseForThisFile()
+
+function draft(ordinal: number, fields: Partial<TimelineEventDraft>): TimelineEventDraft {
+  return {
+    ordinal,
+    eventKey: null,
+    type: 'Message',
+    role: 'user',
+    at: new Date(Date.UTC(2026, 1, 1, 12, 0, ordinal)).toISOString(),
+    name: null,
+    command: null,
+    path: null,
+    exitCode: null,
+    durationMs: null,
+    summary: '',
+    payload: {},
+    ...fields,
+  }
+}
+
+async function seedEvents(name: string, events: TimelineEventDraft[]) {
+  const seeded = await seedAccountWithSession(testDb.db, name)
+  await timelineEventsRepository.upsertEvents(
+    testDb.db,
+    { sessionId: seeded.session.id, accountId: seeded.account.id },
+    events,
+  )
+  return seeded
+}
+
+const search = (accountId: string, query: string, offset = 0, limit = 30) =>
+  searchRepository.searchEvents(testDb.db, accountId, { query, offset, limit })
+
+describe('searchEvents', () => {
+  it("finds the caller's events, best first, and never another account's", async () => {
+    const alice = await seedEvents('Alice', [
+      draft(0, { summary: 'Why is the invoices pagination broken?' }),
+      draft(1, { type: 'LocalShellCall', role: 'assistant', command: 'rg -n paginate src', summary: 'Shell rg' }),
+      draft(2, { summary: 'invoices invoices pagination pagination: the pagination of invoices again' }),
+      draft(3, { summary: 'Unrelated weather chat' }),
+    ])
+    const bob = await seedEvents('Bob', [draft(0, { summary: 'Bob also has invoices pagination secrets' })])
+
+    const forAlice = await search(alice.account.id, 'invoices pagination')
+    expect(forAlice.hits.map((hit) => hit.ordinal)).toEqual([2, 0])
+    expect(forAlice.hits.every((hit) => hit.sessionId === alice.session.id)).toBe(true)
+    expect(forAlice.hits[0]).toMatchObject({
+      sessionTitle: 'A test session',
+      origin: 'codex',
+      type: 'Message',
+      at: '2026-02-01T12:00:02.000Z',
+    })
+    expect(forAlice.hits[0].rank).toBeGreaterThan(forAlice.hits[1].rank)
+    expect(JSON.stringify(forAlice)).not.toContain('secrets')
+
+    const forBob = await search(bob.account.id, 'invoices')
+    expect(forBob.hits.map((hit) => [hit.sessionId, hit.ordinal])).toEqual([[bob.session.id, 0]])
+
+    // Commands are part of the document too; a word in no event gives no result.
+    expect((await search(alice.account.id, 'rg')).hits.map((hit) => hit.ordinal)).toEqual([1])
+    expect((await search(alice.account.id, 'nothing-like-this')).hits).toEqual([])
+  })
+
+  it('highlights matches with markers only, whatever markup or markers the text holds', async () => {
+    const carol = await seedEvents('Carol', [
+      draft(0, { summary: `<img src=x onerror=alert(1)> deploy ${HIGHLIGHT_START}fake${HIGHLIGHT_STOP} now` }),
+    ])
+    const [hit] = (await search(carol.account.id, 'deploy')).hits
+    const parts = parseHighlights(hit.snippet)
+    // Postgres's parser drops the tag's `<`; the rest is plain text for React to render as text.
+    expect(parts.filter((part) => part.match).map((part) => part.text)).toEqual(['deploy'])
+    const text = parts.map((part) => part.text).join('')
+    expect(text).toContain('onerror=alert(1)>')
+    expect(text).toContain('fake')
+    expect(text.includes(HIGHLIGHT_START) || text.includes(HIGHLIGHT_STOP)).toBe(false)
+  })
+
+  it('understands web-search syntax and pages through the results', async () => {
+    const dave = await seedEvents(
+      'Dave',
+      Array.from({ length: 7 }, (_, ordinal) =>
+        draft(ordinal, {
+          summary: ordinal % 2 === 0 ? `build step ${ordinal} passed` : `build step ${ordinal} failed`,
+        }),
+      ),
+    )
+    expect((await search(dave.account.id, 'build -failed')).hits.map((hit) => hit.ordinal).sort()).toEqual([0, 2, 4, 6])
+    expect((await search(dave.account.id, '"step 3"')).hits.map((hit) => hit.ordinal)).toEqual([3])
+    const first = await search(dave.account.id, 'build', 0, 5)
+    const second = await search(dave.account.id, 'build', 5, 5)
+    expect(first.hits).toHaveLength(5)
+    expect(first.hasMore).toBe(true)
+    expect(second.hits).toHaveLength(2)
+    expect(second.hasMore).toBe(false)
+    expect(new Set([...first.hits, ...second.hits].map((hit) => hit.ordinal)).size).toBe(7)
+    // Punctuation only: no words, no results (and no error).
+    expect((await search(dave.account.id, '&&& |||')).hits).toEqual([])
+  })
+
+  it('uses the GIN expression index (the query repeats its exact expression)', async () => {
+    const erin = await seedEvents('Erin', [draft(0, { summary: 'indexed words' })])
+    const plan = await testDb.db.transaction(async (tx) => {
+      // The table is tiny: forbid the sequential scan, so only a matching index can serve the query.
+      await tx.execute(sql`set local enable_seqscan = off`)
+      const explained = await tx.execute<{ 'QUERY PLAN': string }>(
+        sql`explain ${searchEventsStatement(erin.account.id, { query: 'indexed', offset: 0, limit: 30 })}`,
+      )
+      return explained.map((row) => row['QUERY PLAN']).join('\n')
+    })
+    expect(plan).toContain('timeline_events_search_idx')
+  })
+})
