@@ -15,7 +15,6 @@ import { Route as SignUpRouteImport } from './routes/sign-up'
 import { Route as AppIndexRouteImport } from './routes/_app/index'
 import { Route as AppCoachRouteImport } from './routes/_app/coach'
 import { Route as AppRulesRouteImport } from './routes/_app/rules'
-import { Route as AppSearchRouteImport } from './routes/_app/search'
 import { Route as AppSessionsRouteImport } from './routes/_app/sessions'
 import { Route as AppSettingsRouteImport } from './routes/_app/settings'
 import { Route as AppTodosRouteImport } from './routes/_app/todos'
@@ -53,11 +52,6 @@ const AppCoachRoute = AppCoachRouteImport.update({
 const AppRulesRoute = AppRulesRouteImport.update({
   id: '/rules',
   path: '/rules',
-  getParentRoute: () => AppRoute,
-} as any)
-const AppSearchRoute = AppSearchRouteImport.update({
-  id: '/search',
-  path: '/search',
   getParentRoute: () => AppRoute,
 } as any)
 const AppSessionsRoute = AppSessionsRouteImport.update({
@@ -112,7 +106,6 @@ export interface FileRoutesByFullPath {
   '/sign-up': typeof SignUpRoute
   '/coach': typeof AppCoachRoute
   '/rules': typeof AppRulesRoute
-  '/search': typeof AppSearchRoute
   '/sessions': typeof AppSessionsRoute
   '/settings': typeof AppSettingsRoute
   '/todos': typeof AppTodosRoute
@@ -128,7 +121,6 @@ export interface FileRoutesByTo {
   '/sign-up': typeof SignUpRoute
   '/coach': typeof AppCoachRoute
   '/rules': typeof AppRulesRoute
-  '/search': typeof AppSearchRoute
   '/sessions': typeof AppSessionsRoute
   '/settings': typeof AppSettingsRoute
   '/todos': typeof AppTodosRoute
@@ -147,7 +139,6 @@ export interface FileRoutesById {
   '/sign-up': typeof SignUpRoute
   '/_app/coach': typeof AppCoachRoute
   '/_app/rules': typeof AppRulesRoute
-  '/_app/search': typeof AppSearchRoute
   '/_app/sessions': typeof AppSessionsRoute
   '/_app/settings': typeof AppSettingsRoute
   '/_app/todos': typeof AppTodosRoute
@@ -167,7 +158,6 @@ export interface FileRouteTypes {
     | '/sign-up'
     | '/coach'
     | '/rules'
-    | '/search'
     | '/sessions'
     | '/settings'
     | '/todos'
@@ -183,7 +173,6 @@ export interface FileRouteTypes {
     | '/sign-up'
     | '/coach'
     | '/rules'
-    | '/search'
     | '/sessions'
     | '/settings'
     | '/todos'
@@ -201,7 +190,6 @@ export interface FileRouteTypes {
     | '/sign-up'
     | '/_app/coach'
     | '/_app/rules'
-    | '/_app/search'
     | '/_app/sessions'
     | '/_app/settings'
     | '/_app/todos'
@@ -267,13 +255,6 @@ declare module '@tanstack/react-router' {
       path: '/rules'
       fullPath: '/rules'
       preLoaderRoute: typeof AppRulesRouteImport
-      parentRoute: typeof AppRoute
-    }
-    '/_app/search': {
-      id: '/_app/search'
-      path: '/search'
-      fullPath: '/search'
-      preLoaderRoute: typeof AppSearchRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/sessions': {
@@ -345,7 +326,6 @@ declare module '@tanstack/react-router' {
 interface AppRouteChildren {
   AppCoachRoute: typeof AppCoachRoute
   AppRulesRoute: typeof AppRulesRoute
-  AppSearchRoute: typeof AppSearchRoute
   AppSessionsRoute: typeof AppSessionsRoute
   AppSettingsRoute: typeof AppSettingsRoute
   AppTodosRoute: typeof AppTodosRoute
@@ -356,7 +336,6 @@ interface AppRouteChildren {
 const AppRouteChildren: AppRouteChildren = {
   AppCoachRoute: AppCoachRoute,
   AppRulesRoute: AppRulesRoute,
-  AppSearchRoute: AppSearchRoute,
   AppSessionsRoute: AppSessionsRoute,
   AppSettingsRoute: AppSettingsRoute,
   AppTodosRoute: AppTodosRoute,

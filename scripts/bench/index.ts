@@ -10,6 +10,7 @@ const BENCHMARKS = {
   import: () => import('../../cli/legacy/import-benchmark'),
   'write-cost': () => import('./write-cost'),
   ingest: () => import('./ingest'),
+  search: () => import('./search'),
 } as const
 
 type BenchmarkName = keyof typeof BENCHMARKS

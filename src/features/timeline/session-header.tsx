@@ -1,6 +1,7 @@
 /** The top of a session's timeline: what the session is, where it ran, and how big it is. */
 import { GitBranchIcon } from 'lucide-react'
 import type { Session } from '~/db/schema'
+import { ExportButton } from '~/features/export/export-dialog'
 import { formatInstant, SessionBadges } from '~/features/sessions/session-list'
 import { formatCount } from '~/lib/format'
 
@@ -24,6 +25,9 @@ export function SessionHeader({ session }: { session: Session }) {
       <div className="flex flex-wrap items-center gap-2">
         <h1 className="min-w-0 max-w-full break-words font-semibold text-2xl tracking-tight">{session.title}</h1>
         <SessionBadges session={session} />
+        <div className="ml-auto">
+          <ExportButton sessionId={session.id} eventCount={session.eventCount} />
+        </div>
       </div>
       <dl className="grid grid-cols-2 gap-x-6 gap-y-2 sm:grid-cols-3">
         <Fact label="Repository">

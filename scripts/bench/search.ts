@@ -1,0 +1,183 @@
+/**
+ * `pnpm bench search`: cross-session full-text search over 1 000 000 stored timeline events
+ * (target: p50 < 100 ms, issue 11). The events are generated in SQL (`generate_series`, a seeded
+ * random vocabulary with a Zipf-like skew, so some words are in most events and most words are
+ * rare) into a throwaway embedded Postgres: 900 000 events in the searching account's 180
+ * sessions and 100 000 in another account's 20 (which the search must skip). The GIN expression
+ * index is dropped for the load and built once after it, then VACUUM ANALYZE; every search goes
+ * through `searchRepository.searchEvents`, the code the server function runs.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sql } from 'drizzle-orm'
+import { createDatabaseClient } from '~/db/client'
+import { migrateDatabase } from '~/db/migrate'
+import { SEARCH_PAGE_SIZE } from '~/domain/search/search-query'
+import { searchEventsStatement, searchRepository } from '~/server/repositories/search-repository'
+import { startEmbeddedPostgres } from '../../dev/embedded-postgres'
+import { freePort } from '../../dev/processes'
+import { buildBenchResult, formatTable, summarize, writeBenchResult } from './bench-results'
+
+const EVENTS = { own: 900_000, other: 100_000 }
+const SESSIONS = { own: 180, other: 20 }
+const VOCABULARY_SIZE = 3_000
+const ROUNDS = { warmup: 2, measured: 7 }
+const TARGET_P50_MS = 100
+
+/** Real-looking words first (the frequent end of the skew), then identifiers (the rare end). */
+const COMMON_WORDS = `the a to of and in for is on with run test src pnpm git error build file fix check update add
+  remove use lint type import export function const return true false null async await config server client
+  page route api session event timeline search index table query shape sync commit branch main diff patch
+  output exit code failed passed warning install start stop read write open close parse json yaml markdown`
+  .split(/\s+/)
+  .filter(Boolean)
+
+function vocabulary(): string[] {
+  const words = [...COMMON_WORDS]
+  for (let index = 0; words.length < VOCABULARY_SIZE; index++) words.push(`term${index.toString(36).padStart(3, '0')}`)
+  return words
+}
+
+/** Queries by how many events they match; rare words are from the tail of the vocabulary. */
+function queries(words: string[]) {
+  const at = (index: number) => words[index]
+  return [
+    { kind: 'common word', query: at(0) },
+    { kind: 'common word', query: at(3) },
+    { kind: 'mid word', query: at(60) },
+    { kind: 'mid word', query: at(120) },
+    { kind: 'mid word', query: at(400) },
+    { kind: 'rare word', query: at(2_000) },
+    { kind: 'rare word', query: at(2_500) },
+    { kind: 'rare word', query: at(2_990) },
+    { kind: 'two words (AND)', query: `${at(10)} ${at(300)}` },
+    { kind: 'two words (AND)', query: `${at(150)} ${at(900)}` },
+    { kind: 'phrase', query: `"${at(1)} ${at(2)}"` },
+    { kind: 'or / not', query: `${at(700)} or ${at(1_200)} -${at(0)}` },
+    { kind: 'no match', query: 'zzznotaword' },
+  ]
+}
+
+async function seed(url: string, words: string[]) {
+  const client = createDatabaseClient(url, { max: 2 })
+  const db = client.sql
+  const [own] = await db<{ id: string }[]>`insert into accounts (name) values ('bench: searching account') returning id`
+  const [other] = await db<{ id: string }[]>`insert into accounts (name) values ('bench: other account') returning id`
+  for (const [account, sessions] of [
+    [own.id, SESSIONS.own],
+    [other.id, SESSIONS.other],
+  ] as const) {
+    await db`
+      insert into sessions (account_id, source_key, title, source, origin, repo_name, branch, event_count, status)
+      select ${account}, 'bench:' || ${account} || ':' || i, 'Bench session ' || i, 'upload', 'codex',
+             'repo-' || (i % 12), 'main', ${EVENTS.own / SESSIONS.own}, 'complete'
+      from generate_series(1, ${sessions}::int) as i`
+  }
+  // A bulk load builds the GIN index once at the end instead of row by row.
+  await db`drop index timeline_events_search_idx`
+  await db`select setseed(0.42)`
+  const started = performance.now()
+  // Bench-only seeding, not application code. Each summary is 6–13 words drawn with a cubic skew.
+  await db`
+    insert into timeline_events (session_id, account_id, ordinal, type, role, at, summary, command, path)
+    select s.id, s.account_id, g.i,
+           (array['Message','LocalShellCall','FunctionCall','FileChange','Reasoning'])[1 + g.i % 5],
+           case when g.i % 5 = 0 then 'user' else 'assistant' end,
+           timestamptz '2026-01-01' + make_interval(secs => g.i * 7 + s.n * 86400),
+           (select string_agg((${words}::text[])[1 + floor(${words.length} * power(random(), 3))::int], ' ')
+              from generate_series(1, 6 + (g.i + s.n) % 8) where g.i >= 0),
+           case when g.i % 5 = 1 then 'pnpm ' || (${words}::text[])[1 + floor(${words.length} * power(random(), 3))::int] end,
+           case when g.i % 5 = 3 then 'src/' || (${words}::text[])[1 + floor(${words.length} * power(random(), 2))::int] || '.ts' end
+    from (select id, account_id, row_number() over (order by id) as n from sessions) s
+    cross join generate_series(0, ${EVENTS.own / SESSIONS.own - 1}::int) as g(i)`
+  const loadedMs = performance.now() - started
+  const indexStarted = performance.now()
+  await db.unsafe(
+    `create index timeline_events_search_idx on timeline_events using gin (to_tsvector('simple', coalesce(summary, '') || ' ' || coalesce(name, '') || ' ' || coalesce(command, '') || ' ' || coalesce(path, '')))`,
+  )
+  const indexMs = performance.now() - indexStarted
+  await db`vacuum analyze timeline_events`
+  const [{ count }] = await db<{ count: number }[]>`select count(*)::int as count from timeline_events`
+  return { client, accountId: own.id, loadedMs, indexMs, stored: count }
+}
+
+export async function run() {
+  const workDir = mkdtempSync(join(tmpdir(), 'bench-search-'))
+  const cluster = await startEmbeddedPostgres({ port: await freePort() })
+  try {
+    await migrateDatabase(cluster.url, { log: () => {} })
+    const words = vocabulary()
+    console.log(`Seeding ${(EVENTS.own + EVENTS.other).toLocaleString('en-US')} events…`)
+    const { client, accountId, loadedMs, indexMs, stored } = await seed(cluster.url, words)
+    console.log(
+      `stored ${stored.toLocaleString('en-US')} events in ${(loadedMs / 1000).toFixed(1)} s, GIN index built in ${(indexMs / 1000).toFixed(1)} s`,
+    )
+
+    // The plan must read the expression index (the repository repeats the schema's expression).
+    const explained = await client.db.execute<{ 'QUERY PLAN': string }>(
+      sql`explain ${searchEventsStatement(accountId, { query: words[2_000], offset: 0, limit: SEARCH_PAGE_SIZE })}`,
+    )
+    const usesIndex = explained.some((row) => row['QUERY PLAN'].includes('timeline_events_search_idx'))
+
+    const list = queries(words)
+    const matches = new Map<string, number>()
+    for (const { query } of list) {
+      const [row] = await client.sql<{ n: number }[]>`
+        select count(*)::int as n from timeline_events
+        where account_id = ${accountId}
+          and to_tsvector('simple', coalesce(summary, '') || ' ' || coalesce(name, '') || ' ' || coalesce(command, '') || ' ' || coalesce(path, ''))
+              @@ websearch_to_tsquery('simple', ${query})`
+      matches.set(query, row.n)
+    }
+
+    const samples = new Map<string, number[]>(list.map(({ query }) => [query, []]))
+    for (let round = 0; round < ROUNDS.warmup + ROUNDS.measured; round++) {
+      for (const { query } of list) {
+        const started = performance.now()
+        await searchRepository.searchEvents(client.db, accountId, { query, offset: 0, limit: SEARCH_PAGE_SIZE })
+        const elapsed = performance.now() - started
+        if (round >= ROUNDS.warmup) samples.get(query)?.push(elapsed)
+      }
+    }
+    await client.close()
+
+    const ms = (value: number) => (value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en-US'))
+    const rows = list.map(({ kind, query }) => {
+      const summary = summarize(samples.get(query) ?? [])
+      return { kind, query, matches: matches.get(query) ?? 0, ...summary }
+    })
+    const all = summarize([...samples.values()].flat())
+    console.log(
+      formatTable(
+        ['query', 'kind', 'matching events', 'median ms', 'p99 ms'],
+        rows.map((row) => [
+          `\`${row.query}\``,
+          row.kind,
+          row.matches.toLocaleString('en-US'),
+          ms(row.median),
+          ms(row.p99),
+        ]),
+      ),
+    )
+    console.log(
+      `\nall queries: ${all.count} searches, p50 ${ms(all.median)} ms, p99 ${ms(all.p99)} ms (target p50 < ${TARGET_P50_MS} ms: ${all.median < TARGET_P50_MS ? 'met' : 'NOT met'}); index used: ${usesIndex}`,
+    )
+    const path = writeBenchResult(
+      buildBenchResult('search', {
+        storedEvents: stored,
+        searchingAccountEvents: EVENTS.own,
+        loadSeconds: loadedMs / 1000,
+        indexBuildSeconds: indexMs / 1000,
+        usesIndex,
+        overall: all,
+        targetP50Ms: TARGET_P50_MS,
+        queries: rows,
+      }),
+    )
+    console.log(`results: ${path}`)
+  } finally {
+    await cluster.stop()
+    rmSync(workDir, { recursive: true, force: true })
+  }
+}
