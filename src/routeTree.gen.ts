@@ -15,6 +15,7 @@ import { Route as SignUpRouteImport } from './routes/sign-up'
 import { Route as AppIndexRouteImport } from './routes/_app/index'
 import { Route as AppCoachRouteImport } from './routes/_app/coach'
 import { Route as AppRulesRouteImport } from './routes/_app/rules'
+import { Route as AppSearchRouteImport } from './routes/_app/search'
 import { Route as AppSessionsRouteImport } from './routes/_app/sessions'
 import { Route as AppSettingsRouteImport } from './routes/_app/settings'
 import { Route as AppTodosRouteImport } from './routes/_app/todos'
@@ -23,6 +24,7 @@ import { Route as ApiShapeRouteImport } from './routes/api/shape'
 import { Route as ApiUploadsRouteImport } from './routes/api/uploads'
 import { Route as AppSessionsSessionIdRouteImport } from './routes/_app/sessions_.$sessionId'
 import { Route as ApiCoachStreamRouteImport } from './routes/api/coach.stream'
+import { Route as ApiSessionsSessionIdExportRouteImport } from './routes/api/sessions.$sessionId.export'
 import { Route as ApiSessionsSessionIdRawRouteImport } from './routes/api/sessions.$sessionId.raw'
 
 const AppRoute = AppRouteImport.update({
@@ -52,6 +54,11 @@ const AppCoachRoute = AppCoachRouteImport.update({
 const AppRulesRoute = AppRulesRouteImport.update({
   id: '/rules',
   path: '/rules',
+  getParentRoute: () => AppRoute,
+} as any)
+const AppSearchRoute = AppSearchRouteImport.update({
+  id: '/search',
+  path: '/search',
   getParentRoute: () => AppRoute,
 } as any)
 const AppSessionsRoute = AppSessionsRouteImport.update({
@@ -94,6 +101,12 @@ const ApiCoachStreamRoute = ApiCoachStreamRouteImport.update({
   path: '/api/coach/stream',
   getParentRoute: () => rootRouteImport,
 } as any)
+const ApiSessionsSessionIdExportRoute =
+  ApiSessionsSessionIdExportRouteImport.update({
+    id: '/api/sessions/$sessionId/export',
+    path: '/api/sessions/$sessionId/export',
+    getParentRoute: () => rootRouteImport,
+  } as any)
 const ApiSessionsSessionIdRawRoute = ApiSessionsSessionIdRawRouteImport.update({
   id: '/api/sessions/$sessionId/raw',
   path: '/api/sessions/$sessionId/raw',
@@ -106,6 +119,7 @@ export interface FileRoutesByFullPath {
   '/sign-up': typeof SignUpRoute
   '/coach': typeof AppCoachRoute
   '/rules': typeof AppRulesRoute
+  '/search': typeof AppSearchRoute
   '/sessions': typeof AppSessionsRoute
   '/settings': typeof AppSettingsRoute
   '/todos': typeof AppTodosRoute
@@ -114,6 +128,7 @@ export interface FileRoutesByFullPath {
   '/api/uploads': typeof ApiUploadsRoute
   '/sessions/$sessionId': typeof AppSessionsSessionIdRoute
   '/api/coach/stream': typeof ApiCoachStreamRoute
+  '/api/sessions/$sessionId/export': typeof ApiSessionsSessionIdExportRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
 }
 export interface FileRoutesByTo {
@@ -121,6 +136,7 @@ export interface FileRoutesByTo {
   '/sign-up': typeof SignUpRoute
   '/coach': typeof AppCoachRoute
   '/rules': typeof AppRulesRoute
+  '/search': typeof AppSearchRoute
   '/sessions': typeof AppSessionsRoute
   '/settings': typeof AppSettingsRoute
   '/todos': typeof AppTodosRoute
@@ -130,6 +146,7 @@ export interface FileRoutesByTo {
   '/': typeof AppIndexRoute
   '/sessions/$sessionId': typeof AppSessionsSessionIdRoute
   '/api/coach/stream': typeof ApiCoachStreamRoute
+  '/api/sessions/$sessionId/export': typeof ApiSessionsSessionIdExportRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
 }
 export interface FileRoutesById {
@@ -139,6 +156,7 @@ export interface FileRoutesById {
   '/sign-up': typeof SignUpRoute
   '/_app/coach': typeof AppCoachRoute
   '/_app/rules': typeof AppRulesRoute
+  '/_app/search': typeof AppSearchRoute
   '/_app/sessions': typeof AppSessionsRoute
   '/_app/settings': typeof AppSettingsRoute
   '/_app/todos': typeof AppTodosRoute
@@ -148,6 +166,7 @@ export interface FileRoutesById {
   '/_app/': typeof AppIndexRoute
   '/_app/sessions_/$sessionId': typeof AppSessionsSessionIdRoute
   '/api/coach/stream': typeof ApiCoachStreamRoute
+  '/api/sessions/$sessionId/export': typeof ApiSessionsSessionIdExportRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
 }
 export interface FileRouteTypes {
@@ -158,6 +177,7 @@ export interface FileRouteTypes {
     | '/sign-up'
     | '/coach'
     | '/rules'
+    | '/search'
     | '/sessions'
     | '/settings'
     | '/todos'
@@ -166,6 +186,7 @@ export interface FileRouteTypes {
     | '/api/uploads'
     | '/sessions/$sessionId'
     | '/api/coach/stream'
+    | '/api/sessions/$sessionId/export'
     | '/api/sessions/$sessionId/raw'
   fileRoutesByTo: FileRoutesByTo
   to:
@@ -173,6 +194,7 @@ export interface FileRouteTypes {
     | '/sign-up'
     | '/coach'
     | '/rules'
+    | '/search'
     | '/sessions'
     | '/settings'
     | '/todos'
@@ -182,6 +204,7 @@ export interface FileRouteTypes {
     | '/'
     | '/sessions/$sessionId'
     | '/api/coach/stream'
+    | '/api/sessions/$sessionId/export'
     | '/api/sessions/$sessionId/raw'
   id:
     | '__root__'
@@ -190,6 +213,7 @@ export interface FileRouteTypes {
     | '/sign-up'
     | '/_app/coach'
     | '/_app/rules'
+    | '/_app/search'
     | '/_app/sessions'
     | '/_app/settings'
     | '/_app/todos'
@@ -199,6 +223,7 @@ export interface FileRouteTypes {
     | '/_app/'
     | '/_app/sessions_/$sessionId'
     | '/api/coach/stream'
+    | '/api/sessions/$sessionId/export'
     | '/api/sessions/$sessionId/raw'
   fileRoutesById: FileRoutesById
 }
@@ -210,6 +235,7 @@ export interface RootRouteChildren {
   ApiShapeRoute: typeof ApiShapeRoute
   ApiUploadsRoute: typeof ApiUploadsRoute
   ApiCoachStreamRoute: typeof ApiCoachStreamRoute
+  ApiSessionsSessionIdExportRoute: typeof ApiSessionsSessionIdExportRoute
   ApiSessionsSessionIdRawRoute: typeof ApiSessionsSessionIdRawRoute
 }
 
@@ -255,6 +281,13 @@ declare module '@tanstack/react-router' {
       path: '/rules'
       fullPath: '/rules'
       preLoaderRoute: typeof AppRulesRouteImport
+      parentRoute: typeof AppRoute
+    }
+    '/_app/search': {
+      id: '/_app/search'
+      path: '/search'
+      fullPath: '/search'
+      preLoaderRoute: typeof AppSearchRouteImport
       parentRoute: typeof AppRoute
     }
     '/_app/sessions': {
@@ -313,6 +346,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof ApiCoachStreamRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/api/sessions/$sessionId/export': {
+      id: '/api/sessions/$sessionId/export'
+      path: '/api/sessions/$sessionId/export'
+      fullPath: '/api/sessions/$sessionId/export'
+      preLoaderRoute: typeof ApiSessionsSessionIdExportRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/api/sessions/$sessionId/raw': {
       id: '/api/sessions/$sessionId/raw'
       path: '/api/sessions/$sessionId/raw'
@@ -326,6 +366,7 @@ declare module '@tanstack/react-router' {
 interface AppRouteChildren {
   AppCoachRoute: typeof AppCoachRoute
   AppRulesRoute: typeof AppRulesRoute
+  AppSearchRoute: typeof AppSearchRoute
   AppSessionsRoute: typeof AppSessionsRoute
   AppSettingsRoute: typeof AppSettingsRoute
   AppTodosRoute: typeof AppTodosRoute
@@ -336,6 +377,7 @@ interface AppRouteChildren {
 const AppRouteChildren: AppRouteChildren = {
   AppCoachRoute: AppCoachRoute,
   AppRulesRoute: AppRulesRoute,
+  AppSearchRoute: AppSearchRoute,
   AppSessionsRoute: AppSessionsRoute,
   AppSettingsRoute: AppSettingsRoute,
   AppTodosRoute: AppTodosRoute,
@@ -353,6 +395,7 @@ const rootRouteChildren: RootRouteChildren = {
   ApiShapeRoute: ApiShapeRoute,
   ApiUploadsRoute: ApiUploadsRoute,
   ApiCoachStreamRoute: ApiCoachStreamRoute,
+  ApiSessionsSessionIdExportRoute: ApiSessionsSessionIdExportRoute,
   ApiSessionsSessionIdRawRoute: ApiSessionsSessionIdRawRoute,
 }
 export const routeTree = rootRouteImport
