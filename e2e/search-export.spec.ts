@@ -169,9 +169,12 @@ test('keyboard: ? lists the shortcuts, / and Ctrl+K open the search, keys typed 
   page,
 }) => {
   await gotoHydrated(page, '/settings')
-  await page.keyboard.press('?')
   const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' })
-  await expect(dialog).toBeVisible()
+  // The shell's key listener attaches in an effect after hydration; a key pressed before it is lost.
+  await expect(async () => {
+    await page.keyboard.press('?')
+    await expect(dialog).toBeVisible({ timeout: 1_000 })
+  }).toPass()
   for (const text of ['Next event', 'Previous session', 'Search all sessions', 'Show these keyboard shortcuts'])
     await expect(dialog).toContainText(text)
   // Focus moved into the dialog, and Tab keeps it there (focus trap).
