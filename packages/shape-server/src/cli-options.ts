@@ -66,6 +66,8 @@ const environmentSchema = z.object({
   ELECTRIC_CACHE_STALE_AGE: wholeNumber('seconds', 0),
   ELECTRIC_SHAPE_CHUNK_BYTES_THRESHOLD: wholeNumber('bytes', 1024),
   ELECTRIC_MAX_SHAPES: wholeNumber('shapes', 1),
+  SHAPE_SERVER_MEMORY_BUDGET_MB: wholeNumber('MiB', 1),
+  SHAPE_SERVER_IDLE_SHAPE_SECONDS: wholeNumber('seconds', 1),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z
@@ -89,6 +91,9 @@ export interface CliOptions {
   /** Target size of a snapshot chunk and of a log response. */
   chunkBytes: number
   maxShapes: number
+  /** One budget for all shapes' snapshots and logs. */
+  maxMemoryBytes: number
+  idleShapeMs: number
   logLevel: LogLevel
 }
 
@@ -120,6 +125,11 @@ Environment (Electric's names where Electric has the setting; SHAPE_SERVER_* sti
   ELECTRIC_SHAPE_CHUNK_BYTES_THRESHOLD
                              size of a snapshot chunk / log response, bytes (default 10485760)
   ELECTRIC_MAX_SHAPES        shapes kept before the least recently used is dropped (default 5000)
+  SHAPE_SERVER_MEMORY_BUDGET_MB
+                             budget for all shapes' data; past it the least recently read go
+                             (default 512)
+  SHAPE_SERVER_IDLE_SHAPE_SECONDS
+                             a shape nobody read for this long is dropped (default 1800)
   LOG_LEVEL                  debug | info | warn | error | silent (default info; debug logs SQL)
 `
 
@@ -181,6 +191,8 @@ export function parseCliOptions(argv: string[], env: Record<string, string | und
       cacheStaleAge: settings.ELECTRIC_CACHE_STALE_AGE ?? 300,
       chunkBytes: settings.ELECTRIC_SHAPE_CHUNK_BYTES_THRESHOLD ?? 10 * 1024 * 1024,
       maxShapes: settings.ELECTRIC_MAX_SHAPES ?? 5_000,
+      maxMemoryBytes: (settings.SHAPE_SERVER_MEMORY_BUDGET_MB ?? 512) * 1024 * 1024,
+      idleShapeMs: (settings.SHAPE_SERVER_IDLE_SHAPE_SECONDS ?? 1_800) * 1_000,
       logLevel: settings.LOG_LEVEL,
     },
   }

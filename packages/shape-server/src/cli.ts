@@ -46,6 +46,8 @@ try {
     cacheStaleAge: options.cacheStaleAge,
     chunkBytes: options.chunkBytes,
     maxShapes: options.maxShapes,
+    maxMemoryBytes: options.maxMemoryBytes,
+    idleShapeMs: options.idleShapeMs,
     log,
     onStatement: options.logLevel === 'debug' ? (sql) => log.debug(`SQL ${sql.replace(/\s+/g, ' ')}`) : undefined,
   })

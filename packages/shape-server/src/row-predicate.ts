@@ -32,9 +32,20 @@ interface Comparison {
   literals: number[]
 }
 
+/**
+ * A conjunct `column = value` / `column IN (values)` every matching row satisfies: rows whose
+ * `column` text is none of `values` cannot match, whatever the rest of the clause says.
+ */
+export interface EqualityKey {
+  column: string
+  values: string[]
+}
+
 class FastPathCompiler {
   readonly pending: { castType: string; text: string; canonical?: string }[] = []
   private readonly finishers: Array<() => void> = []
+  /** Positive equality comparisons by their A_Expr node, for `equalityKey`. */
+  private readonly equalities = new Map<AstNode, Comparison>()
 
   constructor(
     private readonly table: TableInfo,
@@ -43,6 +54,21 @@ class FastPathCompiler {
 
   finish(): void {
     for (const finisher of this.finishers) finisher()
+  }
+
+  /** The equality the whole clause implies: the root itself, or a conjunct of a root AND. */
+  equalityKey(root: AstNode): EqualityKey | undefined {
+    const conjuncts: AstNode[] = root.BoolExpr?.boolop === 'AND_EXPR' ? (root.BoolExpr.args ?? []) : [root]
+    for (const conjunct of conjuncts) {
+      const comparison = conjunct.A_Expr ? this.equalities.get(conjunct.A_Expr) : undefined
+      if (comparison) {
+        return {
+          column: comparison.column,
+          values: comparison.literals.map((index) => this.pending[index].canonical as string),
+        }
+      }
+    }
+    return undefined
   }
 
   compile(wrapper: AstNode): Evaluator {
@@ -125,11 +151,13 @@ class FastPathCompiler {
       }
       const comparison = this.comparison(node.lexpr, [node.rexpr]) ?? this.comparison(node.rexpr, [node.lexpr])
       if (!comparison) throw new NotFastPath()
+      if (operator === '=') this.equalities.set(node, comparison)
       return this.membership(comparison, operator === '<>')
     }
     if (node.kind === 'AEXPR_IN' && (operator === '=' || operator === '<>')) {
       const comparison = this.comparison(node.lexpr, node.rexpr?.List?.items ?? [])
       if (!comparison) throw new NotFastPath()
+      if (operator === '=') this.equalities.set(node, comparison)
       return this.membership(comparison, operator === '<>')
     }
     throw new NotFastPath()
@@ -210,6 +238,15 @@ export async function compileRowPredicate(
   table: TableInfo,
   canonicalize: Canonicalizer,
 ): Promise<RowPredicate | undefined> {
+  return (await compileRowMatcher(where, table, canonicalize))?.predicate
+}
+
+/** The in-process predicate plus the equality it implies (for the shape index), if any. */
+export async function compileRowMatcher(
+  where: CompiledWhere,
+  table: TableInfo,
+  canonicalize: Canonicalizer,
+): Promise<{ predicate: RowPredicate; equality?: EqualityKey } | undefined> {
   const compiler = new FastPathCompiler(table, where.params)
   let evaluate: Evaluator
   try {
@@ -225,5 +262,5 @@ export async function compileRowPredicate(
     })
   }
   compiler.finish()
-  return (row) => evaluate(row) === true
+  return { predicate: (row) => evaluate(row) === true, equality: compiler.equalityKey(where.ast) }
 }

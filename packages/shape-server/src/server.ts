@@ -52,6 +52,13 @@ export interface ShapeServerOptions {
   /** Size of one snapshot chunk / one log response (Electric: 10 MiB). */
   chunkBytes?: number
   maxShapes?: number
+  /**
+   * One budget for all shapes' data (snapshots and change logs, in UTF-16 code units ≈ bytes):
+   * past it the least recently read shapes without a waiting request are dropped.
+   */
+  maxMemoryBytes?: number
+  /** A shape nobody has read for this long is dropped (its clients resync when they come back). */
+  idleShapeMs?: number
   maxLogBytesPerShape?: number
   maxLiveRequests?: number
   /** Connections for snapshots, validation and where-clause evaluation. */
@@ -93,6 +100,8 @@ export const SHAPE_SERVER_DEFAULTS = {
   allowShapeDeletion: true,
   chunkBytes: 10 * 1024 * 1024,
   maxShapes: 5_000,
+  maxMemoryBytes: 512 * 1024 * 1024,
+  idleShapeMs: 30 * 60_000,
   maxLogBytesPerShape: 64 * 1024 * 1024,
   maxLiveRequests: 10_000,
   poolSize: 10,
@@ -135,6 +144,8 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
       log,
       chunkBytes: settings.chunkBytes,
       maxShapes: settings.maxShapes,
+      maxMemoryBytes: settings.maxMemoryBytes,
+      idleShapeMs: settings.idleShapeMs,
       maxLogBytesPerShape: settings.maxLogBytesPerShape,
       onDrained: () => stream?.resume(),
     })
@@ -202,6 +213,13 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
       'Checking the synced tables for schema changes',
     )
 
+    const stopExpiry = every(
+      Math.max(50, Math.min(60_000, Math.floor(settings.idleShapeMs / 10))),
+      async () => registry.expireIdleShapes(),
+      log,
+      'Expiring idle shapes',
+    )
+
     let closed: Promise<void> | undefined
     return {
       url: `http://${host}:${port}`,
@@ -209,7 +227,7 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
       slotName,
       diagnostics: () => ({
         shapes: registry.shapeCount,
-        shapeBytes: registry.allShapes().reduce((total, shape) => total + (shape.log?.bytes ?? 0), 0),
+        shapeBytes: registry.dataBytes,
         heldRequests: endpoint.heldRequests,
         replicationStreaming: activeStream.isStreaming,
         pendingTransactions: registry.pendingJobs,
@@ -218,6 +236,7 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
         closed ??= (async () => {
           closing = true
           stopSchemaChecks()
+          stopExpiry()
           registry.close()
           await closeHttpServer(server)
           await activeStream.stop()

@@ -88,7 +88,7 @@ export class ShapeEndpoint {
     }
     let active: ActiveShape
     for (let attempt = 1; ; attempt++) {
-      shape.lastUsedAt = Date.now()
+      this.context.registry.touch(shape)
       const outcome = await this.whenReady(shape, response)
       if (outcome === 'aborted') return
       if (outcome !== 'rotated') {

@@ -11,6 +11,11 @@ export interface LogRead {
   reachedEnd: boolean
 }
 
+/** Bytes held by a group of logs (all of a registry's shapes), kept current as they grow. */
+export class ByteMeter {
+  bytes = 0
+}
+
 /**
  * One shape's data in memory: the snapshot as pre-serialised chunks at `0_<n>` and the change
  * log after it, each entry serialised once when appended.
@@ -19,17 +24,21 @@ export class ShapeLog {
   private readonly entries: LogEntry[] = []
   private entryBytes = 0
   private appliedThroughLsn = 0n
+  private readonly snapshotBytes: number
   private readonly waiters = new Set<() => void>()
 
   constructor(
     private readonly snapshotChunks: readonly string[],
     private readonly maxReadBytes: number,
-  ) {}
+    private readonly meter = new ByteMeter(),
+  ) {
+    this.snapshotBytes = snapshotChunks.reduce((total, chunk) => total + chunk.length, 0)
+    meter.bytes += this.snapshotBytes
+  }
 
+  /** Snapshot plus change log, in UTF-16 code units (≈ bytes for ASCII). */
   get bytes(): number {
-    let total = this.entryBytes
-    for (const chunk of this.snapshotChunks) total += chunk.length
-    return total
+    return this.snapshotBytes + this.entryBytes
   }
 
   get logBytes(): number {
@@ -53,6 +62,7 @@ export class ShapeLog {
     for (const entry of entries) {
       this.entries.push(entry)
       this.entryBytes += entry.json.length + 64
+      this.meter.bytes += entry.json.length + 64
     }
     if (endLsn > this.appliedThroughLsn) this.appliedThroughLsn = endLsn
     this.wake()

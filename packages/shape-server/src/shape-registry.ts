@@ -2,17 +2,21 @@ import type pg from 'pg'
 import { errorMessage } from './errors.ts'
 import { quoteTable } from './identifiers.ts'
 import type { Logger } from './logger.ts'
+import type { Relation } from './pgoutput-decoder.ts'
 import { postgresErrorCode } from './postgres-connections.ts'
 import type { TablePublisher } from './replication-setup.ts'
 import type { ReplicatedTransaction } from './replication-stream.ts'
-import { type Canonicalizer, compileRowPredicate } from './row-predicate.ts'
+import type { RowValues } from './row-key.ts'
+import { type Canonicalizer, compileRowMatcher } from './row-predicate.ts'
 import { findChangedTables } from './schema-watch.ts'
 import { type RowMatcher, Shape } from './shape.ts'
 import { DefinitionError, identityHash, type ShapeDefinition } from './shape-definition.ts'
+import { ByteMeter } from './shape-log.ts'
 import { type PostgresSnapshot, takeInitialSnapshot } from './snapshot-query.ts'
 import type { SqlPredicateEvaluator } from './sql-predicate-evaluator.ts'
 import type { TableInfo } from './table-catalog.ts'
-import { applyTableChanges, groupByTable, REPLICA_IDENTITY_LOST } from './transaction-applier.ts'
+import { TableShapes } from './table-shapes.ts'
+import { applyTableChanges, groupByTable, REPLICA_IDENTITY_LOST, type TableChanges } from './transaction-applier.ts'
 
 export interface ShapeRegistryOptions {
   pool: pg.Pool
@@ -23,6 +27,13 @@ export interface ShapeRegistryOptions {
   chunkBytes: number
   /** Beyond this many shapes the least recently used idle one is dropped (its clients resync). */
   maxShapes: number
+  /**
+   * One budget for the data of all shapes (snapshots and logs): past it, the least recently read
+   * shapes without a waiting request are dropped until it fits again (their clients resync).
+   */
+  maxMemoryBytes: number
+  /** A shape nobody has read for this long is dropped (`expireIdleShapes`). */
+  idleShapeMs: number
   /** A shape whose change log grows past this is rotated, so clients resync from a fresh snapshot. */
   maxLogBytesPerShape: number
   /** Called whenever the queue of transactions to apply has been worked off. */
@@ -42,7 +53,12 @@ type Job =
 export class ShapeRegistry {
   private readonly byHandle = new Map<string, Shape>()
   private readonly byIdentity = new Map<string, Shape>()
-  private readonly byTable = new Map<number, Set<Shape>>()
+  private readonly byTable = new Map<number, TableShapes>()
+  /** Every shape, least recently read first (a read moves it to the end). */
+  private readonly recency = new Set<Shape>()
+  /** Per table, the relation message the active shapes were last checked against. */
+  private readonly checkedRelations = new Map<number, Relation>()
+  private readonly meter = new ByteMeter()
   private readonly jobs: Job[] = []
   private draining = false
   private lastHandleMicros = 0
@@ -86,9 +102,10 @@ export class ShapeRegistry {
     const shape = new Shape(this.nextHandle(definition.identity), definition)
     this.byHandle.set(shape.handle, shape)
     this.byIdentity.set(definition.identity, shape)
+    this.recency.add(shape)
     let tableShapes = this.byTable.get(definition.table.oid)
     if (!tableShapes) {
-      tableShapes = new Set()
+      tableShapes = new TableShapes()
       this.byTable.set(definition.table.oid, tableShapes)
     }
     tableShapes.add(shape)
@@ -99,9 +116,14 @@ export class ShapeRegistry {
   rotate(shape: Shape, reason: string): void {
     if (this.byHandle.get(shape.handle) === shape) this.byHandle.delete(shape.handle)
     if (this.byIdentity.get(shape.definition.identity) === shape) this.byIdentity.delete(shape.definition.identity)
+    // Logs of shapes still registered count against the budget; a rotated one is released.
+    if (this.recency.delete(shape)) this.meter.bytes -= shape.log?.bytes ?? 0
     const tableShapes = this.byTable.get(shape.table.oid)
-    tableShapes?.delete(shape)
-    if (tableShapes?.size === 0) this.byTable.delete(shape.table.oid)
+    tableShapes?.remove(shape)
+    if (tableShapes?.size === 0) {
+      this.byTable.delete(shape.table.oid)
+      this.checkedRelations.delete(shape.table.oid)
+    }
     if (shape.state !== 'rotated') this.options.log.info(`Rotating shape ${shape.handle} (${reason})`)
     shape.rotate(reason)
   }
@@ -112,11 +134,11 @@ export class ShapeRegistry {
    */
   async rotateShapesOnChangedTables(): Promise<void> {
     const tables = new Set<TableInfo>()
-    for (const shapes of this.byTable.values()) for (const shape of shapes) tables.add(shape.table)
+    for (const shapes of this.byTable.values()) for (const shape of shapes.all) tables.add(shape.table)
     const changed = await findChangedTables(this.options.pool, [...tables])
     for (const [table, reason] of changed) {
       this.options.publisher.forget(table.oid)
-      for (const shape of [...(this.byTable.get(table.oid) ?? [])]) {
+      for (const shape of [...(this.byTable.get(table.oid)?.all ?? [])]) {
         if (shape.table === table) this.rotate(shape, reason)
       }
     }
@@ -165,7 +187,7 @@ export class ShapeRegistry {
         ? onlyShape.table.oid === oid
           ? [onlyShape]
           : []
-        : [...(this.byTable.get(oid) ?? [])]
+        : this.candidatesFor(oid, tableChanges)
       const targets: Shape[] = []
       for (const shape of candidates) {
         if (shape.state === 'rotated') continue
@@ -202,14 +224,39 @@ export class ShapeRegistry {
     }
   }
 
+  /**
+   * The shapes a table's changes can concern. Through the equality index when every change
+   * carries the relation all of them were already checked against; otherwise (a truncate, a new
+   * relation message, a lost old row) every shape, so each is checked and rotated if need be.
+   */
+  private candidatesFor(oid: number, tableChanges: TableChanges): Iterable<Shape> {
+    const shapes = this.byTable.get(oid)
+    if (!shapes) return []
+    const checked = this.checkedRelations.get(oid)
+    const { changes } = tableChanges
+    if (tableChanges.truncated || changes.some((change) => change.relation !== checked || change.incompleteOldRow)) {
+      const relation = changes.at(-1)?.relation
+      if (relation && !tableChanges.truncated) this.checkedRelations.set(oid, relation)
+      return [...shapes.all]
+    }
+    const rows: RowValues[] = []
+    for (const change of changes) {
+      if (change.oldRow) rows.push(change.oldRow)
+      if (change.newRow) rows.push(change.newRow)
+    }
+    return shapes.candidates(rows)
+  }
+
   private async activate(shape: Shape, snapshot: PostgresSnapshot, chunks: string[]) {
     if (shape.state === 'rotated') return
-    shape.startLog(snapshot, chunks, this.options.chunkBytes)
+    shape.startLog(snapshot, chunks, this.options.chunkBytes, this.meter)
     for (const transaction of shape.buffered) {
       await this.applyTransaction(transaction, shape)
       if (shape.isRotated) return
     }
     shape.markActive()
+    this.byTable.get(shape.table.oid)?.activate(shape)
+    this.enforceMemoryBudget()
   }
 
   private async initialise(shape: Shape) {
@@ -230,8 +277,10 @@ export class ShapeRegistry {
 
   private async matcherFor(definition: ShapeDefinition): Promise<RowMatcher> {
     if (!definition.where) return { kind: 'all' }
-    const predicate = await compileRowPredicate(definition.where, definition.table, this.canonicalize)
-    return predicate ? { kind: 'in-process', predicate } : { kind: 'postgres' }
+    const compiled = await compileRowMatcher(definition.where, definition.table, this.canonicalize)
+    return compiled
+      ? { kind: 'in-process', predicate: compiled.predicate, equality: compiled.equality }
+      : { kind: 'postgres' }
   }
 
   private readonly canonicalize: Canonicalizer = async (values) => {
@@ -267,13 +316,50 @@ export class ShapeRegistry {
     return `${identityHash(identity)}-${this.lastHandleMicros}`
   }
 
+  /** A request read the shape: it becomes the most recently used. */
+  touch(shape: Shape): void {
+    shape.lastUsedAt = Date.now()
+    if (!this.recency.delete(shape)) return
+    this.recency.add(shape)
+  }
+
+  /** Bytes of every registered shape's snapshot and log. */
+  get dataBytes(): number {
+    return this.meter.bytes
+  }
+
+  /**
+   * Drops shapes nobody read for `idleShapeMs`, then least recently read ones while the data is
+   * over the budget. Shapes with a waiting request or a snapshot running are kept.
+   */
+  expireIdleShapes(now = Date.now()): void {
+    // Deleting the entry being visited is safe while iterating a Set.
+    for (const shape of this.recency) {
+      if (now - shape.lastUsedAt < this.options.idleShapeMs) break
+      if (this.isEvictable(shape)) this.rotate(shape, `not read for ${Math.round(this.options.idleShapeMs / 1000)} s`)
+    }
+    this.enforceMemoryBudget()
+  }
+
+  private enforceMemoryBudget() {
+    if (this.meter.bytes <= this.options.maxMemoryBytes) return
+    for (const shape of this.recency) {
+      if (this.meter.bytes <= this.options.maxMemoryBytes) return
+      if (!this.isEvictable(shape)) continue
+      this.rotate(shape, `shape data over the ${this.options.maxMemoryBytes}-byte budget; least recently used`)
+    }
+  }
+
+  private isEvictable(shape: Shape): boolean {
+    return shape.state === 'active' && (shape.log?.waiterCount ?? 0) === 0
+  }
+
   private evictIfFull() {
     if (this.byHandle.size < this.options.maxShapes) return
-    let victim: Shape | undefined
-    for (const shape of this.byHandle.values()) {
-      if (shape.state !== 'active' || (shape.log?.waiterCount ?? 0) > 0) continue
-      if (!victim || shape.lastUsedAt < victim.lastUsedAt) victim = shape
+    for (const shape of this.recency) {
+      if (!this.isEvictable(shape)) continue
+      this.rotate(shape, `more than ${this.options.maxShapes} shapes; least recently used`)
+      return
     }
-    if (victim) this.rotate(victim, `more than ${this.options.maxShapes} shapes; least recently used`)
   }
 }

@@ -1,13 +1,16 @@
 import type { Relation } from './pgoutput-decoder.ts'
 import type { ReplicatedTransaction } from './replication-stream.ts'
-import type { RowPredicate } from './row-predicate.ts'
+import type { EqualityKey, RowPredicate } from './row-predicate.ts'
 import type { ShapeDefinition } from './shape-definition.ts'
-import { ShapeLog } from './shape-log.ts'
+import { type ByteMeter, ShapeLog } from './shape-log.ts'
 import type { PostgresSnapshot } from './snapshot-query.ts'
 import { replicatedColumns } from './table-catalog.ts'
 
 /** How replicated rows are tested against the where clause. */
-export type RowMatcher = { kind: 'all' } | { kind: 'in-process'; predicate: RowPredicate } | { kind: 'postgres' }
+export type RowMatcher =
+  | { kind: 'all' }
+  | { kind: 'in-process'; predicate: RowPredicate; equality?: EqualityKey }
+  | { kind: 'postgres' }
 
 export type ShapeState = 'snapshotting' | 'active' | 'rotated'
 
@@ -47,10 +50,10 @@ export class Shape {
     return this.definition.table
   }
 
-  startLog(snapshot: PostgresSnapshot, chunks: string[], maxReadBytes: number): void {
+  startLog(snapshot: PostgresSnapshot, chunks: string[], maxReadBytes: number, meter?: ByteMeter): void {
     this.snapshot = snapshot
     this.xip = new Set(snapshot.xip)
-    this.log = new ShapeLog(chunks, maxReadBytes)
+    this.log = new ShapeLog(chunks, maxReadBytes, meter)
   }
 
   markActive(): void {

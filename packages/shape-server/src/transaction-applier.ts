@@ -17,7 +17,7 @@ interface TableChange {
   opPosition: number
 }
 
-interface TableChanges {
+export interface TableChanges {
   changes: TableChange[]
   truncated: boolean
 }

@@ -20,6 +20,8 @@ describe('shape-server CLI options', () => {
         cacheStaleAge: 300,
         chunkBytes: 10 * 1024 * 1024,
         maxShapes: 5_000,
+        maxMemoryBytes: 512 * 1024 * 1024,
+        idleShapeMs: 1_800_000,
         logLevel: 'info',
       },
     })

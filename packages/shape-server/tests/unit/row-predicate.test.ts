@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type Canonicalizer, compileRowPredicate } from '../../src/row-predicate.ts'
+import { type Canonicalizer, compileRowMatcher, compileRowPredicate } from '../../src/row-predicate.ts'
 import { compileWhere } from '../../src/where-clause.ts'
 import { row, table } from './shape-fixtures.ts'
 
@@ -61,5 +61,36 @@ describe('in-process row predicates', () => {
     expect(await predicate('id = 1.0')).toBeUndefined()
     expect(await predicate('owner = ANY($1)', { 1: '{ann}' })).toBeUndefined()
     expect(await predicate('done::text = $1', { 1: 'true' })).toBeUndefined()
+  })
+})
+
+describe('equality keys for the shape index', () => {
+  async function keyOf(where: string, params: Record<string, string> = {}) {
+    const compiled = await compileWhere(
+      where,
+      new Map(Object.entries(params).map(([key, value]) => [Number(key), value])),
+      { columns: new Set(items.columns.map((column) => column.name)), extraCastTypes: new Set(['mood']) },
+    )
+    return (await compileRowMatcher(compiled, items, canonicalize))?.equality
+  }
+
+  it('finds the equality a clause implies, with normalised values', async () => {
+    expect(await keyOf('owner = $1', { 1: 'ann' })).toEqual({ column: 'owner', values: ['ann'] })
+    expect(await keyOf('$1 = id', { 1: '007' })).toEqual({ column: 'id', values: ['7'] })
+    expect(await keyOf("owner IN ('ann', 'bob')")).toEqual({ column: 'owner', values: ['ann', 'bob'] })
+    expect(await keyOf("done AND owner = 'ann'")).toEqual({ column: 'owner', values: ['ann'] })
+    expect(await keyOf("mood::text = 'happy'")).toEqual({ column: 'mood', values: ['happy'] })
+  })
+
+  it('finds none where a row outside the values could still match', async () => {
+    for (const where of [
+      "owner <> 'ann'",
+      "NOT (owner = 'ann')",
+      "owner = 'ann' OR done",
+      "owner NOT IN ('ann')",
+      'done',
+    ]) {
+      expect(await keyOf(where), where).toBeUndefined()
+    }
   })
 })
