@@ -11,6 +11,7 @@ import {
   createReadStream,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -67,6 +68,47 @@ function generateRollout(path: string, bytes: number) {
   return size
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function cpuSeconds(pid: number) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+/** CPU seconds of a Postgres cluster: the postmaster and every backend it forked (walsenders included). */
+function postgresCpuSeconds(dataDir: string) {
+  const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
+  let total = 0
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      if (Number(entry) === postmaster || parent === postmaster) total += cpuSeconds(Number(entry))
+    } catch {
+      // The backend ended while we looked.
+    }
+  }
+  return total
+}
+
+/**
+ * CPU used during the upload by each party. Unlike MB/s, these hardly depend on what else runs on
+ * the machine, so they say what a quiet machine could do (see docs/benchmarks.md).
+ */
+function cpuMeter(appPid: number, postgresDataDir: string) {
+  const start = { app: cpuSeconds(appPid), postgres: postgresCpuSeconds(postgresDataDir), bench: process.cpuUsage() }
+  return () => {
+    const bench = process.cpuUsage(start.bench)
+    return {
+      appCpuSeconds: cpuSeconds(appPid) - start.app,
+      postgresCpuSeconds: postgresCpuSeconds(postgresDataDir) - start.postgres,
+      /** This process: the upload client and the embedded shape server (it decodes every replicated row). */
+      benchCpuSeconds: (bench.user + bench.system) / 1e6,
+    }
+  }
+}
+
 function peakRssMb(pid: number) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
@@ -82,8 +124,9 @@ async function signIn(appUrl: string) {
   return cookie.join('; ')
 }
 
-async function benchUpload(appUrl: string, cookie: string, path: string, appPid: number) {
+async function benchUpload(appUrl: string, cookie: string, path: string, appPid: number, postgresDataDir: string) {
   const size = statSync(path).size
+  const cpu = cpuMeter(appPid, postgresDataDir)
   const started = performance.now()
   const response = await fetch(`${appUrl}/api/uploads?filename=bench-rollout.jsonl`, {
     method: 'POST',
@@ -94,7 +137,12 @@ async function benchUpload(appUrl: string, cookie: string, path: string, appPid:
   const body = (await response.json()) as { sessionId?: string; eventCount?: number; message?: string }
   const seconds = (performance.now() - started) / 1000
   if (response.status !== 201) throw new Error(`upload answered ${response.status}: ${body.message}`)
+  const used = cpu()
+  const sizeMb = size / 2 ** 20
   return {
+    ...used,
+    appCpuSecondsPerMb: used.appCpuSeconds / sizeMb,
+    postgresCpuSecondsPerMb: used.postgresCpuSeconds / sizeMb,
     sizeMb: size / 2 ** 20,
     seconds,
     mbPerSecond: size / 2 ** 20 / seconds,
@@ -243,7 +291,7 @@ export async function run(): Promise<void> {
     const rolloutPath = join(workDir, 'bench-rollout.jsonl')
     const generated = generateRollout(rolloutPath, UPLOAD_BYTES)
     console.log(`Generated a ${format(generated / 2 ** 20)} MB rollout`)
-    const upload = await benchUpload(appUrl, cookie, rolloutPath, app.pid as number)
+    const upload = await benchUpload(appUrl, cookie, rolloutPath, app.pid as number, postgres.dataDir)
     console.log('upload', upload)
     const rescan = await benchRescan(postgres.url, workDir)
     console.log('rescan', { ...rescan.again, ms: rescan.rescanMs, firstMs: rescan.firstMs })
@@ -261,6 +309,9 @@ export async function run(): Promise<void> {
     console.log('| --- | --- | --- |')
     console.log(
       `| upload ${format(upload.sizeMb)} MB (${upload.events.toLocaleString('en-US')} events) | ${format(upload.seconds)} s, ${format(upload.mbPerSecond)} MB/s, ${Math.round(upload.eventsPerSecond).toLocaleString('en-US')} events/s | ≥ ${TARGET.mbPerSecond} MB/s |`,
+    )
+    console.log(
+      `| CPU during the upload | app ${format(upload.appCpuSeconds)} s (${format(upload.appCpuSecondsPerMb * 1000, 0)} ms/MB), Postgres ${format(upload.postgresCpuSeconds)} s (${format(upload.postgresCpuSecondsPerMb * 1000, 0)} ms/MB), bench process with the shape server ${format(upload.benchCpuSeconds)} s | |`,
     )
     console.log(`| app peak RSS during the upload | ${format(upload.peakRssMb, 0)} MB | < ${TARGET.rssMb} MB |`)
     console.log(
