@@ -9,6 +9,13 @@ import { ADVISORY_LOCK_KEYS } from '~/db/advisory-locks'
 import type { Executor } from '~/db/client'
 import { accounts, legacyImports, users } from '~/db/schema'
 
+/**
+ * The original product's id whose data the session `s` holds: a legacy row's own key, or the
+ * `legacy_key` of an ingested log (set when the log took the legacy row over, or when its name is
+ * what that id stands for; see docs/ingest.md, "Legacy sessions").
+ */
+const heldLegacyKey = sql`coalesce(s.legacy_key, case when s.source = 'legacy' then s.source_key end)`
+
 /** Temporary seq values while a merge renumbers messages (see renumberMessagesAndRecountThreads). */
 export const SEQ_MERGE_OFFSET = 1_000_000_000_000
 
@@ -364,10 +371,10 @@ export const legacyRepository = {
   async findExistingThreads(db: Executor, accountId: string, sessionKeys: string[]): Promise<ExistingThreadRow[]> {
     if (sessionKeys.length === 0) return []
     return db.execute<ExistingThreadRow>(sql`
-      select t.id, s.source_key, t.mode, t.status,
+      select t.id, ${heldLegacyKey} as source_key, t.mode, t.status,
              ${isoInstant(sql`t.created_at`)} as created_at, ${isoInstant(sql`t.updated_at`)} as updated_at
       from chat_threads t join sessions s on s.id = t.session_id
-      where s.account_id = ${accountId} and s.source_key in ${textList(sessionKeys)}`)
+      where s.account_id = ${accountId} and ${heldLegacyKey} in ${textList(sessionKeys)}`)
   },
 
   /** Thread of each given message that is already stored (messages without threadId placed earlier). */
@@ -385,7 +392,7 @@ export const legacyRepository = {
   async findExistingMessages(db: Executor, accountId: string, sessionKeys: string[]) {
     const clientMessageIds = new Map<string, string>()
     if (sessionKeys.length === 0) return { clientMessageIds, hasMessages: false }
-    const sessionIds = sql`(select id from sessions where account_id = ${accountId} and source_key in ${textList(sessionKeys)})`
+    const sessionIds = sql`(select s.id from sessions s where s.account_id = ${accountId} and ${heldLegacyKey} in ${textList(sessionKeys)})`
     const [{ any }] = await db.execute<{ any: boolean }>(
       sql`select exists (select 1 from chat_messages where session_id in ${sessionIds}) as any`,
     )
@@ -397,25 +404,40 @@ export const legacyRepository = {
     return { clientMessageIds, hasMessages: true }
   },
 
-  /** `sessions.id` for each legacy key, creating `source='legacy'` rows for keys not seen before. */
+  /**
+   * `sessions.id` for each legacy key: the session holding that key's data (its legacy row, or the
+   * ingested log that took it over or is named by it; see `heldLegacyKey`), creating
+   * `source='legacy'` rows for keys nobody holds yet.
+   */
   async ensureLegacySessions(
     tx: Executor,
     accountId: string,
     sessions: { sourceKey: string; title: string; origin: string }[],
   ): Promise<Map<string, string>> {
     const ids = new Map<string, string>()
+    const findHolders = async (keys: string[]) => {
+      // Several ingested logs may carry one key (the same name uploaded with different content):
+      // the legacy row wins, then the oldest.
+      const rows = await tx.execute<{ id: string; source_key: string }>(sql`
+        select distinct on (held.key) held.key as source_key, held.id from (
+          select ${heldLegacyKey} as key, s.id, s.source, s.created_at from sessions s where s.account_id = ${accountId}
+        ) held
+        where held.key in ${textList(keys)}
+        order by held.key, (held.source = 'legacy') desc, held.created_at, held.id`)
+      for (const row of rows) ids.set(row.source_key, row.id)
+    }
     for (let start = 0; start < sessions.length; start += 1000) {
       const batch = sessions.slice(start, start + 1000)
+      await findHolders(batch.map((s) => s.sourceKey))
+      const missing = batch.filter((s) => !ids.has(s.sourceKey))
+      if (missing.length === 0) continue
       await tx.execute(sql`
         insert into sessions (account_id, source_key, title, origin, source)
         select ${accountId}, r.source_key, r.title, r.origin, 'legacy'
-        from jsonb_to_recordset(${jsonParam(batch.map((s) => ({ source_key: s.sourceKey, title: s.title, origin: s.origin })))})
+        from jsonb_to_recordset(${jsonParam(missing.map((s) => ({ source_key: s.sourceKey, title: s.title, origin: s.origin })))})
           as r(source_key text, title text, origin text)
         on conflict (account_id, source_key) do nothing`)
-      const rows = await tx.execute<{ id: string; source_key: string }>(sql`
-        select id, source_key from sessions
-        where account_id = ${accountId} and source_key in ${textList(batch.map((s) => s.sourceKey))}`)
-      for (const row of rows) ids.set(row.source_key, row.id)
+      await findHolders(missing.map((s) => s.sourceKey))
     }
     return ids
   },
@@ -579,8 +601,12 @@ export const BACKED_UP_TABLES = {
 } as const
 export type BackedUpTable = keyof typeof BACKED_UP_TABLES
 
-/** Legacy sessions get their original key back; sessions created after the cutover have none. */
-const exportedSessionKey = sql`case when s.source = 'legacy' then s.source_key else 'session-' || s.id end`
+/**
+ * Legacy sessions (also once an ingested log took one over) get their original key back, and so
+ * do logs whose name the original key stands for alone; other sessions created after the cutover
+ * have none.
+ */
+const exportedSessionKey = sql`coalesce(${heldLegacyKey}, 'session-' || s.id)`
 /** `[value]` for a stored JSON value (JSON null included), SQL NULL when nothing is stored. */
 const boxed = (column: SQL) => sql`case when ${column} is null then null else jsonb_build_array(${column}) end`
 const afterCondition = (column: SQL, afterId: string | null) =>

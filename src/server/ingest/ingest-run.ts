@@ -11,9 +11,10 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { promisify } from 'node:util'
 import { gzip } from 'node:zlib'
-import type { Database } from '~/db/client'
+import type { Database, Executor } from '~/db/client'
+import type { Session } from '~/db/schema'
 import type { AgentLogParser, MalformedLine, TimelineEventDraft } from '~/domain/agent-logs/types'
-import { legacySessionKey } from '~/domain/sessions/legacy-key'
+import { exactLegacySessionKey } from '~/domain/sessions/legacy-key'
 import type { SessionSource, SessionStatus } from '~/domain/sessions/session-kinds'
 import { sessionUploadsRepository } from '~/server/repositories/session-uploads-repository'
 import { type IngestedSessionFields, sessionsRepository } from '~/server/repositories/sessions-repository'
@@ -93,6 +94,8 @@ export class IngestRun {
   private sessionKey: string | undefined
   private session: { id: string; created: boolean } | undefined
   private uploadId: string | undefined
+  /** The legacy row this run took over, as it was before (put back if the run fails). */
+  private claimedLegacy: Session | undefined
   private chunkSeq = 0
   private ownMalformed: MalformedLine[] = []
   private ownErrorCount = 0
@@ -196,7 +199,7 @@ export class IngestRun {
       reasoningTokens: info.reasoningTokens,
       status,
       statusMessage,
-      legacyKey: legacySessionKey(this.target.displayName),
+      legacyKey: this.legacyKey(),
     }
   }
 
@@ -248,6 +251,7 @@ export class IngestRun {
       session: written,
       created,
     } = await writeTransaction(this.db, async (tx) => {
+      if (!this.session) await this.claimLegacySession(tx, fields)
       // The session row first: concurrent runs of one log queue on it instead of deadlocking on events.
       const { session, created } = await sessionsRepository.upsertIngestedSession(tx, fields, {
         exactCounts: this.options.exactCounts,
@@ -274,6 +278,28 @@ export class IngestRun {
       eventCount: fields.eventCount,
       errorLineCount: fields.errorLineCount,
       bytesRead: this.bytesRead,
+    })
+  }
+
+  /**
+   * The original product's id for this log, when it stands for this log's name alone (see
+   * legacy-key.ts). Uploads are named as the original named them (`uploads/<file name>`);
+   * discovered files by their `~/…` path, which never fits, as every such id was shared.
+   */
+  private legacyKey() {
+    return exactLegacySessionKey(
+      this.target.source === 'upload' ? baseName(this.target.displayName) : this.target.displayName,
+    )
+  }
+
+  /** A first write under the log's own key takes over the `pnpm import:legacy` row for its name. */
+  private async claimLegacySession(tx: Executor, fields: IngestedSessionFields) {
+    if (!fields.legacyKey || this.options.sourceKey || fields.sourceKey.startsWith(PROVISIONAL_KEY_PREFIX)) return
+    this.claimedLegacy = await sessionsRepository.claimLegacySession(tx, {
+      accountId: fields.accountId,
+      legacyKey: fields.legacyKey,
+      sourceKey: fields.sourceKey,
+      source: fields.source,
     })
   }
 
@@ -347,7 +373,7 @@ export class IngestRun {
   async abandon(reason: string, status: SessionStatus = 'complete') {
     // A batch still being written would otherwise commit after the clean-up.
     await this.inflight.catch(() => {})
-    if (!this.session) return
+    if (!this.session || (await this.releaseLegacyClaim())) return
     if (this.session.created) {
       await this.discard()
       return
@@ -361,9 +387,25 @@ export class IngestRun {
     this.uploadId = undefined
   }
 
+  /** A legacy row this run took over goes back to what it was: no events, no upload, its key. */
+  private async releaseLegacyClaim() {
+    const before = this.claimedLegacy
+    if (!before) return false
+    const uploadId = this.uploadId
+    await this.db.transaction(async (tx) => {
+      if (uploadId) await sessionUploadsRepository.deleteUpload(tx, uploadId)
+      await timelineEventsRepository.deleteEventsFrom(tx, before.id, 0)
+      await sessionsRepository.restoreLegacySession(tx, before)
+    })
+    this.claimedLegacy = undefined
+    this.session = undefined
+    this.uploadId = undefined
+    return true
+  }
+
   private async discard() {
     const session = this.session
-    if (!session) return
+    if (!session || (await this.releaseLegacyClaim())) return
     if (session.created) {
       await this.db.transaction((tx) => sessionsRepository.deleteSession(tx, session.id))
     } else if (this.uploadId) {

@@ -110,6 +110,45 @@ export const sessionsRepository = {
     return { session, created }
   },
 
+  /**
+   * Lets an ingested log take over the row `pnpm import:legacy` made for its name (its chats,
+   * misalignments and todos stay attached): the row gets the log's key and source, when no session
+   * has that key yet. Returns the row as it was (to put back if the ingest fails), or undefined.
+   */
+  async claimLegacySession(
+    tx: Executor,
+    claim: { accountId: string; legacyKey: string; sourceKey: string; source: SessionSource },
+  ): Promise<Session | undefined> {
+    const [legacy] = await tx
+      .select()
+      .from(sessions)
+      .where(
+        and(
+          eq(sessions.accountId, claim.accountId),
+          eq(sessions.source, 'legacy'),
+          eq(sessions.sourceKey, claim.legacyKey),
+        ),
+      )
+      .for('update')
+    if (!legacy) return undefined
+    const updated = await tx.execute(sql`
+      update sessions set source_key = ${claim.sourceKey}, source = ${claim.source}, legacy_key = ${claim.legacyKey},
+        updated_at = now()
+      where id = ${legacy.id}
+        and not exists (select 1 from sessions other
+                        where other.account_id = ${claim.accountId} and other.source_key = ${claim.sourceKey})`)
+    return updated.count === 1 ? legacy : undefined
+  },
+
+  /** Puts a claimed legacy row back as it was before the claim (the claiming ingest failed). */
+  async restoreLegacySession(tx: Executor, before: Session) {
+    const { id, createdAt: _createdAt, ...columns } = before
+    await tx
+      .update(sessions)
+      .set({ ...columns, updatedAt: sql`now()` })
+      .where(eq(sessions.id, id))
+  },
+
   /** Gives a session its final identity; false when another session already has that key. */
   async rekeySession(tx: Executor, sessionId: string, sourceKey: string): Promise<boolean> {
     // Two runs settling the same key queue here; the second then sees the first's row.

@@ -74,7 +74,8 @@ describe('ingesting a Codex rollout', () => {
     })
     expect(session.title.length).toBeGreaterThan(0)
     expect(session.startedAt).toBeInstanceOf(Date)
-    expect(session.legacyKey).toMatch(/^session-[0-9a-f]+$/)
+    // `uploads/rollout.jsonl` is longer than the 20 bytes the original id kept: no particular legacy id.
+    expect(session.legacyKey).toBeNull()
   })
 
   it('keeps the raw upload, byte for byte, out of every shape', async () => {
