@@ -93,7 +93,7 @@ describe('pnpm import:legacy / export:legacy', () => {
     const refused = await runScript('export:legacy', ['--out', outDir], env)
     expect(refused.code).toBe(2)
     expect(refused.stderr).toMatch(/already holds .* --overwrite/)
-  })
+  }, 180_000) // four CLI processes in a row; a loaded CI machine needs more than the default minute
 
   it('aborts on invalid JSON with exit status 1, naming file and position', async () => {
     const dataDir = copyOf(SAMPLE_LEGACY_DATA)

@@ -10,7 +10,10 @@ import { describe, expect, it } from 'vitest'
 
 const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url))
 const WEB_APP_DIR = join(PACKAGE_DIR, '..', '..', 'src')
-const IMPORT_SPECIFIER = /\b(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g
+// Import and export statements, side-effect imports and dynamic imports; anchored to statement starts
+// so a quoted word after "from" in a comment is not taken for an import.
+const IMPORT_SPECIFIER =
+  /^\s*(?:import|export)\s[^'";]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]/gm
 
 const manifest = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')) as {
   name: string
@@ -25,8 +28,12 @@ function listSources(dir: string): string[] {
   })
 }
 
+function specifiersIn(source: string): string[] {
+  return [...source.matchAll(IMPORT_SPECIFIER)].map((match) => match[1] ?? match[2] ?? match[3])
+}
+
 function specifiers(file: string): string[] {
-  return [...readFileSync(file, 'utf8').matchAll(IMPORT_SPECIFIER)].map((match) => match[1])
+  return specifiersIn(readFileSync(file, 'utf8'))
 }
 
 /** Why `specifier` may not be imported by the package's runtime code, or undefined when it may. */
@@ -45,6 +52,15 @@ describe('package boundary', () => {
     expect(problemWith('drizzle-orm')).toBe('is not a dependency in package.json')
     expect(problemWith('./server.ts')).toBeUndefined()
     expect(problemWith('pg')).toBeUndefined()
+    const sample = [
+      "import type pg from 'pg'",
+      'import {\n  a,\n  b,\n} from "./multi-line.ts"',
+      "export { c } from './re-export.ts'",
+      "import './side-effect.ts'",
+      "const lazy = await import('./lazy.ts')",
+      '/** what the shape was built from" (dropped,\n * renamed) */',
+    ].join('\n')
+    expect(specifiersIn(sample)).toEqual(['pg', './multi-line.ts', './re-export.ts', './side-effect.ts', './lazy.ts'])
   })
 
   it('runtime sources import only built-ins, declared dependencies and each other', () => {
