@@ -113,7 +113,25 @@ test('export downloads Markdown, JSON and HTML with instructions redacted and co
     return { name: file.suggestedFilename(), text }
   }
 
-  const markdown = await download('Markdown')
+  // The dialog itself: no axe violations, readable at 390 px.
+  await page.getByRole('button', { name: 'Export' }).click()
+  const exportDialog = page.getByRole('dialog', { name: 'Export session' })
+  await exportDialog.getByRole('radio', { name: 'Range of events' }).click()
+  const dialogResults = await new AxeBuilder({ page })
+    .include('[role="dialog"]')
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze()
+  expect(dialogResults.violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([])
+  await page.screenshot({ path: 'test-results/export-dialog-desktop.png' })
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.screenshot({ path: 'test-results/export-dialog-mobile.png' })
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await page.keyboard.press('Escape')
+  await expect(exportDialog).toBeHidden()
+
+  const markdown = await download('Markdown', async () => {
+    await exportDialog.getByRole('radio', { name: /Entire session/ }).click()
+  })
   expect(markdown.name).toMatch(new RegExp(`^${sessionId.slice(0, 32)}-entire-\\d{8}-\\d{6}\\.md$`))
   expect(markdown.text.startsWith('# Why is CI red on main?')).toBe(true)
   expect(markdown.text).toContain('rg -n "paginate" src')

@@ -3,7 +3,11 @@ import { sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import type { TimelineEventDraft } from '../../src/domain/agent-logs/types'
 import { HIGHLIGHT_START, HIGHLIGHT_STOP, parseHighlights } from '../../src/domain/search/search-query'
-import { searchEventsStatement, searchRepository } from '../../src/server/repositories/search-repository'
+import {
+  RANKED_CANDIDATES,
+  searchEventsStatement,
+  searchRepository,
+} from '../../src/server/repositories/search-repository'
 import { timelineEventsRepository } from '../../src/server/repositories/timeline-events-repository'
 import { databaseForThisFile } from '../helpers/database'
 import { seedAccountWithSession } from '../helpers/seed'
@@ -105,6 +109,20 @@ describe('searchEvents', () => {
     expect(new Set([...first.hits, ...second.hits].map((hit) => hit.ordinal)).size).toBe(7)
     // Punctuation only: no words, no results (and no error).
     expect((await search(dave.account.id, '&&& |||')).hits).toEqual([])
+  })
+
+  it('ranks a very common word among its most recent matches only (a bounded cost)', async () => {
+    // The five oldest events mention the word most often (the best rank), but they are older than
+    // the RANKED_CANDIDATES most recent matches, so they are not ranked.
+    const frank = await seedEvents(
+      'Frank',
+      Array.from({ length: RANKED_CANDIDATES + 5 }, (_, ordinal) =>
+        draft(ordinal, { summary: ordinal < 5 ? 'deploy deploy deploy deploy' : `deploy number ${ordinal}` }),
+      ),
+    )
+    const page = await search(frank.account.id, 'deploy', 0, 30)
+    expect(page.hits).toHaveLength(30)
+    expect(page.hits.every((hit) => hit.ordinal >= 5)).toBe(true)
   })
 
   it('uses the GIN expression index (the query repeats its exact expression)', async () => {

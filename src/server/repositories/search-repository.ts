@@ -48,6 +48,13 @@ interface SearchRow extends Record<string, unknown> {
 
 // The highlight options: the markers are control characters, removed from the text first, so the
 // only markers in a snippet are the ones Postgres put there.
+/**
+ * Ranking re-reads each match's text (the document is an index expression, not a stored column),
+ * so it is bounded: a word found in more events than this is ranked among its most recent
+ * matches. Below the bound, every match is ranked.
+ */
+export const RANKED_CANDIDATES = 2_000
+
 const HEADLINE_OPTIONS = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_STOP}, MaxWords=28, MinWords=10, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`
 
 export const searchRepository = {
@@ -73,12 +80,17 @@ export function searchEventsStatement(
 ) {
   return sql`
       with search as (select websearch_to_tsquery('simple', ${query}) as q),
-      matches as (
-        select e.session_id, e.ordinal, e.type, e.role, e.at, e.summary, e.name, e.command, e.path,
-               ts_rank(${TIMELINE_SEARCH_DOCUMENT}, search.q) as rank
+      candidates as (
+        select e.session_id, e.ordinal, e.type, e.role, e.at, e.summary, e.name, e.command, e.path
         from timeline_events e, search
         where e.account_id = ${accountId} and ${TIMELINE_SEARCH_DOCUMENT} @@ search.q
-        order by rank desc, e.at desc nulls last, e.session_id, e.ordinal
+        order by e.at desc nulls last, e.session_id, e.ordinal
+        limit ${RANKED_CANDIDATES}
+      ),
+      matches as (
+        select c.*, ts_rank(${TIMELINE_SEARCH_DOCUMENT}, search.q) as rank
+        from candidates c, search
+        order by rank desc, c.at desc nulls last, c.session_id, c.ordinal
         limit ${limit + 1} offset ${offset}
       )
       select m.session_id, m.ordinal, m.type, m.role, m.at, m.rank,
