@@ -1,6 +1,8 @@
 /**
- * `pnpm bench shape-server`: write → client latency with 1, 100 and 1000 live shapes, initial sync
- * of 100k rows, and memory per shape and per held request. The shape server runs in a worker
+ * `pnpm bench shape-server`: write → client latency with 1, 100, 1000 and 10 000 live shapes
+ * (`SHAPE_BENCH_LIVE_SHAPES` changes the largest), initial sync of 100k rows, memory per shape and
+ * per held request, and a memory-budget run that opens 100 000 distinct shapes over time
+ * (`SHAPE_BENCH_OPENED_SHAPES`) against a 64 MiB budget. The shape server runs in a worker
  * thread (its own V8 heap, so memory is measured without the clients); Postgres is a throwaway
  * embedded cluster. Results go to docs/benchmarks.md by hand, with machine and date.
  */
@@ -40,6 +42,8 @@ async function serveFromWorker() {
     insecure: true,
     log: silentLogger,
     poolSize: 10,
+    maxLiveRequests: 20_000,
+    ...workerData.options,
   })
   const port = parentPort as NonNullable<typeof parentPort>
   port.postMessage({ ready: true, url: server.url })
@@ -49,7 +53,12 @@ async function serveFromWorker() {
         collectGarbage()
         await new Promise((resolve) => setTimeout(resolve, 50))
       }
-      port.postMessage({ id: request.id, heapUsed: process.memoryUsage().heapUsed, diagnostics: server.diagnostics() })
+      port.postMessage({
+        id: request.id,
+        heapUsed: process.memoryUsage().heapUsed,
+        rss: process.memoryUsage().rss,
+        diagnostics: server.diagnostics(),
+      })
     } else if (request.kind === 'diagnostics') {
       port.postMessage({ id: request.id, diagnostics: server.diagnostics() })
     } else {
@@ -73,11 +82,11 @@ class ServerWorker {
     })
   }
 
-  static async start(databaseUrl: string): Promise<ServerWorker> {
+  static async start(databaseUrl: string, options: Record<string, number | string> = {}): Promise<ServerWorker> {
     // tsx's loader hooks are per thread: register them in the worker before loading this module.
     const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/esm/api')), 'index.mjs')).href
     const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(import.meta.url)}) })`
-    const worker = new Worker(bootstrap, { eval: true, workerData: { role: WORKER_ROLE, databaseUrl } })
+    const worker = new Worker(bootstrap, { eval: true, workerData: { role: WORKER_ROLE, databaseUrl, options } })
     const url = await new Promise<string>((resolve, reject) => {
       worker.once('error', reject)
       worker.once('message', (message: { url: string }) => resolve(message.url))
@@ -235,6 +244,77 @@ async function measureLatency(
   }
 }
 
+interface BudgetResult {
+  budgetBytes: number
+  opened: number
+  /** Highest total of shape data the server reported while opening them. */
+  maxShapeBytes: number
+  /** Highest heap of the server's thread (after GC) at the samples. */
+  maxHeapUsed: number
+  /** Process RSS at the samples (includes this client thread). */
+  maxRss: number
+  shapesAtEnd: number
+  elapsedMs: number
+}
+
+/**
+ * Opens `opened` distinct shapes (one per simulated session, each read once to its tip) on a
+ * server with a data budget, sampling what it holds: the budget must hold however many are opened.
+ */
+async function measureMemoryBudget(sql: postgres.Sql, databaseUrl: string, opened: number): Promise<BudgetResult> {
+  const budgetBytes = 64 * 1024 * 1024
+  await sql.unsafe(`
+    CREATE TABLE bench_budget (id int PRIMARY KEY, session int NOT NULL, body text NOT NULL);
+    INSERT INTO bench_budget SELECT n, n % ${opened}, repeat('b', 200) FROM generate_series(1, ${opened * 2}) AS n;
+    CREATE INDEX ON bench_budget (session);
+  `)
+  const server = await ServerWorker.start(databaseUrl, {
+    maxMemoryBytes: budgetBytes,
+    maxShapes: 1_000_000,
+    slotName: 'bench_budget_slot',
+    publicationName: 'bench_budget_publication',
+  })
+  const started = performance.now()
+  let maxShapeBytes = 0
+  let maxHeapUsed = 0
+  let maxRss = 0
+  const sample = async () => {
+    const memory = await server.ask<{ heapUsed: number; rss: number; diagnostics: { shapeBytes: number } }>('memory')
+    maxShapeBytes = Math.max(maxShapeBytes, memory.diagnostics.shapeBytes)
+    maxHeapUsed = Math.max(maxHeapUsed, memory.heapUsed)
+    maxRss = Math.max(maxRss, memory.rss)
+  }
+  try {
+    const batch = 50
+    for (let start = 0; start < opened; start += batch) {
+      await Promise.all(
+        Array.from({ length: Math.min(batch, opened - start) }, async (_, offset) => {
+          const query = `table=bench_budget&where=session%20%3D%20%241&params%5B1%5D=${start + offset}`
+          const first = await fetch(`${server.url}/v1/shape?${query}&offset=-1`)
+          await first.arrayBuffer()
+          const handle = first.headers.get('electric-handle')
+          const tip = await fetch(`${server.url}/v1/shape?${query}&offset=0_0&handle=${handle}`)
+          await tip.arrayBuffer()
+        }),
+      )
+      if ((start / batch) % Math.max(1, Math.floor(opened / batch / 20)) === 0) await sample()
+    }
+    await sample()
+    const { diagnostics } = await server.ask<{ diagnostics: { shapes: number } }>('diagnostics')
+    return {
+      budgetBytes,
+      opened,
+      maxShapeBytes,
+      maxHeapUsed,
+      maxRss,
+      shapesAtEnd: diagnostics.shapes,
+      elapsedMs: performance.now() - started,
+    }
+  } finally {
+    await server.stop()
+  }
+}
+
 async function measureInitialSync(sql: postgres.Sql, shapeUrl: string) {
   await sql.unsafe(`
     CREATE TABLE bench_sync (id int PRIMARY KEY, title text NOT NULL, amount numeric(10, 2), created_at timestamptz NOT NULL, done boolean NOT NULL);
@@ -344,7 +424,8 @@ export async function run(): Promise<void> {
     const equality = (index: number) => ({ where: 'shape_key = $1', 'params[1]': String(index) })
     const range = (index: number) => ({ where: 'shape_key BETWEEN $1 AND $1 + 0', 'params[1]': String(index) })
     const results: LatencyResult[] = []
-    for (const shapes of [1, 100, 1000]) {
+    const mostLiveShapes = Number(process.env.SHAPE_BENCH_LIVE_SHAPES ?? 10_000)
+    for (const shapes of [1, 100, 1000, mostLiveShapes]) {
       results.push(
         await measureLatency(sql, shapeUrl, 'equality where (in-process)', shapes, 200, equality, (index) => index),
       )
@@ -374,7 +455,23 @@ export async function run(): Promise<void> {
       `\nMemory (server heap after GC): ${kilobytes(memory.perShape)} per shape (${memory.rowsPerShape}-row snapshot, where owner = $1), ` +
         `${kilobytes(memory.perHeldRequest)} per held live request; ${megabytes(memory.releasedBytes)} released after aborting them.`,
     )
-    const record = buildBenchResult('shape-server', { unit: 'ms, bytes', latency: results, initialSync: sync, memory })
+    const budget = await measureMemoryBudget(
+      sql,
+      postgresServer.url,
+      Number(process.env.SHAPE_BENCH_OPENED_SHAPES ?? 100_000),
+    )
+    console.log(
+      `\nMemory budget: ${budget.opened} distinct shapes opened in ${format(budget.elapsedMs)} against ` +
+        `${megabytes(budget.budgetBytes)}: shape data at most ${megabytes(budget.maxShapeBytes)}, server heap at most ` +
+        `${megabytes(budget.maxHeapUsed)} (process RSS ${megabytes(budget.maxRss)}), ${budget.shapesAtEnd} shapes kept at the end.`,
+    )
+    const record = buildBenchResult('shape-server', {
+      unit: 'ms, bytes',
+      latency: results,
+      initialSync: sync,
+      memory,
+      memoryBudget: budget,
+    })
     console.log(`\nWrote ${writeBenchResult(record)}`)
   } finally {
     await server.stop()

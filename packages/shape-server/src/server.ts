@@ -53,8 +53,8 @@ export interface ShapeServerOptions {
   chunkBytes?: number
   maxShapes?: number
   /**
-   * One budget for all shapes' data (snapshots and change logs, in UTF-16 code units ≈ bytes):
-   * past it the least recently read shapes without a waiting request are dropped.
+   * One budget for all shapes (snapshots and change logs in UTF-16 code units ≈ bytes, plus an
+   * estimated 8 KiB each): past it the least recently read shapes without a waiting request go.
    */
   maxMemoryBytes?: number
   /** A shape nobody has read for this long is dropped (its clients resync when they come back). */
@@ -72,7 +72,10 @@ export interface ShapeServerOptions {
 
 export interface ShapeServerDiagnostics {
   shapes: number
-  /** Snapshot chunks plus change logs of every shape, in UTF-16 code units (≈ bytes for ASCII). */
+  /**
+   * What counts against `maxMemoryBytes`: snapshot chunks plus change logs of every shape, in
+   * UTF-16 code units (≈ bytes for ASCII), plus a fixed estimate of 8 KiB per shape.
+   */
   shapeBytes: number
   heldRequests: number
   replicationStreaming: boolean

@@ -40,6 +40,13 @@ export interface ShapeRegistryOptions {
   onDrained?: () => void
 }
 
+/**
+ * What a shape costs besides its data: the object, its definition, predicate, handle and map
+ * entries (measured: 8–10 KiB of heap for a small shape besides its data, docs/benchmarks.md). Counted against
+ * the memory budget so that many tiny shapes are bounded too.
+ */
+export const SHAPE_OVERHEAD_BYTES = 8 * 1024
+
 type Job =
   | { kind: 'transaction'; transaction: ReplicatedTransaction }
   | { kind: 'activate'; shape: Shape; snapshot: PostgresSnapshot; chunks: string[] }
@@ -103,6 +110,7 @@ export class ShapeRegistry {
     this.byHandle.set(shape.handle, shape)
     this.byIdentity.set(definition.identity, shape)
     this.recency.add(shape)
+    this.meter.bytes += SHAPE_OVERHEAD_BYTES
     let tableShapes = this.byTable.get(definition.table.oid)
     if (!tableShapes) {
       tableShapes = new TableShapes()
@@ -117,7 +125,7 @@ export class ShapeRegistry {
     if (this.byHandle.get(shape.handle) === shape) this.byHandle.delete(shape.handle)
     if (this.byIdentity.get(shape.definition.identity) === shape) this.byIdentity.delete(shape.definition.identity)
     // Logs of shapes still registered count against the budget; a rotated one is released.
-    if (this.recency.delete(shape)) this.meter.bytes -= shape.log?.bytes ?? 0
+    if (this.recency.delete(shape)) this.meter.bytes -= SHAPE_OVERHEAD_BYTES + (shape.log?.bytes ?? 0)
     const tableShapes = this.byTable.get(shape.table.oid)
     tableShapes?.remove(shape)
     if (tableShapes?.size === 0) {
@@ -323,7 +331,7 @@ export class ShapeRegistry {
     this.recency.add(shape)
   }
 
-  /** Bytes of every registered shape's snapshot and log. */
+  /** Bytes of every registered shape: snapshot, log and `SHAPE_OVERHEAD_BYTES`. */
   get dataBytes(): number {
     return this.meter.bytes
   }
