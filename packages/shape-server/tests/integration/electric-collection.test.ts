@@ -42,12 +42,20 @@ async function writeWithTxid(write: (sql: postgres.TransactionSql) => Promise<un
   })
 }
 
-function taskCollection(id: string, options: { syncMode?: 'eager' | 'on-demand'; subsetMethod?: 'GET' | 'POST' } = {}) {
+function taskCollection(
+  id: string,
+  options: { syncMode?: 'eager' | 'on-demand'; subsetMethod?: 'GET' | 'POST'; liveSse?: boolean } = {},
+) {
   return createCollection(
     electricCollectionOptions<Task>({
       id,
       syncMode: options.syncMode,
-      shapeOptions: { url: fixture.shapeUrl, params: { table: 'tasks' }, subsetMethod: options.subsetMethod },
+      shapeOptions: {
+        url: fixture.shapeUrl,
+        params: { table: 'tasks' },
+        subsetMethod: options.subsetMethod,
+        liveSse: options.liveSse,
+      },
       getKey: (task) => task.id,
       onInsert: async ({ transaction }) => {
         const task = transaction.mutations[0].modified
@@ -86,6 +94,26 @@ async function selectTasks(where = 'true', tail = 'ORDER BY id'): Promise<Task[]
 }
 
 describe('@tanstack/electric-db-collection against the embedded server', () => {
+  it('live over server-sent events: mutations are confirmed through awaitTxId on the event stream', async () => {
+    const tasks = taskCollection('tasks-sse', { liveSse: true })
+    try {
+      await tasks.preload()
+      const insert = tasks.insert({ id: 2000, title: 'Over SSE', priority: 1, done: false })
+      await insert.isPersisted.promise
+      const update = tasks.update(2000, (draft) => {
+        draft.title = 'Updated over SSE'
+      })
+      await update.isPersisted.promise
+      expect(plain(tasks.get(2000) as Task)).toEqual({ id: 2000, title: 'Updated over SSE', priority: 1, done: false })
+      const txid = await writeWithTxid((sql) => sql`DELETE FROM tasks WHERE id = 2000`)
+      await tasks.utils.awaitTxId(txid, 10_000)
+      expect(tasks.has(2000)).toBe(false)
+      expect(byKey(tasks.toArray, (task) => task.id).map(plain)).toEqual(await selectTasks())
+    } finally {
+      await tasks.cleanup()
+    }
+  })
+
   it('eager mode: syncs everything and persists mutations through awaitTxId', async () => {
     const tasks = taskCollection('tasks-eager')
     try {
