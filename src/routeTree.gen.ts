@@ -18,12 +18,14 @@ import { Route as AppRulesRouteImport } from './routes/_app/rules'
 import { Route as AppSearchRouteImport } from './routes/_app/search'
 import { Route as AppSessionsRouteImport } from './routes/_app/sessions'
 import { Route as AppSettingsRouteImport } from './routes/_app/settings'
+import { Route as AppStatsRouteImport } from './routes/_app/stats'
 import { Route as AppTodosRouteImport } from './routes/_app/todos'
 import { Route as ApiHealthRouteImport } from './routes/api/health'
 import { Route as ApiShapeRouteImport } from './routes/api/shape'
 import { Route as ApiUploadsRouteImport } from './routes/api/uploads'
 import { Route as AppSessionsSessionIdRouteImport } from './routes/_app/sessions_.$sessionId'
 import { Route as ApiCoachStreamRouteImport } from './routes/api/coach.stream'
+import { Route as AppSessionsSessionIdStatsRouteImport } from './routes/_app/sessions_.$sessionId_.stats'
 import { Route as ApiSessionsSessionIdExportRouteImport } from './routes/api/sessions.$sessionId.export'
 import { Route as ApiSessionsSessionIdRawRouteImport } from './routes/api/sessions.$sessionId.raw'
 
@@ -71,6 +73,11 @@ const AppSettingsRoute = AppSettingsRouteImport.update({
   path: '/settings',
   getParentRoute: () => AppRoute,
 } as any)
+const AppStatsRoute = AppStatsRouteImport.update({
+  id: '/stats',
+  path: '/stats',
+  getParentRoute: () => AppRoute,
+} as any)
 const AppTodosRoute = AppTodosRouteImport.update({
   id: '/todos',
   path: '/todos',
@@ -101,6 +108,12 @@ const ApiCoachStreamRoute = ApiCoachStreamRouteImport.update({
   path: '/api/coach/stream',
   getParentRoute: () => rootRouteImport,
 } as any)
+const AppSessionsSessionIdStatsRoute =
+  AppSessionsSessionIdStatsRouteImport.update({
+    id: '/sessions_/$sessionId_/stats',
+    path: '/sessions/$sessionId/stats',
+    getParentRoute: () => AppRoute,
+  } as any)
 const ApiSessionsSessionIdExportRoute =
   ApiSessionsSessionIdExportRouteImport.update({
     id: '/api/sessions/$sessionId/export',
@@ -122,12 +135,14 @@ export interface FileRoutesByFullPath {
   '/search': typeof AppSearchRoute
   '/sessions': typeof AppSessionsRoute
   '/settings': typeof AppSettingsRoute
+  '/stats': typeof AppStatsRoute
   '/todos': typeof AppTodosRoute
   '/api/health': typeof ApiHealthRoute
   '/api/shape': typeof ApiShapeRoute
   '/api/uploads': typeof ApiUploadsRoute
   '/sessions/$sessionId': typeof AppSessionsSessionIdRoute
   '/api/coach/stream': typeof ApiCoachStreamRoute
+  '/sessions/$sessionId/stats': typeof AppSessionsSessionIdStatsRoute
   '/api/sessions/$sessionId/export': typeof ApiSessionsSessionIdExportRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
 }
@@ -139,6 +154,7 @@ export interface FileRoutesByTo {
   '/search': typeof AppSearchRoute
   '/sessions': typeof AppSessionsRoute
   '/settings': typeof AppSettingsRoute
+  '/stats': typeof AppStatsRoute
   '/todos': typeof AppTodosRoute
   '/api/health': typeof ApiHealthRoute
   '/api/shape': typeof ApiShapeRoute
@@ -146,6 +162,7 @@ export interface FileRoutesByTo {
   '/': typeof AppIndexRoute
   '/sessions/$sessionId': typeof AppSessionsSessionIdRoute
   '/api/coach/stream': typeof ApiCoachStreamRoute
+  '/sessions/$sessionId/stats': typeof AppSessionsSessionIdStatsRoute
   '/api/sessions/$sessionId/export': typeof ApiSessionsSessionIdExportRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
 }
@@ -159,6 +176,7 @@ export interface FileRoutesById {
   '/_app/search': typeof AppSearchRoute
   '/_app/sessions': typeof AppSessionsRoute
   '/_app/settings': typeof AppSettingsRoute
+  '/_app/stats': typeof AppStatsRoute
   '/_app/todos': typeof AppTodosRoute
   '/api/health': typeof ApiHealthRoute
   '/api/shape': typeof ApiShapeRoute
@@ -166,6 +184,7 @@ export interface FileRoutesById {
   '/_app/': typeof AppIndexRoute
   '/_app/sessions_/$sessionId': typeof AppSessionsSessionIdRoute
   '/api/coach/stream': typeof ApiCoachStreamRoute
+  '/_app/sessions_/$sessionId_/stats': typeof AppSessionsSessionIdStatsRoute
   '/api/sessions/$sessionId/export': typeof ApiSessionsSessionIdExportRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
 }
@@ -180,12 +199,14 @@ export interface FileRouteTypes {
     | '/search'
     | '/sessions'
     | '/settings'
+    | '/stats'
     | '/todos'
     | '/api/health'
     | '/api/shape'
     | '/api/uploads'
     | '/sessions/$sessionId'
     | '/api/coach/stream'
+    | '/sessions/$sessionId/stats'
     | '/api/sessions/$sessionId/export'
     | '/api/sessions/$sessionId/raw'
   fileRoutesByTo: FileRoutesByTo
@@ -197,6 +218,7 @@ export interface FileRouteTypes {
     | '/search'
     | '/sessions'
     | '/settings'
+    | '/stats'
     | '/todos'
     | '/api/health'
     | '/api/shape'
@@ -204,6 +226,7 @@ export interface FileRouteTypes {
     | '/'
     | '/sessions/$sessionId'
     | '/api/coach/stream'
+    | '/sessions/$sessionId/stats'
     | '/api/sessions/$sessionId/export'
     | '/api/sessions/$sessionId/raw'
   id:
@@ -216,6 +239,7 @@ export interface FileRouteTypes {
     | '/_app/search'
     | '/_app/sessions'
     | '/_app/settings'
+    | '/_app/stats'
     | '/_app/todos'
     | '/api/health'
     | '/api/shape'
@@ -223,6 +247,7 @@ export interface FileRouteTypes {
     | '/_app/'
     | '/_app/sessions_/$sessionId'
     | '/api/coach/stream'
+    | '/_app/sessions_/$sessionId_/stats'
     | '/api/sessions/$sessionId/export'
     | '/api/sessions/$sessionId/raw'
   fileRoutesById: FileRoutesById
@@ -304,6 +329,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof AppSettingsRouteImport
       parentRoute: typeof AppRoute
     }
+    '/_app/stats': {
+      id: '/_app/stats'
+      path: '/stats'
+      fullPath: '/stats'
+      preLoaderRoute: typeof AppStatsRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/_app/todos': {
       id: '/_app/todos'
       path: '/todos'
@@ -346,6 +378,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof ApiCoachStreamRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/_app/sessions_/$sessionId_/stats': {
+      id: '/_app/sessions_/$sessionId_/stats'
+      path: '/sessions/$sessionId/stats'
+      fullPath: '/sessions/$sessionId/stats'
+      preLoaderRoute: typeof AppSessionsSessionIdStatsRouteImport
+      parentRoute: typeof AppRoute
+    }
     '/api/sessions/$sessionId/export': {
       id: '/api/sessions/$sessionId/export'
       path: '/api/sessions/$sessionId/export'
@@ -369,9 +408,11 @@ interface AppRouteChildren {
   AppSearchRoute: typeof AppSearchRoute
   AppSessionsRoute: typeof AppSessionsRoute
   AppSettingsRoute: typeof AppSettingsRoute
+  AppStatsRoute: typeof AppStatsRoute
   AppTodosRoute: typeof AppTodosRoute
   AppIndexRoute: typeof AppIndexRoute
   AppSessionsSessionIdRoute: typeof AppSessionsSessionIdRoute
+  AppSessionsSessionIdStatsRoute: typeof AppSessionsSessionIdStatsRoute
 }
 
 const AppRouteChildren: AppRouteChildren = {
@@ -380,9 +421,11 @@ const AppRouteChildren: AppRouteChildren = {
   AppSearchRoute: AppSearchRoute,
   AppSessionsRoute: AppSessionsRoute,
   AppSettingsRoute: AppSettingsRoute,
+  AppStatsRoute: AppStatsRoute,
   AppTodosRoute: AppTodosRoute,
   AppIndexRoute: AppIndexRoute,
   AppSessionsSessionIdRoute: AppSessionsSessionIdRoute,
+  AppSessionsSessionIdStatsRoute: AppSessionsSessionIdStatsRoute,
 }
 
 const AppRouteWithChildren = AppRoute._addFileChildren(AppRouteChildren)

@@ -1,5 +1,6 @@
 import type { LinkProps } from '@tanstack/react-router'
 import {
+  BarChart3Icon,
   LayoutDashboardIcon,
   ListTodoIcon,
   type LucideIcon,
@@ -22,6 +23,7 @@ export const NAVIGATION: readonly NavigationItem[] = [
   { to: '/', label: 'Overview', icon: LayoutDashboardIcon, exact: true },
   { to: '/sessions', label: 'Sessions', icon: ScrollTextIcon },
   { to: '/search', label: 'Search', icon: SearchIcon },
+  { to: '/stats', label: 'Stats', icon: BarChart3Icon },
   { to: '/coach', label: 'Coach', icon: MessagesSquareIcon },
   { to: '/rules', label: 'Rules', icon: ShieldCheckIcon },
   { to: '/todos', label: 'Todos', icon: ListTodoIcon },

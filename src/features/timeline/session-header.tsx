@@ -1,5 +1,7 @@
 /** The top of a session's timeline: what the session is, where it ran, and how big it is. */
-import { GitBranchIcon } from 'lucide-react'
+import { Link } from '@tanstack/react-router'
+import { BarChart3Icon, GitBranchIcon } from 'lucide-react'
+import { Button } from '~/components/ui/button'
 import type { Session } from '~/db/schema'
 import { ExportButton } from '~/features/export/export-dialog'
 import { formatInstant, SessionBadges } from '~/features/sessions/session-list'
@@ -25,7 +27,13 @@ export function SessionHeader({ session }: { session: Session }) {
       <div className="flex flex-wrap items-center gap-2">
         <h1 className="min-w-0 max-w-full break-words font-semibold text-2xl tracking-tight">{session.title}</h1>
         <SessionBadges session={session} />
-        <div className="ml-auto">
+        <div className="ml-auto flex items-center gap-2">
+          <Button asChild variant="outline" size="sm">
+            <Link to="/sessions/$sessionId/stats" params={{ sessionId: session.id }}>
+              <BarChart3Icon aria-hidden />
+              Stats
+            </Link>
+          </Button>
           <ExportButton sessionId={session.id} eventCount={session.eventCount} />
         </div>
       </div>

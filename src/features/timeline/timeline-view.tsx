@@ -38,7 +38,7 @@ const FILTER_LABELS: Record<TimelineFilter, string> = {
   files: 'Files',
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const reloadPage = () => window.location.reload()
 
 export function TimelineSkeleton() {
@@ -51,7 +51,7 @@ export function TimelineSkeleton() {
   )
 }
 
-function SessionNotFound() {
+export function SessionNotFound() {
   return (
     <EmptyState icon={SearchXIcon} title="Session not found" titleLevel={1}>
       <p>This session does not exist, was deleted, or belongs to another account.</p>
