@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest'
 import { downloadRawLog } from '../../../src/server/ingest/raw-download'
 import { uploadSessionLog } from '../../../src/server/ingest/upload'
 import { databaseForThisFile } from '../../helpers/database'
-import { CODEX_SYNTHETIC, chunked, createAccount, fixtureBytes, sessionsOf } from '../../helpers/ingest'
+import {
+  CODEX_SMALL,
+  CODEX_SYNTHETIC,
+  chunked,
+  createAccount,
+  eventStats,
+  fixtureBytes,
+  sessionsOf,
+} from '../../helpers/ingest'
 
 const testDb = databaseForThisFile()
 
@@ -42,6 +50,33 @@ describe('POST /api/uploads (handler)', () => {
       expect(((await response.json()) as { message: string }).message).toMatch(message)
     }
     expect(await sessionsOf(testDb.db, account.id)).toHaveLength(0)
+  })
+
+  it('keeps serving good uploads while bad ones fail at the same time', async () => {
+    const account = await createAccount(testDb.db)
+    const good = fixtureBytes(CODEX_SYNTHETIC)
+    // A body that breaks off halfway, as when a browser tab is closed mid-upload.
+    const brokenBody = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(good.subarray(0, good.length / 2))
+        controller.error(new Error('connection reset by peer'))
+      },
+    })
+    const [fine, binary, overLimit, broken, alsoFine] = await Promise.all([
+      upload(account.id, good, 'first.jsonl'),
+      upload(account.id, Buffer.from(Array.from({ length: 4096 }, (_, index) => (index * 7) % 256))),
+      upload(account.id, fixtureBytes(CODEX_SMALL), 'too-big.jsonl', 8_000),
+      uploadSessionLog(testDb.db, { accountId: account.id, fileName: 'broken.jsonl', body: brokenBody, maxBytes: 1e7 }),
+      upload(account.id, good, 'second.jsonl'),
+    ])
+    expect([fine.status, binary.status, overLimit.status, alsoFine.status]).toEqual([201, 415, 413, 201])
+    expect(broken.status).toBe(500)
+    expect(((await broken.json()) as { message: string }).message).toMatch(/Nothing was kept; try again/)
+    // The two good uploads are one log: one session, complete, with every event once.
+    const stored = await sessionsOf(testDb.db, account.id)
+    expect(stored).toHaveLength(1)
+    expect(stored[0].status).toBe('complete')
+    expect((await eventStats(testDb.db, stored[0].id)).n).toBe(stored[0].eventCount)
   })
 })
 
