@@ -14,7 +14,7 @@ import {
 import { formatOffset, type LogOffset } from './offsets.ts'
 import { postgresErrorCode } from './postgres-connections.ts'
 import { isSchemaChangeError } from './schema-watch.ts'
-import { type ActiveShape, hasLog, type Shape, ShapeRotatedError } from './shape.ts'
+import { type ActiveShape, type Shape, ShapeRotatedError } from './shape.ts'
 import {
   buildShapeDefinition,
   DefinitionError,
@@ -134,22 +134,20 @@ export class ShapeEndpoint {
 
   /** The shape once its snapshot is done, or why it cannot be served. */
   private async whenReady(shape: Shape, response: ServerResponse): Promise<ActiveShape | 'rotated' | 'aborted'> {
-    if (shape.state !== 'active') {
-      try {
-        await shape.ready
-      } catch (error) {
-        // A table dropped or altered under a running snapshot: the shape is gone (the registry
-        // rotated it), and the caller answers from the catalog as it is now (409 or 400).
-        if (!(error instanceof ShapeRotatedError) && !isSchemaChangeError(error)) throw asInvalidRequest(error)
-      }
+    let active: ActiveShape | undefined
+    try {
+      active = await shape.ready
+    } catch (error) {
+      // A table dropped or altered under a running snapshot: the shape is gone (the registry
+      // rotated it), and the caller answers from the catalog as it is now (409 or 400).
+      if (!(error instanceof ShapeRotatedError) && !isSchemaChangeError(error)) throw asInvalidRequest(error)
     }
     if (response.destroyed) return 'aborted'
     if (this.context.isClosing()) {
       throw new HttpError(503, { message: 'The shape server is shutting down; retry shortly.' }, { 'retry-after': '1' })
     }
-    if (shape.state === 'rotated') return 'rotated'
-    if (!hasLog(shape)) throw new Error(`Shape ${shape.handle} is active but has no log`)
-    return shape
+    if (!active || shape.state === 'rotated') return 'rotated'
+    return active
   }
 
   private mustRefetch(request: IncomingMessage, response: ServerResponse, shape: Shape) {

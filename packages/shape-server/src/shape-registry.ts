@@ -9,7 +9,7 @@ import type { ReplicatedTransaction } from './replication-stream.ts'
 import type { RowValues } from './row-key.ts'
 import { type Canonicalizer, compileRowMatcher } from './row-predicate.ts'
 import { findChangedTables } from './schema-watch.ts'
-import { type RowMatcher, Shape } from './shape.ts'
+import { type ActiveShape, hasLog, type RowMatcher, Shape } from './shape.ts'
 import { DefinitionError, identityHash, type ShapeDefinition } from './shape-definition.ts'
 import { ByteMeter } from './shape-log.ts'
 import { type PostgresSnapshot, takeInitialSnapshot } from './snapshot-query.ts'
@@ -196,14 +196,15 @@ export class ShapeRegistry {
           ? [onlyShape]
           : []
         : this.candidatesFor(oid, tableChanges)
-      const targets: Shape[] = []
+      const targets: ActiveShape[] = []
       for (const shape of candidates) {
         if (shape.state === 'rotated') continue
         if (!onlyShape && shape.state === 'snapshotting') {
           if (shape.buffered.at(-1) !== transaction) shape.buffered.push(transaction)
           continue
         }
-        if (shape.isInSnapshot(transaction.xid)) continue
+        // Active, or being activated (its log is stored before its buffered transactions apply).
+        if (!hasLog(shape) || shape.isInSnapshot(transaction.xid)) continue
         targets.push(shape)
       }
       if (targets.length === 0) continue
@@ -225,7 +226,7 @@ export class ShapeRegistry {
         for (const shape of targets) this.rotate(shape, `could not apply a change: ${errorMessage(error)}`)
       }
       for (const shape of targets) {
-        if (shape.state !== 'rotated' && (shape.log?.logBytes ?? 0) > this.options.maxLogBytesPerShape) {
+        if (shape.state !== 'rotated' && shape.log.logBytes > this.options.maxLogBytesPerShape) {
           this.rotate(shape, `change log exceeded ${this.options.maxLogBytesPerShape} bytes`)
         }
       }

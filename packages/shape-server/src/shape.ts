@@ -22,8 +22,9 @@ export class Shape {
   buffered: ReplicatedTransaction[] = []
   lastUsedAt = Date.now()
   rotationReason: string | undefined
-  readonly ready: Promise<void>
-  private resolveReady!: () => void
+  /** Resolves with the shape, typed as having its log, once its snapshot is done. */
+  readonly ready: Promise<ActiveShape>
+  private resolveReady!: (shape: ActiveShape) => void
   private rejectReady!: (error: Error) => void
   private snapshot: PostgresSnapshot | undefined
   private xip = new Set<bigint>()
@@ -34,7 +35,7 @@ export class Shape {
     readonly handle: string,
     readonly definition: ShapeDefinition,
   ) {
-    this.ready = new Promise<void>((resolve, reject) => {
+    this.ready = new Promise<ActiveShape>((resolve, reject) => {
       this.resolveReady = resolve
       this.rejectReady = reject
     })
@@ -57,9 +58,10 @@ export class Shape {
   }
 
   markActive(): void {
+    if (!hasLog(this)) throw new Error(`Shape ${this.handle} cannot become active before its snapshot is stored`)
     this.state = 'active'
     this.buffered = []
-    this.resolveReady()
+    this.resolveReady(this)
   }
 
   fail(error: Error): void {
@@ -114,7 +116,10 @@ export class Shape {
 
 export class ShapeRotatedError extends Error {}
 
-/** A shape whose snapshot has been taken: it has a log, whatever happens to it afterwards. */
+/**
+ * A shape whose snapshot has been taken: it has a log, whatever happens to it afterwards. What
+ * `ready` resolves with, and the only kind of shape requests are served from or changes applied to.
+ */
 export type ActiveShape = Shape & { readonly log: ShapeLog }
 
 export function hasLog(shape: Shape): shape is ActiveShape {

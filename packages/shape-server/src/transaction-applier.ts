@@ -3,7 +3,7 @@ import type { Logger } from './logger.ts'
 import type { Relation, TupleData } from './pgoutput-decoder.ts'
 import type { ReplicatedTransaction } from './replication-stream.ts'
 import { emptyRow, type RowValues } from './row-key.ts'
-import type { Shape } from './shape.ts'
+import type { ActiveShape } from './shape.ts'
 import type { SqlPredicateEvaluator } from './sql-predicate-evaluator.ts'
 import type { CompiledWhere } from './where-clause.ts'
 
@@ -26,7 +26,7 @@ export const REPLICA_IDENTITY_LOST = 'replica identity is not FULL'
 
 export interface ApplyOutcome {
   /** Shapes that must be rotated, with the reason. */
-  rotations: Array<{ shape: Shape; reason: string }>
+  rotations: Array<{ shape: ActiveShape; reason: string }>
 }
 
 function toRow(relation: Relation, tuple: TupleData, fallback: RowValues | null): RowValues {
@@ -110,7 +110,7 @@ export function groupByTable(
 export async function applyTableChanges(
   transaction: ReplicatedTransaction,
   tableChanges: TableChanges,
-  shapes: readonly Shape[],
+  shapes: readonly ActiveShape[],
   evaluator: SqlPredicateEvaluator,
   log: Logger,
 ): Promise<ApplyOutcome> {
@@ -120,7 +120,7 @@ export async function applyTableChanges(
     return { rotations }
   }
   const { changes } = tableChanges
-  const eligible: Shape[] = []
+  const eligible: ActiveShape[] = []
   for (const shape of shapes) {
     if (changes.some((change) => !shape.acceptsRelation(change.relation))) {
       rotations.push({ shape, reason: 'table schema changed' })
@@ -141,7 +141,7 @@ export async function applyTableChanges(
     if (change.newRow) images.push(change.newRow)
   }
   const needsPostgres = eligible.filter((shape) => shape.matcher.kind === 'postgres')
-  const postgresResults = new Map<Shape, Map<RowValues, boolean>>()
+  const postgresResults = new Map<ActiveShape, Map<RowValues, boolean>>()
   if (needsPostgres.length > 0) {
     const table = needsPostgres[0].table
     const results = await evaluator.evaluate(
@@ -155,7 +155,7 @@ export async function applyTableChanges(
   }
 
   for (const shape of eligible) {
-    if (shape.state === 'rotated' || !shape.log) continue
+    if (shape.state === 'rotated') continue
     const matcher = shape.matcher
     const matches = (row: RowValues | null): boolean => {
       if (!row) return false
