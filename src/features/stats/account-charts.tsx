@@ -146,7 +146,7 @@ export function VelocityChart({ weeks }: { weeks: readonly ActivityWeek[] }) {
         <ResponsiveContainer width="100%" height={240}>
           <LineChart
             data={weeks as ActivityWeek[]}
-            margin={{ top: 8, right: 8, bottom: 0, left: 0 }}
+            margin={{ top: 8, right: 14, bottom: 0, left: 0 }}
             accessibilityLayer={false}
           >
             <CartesianGrid vertical={false} stroke={GRID_STROKE} />
