@@ -28,6 +28,7 @@ import { Route as ApiCoachStreamRouteImport } from './routes/api/coach.stream'
 import { Route as AppSessionsSessionIdStatsRouteImport } from './routes/_app/sessions_.$sessionId_.stats'
 import { Route as ApiSessionsSessionIdExportRouteImport } from './routes/api/sessions.$sessionId.export'
 import { Route as ApiSessionsSessionIdRawRouteImport } from './routes/api/sessions.$sessionId.raw'
+import { Route as ApiSessionsSessionIdRulesRouteImport } from './routes/api/sessions.$sessionId.rules'
 
 const AppRoute = AppRouteImport.update({
   id: '/_app',
@@ -125,6 +126,12 @@ const ApiSessionsSessionIdRawRoute = ApiSessionsSessionIdRawRouteImport.update({
   path: '/api/sessions/$sessionId/raw',
   getParentRoute: () => rootRouteImport,
 } as any)
+const ApiSessionsSessionIdRulesRoute =
+  ApiSessionsSessionIdRulesRouteImport.update({
+    id: '/api/sessions/$sessionId/rules',
+    path: '/api/sessions/$sessionId/rules',
+    getParentRoute: () => rootRouteImport,
+  } as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof AppIndexRoute
@@ -145,6 +152,7 @@ export interface FileRoutesByFullPath {
   '/sessions/$sessionId/stats': typeof AppSessionsSessionIdStatsRoute
   '/api/sessions/$sessionId/export': typeof ApiSessionsSessionIdExportRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
+  '/api/sessions/$sessionId/rules': typeof ApiSessionsSessionIdRulesRoute
 }
 export interface FileRoutesByTo {
   '/sign-in': typeof SignInRoute
@@ -165,6 +173,7 @@ export interface FileRoutesByTo {
   '/sessions/$sessionId/stats': typeof AppSessionsSessionIdStatsRoute
   '/api/sessions/$sessionId/export': typeof ApiSessionsSessionIdExportRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
+  '/api/sessions/$sessionId/rules': typeof ApiSessionsSessionIdRulesRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
@@ -187,6 +196,7 @@ export interface FileRoutesById {
   '/_app/sessions_/$sessionId_/stats': typeof AppSessionsSessionIdStatsRoute
   '/api/sessions/$sessionId/export': typeof ApiSessionsSessionIdExportRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
+  '/api/sessions/$sessionId/rules': typeof ApiSessionsSessionIdRulesRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
@@ -209,6 +219,7 @@ export interface FileRouteTypes {
     | '/sessions/$sessionId/stats'
     | '/api/sessions/$sessionId/export'
     | '/api/sessions/$sessionId/raw'
+    | '/api/sessions/$sessionId/rules'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/sign-in'
@@ -229,6 +240,7 @@ export interface FileRouteTypes {
     | '/sessions/$sessionId/stats'
     | '/api/sessions/$sessionId/export'
     | '/api/sessions/$sessionId/raw'
+    | '/api/sessions/$sessionId/rules'
   id:
     | '__root__'
     | '/_app'
@@ -250,6 +262,7 @@ export interface FileRouteTypes {
     | '/_app/sessions_/$sessionId_/stats'
     | '/api/sessions/$sessionId/export'
     | '/api/sessions/$sessionId/raw'
+    | '/api/sessions/$sessionId/rules'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
@@ -262,6 +275,7 @@ export interface RootRouteChildren {
   ApiCoachStreamRoute: typeof ApiCoachStreamRoute
   ApiSessionsSessionIdExportRoute: typeof ApiSessionsSessionIdExportRoute
   ApiSessionsSessionIdRawRoute: typeof ApiSessionsSessionIdRawRoute
+  ApiSessionsSessionIdRulesRoute: typeof ApiSessionsSessionIdRulesRoute
 }
 
 declare module '@tanstack/react-router' {
@@ -399,6 +413,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof ApiSessionsSessionIdRawRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/api/sessions/$sessionId/rules': {
+      id: '/api/sessions/$sessionId/rules'
+      path: '/api/sessions/$sessionId/rules'
+      fullPath: '/api/sessions/$sessionId/rules'
+      preLoaderRoute: typeof ApiSessionsSessionIdRulesRouteImport
+      parentRoute: typeof rootRouteImport
+    }
   }
 }
 
@@ -440,6 +461,7 @@ const rootRouteChildren: RootRouteChildren = {
   ApiCoachStreamRoute: ApiCoachStreamRoute,
   ApiSessionsSessionIdExportRoute: ApiSessionsSessionIdExportRoute,
   ApiSessionsSessionIdRawRoute: ApiSessionsSessionIdRawRoute,
+  ApiSessionsSessionIdRulesRoute: ApiSessionsSessionIdRulesRoute,
 }
 export const routeTree = rootRouteImport
   ._addFileChildren(rootRouteChildren)

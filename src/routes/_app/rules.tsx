@@ -1,23 +1,27 @@
 import { createFileRoute } from '@tanstack/react-router'
-import { ShieldCheckIcon } from 'lucide-react'
-import { EmptyState } from '~/components/layout/empty-state'
+import { z } from 'zod'
 import { PageHeader } from '~/components/layout/page-header'
+import { RulesView } from '~/features/rules/rules-view'
+
+const rulesSearch = z.object({ sessionId: z.string().uuid().optional().catch(undefined) })
 
 export const Route = createFileRoute('/_app/rules')({
   head: () => ({ meta: [{ title: 'Rules · Session Coach' }] }),
+  validateSearch: rulesSearch,
+  // Collections sync in the browser only.
+  ssr: false,
   component: RulesPage,
 })
 
 function RulesPage() {
+  const { sessionId } = Route.useSearch()
   return (
     <>
-      <PageHeader title="Rules" description="The AGENTS.md rules that sessions are checked against." />
-      <EmptyState icon={ShieldCheckIcon} title="No rules loaded">
-        <p>
-          Rules arrive in a later release. Once a session is bound to a repository, its AGENTS.md rules will be listed
-          here with their severity and the sessions that broke them.
-        </p>
-      </EmptyState>
+      <PageHeader
+        title="Rules"
+        description="What the agent was told (its repository's instruction files), where a session strayed from it, and hooks that would have stopped it."
+      />
+      <RulesView sessionId={sessionId} />
     </>
   )
 }

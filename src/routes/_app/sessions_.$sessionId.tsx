@@ -1,5 +1,6 @@
 import { createFileRoute, stripSearchParams } from '@tanstack/react-router'
 import { sessionsCollection } from '~/collections/sessions-collection'
+import { MisalignmentBanner } from '~/features/rules/misalignment-banner'
 import { TIMELINE_SEARCH_DEFAULTS, timelineSearchSchema } from '~/features/timeline/timeline-search'
 import { TimelineSkeleton, TimelineView } from '~/features/timeline/timeline-view'
 
@@ -21,5 +22,10 @@ export const Route = createFileRoute('/_app/sessions_/$sessionId')({
 function TimelinePage() {
   const { sessionId } = Route.useParams()
   const search = Route.useSearch()
-  return <TimelineView sessionId={sessionId} search={search} />
+  return (
+    <>
+      <MisalignmentBanner sessionId={sessionId} />
+      <TimelineView sessionId={sessionId} search={search} />
+    </>
+  )
 }

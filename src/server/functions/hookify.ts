@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { HOOK_SOURCES } from '~/domain/hookify/gate'
 import { getDatabaseClient } from '~/server/database'
 import { addToCoach as runAddToCoach } from '~/server/hookify/add-to-coach'
+import { generateHookWithBacktest } from '~/server/hookify/hook-backtest'
 import { HttpError, validateWith } from '~/server/http/errors'
 import { requireSessionAccess } from '~/server/http/middleware'
 
@@ -42,3 +43,20 @@ export const addToCoach = createServerFn({ method: 'POST' })
     const { sessionId: _sessionId, ...request } = data
     return runAddToCoach(getDatabaseClient().db, session, request)
   })
+
+const generateHookInput = z.object({
+  sessionId: z.string().uuid('Pick a session first (the session id is not valid).'),
+  ruleId: z.string().trim().min(1, 'Name the rule to generate a hook for.').max(200),
+})
+
+/** A hookify rule file and a hooks entry for one of the session's rules, with a backtest over the account. */
+export const generateHook = createServerFn({ method: 'POST' })
+  .middleware([requireSessionAccess(generateHookInput, (input) => input.sessionId)])
+  .validator(validateWith(generateHookInput))
+  .handler(async ({ data, context }) => {
+    const session = context.session
+    if (!session) throw new HttpError(403, 'You do not have access to this session.')
+    return generateHookWithBacktest(getDatabaseClient().db, session, data.ruleId)
+  })
+
+export type GenerateHookResult = Awaited<ReturnType<typeof generateHook>>

@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm'
 import type { Executor } from '~/db/client'
-import { type AgentRule, agentRules } from '~/db/schema'
+import { type AgentRule, agentRules, sessionRepoBindings, sessions } from '~/db/schema'
 import type { InstructionRule } from '~/domain/rules/instruction-rule'
 import { toStorableText } from '~/domain/storable-text'
 import { type WithTxid, writeTransaction } from './write-transaction'
@@ -100,11 +100,19 @@ export const agentRulesRepository = {
       .orderBy(asc(agentRules.sourcePath), asc(agentRules.sourceLine), asc(agentRules.ruleId))
   },
 
-  async listForAccount(db: Executor, accountId: string) {
+  /** Every rule of the account with its session's title and repository binding, for the inventory. */
+  async inventory(db: Executor, accountId: string) {
     return db
-      .select()
+      .select({
+        rule: agentRules,
+        sessionTitle: sessions.title,
+        boundRoot: sessionRepoBindings.rootDir,
+      })
       .from(agentRules)
+      .innerJoin(sessions, eq(sessions.id, agentRules.sessionId))
+      .leftJoin(sessionRepoBindings, eq(sessionRepoBindings.sessionId, agentRules.sessionId))
       .where(eq(agentRules.accountId, accountId))
-      .orderBy(asc(agentRules.sessionId), asc(agentRules.sourcePath), asc(agentRules.sourceLine))
+      .orderBy(asc(sessions.title), asc(agentRules.sessionId), asc(agentRules.sourcePath), asc(agentRules.sourceLine))
+      .limit(5_000)
   },
 }

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto'
 import type { Dirent } from 'node:fs'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join, posix, relative, sep } from 'node:path'
+import { MAX_INSTRUCTION_FILE_BYTES } from '~/domain/rules/limits'
 
 export interface InstructionFile {
   /** Relative to the repository root, with `/` separators. */
@@ -21,7 +22,6 @@ const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'build', '.git', '.next', 
 const MAX_DEPTH = 8
 const MAX_DIRECTORIES = 5_000
 const MAX_FILES = 100
-export const MAX_INSTRUCTION_FILE_BYTES = 512 * 1024
 
 export function isInstructionFile(relativePath: string) {
   const parts = relativePath.split('/')
