@@ -116,7 +116,7 @@ test('in local mode, /sign-in explains that no sign-in is needed', async ({ page
   await expect(page.getByRole('heading', { level: 1, name: 'No sign-in needed' })).toBeVisible()
   await expect(page.getByText('This server runs in local mode.')).toBeVisible()
   await page.getByRole('link', { name: 'Open Session Coach' }).click()
-  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible()
+  await expect(page.getByRole('heading', { level: 1, name: 'Sessions' })).toBeVisible()
   await expect(page.getByRole('button', { name: 'Account: Local owner' })).toBeVisible()
 })
 
@@ -298,16 +298,16 @@ test('/api/shape answers other methods with 405, not the HTML shell', async () =
   await client.dispose()
 })
 
-test('the overview server function needs a session and shows nothing without one', async ({ page }) => {
+test('the system overview server function needs a session and shows nothing without one', async ({ page }) => {
   await gotoHydrated(page, '/todos')
-  // The overview loader's call is the GET server function whose answer has `checkedAt`.
+  // The settings loader's System call is the GET server function whose answer has `checkedAt`.
   const overviewCall = page.waitForResponse(
     async (response) =>
       response.request().method() === 'GET' &&
       response.url().includes('/_serverFn/') &&
       (await response.text()).includes('checkedAt'),
   )
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click()
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click()
   const call = (await overviewCall).request()
   await expect(page.getByTestId('row-count-todos')).toBeVisible()
 

@@ -1,38 +1,18 @@
 import { expect, test } from '@playwright/test'
 import { gotoHydrated, tabTo, waitForHydration } from './support/page-helpers'
-import { readShapeRows } from './support/shape-reader'
 
 test.use({ colorScheme: 'light' })
 
-test('the home page shows the database status and a row count for every table, read from Postgres', async ({
-  page,
-}) => {
+test('the home page is the session explorer, and the old /sessions address leads there', async ({ page }) => {
   const response = await gotoHydrated(page, '/')
   expect(response?.status()).toBe(200)
+  await expect(page.getByRole('heading', { level: 1, name: 'Sessions' })).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Upload logs' })).toBeVisible()
+  await expect(page.getByTestId('database-name')).toHaveCount(0)
 
-  // Local mode: the owner is the operator, so the server's internals are shown.
-  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible()
-  await expect(page.getByTestId('wal-level')).toHaveText('logical')
-  await expect(page.getByTestId('database-name')).toHaveText('session_coach_e2e')
-  await expect(page.getByTestId('server-version')).toHaveText(/^\d+(\.\d+)?/)
-
-  const counts = page.getByRole('table', { name: 'Number of rows in each table' })
-  for (const table of ['sessions', 'timeline_events', 'chat_threads', 'chat_messages', 'misalignments', 'todos']) {
-    await expect(counts.getByRole('rowheader', { name: table, exact: true })).toBeVisible()
-  }
-  // Real counts from count(*), not placeholders: they match what the owner's shapes hold (other
-  // specs may have added todos; nothing creates sessions yet).
-  const todoCount = (await readShapeRows(page.request, 'todos')).length
-  await expect(page.getByTestId('row-count-todos')).toHaveText(String(todoCount))
-  await expect(page.getByTestId('row-count-sessions')).toHaveText('0')
-  await expect(page.getByText(/tables are missing/)).toHaveCount(0)
-})
-
-test('the page is server-rendered: the counts are in the HTML before any script runs', async ({ request }) => {
-  const html = await (await request.get('/', { headers: { accept: 'text/html' } })).text()
-  expect(html).toContain('data-testid="wal-level">logical<')
-  expect(html).toContain('data-testid="row-count-sessions">0<')
-  expect(html).toMatch(/data-testid="row-count-todos">\d+</)
+  await gotoHydrated(page, '/sessions')
+  await expect(page).toHaveURL(/\/$/)
+  await expect(page.getByRole('heading', { level: 1, name: 'Sessions' })).toBeVisible()
 })
 
 test('/api/health reports the status of each dependency and nothing about the server', async ({ request }) => {
@@ -59,12 +39,7 @@ test('the skip link and the navigation work with the keyboard alone', async ({ p
 
   const navigation = page.getByRole('navigation', { name: 'Main' })
   const sessionsLink = navigation.getByRole('link', { name: 'Sessions' })
-  await tabTo(page, sessionsLink)
-  await page.keyboard.press('Enter')
-  await expect(page).toHaveURL(/\/sessions$/)
-  await expect(page.getByRole('heading', { level: 1, name: 'Sessions' })).toBeVisible()
   await expect(sessionsLink).toHaveAttribute('aria-current', 'page')
-  await expect(navigation.getByRole('link', { name: 'Overview' })).not.toHaveAttribute('aria-current', 'page')
 
   for (const [name, path] of [
     ['Coach', '/coach'],
@@ -73,11 +48,19 @@ test('the skip link and the navigation work with the keyboard alone', async ({ p
     ['Settings', '/settings'],
   ] as const) {
     const link = navigation.getByRole('link', { name })
-    await tabTo(page, link)
+    // From the main content the navigation is behind (the explorer's rows are many); then forward.
+    await tabTo(page, link, { backwards: name === 'Coach' })
     await page.keyboard.press('Enter')
     await expect(page).toHaveURL(new RegExp(`${path}$`))
     await expect(page.getByRole('heading', { level: 1, name })).toBeVisible()
+    await expect(link).toHaveAttribute('aria-current', 'page')
+    await expect(sessionsLink).not.toHaveAttribute('aria-current', 'page')
   }
+
+  await tabTo(page, sessionsLink, { backwards: true })
+  await page.keyboard.press('Enter')
+  await expect(page).toHaveURL(/\/$/)
+  await expect(page.getByRole('heading', { level: 1, name: 'Sessions' })).toBeVisible()
 })
 
 test('the theme chosen in the menu survives a reload, without a light flash', async ({ page }) => {
@@ -112,8 +95,8 @@ test('an unknown address shows the not-found page inside the shell', async ({ pa
   const response = await gotoHydrated(page, '/no-such-page')
   expect(response?.status()).toBe(404)
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible()
-  await page.getByRole('link', { name: 'Back to the overview' }).click()
-  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible()
+  await page.getByRole('link', { name: 'Back to your sessions' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Sessions' })).toBeVisible()
 })
 
 test.describe('on a phone', () => {

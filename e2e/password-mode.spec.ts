@@ -30,15 +30,18 @@ test('signing up lands in the app; signing out returns to the sign-in page and e
   expect(shape.status()).toBe(401)
 })
 
-test('a signed-up user sees the rows of their own account, not the server internals', async ({ page }) => {
+test('a signed-up user is not an operator: no System section in settings', async ({ page }) => {
   await signUpThroughForm(page, { name: 'Ida Rhodes' })
   await gotoHydrated(page, '/')
-  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible()
-  await expect(page.getByText('Your data')).toBeVisible()
-  await expect(page.getByTestId('row-count-todos')).toHaveText('0')
-  // Not an operator: no database name, version or other accounts' counts.
+  await expect(page.getByRole('heading', { level: 1, name: 'Sessions' })).toBeVisible()
+  // A new account has no sessions: the upload is the call to action.
+  await expect(page.getByRole('heading', { name: 'No sessions yet' })).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Choose files' })).toBeVisible()
+
+  await gotoHydrated(page, '/settings')
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: /^System/ })).toHaveCount(0)
   await expect(page.getByTestId('database-name')).toHaveCount(0)
-  await expect(page.getByTestId('server-row-count-todos')).toHaveCount(0)
   await expect(page.getByTestId('server-row-count-users')).toHaveCount(0)
 })
 
@@ -102,7 +105,7 @@ test('after signing in, `next` is followed only within the app', async ({ page }
   await page.getByLabel('Password').fill(TEST_PASSWORD)
   await page.getByRole('button', { name: 'Sign in' }).click()
   await expect(page).toHaveURL(`${E2E_URLS.passwordApp}/`)
-  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible()
+  await expect(page.getByRole('heading', { level: 1, name: 'Sessions' })).toBeVisible()
 
   // Signed in already: the sign-in page sends the user straight on.
   await page.goto('/sign-in?next=%2Fsettings')

@@ -5,7 +5,7 @@ const VIEWPORTS = {
   desktop: { width: 1280, height: 800 },
   mobile: { width: 390, height: 844 },
 } as const
-const PAGES = { home: '/', sessions: '/sessions', settings: '/settings', 'not-found': '/no-such-page' } as const
+const PAGES = { home: '/', settings: '/settings', 'not-found': '/no-such-page' } as const
 
 // Screenshots land in test-results/screenshots for people to look at; the assertion is about layout.
 for (const [viewportName, viewport] of Object.entries(VIEWPORTS)) {

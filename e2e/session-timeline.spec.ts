@@ -1,16 +1,13 @@
 import AxeBuilder from '@axe-core/playwright'
 import { expect, type Page, test } from '@playwright/test'
 import { uniqueRollout } from './support/agent-log-files'
+import { findInExplorer, uploadThroughExplorer } from './support/explorer-page'
 import { gotoHydrated } from './support/page-helpers'
 
-/** Uploads a fresh copy of the synthetic rollout and opens its timeline from the session list. */
+/** Uploads a fresh copy of the synthetic rollout and opens its timeline from the session explorer. */
 async function uploadAndOpenTimeline(page: Page, file = uniqueRollout()) {
-  await gotoHydrated(page, '/sessions')
-  await page.getByTestId('upload-file-input').setInputFiles(file)
-  const row = page.getByTestId('session-row').filter({ hasText: file.name })
-  await expect(row).toBeVisible()
-  const upload = page.getByTestId('upload-item').filter({ hasText: file.name })
-  await expect(upload.getByRole('status')).toContainText(/Stored: \d+ events/)
+  await uploadThroughExplorer(page, file)
+  const row = await findInExplorer(page, file.name)
   await row.getByRole('link', { name: 'Why is CI red on main?', exact: true }).click()
   await expect(page).toHaveURL(/\/sessions\/[0-9a-f-]{36}$/)
   await expect(page.getByTestId('session-header')).toContainText('Why is CI red on main?')
@@ -125,12 +122,8 @@ test('an open timeline shows the events of a session that grows, without a reloa
   const timelineUrl = page.url()
 
   const uploader = await context.newPage()
-  await gotoHydrated(uploader, '/sessions')
   const whole = uniqueRollout({ id: start.id })
-  await uploader.getByTestId('upload-file-input').setInputFiles(whole)
-  await expect(uploader.getByTestId('upload-item').filter({ hasText: whole.name }).getByRole('status')).toContainText(
-    /Stored: \d+ events/,
-  )
+  await uploadThroughExplorer(uploader, whole)
 
   // Same page, never reloaded: the later events arrive through the shape.
   expect(page.url()).toBe(timelineUrl)

@@ -1,7 +1,6 @@
 import type { LinkProps } from '@tanstack/react-router'
 import {
   BarChart3Icon,
-  LayoutDashboardIcon,
   ListTodoIcon,
   type LucideIcon,
   MessagesSquareIcon,
@@ -20,8 +19,7 @@ export interface NavigationItem {
 }
 
 export const NAVIGATION: readonly NavigationItem[] = [
-  { to: '/', label: 'Overview', icon: LayoutDashboardIcon, exact: true },
-  { to: '/sessions', label: 'Sessions', icon: ScrollTextIcon },
+  { to: '/', label: 'Sessions', icon: ScrollTextIcon, exact: true },
   { to: '/search', label: 'Search', icon: SearchIcon },
   { to: '/stats', label: 'Stats', icon: BarChart3Icon },
   { to: '/coach', label: 'Coach', icon: MessagesSquareIcon },

@@ -11,7 +11,7 @@ export function NotFoundPanel() {
       titleLevel={1}
       actions={
         <Button asChild>
-          <Link to="/">Back to the overview</Link>
+          <Link to="/">Back to your sessions</Link>
         </Button>
       }
     >

@@ -1,24 +1,44 @@
 import { createFileRoute } from '@tanstack/react-router'
+import { useState } from 'react'
+import { sessionsCollection } from '~/collections/sessions-collection'
 import { PageHeader } from '~/components/layout/page-header'
-import { DatabaseOverviewView, RefreshOverviewButton } from '~/features/overview/database-overview'
-import { getOverview } from '~/server/functions/overview'
+import { ExplorerSkeleton, ExplorerView, UploadToggle } from '~/features/explorer/explorer-view'
 
+/** The home page is the session explorer (docs/explorer.md); the database overview is Settings → System. */
 export const Route = createFileRoute('/_app/')({
-  loader: () => getOverview(),
-  head: () => ({ meta: [{ title: 'Overview · Session Coach' }] }),
-  component: OverviewPage,
+  head: () => ({ meta: [{ title: 'Sessions · Session Coach' }] }),
+  // Collections sync in the browser only: the server sends the skeleton, the client fills it in.
+  ssr: false,
+  loader: async () => {
+    // A failed first sync is the page's error state (ExplorerView), not a route error.
+    await Promise.allSettled([sessionsCollection.preload()])
+  },
+  pendingComponent: ExplorerPending,
+  component: ExplorerPage,
 })
 
-function OverviewPage() {
-  const result = Route.useLoaderData()
+const DESCRIPTION =
+  'Every agent session of your account, live: grouped by repository and branch, searchable, and one click from its timeline.'
+
+function ExplorerPending() {
+  return (
+    <>
+      <PageHeader title="Sessions" description={DESCRIPTION} />
+      <ExplorerSkeleton />
+    </>
+  )
+}
+
+function ExplorerPage() {
+  const [uploadOpen, setUploadOpen] = useState(false)
   return (
     <>
       <PageHeader
-        title="Overview"
-        description="The state of this Session Coach server and the Postgres database that stores everything."
-        actions={<RefreshOverviewButton />}
+        title="Sessions"
+        description={DESCRIPTION}
+        actions={<UploadToggle open={uploadOpen} onToggle={() => setUploadOpen((open) => !open)} />}
       />
-      <DatabaseOverviewView result={result} />
+      <ExplorerView uploadOpen={uploadOpen} onUploadOpenChange={setUploadOpen} />
     </>
   )
 }

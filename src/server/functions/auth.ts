@@ -6,6 +6,7 @@ import { appendResponseHeader, getRequest, getRequestIP } from '@tanstack/react-
 import { z } from 'zod'
 import { clientAddress } from '~/server/auth/client-address'
 import { clearedSessionCookie } from '~/server/auth/cookies'
+import { isOperator } from '~/server/auth/operator'
 import { hashPassword } from '~/server/auth/passwords'
 import { startSession } from '~/server/auth/principal'
 import { requestAuthOf } from '~/server/auth/request-context'
@@ -31,10 +32,12 @@ export const getCurrentUser = createServerFn({ method: 'GET' }).handler(async ({
   const authMode = getConfig().AUTH_MODE
   // Whether /sign-up shows its form or says that accounts come from the operator.
   const signUpOpen = authMode === 'password' && getConfig().ALLOW_SIGNUP
-  if (!principal) return { authMode, signUpOpen, user: null }
+  if (!principal) return { authMode, signUpOpen, operator: false, user: null }
   return {
     authMode,
     signUpOpen,
+    // Only decides what the UI offers (Settings → System); the server functions check it themselves.
+    operator: isOperator(principal, authMode),
     user: { id: principal.user.id, displayName: principal.user.displayName, email: principal.user.email },
   }
 })

@@ -6,22 +6,17 @@
  */
 import { createServerFn } from '@tanstack/react-start'
 import { z } from 'zod'
+import { sessionTitleSchema } from '~/domain/sessions/session-title'
 import { getDatabaseClient } from '~/server/database'
 import { validateWith } from '~/server/http/errors'
 import { requireSessionAccess } from '~/server/http/middleware'
 import { sessionsRepository } from '~/server/repositories/sessions-repository'
 
-export const SESSION_TITLE_MAX_LENGTH = 200
-
 const sessionId = z.string().uuid('This is not a session id; reload the page and try again.')
 
 const renameSessionInput = z.object({
   sessionId,
-  title: z
-    .string()
-    .trim()
-    .min(1, 'Enter a title.')
-    .max(SESSION_TITLE_MAX_LENGTH, `Use at most ${SESSION_TITLE_MAX_LENGTH} characters.`),
+  title: sessionTitleSchema,
 })
 const archiveSessionInput = z.object({ sessionId, archived: z.boolean() })
 const deleteSessionInput = z.object({ sessionId })
