@@ -66,10 +66,10 @@ describe('ranges', () => {
 
   it('cuts text into plain and matched parts', () => {
     expect(splitByRanges('flaky login test', [[6, 11]])).toEqual([
-      { text: 'flaky ', match: false },
-      { text: 'login', match: true },
-      { text: ' test', match: false },
+      { text: 'flaky ', match: false, start: 0 },
+      { text: 'login', match: true, start: 6 },
+      { text: ' test', match: false, start: 11 },
     ])
-    expect(splitByRanges('abc')).toEqual([{ text: 'abc', match: false }])
+    expect(splitByRanges('abc')).toEqual([{ text: 'abc', match: false, start: 0 }])
   })
 })

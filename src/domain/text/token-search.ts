@@ -111,14 +111,18 @@ export function matchFields<K extends string>(
 
 /** The text cut into plain and matched parts, for rendering with <mark>. */
 export function splitByRanges(text: string, ranges: readonly MatchRange[] = []) {
-  const parts: { text: string; match: boolean }[] = []
+  const parts: { text: string; match: boolean; start: number }[] = []
   let at = 0
   for (const [start, end] of ranges) {
     if (start >= text.length) break
-    if (start > at) parts.push({ text: text.slice(at, start), match: false })
-    parts.push({ text: text.slice(Math.max(start, at), Math.min(end, text.length)), match: true })
+    if (start > at) parts.push({ text: text.slice(at, start), match: false, start: at })
+    parts.push({
+      text: text.slice(Math.max(start, at), Math.min(end, text.length)),
+      match: true,
+      start: Math.max(start, at),
+    })
     at = Math.min(end, text.length)
   }
-  if (at < text.length) parts.push({ text: text.slice(at), match: false })
+  if (at < text.length) parts.push({ text: text.slice(at), match: false, start: at })
   return parts
 }

@@ -5,18 +5,16 @@ export function HighlightedText({ text, ranges }: { text: string; ranges?: reado
   if (!ranges || ranges.length === 0) return <>{text}</>
   return (
     <>
-      {splitByRanges(text, ranges).map((part, index) =>
+      {splitByRanges(text, ranges).map((part) =>
         part.match ? (
-          // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one string never reorder
           <mark
-            key={index}
+            key={part.start}
             className="rounded-[2px] bg-warning/20 px-px text-foreground ring-1 ring-warning/40 dark:bg-warning/25"
           >
             {part.text}
           </mark>
         ) : (
-          // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one string never reorder
-          <span key={index}>{part.text}</span>
+          <span key={part.start}>{part.text}</span>
         ),
       )}
     </>
