@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import AxeBuilder from '@axe-core/playwright'
 import { expect, type Page, test } from '@playwright/test'
 import { uniqueRollout } from './support/agent-log-files'
+import { findInExplorer, uploadThroughExplorer } from './support/explorer-page'
 import { gotoHydrated } from './support/page-helpers'
 
 /**
@@ -30,10 +31,7 @@ function rolloutWithNeedle() {
 }
 
 async function upload(page: Page, file: ReturnType<typeof rolloutWithNeedle>) {
-  await gotoHydrated(page, '/sessions')
-  await page.getByTestId('upload-file-input').setInputFiles(file)
-  const item = page.getByTestId('upload-item').filter({ hasText: file.name })
-  await expect(item.getByRole('status')).toContainText(/Stored: \d+ events/)
+  await uploadThroughExplorer(page, file)
 }
 
 // Uploading and parsing a log takes a while on a busy machine.
@@ -90,11 +88,8 @@ test('search finds an event across sessions, shows markup as text, and opens the
 test('export downloads Markdown, JSON and HTML with instructions redacted and content escaped', async ({ page }) => {
   const file = rolloutWithNeedle()
   await upload(page, file)
-  await page
-    .getByTestId('session-row')
-    .filter({ hasText: file.name })
-    .getByRole('link', { name: 'Why is CI red on main?', exact: true })
-    .click()
+  const row = await findInExplorer(page, file.name)
+  await row.getByRole('link', { name: 'Why is CI red on main?', exact: true }).click()
   await expect(page.getByTestId('session-header')).toContainText('Why is CI red on main?')
   const sessionId = new URL(page.url()).pathname.split('/').at(-1) ?? ''
 

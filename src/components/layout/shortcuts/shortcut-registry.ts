@@ -27,6 +27,16 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
     ],
   },
   {
+    title: 'Sessions',
+    where: 'on the home page (the session explorer), outside the search box and filters',
+    shortcuts: [
+      { keys: [']'], description: 'Next session' },
+      { keys: ['['], description: 'Previous session' },
+      { keys: ['Enter'], description: 'Open the selected session' },
+      { keys: ['Escape'], description: 'Clear the search (in the search box)' },
+    ],
+  },
+  {
     title: 'Timeline',
     where: 'on a session’s timeline, with the event list focused',
     shortcuts: [
