@@ -15,6 +15,14 @@ test('the home page is the session explorer, and the old /sessions address leads
   await expect(page.getByRole('heading', { level: 1, name: 'Sessions' })).toBeVisible()
 })
 
+test('Settings → System is server-rendered: the counts are in the HTML before any script runs', async ({
+  request,
+}) => {
+  const html = await (await request.get('/settings', { headers: { accept: 'text/html' } })).text()
+  expect(html).toContain('data-testid="wal-level">logical<')
+  expect(html).toMatch(/data-testid="row-count-todos">\d+</)
+})
+
 test('/api/health reports the status of each dependency and nothing about the server', async ({ request }) => {
   const response = await request.get('/api/health')
   expect(response.status()).toBe(200)

@@ -1,7 +1,6 @@
 /** One session in the explorer list, and the repo and branch headers between them. */
 import { Link } from '@tanstack/react-router'
 import { ArchiveIcon, FolderGit2Icon, GitBranchIcon, HistoryIcon } from 'lucide-react'
-import { forwardRef } from 'react'
 import { Badge } from '~/components/ui/badge'
 import type { MatchRange } from '~/domain/text/token-search'
 import { AGENT_LABELS, STATUS_BADGES } from '~/features/sessions/session-list'
@@ -59,10 +58,17 @@ export function BranchHeader({
 
 const SHORT_ID_LENGTH = 8
 
-export const SessionRow = forwardRef<
-  HTMLElement,
-  { row: SessionRowData; selected: boolean; now: number; onSelect: (id: string) => void }
->(function SessionRow({ row, selected, now, onSelect }, ref) {
+export function SessionRow({
+  row,
+  selected,
+  now,
+  onSelect,
+}: {
+  row: SessionRowData
+  selected: boolean
+  now: number
+  onSelect: (id: string) => void
+}) {
   const { session, title, matches } = row.item
   const time = sessionTime(session)
   const status = STATUS_BADGES[session.status]
@@ -74,7 +80,6 @@ export const SessionRow = forwardRef<
 
   return (
     <article
-      ref={ref}
       aria-labelledby={titleId}
       data-testid="explorer-session"
       data-session-id={session.id}
@@ -187,4 +192,4 @@ export const SessionRow = forwardRef<
       </div>
     </article>
   )
-})
+}
