@@ -2,6 +2,8 @@ import { expect, test } from '@playwright/test'
 import { gotoHydrated, tabTo, waitForHydration } from './support/page-helpers'
 
 test.use({ colorScheme: 'light' })
+// The keyboard walk visits every page; on a busy machine each load takes seconds.
+test.describe.configure({ timeout: 60_000 })
 
 test('the home page is the session explorer, and the old /sessions address leads there', async ({ page }) => {
   const response = await gotoHydrated(page, '/')
@@ -15,9 +17,7 @@ test('the home page is the session explorer, and the old /sessions address leads
   await expect(page.getByRole('heading', { level: 1, name: 'Sessions' })).toBeVisible()
 })
 
-test('Settings → System is server-rendered: the counts are in the HTML before any script runs', async ({
-  request,
-}) => {
+test('Settings → System is server-rendered: the counts are in the HTML before any script runs', async ({ request }) => {
   const html = await (await request.get('/settings', { headers: { accept: 'text/html' } })).text()
   expect(html).toContain('data-testid="wal-level">logical<')
   expect(html).toMatch(/data-testid="row-count-todos">\d+</)

@@ -16,6 +16,9 @@ async function uploadAndOpenTimeline(page: Page, file = uniqueRollout()) {
 
 const rows = (page: Page) => page.getByTestId('event-row')
 
+// Upload, parse and open through the explorer: tens of seconds on a machine shared with other suites.
+test.describe.configure({ timeout: 90_000 })
+
 test('an uploaded session opens as a timeline with its events, a selectable event and a deep link', async ({
   page,
 }) => {

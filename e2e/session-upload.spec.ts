@@ -14,6 +14,9 @@ async function openExplorer(browser: Browser) {
 
 const fileInput = (page: Page) => page.getByTestId('upload-file-input')
 
+// Upload, parse and open through the explorer: tens of seconds on a machine shared with other suites.
+test.describe.configure({ timeout: 90_000 })
+
 test('an uploaded log shows its progress, and appears in the explorer of another browser live', async ({ browser }) => {
   const [laptop, phone] = [await openExplorer(browser), await openExplorer(browser)]
   const file = uniqueRollout()
