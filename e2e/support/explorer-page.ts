@@ -12,7 +12,8 @@ export async function openExplorerUpload(page: Page) {
   await gotoHydrated(page, '/')
   const input = page.getByTestId('upload-file-input')
   // An account without sessions shows the upload already; otherwise the header button opens it.
-  await expect(input.or(page.getByTestId('explorer-summary'))).toHaveCount(1)
+  // Either appears once the sessions shape has synced: seconds on a busy machine.
+  await expect(input.or(page.getByTestId('explorer-summary'))).toHaveCount(1, { timeout: 30_000 })
   if ((await input.count()) === 0) await page.getByRole('button', { name: 'Upload logs' }).click()
   await expect(input).toHaveCount(1)
 }
