@@ -79,7 +79,7 @@ test('stats start empty, follow an upload made in another tab, and open per sess
   await expect(byRepository.getByRole('table')).toContainText('acme/acme-api')
 
   // From the session's timeline to its stats.
-  await uploadPage.getByTestId('session-row').first().getByRole('link').first().click()
+  await uploadPage.getByTestId('explorer-session').first().getByRole('link').first().click()
   const statsLink = uploadPage.getByTestId('session-header').getByRole('link', { name: 'Stats' })
   await expect(statsLink).toHaveAttribute('href', /^\/sessions\/[0-9a-f-]+\/stats$/)
   await gotoStats(uploadPage, (await statsLink.getAttribute('href')) ?? '')
@@ -117,7 +117,7 @@ test('the stats pages fit 390 px and both themes (screenshots in test-results/sc
     rolloutOn(dayOffset(-2), 'acme/billing-service'),
     rolloutOn(dayOffset(-120), 'acme/web'),
   ])
-  await page.getByTestId('session-row').first().getByRole('link').first().click()
+  await page.getByTestId('explorer-session').first().getByRole('link').first().click()
   const sessionStatsPath =
     (await page.getByTestId('session-header').getByRole('link', { name: 'Stats' }).getAttribute('href')) ?? ''
 
