@@ -140,6 +140,9 @@ function appServer(
       SESSION_DIRS: '',
       // The stack is described completely here; a developer's `.env` must not change it.
       ENV_FILE: 'none',
+      // The offline coach paced like a model, so a reply can be watched growing and stopped.
+      COACH_PROVIDER: 'offline',
+      COACH_OFFLINE_CHUNK_DELAY_MS: '100',
       ...extraEnv,
     },
     healthUrl: `${appUrl(port)}/api/health`,

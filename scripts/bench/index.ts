@@ -11,6 +11,7 @@ const BENCHMARKS = {
   'write-cost': () => import('./write-cost'),
   ingest: () => import('./ingest'),
   search: () => import('./search'),
+  coach: () => import('./coach'),
 } as const
 
 type BenchmarkName = keyof typeof BENCHMARKS

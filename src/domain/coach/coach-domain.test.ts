@@ -100,7 +100,7 @@ describe('offline coach', () => {
     const summary = sessionSummaryMarkdown({
       context: context(),
       openingRequests: [
-        event(1, { role: 'user', summary: 'Fix the login redirect. Then add tests! ' + 'x'.repeat(300) }),
+        event(1, { role: 'user', summary: `Fix the login redirect. Then add tests! ${'x'.repeat(300)}` }),
       ],
     })
     expect(summary.split('\n').filter((line) => line.startsWith('## '))).toEqual([

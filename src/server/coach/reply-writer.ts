@@ -1,5 +1,6 @@
 /**
- * Writes a growing reply to its row at most once per interval (not per token), so every device
+ * Writes a growing reply to its row: the first text at once, then at most once per interval (not
+ * per token), so every device
  * watching the thread through its shape sees it grow while the database sees a handful of
  * updates. Writes never overlap; the final write waits for the one in flight and always lands.
  */
@@ -17,6 +18,7 @@ export class ReplyWriter {
   private timer: NodeJS.Timeout | undefined
   private inFlight: Promise<void> = Promise.resolve()
   private finished = false
+  private scheduledOnce = false
   /** Updates written while streaming (the final one not counted). */
   updates = 0
 
@@ -34,10 +36,13 @@ export class ReplyWriter {
   append(delta: string) {
     if (this.finished || delta.length === 0) return
     this.text += delta
+    // The first text goes out at once (the reader waits for it most); later ones at most every interval.
+    const wait = this.updates === 0 && this.written === '' && !this.scheduledOnce ? 0 : this.intervalMs
+    this.scheduledOnce = true
     this.timer ??= setTimeout(() => {
       this.timer = undefined
       this.inFlight = this.inFlight.then(() => this.flush())
-    }, this.intervalMs)
+    }, wait)
   }
 
   private async flush() {

@@ -1,0 +1,5 @@
+import { z } from 'zod'
+import { definePreference } from '~/lib/preferences'
+
+/** The model last picked in the coach (empty: the provider's default); remembered per browser. */
+export const coachModelPreference = definePreference('coachModel', z.string().max(200), '')
