@@ -82,7 +82,8 @@ test('stop ends a reply mid-way on every device, keeping its text', async ({ pag
     await send(page, 'Explain #1 #2 #3 #4 #5 #6 #7 #8, then summarize and suggest commit messages')
     await expect(replies(other.page).last()).toHaveAttribute('data-status', 'streaming')
     await expect(replies(page).last()).toContainText('Event #1')
-    await page.getByRole('button', { name: 'Stop' }).click()
+    await expect(page.getByRole('button', { name: 'Stop' })).toBeEnabled()
+    await page.getByRole('button', { name: 'Stop' }).click({ force: true })
     for (const device of [page, other.page]) {
       const stopped = replies(device).last()
       await expect(stopped).toHaveAttribute('data-status', 'failed')

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../../app.config'
+import { describeProviderError, publicEndpoint } from '../../src/server/coach/providers'
 
 describe('coach configuration', () => {
   it('defaults to the offline provider', () => {
@@ -23,5 +24,17 @@ describe('coach configuration', () => {
       OPENAI_COMPATIBLE_BASE_URL: 'http://127.0.0.1:1234/v1/',
     })
     expect(config.OPENAI_COMPATIBLE_BASE_URL).toBe('http://127.0.0.1:1234/v1')
+  })
+
+  it('never shows credentials written into the provider URL', () => {
+    const config = loadConfig({
+      COACH_PROVIDER: 'openai-compatible',
+      OPENAI_COMPATIBLE_BASE_URL: 'https://user:hunter2@llm.example.com/v1?key=abc',
+    })
+    expect(publicEndpoint(config)).toBe('https://llm.example.com/v1')
+    const message = describeProviderError({ statusCode: 401, message: 'Unauthorized' }, config)
+    expect(message).toBe(
+      'The provider at https://llm.example.com/v1 refused the API key (HTTP 401). Check OPENAI_COMPATIBLE_API_KEY.',
+    )
   })
 })

@@ -257,11 +257,16 @@ export function CoachPanel({ sessionId, prefill }: { sessionId: string; prefill?
             />
             <div className="flex items-center justify-end gap-2">
               <span className="mr-auto text-muted-foreground text-xs">Enter sends · Shift+Enter for a new line</span>
-              {stoppable ? (
-                <Button type="button" variant="outline" onClick={() => void reply.stop(stoppable)}>
-                  <SquareIcon aria-hidden /> Stop
-                </Button>
-              ) : null}
+              {/* Always rendered (disabled when idle): a reply's rows update many times a second, and a
+                  button that came and went with them would be hard to hit. */}
+              <Button
+                type="button"
+                variant="outline"
+                disabled={!stoppable}
+                onClick={() => stoppable && void reply.stop(stoppable)}
+              >
+                <SquareIcon aria-hidden /> Stop
+              </Button>
               <Button type="submit" disabled={!prompt.trim() || reply.sending || Boolean(streaming)}>
                 <SendIcon aria-hidden /> Send
               </Button>

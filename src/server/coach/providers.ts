@@ -44,9 +44,20 @@ function authHeaders(config: AppConfig): Record<string, string> {
   return config.OPENAI_COMPATIBLE_API_KEY ? { authorization: `Bearer ${config.OPENAI_COMPATIBLE_API_KEY}` } : {}
 }
 
+/** The provider's address as people may see it: never credentials written into the URL. */
+export function publicEndpoint(config: AppConfig): string | null {
+  const base = config.OPENAI_COMPATIBLE_BASE_URL
+  if (!base) return null
+  const url = new URL(base)
+  url.username = ''
+  url.password = ''
+  url.search = ''
+  return url.toString().replace(/\/+$/, '')
+}
+
 /** What went wrong talking to the provider, as something a person can fix. */
 export function describeProviderError(error: unknown, config: AppConfig): string {
-  const base = config.OPENAI_COMPATIBLE_BASE_URL ?? 'the provider'
+  const base = publicEndpoint(config) ?? 'the provider'
   if (error instanceof ProviderUnavailableError) return error.message
   const status = (error as { statusCode?: unknown }).statusCode
   const text = errorMessage(error)
@@ -71,6 +82,7 @@ export function describeProviderError(error: unknown, config: AppConfig): string
 export async function discoverModels(config: AppConfig): Promise<string[]> {
   if (config.COACH_PROVIDER === 'offline') return [OFFLINE_MODEL_ID]
   const base = config.OPENAI_COMPATIBLE_BASE_URL as string
+  const shown = publicEndpoint(config)
   const key = `${base}|${config.OPENAI_COMPATIBLE_API_KEY ?? ''}`
   if (cachedModels?.key === key && Date.now() - cachedModels.at < MODELS_TTL_MS) return cachedModels.models
   let response: Response
@@ -82,7 +94,7 @@ export async function discoverModels(config: AppConfig): Promise<string[]> {
   } catch (error) {
     if ((error as { name?: string }).name === 'TimeoutError') {
       throw new ProviderUnavailableError(
-        `The provider at ${base} did not list its models within ${DISCOVERY_TIMEOUT_MS / 1000} s. Is it overloaded, or is OPENAI_COMPATIBLE_BASE_URL pointing at the wrong service?`,
+        `The provider at ${shown} did not list its models within ${DISCOVERY_TIMEOUT_MS / 1000} s. Is it overloaded, or is OPENAI_COMPATIBLE_BASE_URL pointing at the wrong service?`,
       )
     }
     throw new ProviderUnavailableError(describeProviderError(error, config))
@@ -96,7 +108,7 @@ export async function discoverModels(config: AppConfig): Promise<string[]> {
   const parsed = modelList.safeParse(await response.json().catch(() => undefined))
   if (!parsed.success) {
     throw new ProviderUnavailableError(
-      `The provider at ${base} answered ${base}/models with something other than an OpenAI-style model list ({"data":[{"id":…}]}). Is OPENAI_COMPATIBLE_BASE_URL the API root (usually ending in /v1)?`,
+      `The provider at ${shown} answered ${shown}/models with something other than an OpenAI-style model list ({"data":[{"id":…}]}). Is OPENAI_COMPATIBLE_BASE_URL the API root (usually ending in /v1)?`,
     )
   }
   const models = parsed.data.data.map((model) => model.id)
@@ -115,7 +127,7 @@ export async function providerStatus(config: AppConfig): Promise<CoachProviderSt
       problem: null,
     }
   }
-  const endpoint = config.OPENAI_COMPATIBLE_BASE_URL ?? null
+  const endpoint = publicEndpoint(config)
   try {
     const models = await discoverModels(config)
     const defaultModel = config.COACH_MODEL ?? models[0] ?? null
