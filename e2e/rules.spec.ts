@@ -4,20 +4,18 @@ import { type Browser, expect, type Page, test } from '@playwright/test'
 import { signUpThroughForm } from './support/accounts'
 import { uniqueRollout } from './support/agent-log-files'
 import { E2E_URLS } from './support/e2e-ports'
+import { findInExplorer, uploadThroughExplorer } from './support/explorer-page'
 import { gotoHydrated } from './support/page-helpers'
 
 const AGENTS_MD = readFileSync(new URL('../tests/fixtures/rules/AGENTS.md', import.meta.url), 'utf8')
 const FORCE_PUSH = 'safety-never-force-push-git-push-force-rewrites'
 const RM_RF = 'safety-never-run-rm-rf-on-build'
 
-/** Uploads a fresh copy of the synthetic rollout on /sessions and returns its session id. */
+/** Uploads a fresh copy of the synthetic rollout through the session explorer and returns its session id. */
 async function uploadSession(page: Page, base = '') {
   const file = uniqueRollout()
-  await gotoHydrated(page, `${base}/sessions`)
-  await page.getByTestId('upload-file-input').setInputFiles(file)
-  const upload = page.getByTestId('upload-item').filter({ hasText: file.name })
-  await expect(upload.getByRole('status')).toContainText(/Stored: \d+ events/)
-  const row = page.getByTestId('session-row').filter({ hasText: file.name })
+  await uploadThroughExplorer(page, file, base)
+  const row = await findInExplorer(page, file.name)
   await row.getByRole('link', { name: 'Why is CI red on main?', exact: true }).click()
   await expect(page).toHaveURL(/\/sessions\/[0-9a-f-]{36}$/)
   return page.url().split('/sessions/')[1]

@@ -7,9 +7,9 @@ interface LogFile {
   buffer: Buffer
 }
 
-/** The home page (the session explorer) with its upload panel open. */
-export async function openExplorerUpload(page: Page) {
-  await gotoHydrated(page, '/')
+/** The home page (the session explorer) with its upload panel open; `base` names another app instance. */
+export async function openExplorerUpload(page: Page, base = '') {
+  await gotoHydrated(page, `${base}/`)
   const input = page.getByTestId('upload-file-input')
   // An account without sessions shows the upload already; otherwise the header button opens it.
   // Either appears once the sessions shape has synced: seconds on a busy machine.
@@ -19,8 +19,8 @@ export async function openExplorerUpload(page: Page) {
 }
 
 /** Uploads through the explorer and waits for the server's summary of the stored log. */
-export async function uploadThroughExplorer(page: Page, file: LogFile) {
-  await openExplorerUpload(page)
+export async function uploadThroughExplorer(page: Page, file: LogFile, base = '') {
+  await openExplorerUpload(page, base)
   await page.getByTestId('upload-file-input').setInputFiles(file)
   const upload = page.getByTestId('upload-item').filter({ hasText: file.name })
   // Sent, parsed and committed: seconds on a busy machine.
