@@ -12,6 +12,7 @@ const BENCHMARKS = {
   ingest: () => import('./ingest'),
   search: () => import('./search'),
   coach: () => import('./coach'),
+  'timeline-load': () => import('./timeline-load'),
 } as const
 
 type BenchmarkName = keyof typeof BENCHMARKS

@@ -6,7 +6,7 @@
  * optimistic writes lists its mutation handlers in `MUTATION_HANDLERS`, the others are read-only.
  */
 import { type ElectricCollectionConfig, electricCollectionOptions } from '@tanstack/electric-db-collection'
-import { createCollection } from '@tanstack/react-db'
+import { BTreeIndex, createCollection } from '@tanstack/react-db'
 import { collectionIdOf, rowKeyOf, type SessionShape, type ShapeRow } from '~/sync/catalog'
 import { chatThreadHandlers } from './chat-thread-handlers'
 import { shapeOptions } from './shape-options'
@@ -44,7 +44,14 @@ const MUTATION_HANDLERS: Partial<{
 
 function createSessionCollection<S extends SessionShape>(shape: S, sessionId: string) {
   const handlers = (MUTATION_HANDLERS[shape] as ((id: string) => object) | undefined)?.(sessionId) ?? {}
-  return createCollection(electricCollectionOptions({ ...sessionCollectionConfig(shape, sessionId), ...handlers }))
+  const collection = createCollection(
+    electricCollectionOptions({ ...sessionCollectionConfig(shape, sessionId), ...handlers }),
+  )
+  // Paged views order by ordinal with a limit; without an ordered index on it, TanStack DB falls
+  // back to loading every row the view matches instead of one page at a time.
+  if (SYNC_MODE[shape] === 'on-demand')
+    collection.createIndex((row) => (row as unknown as { ordinal: number }).ordinal, { indexType: BTreeIndex })
+  return collection
 }
 
 type SessionCollection<S extends SessionShape> = ReturnType<typeof createSessionCollection<S>>

@@ -21,6 +21,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core'
+import { COMMAND_FAMILIES } from '~/domain/agent-logs/command-family'
 import { TIMELINE_EVENT_TYPES } from '~/domain/agent-logs/timeline-event-types'
 import {
   CHAT_MODES,
@@ -254,6 +255,10 @@ export const timelineEvents = pgTable(
     at: instant('at'),
     name: text('name'),
     command: text('command'),
+    /** `commandFamily(command)` (git, package, test…), so the timeline filters on a plain column. */
+    commandFamily: text('command_family', { enum: COMMAND_FAMILIES }),
+    /** Written by a sub-agent (Claude Code sidechain) rather than the main conversation. */
+    sidechain: boolean('sidechain').notNull().default(false),
     path: text('path'),
     exitCode: integer('exit_code'),
     durationMs: integer('duration_ms'),
@@ -270,6 +275,7 @@ export const timelineEvents = pgTable(
     index('timeline_events_search_idx').using('gin', TIMELINE_SEARCH_DOCUMENT),
     check('timeline_events_type_ck', inList('type', TIMELINE_EVENT_TYPES)),
     check('timeline_events_ordinal_ck', sql`ordinal >= 0`),
+    check('timeline_events_command_family_ck', inList('command_family', COMMAND_FAMILIES)),
   ],
 )
 

@@ -1,6 +1,7 @@
 /** The top of a session's timeline: what the session is, where it ran, and how big it is. */
 import { Link } from '@tanstack/react-router'
 import { BarChart3Icon, GitBranchIcon } from 'lucide-react'
+import type { ReactNode } from 'react'
 import { Button } from '~/components/ui/button'
 import type { Session } from '~/db/schema'
 import { ExportButton } from '~/features/export/export-dialog'
@@ -20,14 +21,21 @@ function Instant({ value }: { value: Date | null }) {
   return value ? <time dateTime={value.toISOString()}>{formatInstant(value)} UTC</time> : <span>—</span>
 }
 
-export function SessionHeader({ session }: { session: Session }) {
+/**
+ * `actions` sits at the top right (wrapping below the title on small screens); other features put
+ * their session-level buttons there (export, stats) next to the session navigation.
+ */
+export function SessionHeader({ session, actions }: { session: Session; actions?: ReactNode }) {
   const tokens = session.inputTokens + session.outputTokens
   return (
     <header className="mb-4 flex flex-col gap-3" data-testid="session-header">
-      <div className="flex flex-wrap items-center gap-2">
-        <h1 className="min-w-0 max-w-full break-words font-semibold text-2xl tracking-tight">{session.title}</h1>
-        <SessionBadges session={session} />
-        <div className="ml-auto flex items-center gap-2">
+      <div className="flex flex-wrap items-start justify-between gap-2">
+        <div className="flex min-w-0 flex-wrap items-center gap-2">
+          <h1 className="min-w-0 max-w-full break-words font-semibold text-2xl tracking-tight">{session.title}</h1>
+          <SessionBadges session={session} />
+        </div>
+        <div className="flex flex-wrap items-center gap-2" data-testid="session-actions">
+          {actions}
           <Button asChild variant="outline" size="sm">
             <Link to="/sessions/$sessionId/stats" params={{ sessionId: session.id }}>
               <BarChart3Icon aria-hidden />

@@ -6,6 +6,12 @@ describe('timeline search params', () => {
     expect(timelineSearchSchema.parse({})).toEqual({ filter: 'all', order: 'oldest' })
   })
 
+  it('keeps the search text, cut to its longest length', () => {
+    expect(timelineSearchSchema.parse({ q: 'git push' }).q).toBe('git push')
+    expect(timelineSearchSchema.parse({ q: 'x'.repeat(500) }).q).toHaveLength(200)
+    expect(timelineSearchSchema.parse({ q: 42 }).q).toBeUndefined()
+  })
+
   it('keeps known values and drops unknown ones back to the default', () => {
     expect(timelineSearchSchema.parse({ filter: 'tools', order: 'newest' })).toEqual({
       filter: 'tools',

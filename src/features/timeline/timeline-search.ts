@@ -1,31 +1,43 @@
 /**
- * The timeline's URL state: which events it shows and in which order (search params, validated
- * with zod so a hand-edited URL falls back to the defaults), and the selected event (`#N`, the
- * number the rows show, i.e. ordinal + 1).
+ * The timeline's URL state: which events it shows (the view: filter, role, type, command family,
+ * origin, event range), their order and the in-session search text (search params, validated with
+ * zod so a hand-edited URL falls back to the defaults), and the selected event (`#N`, the number
+ * the rows show, i.e. ordinal + 1).
  */
 import { z } from 'zod'
-import type { TimelineEventType } from '~/domain/agent-logs/timeline-event-types'
+import {
+  MAX_TIMELINE_QUERY_LENGTH,
+  TIMELINE_ORDERS,
+  type TimelineView,
+  timelineViewSchema,
+} from '~/domain/timeline/timeline-view'
 
-export const TIMELINE_FILTERS = ['all', 'messages', 'tools', 'files'] as const
-export type TimelineFilter = (typeof TIMELINE_FILTERS)[number]
+export {
+  FILTER_TYPES,
+  TIMELINE_FILTERS,
+  TIMELINE_ORDERS,
+  type TimelineFilter,
+  type TimelineOrder,
+} from '~/domain/timeline/timeline-view'
 
-export const TIMELINE_ORDERS = ['oldest', 'newest'] as const
-export type TimelineOrder = (typeof TIMELINE_ORDERS)[number]
-
-export const timelineSearchSchema = z.object({
-  filter: z.enum(TIMELINE_FILTERS).catch('all').default('all'),
+export const timelineSearchSchema = timelineViewSchema.extend({
   order: z.enum(TIMELINE_ORDERS).catch('oldest').default('oldest'),
+  /** In-session search text; too long a text is cut rather than refused, the URL came from a person. */
+  q: z
+    .string()
+    .transform((text) => text.slice(0, MAX_TIMELINE_QUERY_LENGTH))
+    .optional()
+    .catch(undefined),
 })
 
 export type TimelineSearch = z.infer<typeof timelineSearchSchema>
 
-export const TIMELINE_SEARCH_DEFAULTS: TimelineSearch = { filter: 'all', order: 'oldest' }
+export const TIMELINE_SEARCH_DEFAULTS = { filter: 'all', order: 'oldest' } as const satisfies Partial<TimelineSearch>
 
-/** The event types each filter keeps; `all` keeps every type (no condition at all). */
-export const FILTER_TYPES: Record<Exclude<TimelineFilter, 'all'>, readonly TimelineEventType[]> = {
-  messages: ['Message', 'Reasoning'],
-  tools: ['FunctionCall', 'LocalShellCall', 'WebSearchCall', 'CustomToolCall'],
-  files: ['FileChange'],
+/** The part of the URL that decides which events are in the list. */
+export function viewOf(search: TimelineSearch): TimelineView {
+  const { filter, role, type, family, origin, from, to } = search
+  return { filter, role, type, family, origin, from, to }
 }
 
 /** `#12` → ordinal 11; anything that is not a positive whole number selects nothing. */

@@ -1,44 +1,56 @@
 /**
  * A session's timeline: its header from the sessions collection, the events in a virtualized list
- * (only the rows on screen are in the DOM, and pages load as the list nears its end), and the
- * selected event's detail. Filter and order live in the search params, the selected event in the
- * hash (`#N`), so every view is a link.
+ * (only the rows on screen are in the DOM; pages load as the list nears either end), and the
+ * selected event's detail (beside the list on wide screens, a drawer below `lg`). Everything that
+ * decides what is shown lives in the URL: the view and search text in the search params, the
+ * selected event in the hash (`#N`), so every view is a link.
  */
 import { eq, useLiveQuery } from '@tanstack/react-db'
 import { Link, useNavigate, useRouterState } from '@tanstack/react-router'
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { ArrowDownUpIcon, ListXIcon, RotateCcwIcon, SearchXIcon, TriangleAlertIcon } from 'lucide-react'
-import { type KeyboardEvent, useCallback, useEffect, useRef } from 'react'
+import {
+  ChevronLeftIcon,
+  ChevronRightIcon,
+  ListXIcon,
+  RotateCcwIcon,
+  SearchXIcon,
+  TriangleAlertIcon,
+} from 'lucide-react'
+import { Dialog as DialogPrimitive } from 'radix-ui'
+import {
+  type KeyboardEvent,
+  type RefObject,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react'
+import type { TimelineEventRow } from '~/collections/session-collections'
 import { sessionsCollection } from '~/collections/sessions-collection'
 import { useSyncFailure } from '~/collections/sync-failures'
 import { EmptyState } from '~/components/layout/empty-state'
 import { Alert, AlertDescription, AlertTitle } from '~/components/ui/alert'
 import { Button } from '~/components/ui/button'
+import { ModalContent } from '~/components/ui/dialog'
 import { Skeleton } from '~/components/ui/skeleton'
 import type { Session } from '~/db/schema'
-import { cn } from '~/lib/utils'
+import { matchesConditions, type TimelineConditions, timelineConditions } from '~/domain/timeline/timeline-view'
 import { collectionIdOf } from '~/sync/catalog'
 import { EventDetail } from './event-detail'
 import { EVENT_ROW_HEIGHT, EventRow } from './event-row'
 import { SessionHeader } from './session-header'
-import {
-  FILTER_TYPES,
-  hashOfOrdinal,
-  ordinalFromHash,
-  TIMELINE_FILTERS,
-  type TimelineFilter,
-  type TimelineSearch,
-} from './timeline-search'
+import { hashOfOrdinal, ordinalFromHash, type TimelineSearch, viewOf } from './timeline-search'
+import { TimelineToolbar } from './timeline-toolbar'
+import { useSessionNeighbours } from './use-session-neighbours'
 import { useTimelineEvent, useTimelineEvents } from './use-timeline-events'
-
-const FILTER_LABELS: Record<TimelineFilter, string> = {
-  all: 'All',
-  messages: 'Messages',
-  tools: 'Tools',
-  files: 'Files',
-}
+import { useTimelineMatches } from './use-timeline-matches'
+import { useWideScreen } from './use-wide-screen'
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** Rows from either end of what is loaded at which the next page is asked for. */
+const PAGE_AHEAD_ROWS = 40
 const reloadPage = () => window.location.reload()
 
 export function TimelineSkeleton() {
@@ -80,7 +92,7 @@ function TimelineForSession({ sessionId, search }: { sessionId: string; search: 
   if (!session) return <SessionNotFound />
   return (
     <>
-      <SessionHeader session={session} />
+      <SessionHeader session={session} actions={<SessionNavigation session={session} />} />
       {failure ? (
         <Alert variant="destructive" className="mb-4">
           <TriangleAlertIcon aria-hidden />
@@ -94,45 +106,55 @@ function TimelineForSession({ sessionId, search }: { sessionId: string; search: 
           </AlertDescription>
         </Alert>
       ) : null}
-      <Timeline session={session} search={search} />
+      <Timeline key={session.id} session={session} search={search} />
     </>
   )
 }
 
-function TimelineToolbar({ search }: { search: TimelineSearch }) {
+/** `[` and `]`: the previous and next session in the explorer's order, as links and as keys. */
+function SessionNavigation({ session }: { session: Session }) {
+  const { previous, next } = useSessionNeighbours(session)
+  const navigate = useNavigate()
+  useEffect(() => {
+    const onKeyDown = (event: globalThis.KeyboardEvent) => {
+      if (event.defaultPrevented || event.metaKey || event.ctrlKey || event.altKey || isTyping(event.target)) return
+      const target = event.key === '[' ? previous : event.key === ']' ? next : null
+      if (!target) return
+      event.preventDefault()
+      void navigate({ to: '/sessions/$sessionId', params: { sessionId: target.id } })
+    }
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
+  }, [previous, next, navigate])
   const linkClass =
-    'rounded-md px-3 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-ring aria-[current=true]:bg-primary aria-[current=true]:text-primary-foreground hover:bg-accent aria-[current=true]:hover:bg-primary'
+    'inline-flex items-center gap-1 rounded-md border bg-card px-2 py-1 text-sm hover:bg-accent focus-visible:outline-2 focus-visible:outline-ring aria-disabled:pointer-events-none aria-disabled:opacity-50'
   return (
-    <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
-      <nav aria-label="Event filter" className="flex flex-wrap gap-1 rounded-lg border bg-card p-1">
-        {TIMELINE_FILTERS.map((filter) => (
-          <Link
-            key={filter}
-            from="/sessions/$sessionId"
-            to="."
-            search={(previous) => ({ ...previous, filter })}
-            hash={(previous) => previous ?? ''}
-            aria-current={search.filter === filter ? 'true' : undefined}
-            className={linkClass}
-            replace
-          >
-            {FILTER_LABELS[filter]}
-          </Link>
-        ))}
-      </nav>
-      <Link
-        from="/sessions/$sessionId"
-        to="."
-        search={(previous) => ({ ...previous, order: search.order === 'oldest' ? 'newest' : 'oldest' })}
-        hash={(previous) => previous ?? ''}
-        className="inline-flex items-center gap-1.5 rounded-md border bg-card px-3 py-1.5 text-sm hover:bg-accent focus-visible:outline-2 focus-visible:outline-ring"
-        replace
-      >
-        <ArrowDownUpIcon className="size-4" aria-hidden />
-        {search.order === 'oldest' ? 'Oldest first' : 'Newest first'}
-        <span className="sr-only">, switch the order</span>
-      </Link>
-    </div>
+    <nav aria-label="Other sessions" className="flex gap-2">
+      {previous ? (
+        <Link
+          to="/sessions/$sessionId"
+          params={{ sessionId: previous.id }}
+          className={linkClass}
+          title="Previous session ([)"
+        >
+          <ChevronLeftIcon className="size-4" aria-hidden />
+          Previous<span className="sr-only"> session: {previous.title}</span>
+        </Link>
+      ) : null}
+      {next ? (
+        <Link to="/sessions/$sessionId" params={{ sessionId: next.id }} className={linkClass} title="Next session (])">
+          Next<span className="sr-only"> session: {next.title}</span>
+          <ChevronRightIcon className="size-4" aria-hidden />
+        </Link>
+      ) : null}
+    </nav>
+  )
+}
+
+function isTyping(target: EventTarget | null) {
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
   )
 }
 
@@ -140,48 +162,12 @@ function Timeline({ session, search }: { session: Session; search: TimelineSearc
   const navigate = useNavigate({ from: '/sessions/$sessionId' })
   const hash = useRouterState({ select: (state) => state.location.hash })
   const selectedOrdinal = ordinalFromHash(hash)
-  const events = useTimelineEvents(session.id, search.filter, search.order)
   const selected = useTimelineEvent(session.id, selectedOrdinal)
-  const rows = events.data
-  const scrollRef = useRef<HTMLDivElement>(null)
-  const focusAfterScroll = useRef(false)
-
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => EVENT_ROW_HEIGHT,
-    overscan: 12,
-    getItemKey: (index) => rows[index]?.ordinal ?? index,
-  })
-  const items = virtualizer.getVirtualItems()
-  const lastIndex = items.at(-1)?.index ?? -1
-
-  // Load the next page before the reader reaches the end of what is loaded.
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = events
-  useEffect(() => {
-    if (hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - 40) void fetchNextPage()
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage, lastIndex, rows.length])
-
-  const selectedIndex = selectedOrdinal === null ? -1 : rows.findIndex((row) => row.ordinal === selectedOrdinal)
-  const selectedMatchesFilter =
-    selected.event !== null && (search.filter === 'all' || FILTER_TYPES[search.filter].includes(selected.event.type))
-
-  // A deep link to an event past the loaded pages: keep loading until it is in the list.
-  useEffect(() => {
-    if (selectedIndex === -1 && selectedMatchesFilter && hasNextPage && !isFetchingNextPage) void fetchNextPage()
-  }, [selectedIndex, selectedMatchesFilter, hasNextPage, isFetchingNextPage, fetchNextPage])
-
-  // Bring the selected row into view (no jump when it is visible already), and focus it after a key press.
-  useEffect(() => {
-    if (selectedIndex === -1) return
-    virtualizer.scrollToIndex(selectedIndex, { align: 'auto' })
-    if (!focusAfterScroll.current) return
-    focusAfterScroll.current = false
-    const ordinal = rows[selectedIndex]?.ordinal
-    requestAnimationFrame(() => {
-      scrollRef.current?.querySelector<HTMLElement>(`[data-ordinal="${ordinal}"]`)?.focus()
-    })
-  }, [selectedIndex, virtualizer, rows])
+  const view = viewOf(search)
+  const viewKey = JSON.stringify(view)
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the key stands for the view's content
+  const conditions = useMemo(() => timelineConditions(view), [viewKey])
+  const matches = useTimelineMatches(session.id, view, search.order, search.q, session.eventCount)
 
   const select = useCallback(
     (ordinal: number | null) => {
@@ -195,92 +181,333 @@ function Timeline({ session, search }: { session: Session; search: TimelineSearc
     [navigate],
   )
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const step =
-      event.key === 'j' || event.key === 'ArrowDown' ? 1 : event.key === 'k' || event.key === 'ArrowUp' ? -1 : 0
-    if (step === 0 || rows.length === 0) return
-    event.preventDefault()
-    const from = selectedIndex === -1 ? (step === 1 ? -1 : rows.length) : selectedIndex
-    const next = rows[Math.min(rows.length - 1, Math.max(0, from + step))]
-    if (!next) return
-    focusAfterScroll.current = true
-    select(next.ordinal)
+  const matchOrdinals = matches.status === 'ready' ? matches.ordinals : []
+  const currentMatch = selectedOrdinal === null ? -1 : matchOrdinals.indexOf(selectedOrdinal)
+  const stepMatch = (step: 1 | -1) => {
+    if (matchOrdinals.length === 0) return
+    const position = (ordinal: number) => (search.order === 'newest' ? -ordinal : ordinal)
+    const here = selectedOrdinal === null ? null : position(selectedOrdinal)
+    const target =
+      step === 1
+        ? (matchOrdinals.find((ordinal) => here === null || position(ordinal) > here) ?? matchOrdinals[0])
+        : (matchOrdinals.findLast((ordinal) => here === null || position(ordinal) < here) ?? matchOrdinals.at(-1))
+    if (target !== undefined) select(target)
   }
+
+  const wide = useWideScreen()
+  const detail = selected.event ? (
+    <EventDetail event={selected.event} onClose={() => select(null)} />
+  ) : selectedOrdinal !== null && selected.isReady ? (
+    <EmptyState icon={SearchXIcon} title={`No event #${selectedOrdinal + 1}`}>
+      <p>This session has no event with that number.</p>
+    </EmptyState>
+  ) : null
+
+  // Escape closes the detail (the drawer closes itself on small screens).
+  useEffect(() => {
+    if (!wide || selectedOrdinal === null) return
+    const onKeyDown = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || isTyping(event.target)) return
+      select(null)
+    }
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
+  }, [wide, selectedOrdinal, select])
 
   return (
     <div className="grid min-w-0 gap-4 lg:grid-cols-[minmax(0,1fr)_minmax(0,26rem)]">
       <div className="flex min-w-0 flex-col">
-        <TimelineToolbar search={search} />
-        {!events.isReady ? (
-          <Skeleton className="h-[60vh] w-full rounded-xl" />
-        ) : rows.length === 0 ? (
-          <EmptyState
-            icon={ListXIcon}
-            title={search.filter === 'all' ? 'No events yet' : 'No events match this filter'}
+        <TimelineToolbar search={search} matches={matches} currentMatch={currentMatch} onStepMatch={stepMatch} />
+        <EventList
+          // A new view starts a new list: its pages, anchor and scroll position belong to the old one.
+          key={`${viewKey}|${search.order}`}
+          session={session}
+          search={search}
+          conditions={conditions}
+          selectedOrdinal={selectedOrdinal}
+          selectedEvent={selected.event}
+          matchOrdinals={matchOrdinals}
+          onSelect={select}
+        />
+      </div>
+      {wide ? (
+        <div className="min-w-0">
+          {detail ? (
+            <div className="lg:sticky lg:top-4">{detail}</div>
+          ) : (
+            <p className="rounded-xl border border-dashed p-4 text-muted-foreground text-sm">
+              Select an event to see its details.
+            </p>
+          )}
+        </div>
+      ) : (
+        <DialogPrimitive.Root
+          open={selectedOrdinal !== null && detail !== null}
+          onOpenChange={(open) => !open && select(null)}
+        >
+          <ModalContent
+            slot="event-drawer"
+            closeLabel="Close the event detail"
+            aria-describedby={undefined}
+            surfaceClassName="fixed inset-x-0 bottom-0 z-50 max-h-[85vh] overflow-y-auto rounded-t-xl border-t bg-background p-2 pt-10 shadow-lg outline-none data-[state=open]:animate-fade-in"
           >
-            <p>
-              {search.filter === 'all'
-                ? session.status === 'live'
-                  ? 'This session is being read; its events appear here as they are stored.'
-                  : 'No event could be read from this session.'
-                : 'Choose another filter to see the rest of the session.'}
-            </p>
-          </EmptyState>
-        ) : (
-          <>
-            <p className="sr-only" id="timeline-keys">
-              Use j and k or the arrow keys to move between events; Enter shows an event.
-            </p>
-            {/* biome-ignore lint/a11y/noStaticElementInteractions: the keys move between the row buttons inside */}
-            <div
-              ref={scrollRef}
-              onKeyDown={onKeyDown}
-              className="h-[60vh] min-h-80 overflow-auto rounded-xl border bg-card shadow-xs"
-              data-testid="timeline-scroll"
-            >
-              <ul
-                aria-label="Events"
-                aria-describedby="timeline-keys"
-                className="relative w-full"
-                style={{ height: virtualizer.getTotalSize() }}
-              >
-                {items.map((item) => {
-                  const row = rows[item.index]
-                  if (!row) return null
-                  return (
-                    <li
-                      key={item.key}
-                      className="absolute top-0 left-0 w-full"
-                      style={{ height: item.size, transform: `translateY(${item.start}px)` }}
-                    >
-                      <EventRow event={row} selected={row.ordinal === selectedOrdinal} onSelect={select} />
-                    </li>
-                  )
-                })}
-              </ul>
-            </div>
-            <p className="mt-2 text-muted-foreground text-xs" aria-live="polite">
-              {rows.length.toLocaleString('en-US')} event{rows.length === 1 ? '' : 's'} loaded
-              {hasNextPage ? ', more load as you scroll' : ''}
-            </p>
-          </>
-        )}
-      </div>
-      <div className={cn('min-w-0', selectedOrdinal === null && 'hidden lg:block')}>
-        {selected.event ? (
-          <div className="lg:sticky lg:top-4">
-            <EventDetail event={selected.event} onClose={() => select(null)} />
-          </div>
-        ) : selectedOrdinal !== null && selected.isReady ? (
-          <EmptyState icon={SearchXIcon} title={`No event #${selectedOrdinal + 1}`}>
-            <p>This session has no event with that number.</p>
-          </EmptyState>
-        ) : (
-          <p className="rounded-xl border border-dashed p-4 text-muted-foreground text-sm">
-            Select an event to see its details.
-          </p>
-        )}
-      </div>
+            {selected.event ? (
+              <EventDetail
+                event={selected.event}
+                onClose={() => select(null)}
+                renderTitle={(title) => <DialogPrimitive.Title asChild>{title}</DialogPrimitive.Title>}
+              />
+            ) : (
+              <>
+                <DialogPrimitive.Title className="sr-only">Event #{(selectedOrdinal ?? 0) + 1}</DialogPrimitive.Title>
+                {detail}
+              </>
+            )}
+          </ModalContent>
+        </DialogPrimitive.Root>
+      )}
     </div>
   )
+}
+
+function EventList({
+  session,
+  search,
+  conditions,
+  selectedOrdinal,
+  selectedEvent,
+  matchOrdinals,
+  onSelect,
+}: {
+  session: Session
+  search: TimelineSearch
+  conditions: TimelineConditions
+  selectedOrdinal: number | null
+  selectedEvent: TimelineEventRow | null
+  matchOrdinals: number[]
+  onSelect: (ordinal: number | null) => void
+}) {
+  // The event the list starts from after a jump (a `#N` link, a search match); null: the start.
+  const [anchor, setAnchor] = useState<number | null>(selectedOrdinal)
+  // After a jump the selected row comes to the middle of the list; after j/k just into view.
+  const centerSelection = useRef(selectedOrdinal !== null)
+  const events = useTimelineEvents(session.id, conditions, search.order, anchor)
+  const rows = events.rows
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const focusAfterScroll = useRef(false)
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => EVENT_ROW_HEIGHT,
+    overscan: 12,
+    getItemKey: (index) => rows[index]?.ordinal ?? index,
+  })
+  const items = virtualizer.getVirtualItems()
+  const firstIndex = items[0]?.index ?? 0
+  const lastIndex = items.at(-1)?.index ?? -1
+
+  const indexOfOrdinal = useMemo(() => new Map(rows.map((row, index) => [row.ordinal, index])), [rows])
+  const selectedIndex = selectedOrdinal === null ? -1 : (indexOfOrdinal.get(selectedOrdinal) ?? -1)
+  const selectedInView = selectedEvent !== null && matchesConditions(selectedEvent, conditions)
+
+  // A selected event that the list has not loaded (a link, a search match, back/forward): load the
+  // list around it instead of paging through everything before it. `placed` is the selection the
+  // list was last placed for, so going back to the start does not jump to the selection again.
+  const placed = useRef(selectedOrdinal)
+  useEffect(() => {
+    if (selectedOrdinal === null || selectedOrdinal === placed.current || !events.isReady) return
+    if (selectedIndex !== -1) placed.current = selectedOrdinal
+    else if (selectedInView) {
+      placed.current = selectedOrdinal
+      centerSelection.current = true
+      setAnchor(selectedOrdinal)
+    }
+  }, [events.isReady, selectedOrdinal, selectedIndex, selectedInView])
+
+  // Keep loading pages before the reader reaches either end of what is loaded.
+  const { hasLater, isFetchingLater, fetchLater, hasEarlier, isFetchingEarlier, fetchEarlier } = events
+  useEffect(() => {
+    if (hasLater && !isFetchingLater && lastIndex >= rows.length - PAGE_AHEAD_ROWS) void fetchLater()
+  }, [hasLater, isFetchingLater, fetchLater, lastIndex, rows.length])
+  useEffect(() => {
+    if (hasEarlier && !isFetchingEarlier && rows.length > 0 && firstIndex <= PAGE_AHEAD_ROWS) void fetchEarlier()
+  }, [hasEarlier, isFetchingEarlier, fetchEarlier, firstIndex, rows.length])
+
+  useKeepScrollPosition(scrollRef, rows, {
+    followEnd: !hasLater,
+    followStart: search.order === 'newest' && anchor === null,
+  })
+
+  // Bring the selected row into view (no jump when it is visible already), and focus it after a key press.
+  useEffect(() => {
+    if (selectedIndex === -1) return
+    virtualizer.scrollToIndex(selectedIndex, { align: centerSelection.current ? 'center' : 'auto' })
+    centerSelection.current = false
+    if (!focusAfterScroll.current) return
+    focusAfterScroll.current = false
+    const ordinal = rows[selectedIndex]?.ordinal
+    requestAnimationFrame(() => {
+      scrollRef.current?.querySelector<HTMLElement>(`[data-ordinal="${ordinal}"]`)?.focus()
+    })
+  }, [selectedIndex, virtualizer, rows])
+
+  const move = useCallback(
+    (step: 1 | -1) => {
+      if (rows.length === 0) return
+      const from = selectedIndex === -1 ? (step === 1 ? -1 : rows.length) : selectedIndex
+      const next = rows[Math.min(rows.length - 1, Math.max(0, from + step))]
+      if (!next) return
+      focusAfterScroll.current = true
+      onSelect(next.ordinal)
+    },
+    [rows, selectedIndex, onSelect],
+  )
+
+  // j/k work anywhere on the page (not while typing); the arrow keys inside the list.
+  useEffect(() => {
+    const onKeyDown = (event: globalThis.KeyboardEvent) => {
+      if (event.defaultPrevented || event.metaKey || event.ctrlKey || event.altKey || isTyping(event.target)) return
+      if (document.querySelector('[role="dialog"]')) return
+      const step = event.key === 'j' ? 1 : event.key === 'k' ? -1 : 0
+      if (step === 0) return
+      event.preventDefault()
+      move(step)
+    }
+    window.addEventListener('keydown', onKeyDown)
+    return () => window.removeEventListener('keydown', onKeyDown)
+  }, [move])
+  const onListKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const step = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : 0
+    if (step === 0) return
+    event.preventDefault()
+    move(step)
+  }
+
+  const matchSet = useMemo(() => new Set(matchOrdinals), [matchOrdinals])
+  const narrowed = Object.values(conditions).some((value) => value !== null)
+
+  if (!events.isReady && rows.length === 0) return <Skeleton className="h-[60vh] w-full rounded-xl" />
+  if (rows.length === 0)
+    return (
+      <EmptyState icon={ListXIcon} title={narrowed ? 'No events match this filter' : 'No events yet'}>
+        <p>
+          {narrowed
+            ? 'Choose another filter or range to see the rest of the session.'
+            : session.status === 'live'
+              ? 'This session is being read; its events appear here as they are stored.'
+              : 'No event could be read from this session.'}
+        </p>
+      </EmptyState>
+    )
+
+  return (
+    <>
+      {anchor !== null ? (
+        <p className="mb-2 flex flex-wrap items-center gap-2 text-muted-foreground text-xs">
+          Showing the events around #{anchor + 1}
+          {hasEarlier ? '; earlier ones load as you scroll up.' : '.'}
+          <Button size="sm" variant="link" className="h-auto p-0 text-xs" onClick={() => setAnchor(null)}>
+            Go to the {search.order === 'newest' ? 'newest' : 'first'} event
+          </Button>
+        </p>
+      ) : null}
+      <p className="sr-only" id="timeline-keys">
+        Use j and k or the arrow keys to move between events, Enter to show one, Escape to close it; [ and ] open the
+        previous and next session.
+      </p>
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: the keys move between the row buttons inside */}
+      <div
+        ref={scrollRef}
+        onKeyDown={onListKeyDown}
+        className="h-[60vh] min-h-80 overflow-auto rounded-xl border bg-card shadow-xs"
+        data-testid="timeline-scroll"
+      >
+        <ul
+          aria-label="Events"
+          aria-describedby="timeline-keys"
+          className="relative w-full"
+          style={{ height: virtualizer.getTotalSize() }}
+        >
+          {items.map((item) => {
+            const row = rows[item.index]
+            if (!row) return null
+            return (
+              <li
+                key={item.key}
+                className="absolute top-0 left-0 w-full"
+                style={{ height: item.size, transform: `translateY(${item.start}px)` }}
+              >
+                <EventRow
+                  event={row}
+                  selected={row.ordinal === selectedOrdinal}
+                  onSelect={onSelect}
+                  query={search.q}
+                  isMatch={matchSet.has(row.ordinal)}
+                />
+              </li>
+            )
+          })}
+        </ul>
+      </div>
+      <p className="mt-2 text-muted-foreground text-xs" aria-live="polite" data-testid="timeline-count">
+        {rows.length.toLocaleString('en-US')} event{rows.length === 1 ? '' : 's'} loaded
+        {hasLater || hasEarlier ? ', more load as you scroll' : ''}
+      </p>
+    </>
+  )
+}
+
+/**
+ * Rows added above the ones on screen (earlier pages, new events of a newest-first live session)
+ * would push them down; this keeps the top row where it was. With `followEnd`, a reader at the
+ * very end stays at the end as new events arrive (a live session), and with `followStart` a reader
+ * at the very top of a newest-first list sees new events arrive there.
+ */
+function useKeepScrollPosition(
+  scrollRef: RefObject<HTMLDivElement | null>,
+  rows: TimelineEventRow[],
+  follow: { followEnd: boolean; followStart: boolean },
+) {
+  type Position = { ordinal: number; offset: number; followEnd: boolean; followStart: boolean }
+  const top = useRef<Position | null>(null)
+  const latest = useRef({ rows, follow })
+  latest.current = { rows, follow }
+
+  // Where the reader is, and whether new rows should move the list along (decided now, not when
+  // they arrive: the last page loading must not throw a reader at the end of it).
+  const record = useCallback(() => {
+    const element = scrollRef.current
+    const { rows: current, follow: now } = latest.current
+    if (!element || current.length === 0) return
+    const index = Math.min(current.length - 1, Math.floor(element.scrollTop / EVENT_ROW_HEIGHT))
+    const atStart = element.scrollTop <= 1
+    const atEnd = element.scrollTop + element.clientHeight >= element.scrollHeight - 2
+    top.current = {
+      ordinal: current[index].ordinal,
+      offset: element.scrollTop - index * EVENT_ROW_HEIGHT,
+      followEnd: atEnd && !atStart && now.followEnd,
+      followStart: atStart && now.followStart,
+    }
+  }, [scrollRef])
+
+  useEffect(() => {
+    const element = scrollRef.current
+    if (!element) return
+    element.addEventListener('scroll', record, { passive: true })
+    return () => element.removeEventListener('scroll', record)
+  })
+
+  useLayoutEffect(() => {
+    const element = scrollRef.current
+    const before = top.current
+    if (element && before) {
+      const index = rows.findIndex((row) => row.ordinal === before.ordinal)
+      const keep = index * EVENT_ROW_HEIGHT + before.offset
+      if (before.followEnd) element.scrollTop = element.scrollHeight
+      else if (before.followStart) element.scrollTop = 0
+      else if (index !== -1 && Math.abs(element.scrollTop - keep) > 1) element.scrollTop = keep
+    }
+    record()
+  }, [rows, scrollRef, record])
 }

@@ -1,27 +1,96 @@
 /**
  * The events a timeline view shows, page by page from the session's on-demand `timeline_events`
- * collection: each page is one subset request (`where type in …`, `order by ordinal`, `limit`),
- * so a 100k-event session never syncs whole before its first rows paint. New events of a live
- * session arrive through the same shape and join the loaded window.
+ * collection: each page is one subset request (the view's conditions as `where`, `order by
+ * ordinal`, `limit`), so a 100k-event session never syncs whole before its first rows paint.
+ *
+ * A jump to an event far into the session (a `#N` link, a search match) does not page through
+ * everything before it: the list is anchored at that event. One query pages forwards from the
+ * anchor in the view's order, a second one pages backwards from it as the reader scrolls up, and
+ * the list is the second (reversed) followed by the first. Without an anchor the second is empty.
+ * New events of a live session arrive through the same shape and join the loaded window.
  */
-import { eq, inArray, useLiveInfiniteQuery, useLiveQuery } from '@tanstack/react-db'
+import { and, eq, gt, gte, inArray, lt, lte, type Ref, useLiveInfiniteQuery, useLiveQuery } from '@tanstack/react-db'
+import { useMemo } from 'react'
 import { sessionCollection, type TimelineEventRow } from '~/collections/session-collections'
-import { FILTER_TYPES, type TimelineFilter, type TimelineOrder } from './timeline-search'
+import type { TimelineConditions } from '~/domain/timeline/timeline-view'
+import type { TimelineOrder } from './timeline-search'
 
 export const TIMELINE_PAGE_SIZE = 200
 
-export function useTimelineEvents(sessionId: string, filter: TimelineFilter, order: TimelineOrder) {
+type EventRef = Ref<TimelineEventRow>
+
+/** The view's conditions as a TanStack DB expression (compiled to the subset's SQL `where`). */
+function whereOf(event: EventRef, conditions: TimelineConditions, extra: ReturnType<typeof eq>[] = []) {
+  const parts = [...extra]
+  if (conditions.types !== null) parts.push(inArray(event.type, [...conditions.types]))
+  if (conditions.role !== null) parts.push(eq(event.role, conditions.role))
+  if (conditions.commandFamily !== null) parts.push(eq(event.commandFamily, conditions.commandFamily))
+  if (conditions.sidechain !== null) parts.push(eq(event.sidechain, conditions.sidechain))
+  if (conditions.minOrdinal !== null) parts.push(gte(event.ordinal, conditions.minOrdinal))
+  if (conditions.maxOrdinal !== null) parts.push(lte(event.ordinal, conditions.maxOrdinal))
+  if (parts.length === 0) return undefined
+  return parts.length === 1 ? parts[0] : and(parts[0], parts[1], ...parts.slice(2))
+}
+
+const hasConditions = (conditions: TimelineConditions) => Object.values(conditions).some((value) => value !== null)
+
+const conditionsKey = (conditions: TimelineConditions) => JSON.stringify(conditions)
+
+export function useTimelineEvents(
+  sessionId: string,
+  conditions: TimelineConditions,
+  order: TimelineOrder,
+  anchor: number | null,
+) {
   const events = sessionCollection('timeline_events', sessionId)
-  const result = useLiveInfiniteQuery(
+  const newestFirst = order === 'newest'
+  const key = conditionsKey(conditions)
+
+  // Forwards (in the view's order) from the anchor, or from the start without one.
+  const after = useLiveInfiniteQuery(
     (q) => {
       const from = q.from({ event: events })
       const filtered =
-        filter === 'all' ? from : from.where(({ event }) => inArray(event.type, [...FILTER_TYPES[filter]]))
-      return filtered.orderBy(({ event }) => event.ordinal, order === 'newest' ? 'desc' : 'asc')
+        anchor === null && !hasConditions(conditions)
+          ? from
+          : from.where(({ event }) => {
+              const start =
+                anchor === null ? [] : [newestFirst ? lte(event.ordinal, anchor) : gte(event.ordinal, anchor)]
+              return whereOf(event, conditions, start) as ReturnType<typeof eq>
+            })
+      return filtered.orderBy(({ event }) => event.ordinal, newestFirst ? 'desc' : 'asc')
     },
-    { pageSize: TIMELINE_PAGE_SIZE, queryKey: ['timeline', sessionId, filter, order] },
+    { pageSize: TIMELINE_PAGE_SIZE, queryKey: ['timeline', sessionId, key, order, anchor, 'after'] },
   )
-  return { ...result, data: result.data as TimelineEventRow[] }
+
+  // Backwards from the anchor; without one it asks for nothing (no ordinal is below 0).
+  const before = useLiveInfiniteQuery(
+    (q) =>
+      q
+        .from({ event: events })
+        .where(({ event }) => {
+          const beyond =
+            anchor === null ? lt(event.ordinal, 0) : newestFirst ? gt(event.ordinal, anchor) : lt(event.ordinal, anchor)
+          return whereOf(event, conditions, [beyond]) ?? beyond
+        })
+        .orderBy(({ event }) => event.ordinal, newestFirst ? 'asc' : 'desc'),
+    { pageSize: TIMELINE_PAGE_SIZE, queryKey: ['timeline', sessionId, key, order, anchor, 'before'] },
+  )
+
+  const afterRows = after.data as TimelineEventRow[]
+  const beforeRows = before.data as TimelineEventRow[]
+  const rows = useMemo(() => [...beforeRows].reverse().concat(afterRows), [beforeRows, afterRows])
+
+  return {
+    rows,
+    isReady: after.isReady && before.isReady,
+    hasLater: after.hasNextPage,
+    isFetchingLater: after.isFetchingNextPage,
+    fetchLater: after.fetchNextPage,
+    hasEarlier: anchor !== null && before.hasNextPage,
+    isFetchingEarlier: before.isFetchingNextPage,
+    fetchEarlier: before.fetchNextPage,
+  }
 }
 
 /** One event by ordinal (its own subset request), whether or not the list has loaded it yet. */

@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm'
 import type { Executor } from '~/db/client'
+import { commandFamily } from '~/domain/agent-logs/command-family'
 import type { TimelineEventDraft } from '~/domain/agent-logs/types'
 
 /** One event as ingest hands it over: the parser's draft, without session and account. */
@@ -19,6 +20,8 @@ function row(event: TimelineEventInput) {
     at: event.at,
     name: event.name,
     command: event.command,
+    command_family: commandFamily(event.command),
+    sidechain: event.payload.sidechain === true,
     path: event.path,
     exit_code: event.exitCode,
     duration_ms: event.durationMs,
@@ -49,22 +52,26 @@ export const timelineEventsRepository = {
     const rows = storableJsonText(events.map(row))
     const written = await tx.execute(sql`
       insert into timeline_events
-        (session_id, account_id, ordinal, event_key, type, role, at, name, command, path, exit_code, duration_ms, summary, payload)
+        (session_id, account_id, ordinal, event_key, type, role, at, name, command, command_family, sidechain, path,
+         exit_code, duration_ms, summary, payload)
       select ${target.sessionId}::uuid, ${target.accountId}::uuid, r.ordinal, r.event_key, r.type, r.role, r.at, r.name,
-             r.command, r.path, r.exit_code, r.duration_ms, r.summary, coalesce(r.payload, '{}'::jsonb)
+             r.command, r.command_family, coalesce(r.sidechain, false), r.path, r.exit_code, r.duration_ms, r.summary, coalesce(r.payload, '{}'::jsonb)
       from jsonb_to_recordset(${rows}::jsonb) as r(
-        ordinal integer, event_key text, type text, role text, at timestamptz, name text, command text, path text,
+        ordinal integer, event_key text, type text, role text, at timestamptz, name text, command text,
+        command_family text, sidechain boolean, path text,
         exit_code integer, duration_ms integer, summary text, payload jsonb)
       on conflict (session_id, ordinal) do update set
         event_key = excluded.event_key, type = excluded.type, role = excluded.role, at = excluded.at,
-        name = excluded.name, command = excluded.command, path = excluded.path, exit_code = excluded.exit_code,
+        name = excluded.name, command = excluded.command, command_family = excluded.command_family,
+        sidechain = excluded.sidechain, path = excluded.path, exit_code = excluded.exit_code,
         duration_ms = excluded.duration_ms, summary = excluded.summary, payload = excluded.payload
       where (timeline_events.event_key, timeline_events.type, timeline_events.role, timeline_events.at,
-             timeline_events.name, timeline_events.command, timeline_events.path, timeline_events.exit_code,
+             timeline_events.name, timeline_events.command, timeline_events.command_family,
+             timeline_events.sidechain, timeline_events.path, timeline_events.exit_code,
              timeline_events.duration_ms, timeline_events.summary, timeline_events.payload)
         is distinct from
             (excluded.event_key, excluded.type, excluded.role, excluded.at, excluded.name, excluded.command,
-             excluded.path, excluded.exit_code, excluded.duration_ms, excluded.summary, excluded.payload)`)
+             excluded.command_family, excluded.sidechain, excluded.path, excluded.exit_code, excluded.duration_ms, excluded.summary, excluded.payload)`)
     return written.count
   },
 
