@@ -8,6 +8,10 @@ import { expect, type Page, test } from '@playwright/test'
 import { uniqueRollout } from './support/agent-log-files'
 import { eventRows, openTimeline, uploadFromPage } from './support/timeline-page'
 
+// Each test uploads a session and walks several pages of the UI: more than the default budget on a
+// busy 2-core machine.
+test.describe.configure({ timeout: 90_000 })
+
 const rowAt = (page: Page, ordinal: number) => eventRows(page).and(page.locator(`[data-ordinal="${ordinal}"]`))
 
 /** Whether the row is inside the scrolled list's visible part (the page may cut the list itself). */
@@ -171,29 +175,6 @@ test('the event detail copies the event as JSON, shows patches as diffs and adds
   await patch.click()
   await detail.getByRole('button', { name: 'Add to coach' }).click()
   await expect(page).toHaveURL(new RegExp(`/coach\\?sessionId=${sessionId}`))
-})
-
-test('a live session grows under a reader without moving what they are reading', async ({ page, context }) => {
-  const start = uniqueRollout({ firstLines: 70 })
-  const sessionId = await uploadFromPage(page, start)
-  await openTimeline(page, `/sessions/${sessionId}`)
-  const scroller = page.getByTestId('timeline-scroll')
-  const countBefore = await page.getByTestId('timeline-count').textContent()
-
-  // Read from the middle of the list.
-  await scroller.evaluate((element) => {
-    element.scrollTop = 640
-  })
-  await expect.poll(() => visibleInList(page, 10)).toBe(true)
-  const topBefore = await scroller.evaluate((element) => element.scrollTop)
-
-  const uploader = await context.newPage()
-  await uploadFromPage(uploader, uniqueRollout({ id: start.id }))
-  await expect(page.getByTestId('timeline-count')).not.toHaveText(countBefore ?? '')
-  const loaded = async () => Number((await page.getByTestId('timeline-count').textContent())?.match(/^\d+/)?.[0])
-  expect(await loaded()).toBeGreaterThan(Number(countBefore?.match(/^\d+/)?.[0]))
-  expect(await scroller.evaluate((element) => element.scrollTop)).toBe(topBefore)
-  expect(await visibleInList(page, 10)).toBe(true)
 })
 
 test('keys move between sessions, and on a phone the detail is a drawer', async ({ page }) => {

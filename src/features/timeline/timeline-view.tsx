@@ -385,10 +385,19 @@ function EventList({
   }
 
   const matchSet = useMemo(() => new Set(matchOrdinals), [matchOrdinals])
+  // The list never gets shorter while it is open: when a refetch shrinks it for a moment, the
+  // browser would otherwise clamp the scroll position and the reader would lose their place.
+  const tallest = useRef(0)
+  tallest.current = Math.max(tallest.current, virtualizer.getTotalSize())
+  const listHeight = tallest.current
   const narrowed = Object.values(conditions).some((value) => value !== null)
 
-  if (!events.isReady && rows.length === 0) return <Skeleton className="h-[60vh] w-full rounded-xl" />
-  if (rows.length === 0)
+  // Once rows have been shown the list stays mounted, even while a refetch empties it for a moment:
+  // a remounted list would lose the reader's scroll position.
+  const shownRows = useRef(false)
+  if (rows.length > 0) shownRows.current = true
+  if (!shownRows.current && !events.isReady) return <Skeleton className="h-[60vh] w-full rounded-xl" />
+  if (!shownRows.current && rows.length === 0)
     return (
       <EmptyState icon={ListXIcon} title={narrowed ? 'No events match this filter' : 'No events yet'}>
         <p>
@@ -427,7 +436,7 @@ function EventList({
           aria-label="Events"
           aria-describedby="timeline-keys"
           className="relative w-full"
-          style={{ height: virtualizer.getTotalSize() }}
+          style={{ height: listHeight }}
         >
           {items.map((item) => {
             const row = rows[item.index]
@@ -506,7 +515,9 @@ function useKeepScrollPosition(
       const keep = index * EVENT_ROW_HEIGHT + before.offset
       if (before.followEnd) element.scrollTop = element.scrollHeight
       else if (before.followStart) element.scrollTop = 0
-      else if (index !== -1 && Math.abs(element.scrollTop - keep) > 1) element.scrollTop = keep
+      // A refetch can empty the list for a moment: keep waiting for the reader's row to come back.
+      else if (index === -1) return
+      else if (Math.abs(element.scrollTop - keep) > 1) element.scrollTop = keep
     }
     record()
   }, [rows, scrollRef, record])
