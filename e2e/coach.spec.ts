@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright'
 import { type Browser, expect, type Page, test } from '@playwright/test'
 import { uniqueRollout } from './support/agent-log-files'
+import { findInExplorer, uploadThroughExplorer } from './support/explorer-page'
 import { gotoHydrated } from './support/page-helpers'
 
 // Each test uploads a session and drives two browsers through a reply paced like a model.
@@ -9,13 +10,8 @@ test.describe.configure({ timeout: 180_000 })
 /** Uploads a fresh copy of the synthetic rollout and returns its session id. */
 async function uploadSession(page: Page) {
   const file = uniqueRollout()
-  await gotoHydrated(page, '/sessions')
-  await page.getByTestId('upload-file-input').setInputFiles(file)
-  const row = page.getByTestId('session-row').filter({ hasText: file.name })
-  await expect(row).toBeVisible()
-  await expect(page.getByTestId('upload-item').filter({ hasText: file.name }).getByRole('status')).toContainText(
-    /Stored: \d+ events/,
-  )
+  await uploadThroughExplorer(page, file)
+  const row = await findInExplorer(page, file.name)
   const href = await row.getByRole('link', { name: 'Why is CI red on main?', exact: true }).getAttribute('href')
   const sessionId = /\/sessions\/([0-9a-f-]{36})/.exec(href ?? '')?.[1]
   if (!sessionId) throw new Error(`no session link in ${href}`)
