@@ -7,7 +7,7 @@ import { gotoHydrated } from './support/page-helpers'
 // Each test uploads a session and drives two browsers through a reply paced like a model.
 test.describe.configure({ timeout: 180_000 })
 
-/** Uploads a fresh copy of the synthetic rollout and returns its session id. */
+/** Uploads a fresh copy of the synthetic rollout through the explorer and returns its session id. */
 async function uploadSession(page: Page) {
   const file = uniqueRollout()
   await uploadThroughExplorer(page, file)
