@@ -64,10 +64,15 @@ test('a misalignment acknowledged in one browser shows as acknowledged in the ot
   await expect(item(phone.page, FORCE_PUSH).getByRole('button', { name: /^Reopen/ })).toBeVisible()
 
   // The session page's banner counts the open ones, with the highest severity.
-  await gotoHydrated(phone.page, `/sessions/${sessionId}`)
+  await gotoHydrated(phone.page, `/sessions/${sessionId}?order=newest`)
   const banner = phone.page.getByTestId('misalignment-banner')
   await expect(banner).toContainText('2 open misalignments')
   await expect(banner.locator('[data-severity]')).toHaveText('high')
+  // Timeline rows (newest first) that are evidence of an open misalignment carry its severity.
+  const rowAt = (ordinal: number) => phone.page.locator(`[data-testid="event-row"][data-ordinal="${ordinal}"]`)
+  await expect(rowAt(97).getByTestId('misalignment-marker')).toHaveText(/high/)
+  await expect(rowAt(100)).toBeVisible()
+  await expect(rowAt(100).getByTestId('misalignment-marker')).toHaveCount(0)
   await phone.context.close()
 })
 

@@ -19,6 +19,7 @@ import {
 import { Dialog as DialogPrimitive } from 'radix-ui'
 import {
   type KeyboardEvent,
+  type ReactNode,
   type RefObject,
   useCallback,
   useEffect,
@@ -74,12 +75,31 @@ export function SessionNotFound() {
   )
 }
 
-export function TimelineView({ sessionId, search }: { sessionId: string; search: TimelineSearch }) {
+/** What another feature shows on an event's row (EventRow's `marker`), e.g. a misalignment's severity. */
+export type MarkerFor = (ordinal: number) => ReactNode
+
+export function TimelineView({
+  sessionId,
+  search,
+  markerFor,
+}: {
+  sessionId: string
+  search: TimelineSearch
+  markerFor?: MarkerFor
+}) {
   if (!UUID.test(sessionId)) return <SessionNotFound />
-  return <TimelineForSession sessionId={sessionId} search={search} />
+  return <TimelineForSession sessionId={sessionId} search={search} markerFor={markerFor} />
 }
 
-function TimelineForSession({ sessionId, search }: { sessionId: string; search: TimelineSearch }) {
+function TimelineForSession({
+  sessionId,
+  search,
+  markerFor,
+}: {
+  sessionId: string
+  search: TimelineSearch
+  markerFor?: MarkerFor
+}) {
   const sessionQuery = useLiveQuery(
     (q) => q.from({ session: sessionsCollection }).where(({ session }) => eq(session.id, sessionId)),
     [sessionId],
@@ -106,7 +126,7 @@ function TimelineForSession({ sessionId, search }: { sessionId: string; search: 
           </AlertDescription>
         </Alert>
       ) : null}
-      <Timeline key={session.id} session={session} search={search} />
+      <Timeline key={session.id} session={session} search={search} markerFor={markerFor} />
     </>
   )
 }
@@ -158,7 +178,7 @@ function isTyping(target: EventTarget | null) {
   )
 }
 
-function Timeline({ session, search }: { session: Session; search: TimelineSearch }) {
+function Timeline({ session, search, markerFor }: { session: Session; search: TimelineSearch; markerFor?: MarkerFor }) {
   const navigate = useNavigate({ from: '/sessions/$sessionId' })
   const hash = useRouterState({ select: (state) => state.location.hash })
   const selectedOrdinal = ordinalFromHash(hash)
@@ -228,6 +248,7 @@ function Timeline({ session, search }: { session: Session; search: TimelineSearc
           selectedEvent={selected.event}
           matchOrdinals={matchOrdinals}
           onSelect={select}
+          markerFor={markerFor}
         />
       </div>
       {wide ? (
@@ -278,6 +299,7 @@ function EventList({
   selectedEvent,
   matchOrdinals,
   onSelect,
+  markerFor,
 }: {
   session: Session
   search: TimelineSearch
@@ -286,6 +308,7 @@ function EventList({
   selectedEvent: TimelineEventRow | null
   matchOrdinals: number[]
   onSelect: (ordinal: number | null) => void
+  markerFor?: MarkerFor
 }) {
   // The event the list starts from after a jump (a `#N` link, a search match); null: the start.
   const [anchor, setAnchor] = useState<number | null>(selectedOrdinal)
@@ -453,6 +476,7 @@ function EventList({
                   onSelect={onSelect}
                   query={search.q}
                   isMatch={matchSet.has(row.ordinal)}
+                  marker={markerFor?.(row.ordinal)}
                 />
               </li>
             )

@@ -1,6 +1,7 @@
 import { createFileRoute, stripSearchParams } from '@tanstack/react-router'
 import { sessionsCollection } from '~/collections/sessions-collection'
 import { MisalignmentBanner } from '~/features/rules/misalignment-banner'
+import { useMisalignmentMarkers } from '~/features/rules/misalignment-markers'
 import { TIMELINE_SEARCH_DEFAULTS, timelineSearchSchema } from '~/features/timeline/timeline-search'
 import { TimelineSkeleton, TimelineView } from '~/features/timeline/timeline-view'
 
@@ -22,10 +23,11 @@ export const Route = createFileRoute('/_app/sessions_/$sessionId')({
 function TimelinePage() {
   const { sessionId } = Route.useParams()
   const search = Route.useSearch()
+  const markerFor = useMisalignmentMarkers(sessionId)
   return (
     <>
       <MisalignmentBanner sessionId={sessionId} />
-      <TimelineView sessionId={sessionId} search={search} />
+      <TimelineView sessionId={sessionId} search={search} markerFor={markerFor} />
     </>
   )
 }
