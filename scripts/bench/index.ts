@@ -13,6 +13,8 @@ const BENCHMARKS = {
   search: () => import('./search'),
   coach: () => import('./coach'),
   'timeline-load': () => import('./timeline-load'),
+  'proxy-overhead': () => import('./proxy-overhead'),
+  'sync-latency': () => import('./sync-latency'),
 } as const
 
 type BenchmarkName = keyof typeof BENCHMARKS

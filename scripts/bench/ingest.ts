@@ -11,7 +11,6 @@ import {
   createReadStream,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -31,6 +30,7 @@ import { builtAppCommand } from '../../dev/commands'
 import { startEmbeddedPostgres } from '../../dev/embedded-postgres'
 import { buildIfStale, freePort, startChild, stopChild, waitForHealthy } from '../../dev/processes'
 import { buildBenchResult, writeBenchResult } from './bench-results'
+import { cpuSeconds, postgresCpuSeconds } from './process-cpu'
 
 const FIXTURES = fileURLToPath(new URL('../../tests/fixtures/agent-logs/codex/', import.meta.url))
 const ROLLOUTS = [
@@ -66,30 +66,6 @@ function generateRollout(path: string, bytes: number) {
     size += Buffer.byteLength(chunk)
   }
   return size
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (clock ticks of 10 ms). */
-function cpuSeconds(pid: number) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / 100
-}
-
-/** CPU seconds of a Postgres cluster: the postmaster and every backend it forked (walsenders included). */
-function postgresCpuSeconds(dataDir: string) {
-  const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
-  let total = 0
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-      if (Number(entry) === postmaster || parent === postmaster) total += cpuSeconds(Number(entry))
-    } catch {
-      // The backend ended while we looked.
-    }
-  }
-  return total
 }
 
 /**
