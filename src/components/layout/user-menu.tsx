@@ -67,14 +67,17 @@ export function UserMenu({ currentUser }: { currentUser: CurrentUser }) {
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
-        <Button variant="ghost" className="gap-2 px-2" aria-label={`Account: ${user.displayName}`}>
+        {/* The name is the button's visible text and its accessible name (WCAG 2.5.3: an aria-label
+            that differs from what is shown fails speech users); below `sm` it is read but not shown. */}
+        <Button variant="ghost" className="gap-2 px-2">
+          <span className="sr-only">Account: </span>
           <span
             aria-hidden
             className="flex size-7 items-center justify-center rounded-full bg-primary/15 font-semibold text-primary text-xs"
           >
             {initials(user.displayName)}
           </span>
-          <span className="hidden max-w-40 truncate sm:inline">{user.displayName}</span>
+          <span className="sr-only max-w-40 truncate sm:not-sr-only">{user.displayName}</span>
         </Button>
       </DropdownMenuTrigger>
       <DropdownMenuContent align="end" className="w-60">
