@@ -77,6 +77,8 @@ const FIRST_ROW_PROBE = `
 `
 
 async function firstPaint(page: Page, url: string) {
+  // From another document, so a `#N` link is a page load and not a jump within the open page.
+  await page.goto('about:blank')
   await page.goto(url)
   await page.waitForFunction(() => (window as unknown as { __firstRowAt: number | null }).__firstRowAt !== null, null, {
     timeout: 60_000,
@@ -113,10 +115,9 @@ async function scrollFrameTimes(page: Page) {
 /** Keeps the list at its end until every event is loaded (or the time limit passes). */
 async function pageToTheEnd(page: Page, total: number) {
   const started = Date.now()
+  // "10,000 events loaded, more load as you scroll"
   const loaded = async () =>
-    Number(
-      ((await page.getByTestId('timeline-count').textContent()) ?? '0').replace(/[^\d].*$/, '').replaceAll(',', ''),
-    )
+    Number(/^[\d,]+/.exec((await page.getByTestId('timeline-count').textContent()) ?? '')?.[0].replaceAll(',', '') ?? 0)
   const countText = async () => (await page.getByTestId('timeline-count').textContent()) ?? ''
   while (Date.now() - started < FULL_SYNC_LIMIT_MS) {
     await page.getByTestId('timeline-scroll').evaluate((list) => {

@@ -78,7 +78,8 @@ export function EventDetail({
   renderTitle = (title) => title,
 }: {
   event: TimelineEventRow
-  onClose: () => void
+  /** Without it there is no close button (the drawer has its own). */
+  onClose?: () => void
   /** Wraps the heading, e.g. as the title of the drawer that holds the detail on small screens. */
   renderTitle?: (title: ReactNode) => ReactNode
 }) {
@@ -97,9 +98,11 @@ export function EventDetail({
             {event.name ? ` · ${event.name}` : ''}
           </h2>,
         )}
-        <Button size="icon" variant="ghost" onClick={onClose} aria-label="Close the event detail" title="Close (Esc)">
-          <XIcon aria-hidden />
-        </Button>
+        {onClose ? (
+          <Button size="icon" variant="ghost" onClick={onClose} aria-label="Close the event detail" title="Close (Esc)">
+            <XIcon aria-hidden />
+          </Button>
+        ) : null}
       </div>
       <div className="flex flex-wrap gap-2">
         <CopyJsonButton event={event} />

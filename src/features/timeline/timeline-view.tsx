@@ -275,7 +275,6 @@ function Timeline({ session, search, markerFor }: { session: Session; search: Ti
             {selected.event ? (
               <EventDetail
                 event={selected.event}
-                onClose={() => select(null)}
                 renderTitle={(title) => <DialogPrimitive.Title asChild>{title}</DialogPrimitive.Title>}
               />
             ) : (
