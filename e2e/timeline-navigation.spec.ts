@@ -177,34 +177,6 @@ test('the event detail copies the event as JSON, shows patches as diffs and adds
   await expect(page).toHaveURL(new RegExp(`/coach\\?sessionId=${sessionId}`))
 })
 
-test('a live session grows under a reader without moving what they are reading', async ({ page, context }) => {
-  const start = uniqueRollout({ firstLines: 70 })
-  const sessionId = await uploadFromPage(page, start)
-  await openTimeline(page, `/sessions/${sessionId}`)
-  const scroller = page.getByTestId('timeline-scroll')
-  const loaded = async () => Number((await page.getByTestId('timeline-count').textContent())?.match(/^\d+/)?.[0])
-  const countBefore = await loaded()
-
-  // Read from the middle of the list.
-  await scroller.evaluate((element) => {
-    element.scrollTop = 640
-  })
-  await expect.poll(() => visibleInList(page, 10)).toBe(true)
-  const topBefore = await scroller.evaluate((element) => {
-    // A mark React does not manage: still there afterwards means the list was never replaced.
-    element.dataset.reader = 'here'
-    return element.scrollTop
-  })
-
-  const uploader = await context.newPage()
-  await uploadFromPage(uploader, uniqueRollout({ id: start.id }))
-  await expect.poll(loaded).toBeGreaterThan(countBefore)
-  await expect(scroller).toHaveAttribute('data-reader', 'here')
-  // The rows may be refetched on the way; once they are back the reader is where they were.
-  await expect.poll(() => scroller.evaluate((element) => element.scrollTop)).toBe(topBefore)
-  expect(await visibleInList(page, 10)).toBe(true)
-})
-
 test('keys move between sessions, and on a phone the detail is a drawer', async ({ page }) => {
   const older = await uploadFromPage(page, uniqueRollout())
   const newer = await uploadFromPage(page, uniqueRollout())
