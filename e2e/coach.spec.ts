@@ -79,7 +79,9 @@ test('stop ends a reply mid-way on every device, keeping its text', async ({ pag
     await expect(replies(other.page).last()).toHaveAttribute('data-status', 'streaming')
     await expect(replies(page).last()).toContainText('Event #1')
     await expect(page.getByRole('button', { name: 'Stop' })).toBeEnabled()
-    await page.getByRole('button', { name: 'Stop' }).click({ force: true })
+    // By keyboard: the growing reply can move the button between Playwright's scroll and its click.
+    await page.getByRole('button', { name: 'Stop' }).focus()
+    await page.keyboard.press('Enter')
     for (const device of [page, other.page]) {
       const stopped = replies(device).last()
       await expect(stopped).toHaveAttribute('data-status', 'failed')
@@ -159,4 +161,39 @@ test('the coach page without a session asks for one; an empty prompt cannot be s
   })
   expect(response.status()).toBe(400)
   expect(((await response.json()) as { message: string }).message).toMatch(/The prompt is empty/)
+})
+
+test('beside the timeline: the coach opens next to the events, answers there, and stays open after a reload', async ({
+  page,
+}) => {
+  const sessionId = await uploadSession(page)
+  await page.setViewportSize({ width: 1600, height: 900 })
+  await gotoHydrated(page, `/sessions/${sessionId}`)
+  await expect(page.getByTestId('event-row').first()).toBeVisible({ timeout: 60_000 })
+  const toggle = page.getByRole('button', { name: 'Show coach' })
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false')
+  await toggle.click()
+
+  const beside = page.getByRole('complementary', { name: 'Coach' })
+  await expect(beside.getByTestId('coach-panel')).toBeVisible({ timeout: 60_000 })
+  // Side by side at this width: the panel starts right of the timeline's events.
+  const rowBox = await page.getByTestId('event-row').first().boundingBox()
+  const panelBox = await beside.boundingBox()
+  expect(panelBox && rowBox && panelBox.x >= rowBox.x + rowBox.width).toBe(true)
+
+  await beside.getByLabel('Message the coach').fill('Explain #2')
+  await beside.getByRole('button', { name: 'Send' }).click()
+  await expect(beside.getByTestId('assistant-message').last()).toHaveAttribute('data-status', 'complete', {
+    timeout: 60_000,
+  })
+  await expect(beside.getByTestId('assistant-message').last()).toContainText('Event #2')
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  expect(results.violations.map((violation) => violation.id)).toEqual([])
+  await page.screenshot({ path: 'test-results/screenshots/coach-beside-timeline.png' })
+
+  // The open panel is a UI preference: a reload keeps it, "Hide coach" closes it.
+  await gotoHydrated(page, `/sessions/${sessionId}`)
+  await expect(page.getByRole('button', { name: 'Hide coach' })).toHaveAttribute('aria-pressed', 'true')
+  await page.getByRole('button', { name: 'Hide coach' }).click()
+  await expect(page.getByRole('complementary', { name: 'Coach' })).toHaveCount(0)
 })

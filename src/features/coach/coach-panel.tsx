@@ -117,8 +117,12 @@ export function CoachPanel({ sessionId, prefill }: { sessionId: string; prefill?
   const modeName = useMemo(() => MODES.find((m) => m.value === mode)?.label ?? mode, [mode])
 
   return (
-    <section aria-labelledby={`${promptId}-title`} className="flex min-w-0 flex-col gap-4" data-testid="coach-panel">
-      <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
+    <section
+      aria-labelledby={`${promptId}-title`}
+      className="@container flex min-w-0 flex-col gap-4"
+      data-testid="coach-panel"
+    >
+      <div className="flex flex-col gap-3 @lg:flex-row @lg:items-start @lg:justify-between">
         <h2 id={`${promptId}-title`} className="font-semibold text-lg">
           Coach
         </h2>
@@ -145,7 +149,9 @@ export function CoachPanel({ sessionId, prefill }: { sessionId: string; prefill?
         </fieldset>
       </div>
       <ProviderBar status={provider.status} failure={provider.failure} model={model} context={context} />
-      <div className="grid min-w-0 gap-4 lg:grid-cols-[14rem_minmax(0,1fr)]">
+      {/* Sized by the panel's own width (a container query), not the screen's: beside the timeline it is
+          narrow even on a wide screen. */}
+      <div className="grid min-w-0 gap-4 @3xl:grid-cols-[14rem_minmax(0,1fr)]">
         {threads.isReady ? (
           <ThreadList
             threads={threads.threads}
@@ -163,8 +169,13 @@ export function CoachPanel({ sessionId, prefill }: { sessionId: string; prefill?
               <AlertDescription>{actionError}</AlertDescription>
             </Alert>
           ) : null}
-          <div
-            className="max-h-[60vh] min-h-40 overflow-y-auto rounded-lg border bg-background p-3"
+          {/* Scrolls on its own once the conversation is long: keyboard users reach it with Tab and
+              scroll it with the arrow keys (WCAG 2.1.1; axe scrollable-region-focusable). */}
+          <section
+            className="max-h-[60vh] min-h-40 overflow-y-auto rounded-lg border bg-background p-3 focus-visible:outline-2 focus-visible:outline-ring"
+            aria-label="Conversation"
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be focusable to scroll by keyboard
+            tabIndex={0}
             aria-live="polite"
             aria-busy={Boolean(streaming)}
           >
@@ -218,7 +229,7 @@ export function CoachPanel({ sessionId, prefill }: { sessionId: string; prefill?
                 ) : null}
               </ol>
             )}
-          </div>
+          </section>
           {reply.error ? (
             <Alert variant="destructive" data-testid="coach-error">
               <AlertDescription>{reply.error}</AlertDescription>

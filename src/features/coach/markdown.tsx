@@ -141,7 +141,9 @@ export function Markdown({ text, sessionId }: { text: string; sessionId: string 
             return (
               <pre
                 key={key}
-                className="overflow-x-auto rounded-md bg-muted p-3 font-mono text-xs"
+                // biome-ignore lint/a11y/noNoninteractiveTabindex: wide code scrolls sideways; focus lets keyboard users scroll it
+                tabIndex={0}
+                className="overflow-x-auto rounded-md bg-muted p-3 font-mono text-xs focus-visible:outline-2 focus-visible:outline-ring"
                 data-language={block.language || undefined}
               >
                 <code>{block.text}</code>

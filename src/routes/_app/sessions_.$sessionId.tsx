@@ -1,5 +1,6 @@
 import { createFileRoute, stripSearchParams } from '@tanstack/react-router'
 import { sessionsCollection } from '~/collections/sessions-collection'
+import { CoachBesideTimeline } from '~/features/coach/coach-beside-timeline'
 import { MisalignmentBanner } from '~/features/rules/misalignment-banner'
 import { useMisalignmentMarkers } from '~/features/rules/misalignment-markers'
 import { TIMELINE_SEARCH_DEFAULTS, timelineSearchSchema } from '~/features/timeline/timeline-search'
@@ -27,7 +28,9 @@ function TimelinePage() {
   return (
     <>
       <MisalignmentBanner sessionId={sessionId} />
-      <TimelineView sessionId={sessionId} search={search} markerFor={markerFor} />
+      <CoachBesideTimeline sessionId={sessionId}>
+        <TimelineView sessionId={sessionId} search={search} markerFor={markerFor} />
+      </CoachBesideTimeline>
     </>
   )
 }
