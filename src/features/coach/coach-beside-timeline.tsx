@@ -21,7 +21,7 @@ export function CoachBesideTimeline({ sessionId, children }: { sessionId: string
           variant={open ? 'secondary' : 'outline'}
           size="sm"
           aria-pressed={open}
-          aria-controls="coach-beside-timeline"
+          aria-controls={open ? 'coach-beside-timeline' : undefined}
           onClick={() => coachBesideTimelinePreference.set(!open)}
         >
           <MessagesSquareIcon className="size-4" aria-hidden />

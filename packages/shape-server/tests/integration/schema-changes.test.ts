@@ -118,7 +118,9 @@ describe('schema changes under shapes', () => {
     const answer = await held
     expect(answer.status).toBe(400)
     expect(answer.body).toEqual(doesNotExist('dropped_live'))
-    expect(fixture.server.diagnostics().shapes).toBe(before - 1)
+    // At least this shape is gone; the periodic catalog check may release shapes of tables the
+    // earlier tests altered in the same round, so the count can drop by more than one.
+    expect(fixture.server.diagnostics().shapes).toBeLessThanOrEqual(before - 1)
 
     const again = await getShape(fixture.shapeUrl, { table: 'dropped_live', handle, offset })
     expect(again.status).toBe(400)
