@@ -83,7 +83,7 @@ test('adding an event to the coach goes through the gate: a blocked event shows 
   await pasteAgentsMd(page, sessionId)
 
   await item(page, FORCE_PUSH).getByRole('button', { name: 'Add to coach event #12' }).click()
-  await expect(page.getByText('Add to coach blocked')).toBeVisible()
+  await expect(page.getByText('Add to coach blocked', { exact: true })).toBeVisible()
   const blocked = page.locator('[data-testid="decision-item"][data-blocked="true"]')
   await expect(blocked).toHaveCount(1)
   await expect(blocked).toContainText(FORCE_PUSH)
