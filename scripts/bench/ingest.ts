@@ -5,7 +5,7 @@
  * throwaway embedded cluster; the app and the shape server run as in `npm start`.
  * Targets (issue 10, 2-core machine): ≥ 20 MB/s, peak RSS < 400 MB, tail p99 < 1 s, re-scan < 1 s.
  */
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import {
   appendFileSync,
   createReadStream,
@@ -21,15 +21,11 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { type Row, ShapeStream } from '@electric-sql/client'
-import { silentLogger, startShapeServer } from '@session-coach/shape-server'
 import { createDatabaseClient } from '~/db/client'
-import { migrateDatabase } from '~/db/migrate'
 import { accounts } from '~/db/schema'
 import { SessionDiscovery } from '~/server/ingest/discovery/session-discovery'
-import { builtAppCommand } from '../../dev/commands'
-import { startEmbeddedPostgres } from '../../dev/embedded-postgres'
-import { buildIfStale, freePort, startChild, stopChild, waitForHealthy } from '../../dev/processes'
 import { buildBenchResult, writeBenchResult } from './bench-results'
+import { startBenchStack } from './bench-stack'
 import { cpuSeconds, postgresCpuSeconds } from './process-cpu'
 
 const FIXTURES = fileURLToPath(new URL('../../tests/fixtures/agent-logs/codex/', import.meta.url))
@@ -229,39 +225,15 @@ export async function run(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'bench-ingest-'))
   const tailDir = join(workDir, 'sessions')
   mkdirSync(tailDir)
-  buildIfStale((line) => console.log(line))
-  const postgres = await startEmbeddedPostgres({ port: await freePort() })
-  await migrateDatabase(postgres.url, { log: () => {} })
-  const secret = randomBytes(16).toString('hex')
-  const shapeServer = await startShapeServer({
-    databaseUrl: postgres.url,
-    port: await freePort(),
-    secret,
-    log: silentLogger,
-  })
-  const appPort = await freePort()
-  const appUrl = `http://127.0.0.1:${appPort}`
-  const app = startChild({
-    name: 'app',
-    command: builtAppCommand(),
-    output: 'prefixed',
+  const stack = await startBenchStack({
     env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(appPort),
-      DATABASE_URL: postgres.url,
-      ELECTRIC_URL: shapeServer.url,
-      ELECTRIC_SECRET: secret,
-      AUTH_MODE: 'local',
-      LOG_LEVEL: 'warn',
       UPLOAD_MAX_BYTES: String(1024 * 1024 * 1024),
       SESSION_DIRS: tailDir,
       SESSION_SCAN_INTERVAL_MS: '1000',
     },
   })
+  const { app, appUrl, postgres } = stack
   try {
-    await waitForHealthy(`${appUrl}/api/health`, { name: 'app', timeoutMs: 60_000 })
     const cookie = await signIn(appUrl)
 
     const rolloutPath = join(workDir, 'bench-rollout.jsonl')
@@ -304,9 +276,7 @@ export async function run(): Promise<void> {
     })
     console.log(`Wrote ${writeBenchResult(result)}`)
   } finally {
-    await stopChild(app, 10_000)
-    await shapeServer.close()
-    await postgres.stop()
+    await stack.stop()
     rmSync(workDir, { recursive: true, force: true })
   }
 }

@@ -1,25 +1,9 @@
-/**
- * `pnpm bench proxy-overhead`: the same shape requests sent straight to the shape server and
- * through the app's `/api/shape` (cookie auth, catalog lookup, scope check, upstream fetch,
- * response rewrite), side by side in one run; the added latency at p50/p99 and the app's CPU per
- * proxied request. Target (issue 15): at most 3 ms added at p50.
- *
- * Two kinds of request, alternating direct/proxied so load changes hit both alike:
- * - snapshot: a new client's first request (`offset=-1`) of the `todos` shape, 100 rows;
- * - catch-up: a known client's non-live request at the latest offset (`up-to-date`, no rows),
- *   the request every reconnect and every non-live poll makes.
- */
-import { randomBytes } from 'node:crypto'
-import { silentLogger, startShapeServer } from '@session-coach/shape-server'
 import { createDatabaseClient } from '~/db/client'
-import { migrateDatabase } from '~/db/migrate'
 import { todos } from '~/db/schema'
 import { findShape } from '~/server/shapes/shape-catalog'
 import { buildUpstreamUrl } from '~/server/shapes/shape-proxy'
-import { builtAppCommand } from '../../dev/commands'
-import { startEmbeddedPostgres } from '../../dev/embedded-postgres'
-import { buildIfStale, freePort, startChild, stopChild, waitForHealthy } from '../../dev/processes'
 import { buildBenchResult, summarize, writeBenchResult } from './bench-results'
+import { startBenchStack } from './bench-stack'
 import { cpuSeconds } from './process-cpu'
 
 const ROWS = 100
@@ -47,38 +31,10 @@ async function timed(url: string, headers: Record<string, string>) {
 }
 
 export async function run(): Promise<void> {
-  buildIfStale((line) => console.log(line))
-  const postgres = await startEmbeddedPostgres({ port: await freePort() })
-  await migrateDatabase(postgres.url, { log: () => {} })
-  const secret = randomBytes(16).toString('hex')
-  const shapeServer = await startShapeServer({
-    databaseUrl: postgres.url,
-    port: await freePort(),
-    secret,
-    log: silentLogger,
-  })
-  const appPort = await freePort()
-  const appUrl = `http://127.0.0.1:${appPort}`
-  const app = startChild({
-    name: 'app',
-    command: builtAppCommand(),
-    output: 'prefixed',
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(appPort),
-      DATABASE_URL: postgres.url,
-      ELECTRIC_URL: shapeServer.url,
-      ELECTRIC_SECRET: secret,
-      AUTH_MODE: 'local',
-      LOG_LEVEL: 'warn',
-      SESSION_DIRS: '',
-    },
-  })
+  const stack = await startBenchStack()
+  const { app, appUrl, postgres, shapeServer, secret } = stack
   const client = createDatabaseClient(postgres.url, { max: 2 })
   try {
-    await waitForHealthy(`${appUrl}/api/health`, { name: 'app', timeoutMs: 60_000 })
     const cookie = await signIn(appUrl)
     const [{ account_id: accountId }] = await client.sql<{ account_id: string }[]>`select account_id from users limit 1`
     await client.db
@@ -140,8 +96,6 @@ export async function run(): Promise<void> {
     )
   } finally {
     await client.close()
-    await stopChild(app, 10_000)
-    await shapeServer.close()
-    await postgres.stop()
+    await stack.stop()
   }
 }

@@ -7,18 +7,14 @@
  * and for the last of all collections to get the row. Target (issue 15) at 100 collections:
  * p50 ≤ 15 ms, p99 ≤ 60 ms.
  */
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { snakeCamelMapper } from '@electric-sql/client'
-import { silentLogger, startShapeServer } from '@session-coach/shape-server'
 import { electricCollectionOptions } from '@tanstack/electric-db-collection'
 import { createCollection } from '@tanstack/react-db'
 import { createDatabaseClient, type DatabaseClient } from '~/db/client'
-import { migrateDatabase } from '~/db/migrate'
 import { todosRepository } from '~/server/repositories/todos-repository'
-import { builtAppCommand } from '../../dev/commands'
-import { startEmbeddedPostgres } from '../../dev/embedded-postgres'
-import { buildIfStale, freePort, startChild, stopChild, waitForHealthy } from '../../dev/processes'
 import { buildBenchResult, summarize, writeBenchResult } from './bench-results'
+import { startBenchStack } from './bench-stack'
 
 /** Live collections → measured todos (each todo answers and re-opens every collection's long-poll). */
 const RUNS = [
@@ -117,40 +113,12 @@ async function measure(
 }
 
 export async function run(): Promise<void> {
-  buildIfStale((line) => console.log(line))
-  const postgres = await startEmbeddedPostgres({ port: await freePort() })
-  await migrateDatabase(postgres.url, { log: () => {} })
-  const secret = randomBytes(16).toString('hex')
-  const shapeServer = await startShapeServer({
-    databaseUrl: postgres.url,
-    port: await freePort(),
-    secret,
-    log: silentLogger,
-  })
-  const appPort = await freePort()
-  const appUrl = `http://127.0.0.1:${appPort}`
-  const app = startChild({
-    name: 'app',
-    command: builtAppCommand(),
-    output: 'prefixed',
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(appPort),
-      DATABASE_URL: postgres.url,
-      ELECTRIC_URL: shapeServer.url,
-      ELECTRIC_SECRET: secret,
-      AUTH_MODE: 'local',
-      LOG_LEVEL: 'warn',
-      SESSION_DIRS: '',
-    },
-  })
+  const stack = await startBenchStack()
+  const { appUrl, postgres } = stack
   const client = createDatabaseClient(postgres.url, { max: 2 })
   const results: Record<string, unknown> = {}
   const rows: string[] = []
   try {
-    await waitForHealthy(`${appUrl}/api/health`, { name: 'app', timeoutMs: 60_000 })
     const cookie = await signIn(appUrl)
     const [{ account_id: accountId }] = await client.sql<{ account_id: string }[]>`select account_id from users limit 1`
 
@@ -182,8 +150,6 @@ export async function run(): Promise<void> {
     console.log(`Wrote ${writeBenchResult(buildBenchResult('sync-latency', results))}`)
   } finally {
     await client.close()
-    await stopChild(app, 10_000)
-    await shapeServer.close()
-    await postgres.stop()
+    await stack.stop()
   }
 }

@@ -6,16 +6,12 @@
  * embedded cluster seeded directly (events shaped like real ones); the app and the shape server run
  * as in `npm start`. Target (issue 11, 2-core machine): first paint < 1.5 s at 100k.
  */
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { chromium, type Page } from '@playwright/test'
-import { silentLogger, startShapeServer } from '@session-coach/shape-server'
 import { sql } from 'drizzle-orm'
 import { createDatabaseClient } from '~/db/client'
-import { migrateDatabase } from '~/db/migrate'
-import { builtAppCommand } from '../../dev/commands'
-import { startEmbeddedPostgres } from '../../dev/embedded-postgres'
-import { buildIfStale, freePort, startChild, stopChild, waitForHealthy } from '../../dev/processes'
 import { buildBenchResult, formatTable, summarize, writeBenchResult } from './bench-results'
+import { startBenchStack } from './bench-stack'
 
 const SIZES = [10_000, 100_000]
 const TARGET_FIRST_PAINT_MS = 1_500
@@ -160,41 +156,13 @@ async function measure(page: Page, appUrl: string, sessionId: string, events: nu
 }
 
 export async function run(): Promise<void> {
-  buildIfStale((line) => console.log(line))
-  const postgres = await startEmbeddedPostgres({ port: await freePort() })
-  await migrateDatabase(postgres.url, { log: () => {} })
-  const secret = randomBytes(16).toString('hex')
-  const shapeServer = await startShapeServer({
-    databaseUrl: postgres.url,
-    port: await freePort(),
-    secret,
-    log: silentLogger,
-  })
-  const appPort = await freePort()
-  const appUrl = `http://127.0.0.1:${appPort}`
-  const app = startChild({
-    name: 'app',
-    command: builtAppCommand(),
-    output: 'prefixed',
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(appPort),
-      DATABASE_URL: postgres.url,
-      ELECTRIC_URL: shapeServer.url,
-      ELECTRIC_SECRET: secret,
-      AUTH_MODE: 'local',
-      LOG_LEVEL: 'warn',
-      ENV_FILE: 'none',
-    },
-  })
+  const stack = await startBenchStack()
+  const { appUrl, postgres } = stack
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
   })
   try {
-    await waitForHealthy(`${appUrl}/api/health`, { name: 'app', timeoutMs: 60_000 })
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     await context.addInitScript(FIRST_ROW_PROBE)
     const page = await context.newPage()
@@ -247,8 +215,6 @@ export async function run(): Promise<void> {
     console.log(`Wrote ${path}`)
   } finally {
     await browser.close()
-    await stopChild(app, 10_000)
-    await shapeServer.close()
-    await postgres.stop()
+    await stack.stop()
   }
 }
