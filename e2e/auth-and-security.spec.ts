@@ -284,6 +284,41 @@ test('pages carry security headers and work under their Content-Security-Policy'
   expect(problems).toEqual([])
 })
 
+test('inline scripts run only with the response nonce, which changes with every page', async ({ page }) => {
+  const nonceOf = (policy: string | undefined) =>
+    /script-src 'self' 'nonce-([A-Za-z0-9+/=]{22,})'/.exec(policy ?? '')?.[1]
+  const violations: string[] = []
+  page.on('console', (message) => {
+    if (/Content.Security.Policy/i.test(message.text())) violations.push(message.text())
+  })
+  const first = await gotoHydrated(page, '/settings')
+  const policy = first?.headers()['content-security-policy']
+  expect(policy).not.toMatch(/script-src[^;]*'unsafe-inline'/)
+  const nonce = nonceOf(policy)
+  expect(nonce, 'the built server sends a script nonce').toBeTruthy()
+
+  // Every inline script of the document carries it (the router's hydration data, the theme boot).
+  const html = await first?.text()
+  const inlineScripts = [...(html ?? '').matchAll(/<script(?![^>]*\ssrc=)([^>]*)>/g)].map((match) => match[1])
+  expect(inlineScripts.length).toBeGreaterThan(0)
+  for (const attributes of inlineScripts) expect(attributes).toContain(`nonce="${nonce}"`)
+
+  const second = await gotoHydrated(page, '/settings')
+  expect(nonceOf(second?.headers()['content-security-policy'])).not.toBe(nonce)
+  expect(violations, 'the app itself runs no script the policy refuses').toEqual([])
+
+  // An injected inline script without the nonce is refused by the browser.
+  const ran = await page.evaluate(async () => {
+    const script = document.createElement('script')
+    script.textContent = 'window.__injected = true'
+    document.body.append(script)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    return (window as unknown as { __injected?: boolean }).__injected === true
+  })
+  expect(ran).toBe(false)
+  await expect.poll(() => violations.length).toBeGreaterThan(0)
+})
+
 test('/api/shape answers other methods with 405, not the HTML shell', async () => {
   const client = await bareClient()
   const cookie = await sessionCookieFrom(client)

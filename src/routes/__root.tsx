@@ -1,5 +1,5 @@
 /// <reference types="vite/client" />
-import { createRootRoute, HeadContent, Scripts } from '@tanstack/react-router'
+import { createRootRoute, HeadContent, Scripts, useRouter } from '@tanstack/react-router'
 import { type ReactNode, useEffect } from 'react'
 import { AppShell } from '~/components/layout/app-shell'
 import { NotFoundPanel } from '~/components/layout/not-found-panel'
@@ -46,6 +46,8 @@ export const Route = createRootRoute({
 
 function RootDocument({ children }: { children: ReactNode }) {
   useDocumentTheme()
+  // The server's per-response CSP nonce; undefined in the browser, where this script never runs again.
+  const cspNonce = useRouter().options.ssr?.nonce
   useEffect(() => {
     // End-to-end tests wait for this before interacting (clicks before hydration are lost).
     document.documentElement.dataset.hydrated = 'true'
@@ -55,7 +57,7 @@ function RootDocument({ children }: { children: ReactNode }) {
     <html lang="en" suppressHydrationWarning>
       <head>
         {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant we author, needed before first paint */}
-        <script dangerouslySetInnerHTML={{ __html: themeBootScript }} />
+        <script nonce={cspNonce} dangerouslySetInnerHTML={{ __html: themeBootScript }} />
         <HeadContent />
       </head>
       <body>

@@ -9,7 +9,7 @@ import { type AppConfig, getConfig } from '@config'
 import { appendResponseHeader, setResponseHeaders } from '@tanstack/react-start/server'
 import { getDatabaseClient } from '~/server/database'
 import { bodyLimitFor, checkDeclaredBodySize } from '~/server/http/body-limit'
-import { COMMON_SECURITY_HEADERS, HTML_SECURITY_HEADERS } from '~/server/http/security-headers'
+import { COMMON_SECURITY_HEADERS, createCspNonce, htmlSecurityHeaders } from '~/server/http/security-headers'
 import { createLogger, describeError } from '~/server/log'
 import { type HostPolicy, hostPolicyFrom, isServedHost } from './host-policy'
 import { checkSameOrigin } from './origin'
@@ -59,9 +59,13 @@ export async function authenticateRequest(request: Request): Promise<RequestAuth
   const origin = checkSameOrigin(request, hostPolicy(config))
   if (!origin.ok) return refusal(403, `Refused: ${origin.reason}.`)
 
-  setResponseHeaders(new Headers(isHtmlRequest(request, path) ? HTML_SECURITY_HEADERS : COMMON_SECURITY_HEADERS))
+  // Vite's dev server runs an inline module preamble of its own, so only built servers use a nonce.
+  const cspNonce = isHtmlRequest(request, path) && !import.meta.env.DEV ? createCspNonce() : undefined
+  setResponseHeaders(
+    new Headers(isHtmlRequest(request, path) ? htmlSecurityHeaders(cspNonce) : COMMON_SECURITY_HEADERS),
+  )
   if (PUBLIC_PREFIXES.some((prefix) => path.startsWith(prefix)))
-    return { principal: undefined, authTokenHash: undefined }
+    return { principal: undefined, authTokenHash: undefined, cspNonce }
 
   const { AUTH_MODE } = config
   let auth: Awaited<ReturnType<typeof authenticate>>
@@ -70,7 +74,7 @@ export async function authenticateRequest(request: Request): Promise<RequestAuth
   } catch (error) {
     // Pages still render (with their own database error state); data requests get a clear 503.
     log.error(`could not check the session: ${describeError(error)}`)
-    if (isPageNavigation(request)) return { principal: undefined, authTokenHash: undefined }
+    if (isPageNavigation(request)) return { principal: undefined, authTokenHash: undefined, cspNonce }
     return Response.json(
       { message: 'The database is not reachable, so your session could not be checked. Try again shortly.' },
       { status: 503, headers: { 'cache-control': 'no-store', 'retry-after': '2' } },
@@ -82,5 +86,5 @@ export async function authenticateRequest(request: Request): Promise<RequestAuth
     const target = `/sign-in?next=${encodeURIComponent(path + new URL(request.url).search)}`
     return new Response(null, { status: 303, headers: { location: target, 'cache-control': 'no-store' } })
   }
-  return { principal: auth.principal, authTokenHash: auth.tokenHash }
+  return { principal: auth.principal, authTokenHash: auth.tokenHash, cspNonce }
 }

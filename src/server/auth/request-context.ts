@@ -4,6 +4,8 @@ import type { Principal } from '~/server/repositories/accounts-repository'
 export interface RequestAuthContext {
   principal: Principal | undefined
   authTokenHash: string | undefined
+  /** The nonce of this HTML response's Content-Security-Policy (undefined for other responses). */
+  cspNonce?: string
 }
 
 /** The request middleware's result as seen by server functions and server routes (typed `unknown` there). */
