@@ -9,6 +9,18 @@ import { toStorableText } from '~/domain/storable-text'
 
 export type DiscoveredFileState = Omit<DiscoveredFile, 'accountId' | 'updatedAt'>
 
+/**
+ * The rejection of a file whose session a person deleted: discovery leaves it alone while it stays
+ * at its path (growing or rewritten), instead of re-creating the session from the lines that follow.
+ * A file that leaves the path and comes back is a new file and is read again.
+ */
+export const DELETED_SESSION_REJECTION =
+  'Its session was deleted in Session Coach, so this file is not read again while it stays at this path.'
+
+export function isDeletedSessionFile(state: Pick<DiscoveredFileState, 'rejection'>) {
+  return state.rejection === DELETED_SESSION_REJECTION
+}
+
 export const discoveredFilesRepository = {
   async listFiles(db: Executor, accountId: string): Promise<DiscoveredFileState[]> {
     return db
@@ -39,6 +51,14 @@ export const discoveredFilesRepository = {
       .insert(discoveredFiles)
       .values(values)
       .onConflictDoUpdate({ target: [discoveredFiles.accountId, discoveredFiles.path], set: values })
+  },
+
+  /** Called in the transaction that deletes the session (its foreign key then becomes null). */
+  async markSessionDeleted(tx: Executor, sessionId: string) {
+    await tx
+      .update(discoveredFiles)
+      .set({ rejection: DELETED_SESSION_REJECTION, parserState: null, updatedAt: sql`now()` })
+      .where(eq(discoveredFiles.sessionId, sessionId))
   },
 
   async forgetFile(tx: Executor, accountId: string, path: string) {

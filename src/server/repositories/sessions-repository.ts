@@ -7,6 +7,7 @@ import type { Executor } from '~/db/client'
 import { type NewSession, type Session, sessionMembers, sessions } from '~/db/schema'
 import type { SessionOrigin, SessionSource, SessionStatus } from '~/domain/sessions/session-kinds'
 import { toStorableText } from '~/domain/storable-text'
+import { discoveredFilesRepository } from './discovered-files-repository'
 import { ConflictError, InvalidInputError, NotFoundError } from './errors'
 import { type WithTxid, writeTransaction } from './write-transaction'
 
@@ -310,6 +311,7 @@ export const sessionsRepository = {
           'This session is still being written (it is live). Wait until its log is complete or stops, then delete it.',
         )
       }
+      await discoveredFilesRepository.markSessionDeleted(tx, sessionId)
       await tx.delete(sessions).where(and(eq(sessions.id, sessionId), eq(sessions.accountId, accountId)))
       return {}
     })

@@ -14,7 +14,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createDatabaseClient, type DatabaseClient } from '../../../src/db/client'
 import { sessions } from '../../../src/db/schema'
 import { SessionDiscovery } from '../../../src/server/ingest/discovery/session-discovery'
-import { discoveredFilesRepository } from '../../../src/server/repositories/discovered-files-repository'
+import {
+  DELETED_SESSION_REJECTION,
+  discoveredFilesRepository,
+} from '../../../src/server/repositories/discovered-files-repository'
+import { sessionsRepository } from '../../../src/server/repositories/sessions-repository'
 import { databaseForThisFile } from '../../helpers/database'
 import {
   CODEX_SMALL,
@@ -165,6 +169,42 @@ describe('scanning SESSION_DIRS', () => {
       expect.stringMatching(/not a Codex, Gemini CLI or Claude Code session log/),
     ])
     expect(await service.scan()).toMatchObject({ read: 0, unchanged: 2 })
+  })
+})
+
+describe('a discovered session deleted by its owner', () => {
+  it('stays deleted while its file grows, for the running scanner and after a restart', async () => {
+    const root = tempFolder()
+    const path = join(root, 'rollout-deleted.jsonl')
+    writeFileSync(path, meta('deleted-1') + say('one') + say('two', 2))
+    makeOld(path)
+    const { service, accountId } = await discoveryFor([root])
+    await service.scan()
+    const [session] = await sessionsOf(testDb.db, accountId)
+    expect(session).toMatchObject({ status: 'complete', eventCount: 2 })
+    await sessionsRepository.deleteOwnedSession(testDb.db, accountId, session.id)
+
+    // The agent writes on: no partial session made of the new lines.
+    appendFileSync(path, say('three', 3))
+    makeOld(path)
+    expect(await service.scan()).toMatchObject({ files: 1, read: 1 })
+    expect(await sessionsOf(testDb.db, accountId)).toHaveLength(0)
+    const [state] = await discoveredFilesRepository.listFiles(testDb.db, accountId)
+    expect(state).toMatchObject({ sessionId: null, rejection: DELETED_SESSION_REJECTION })
+
+    appendFileSync(path, say('four', 4))
+    makeOld(path)
+    const { service: restarted } = await discoveryFor([root], accountId)
+    expect(await restarted.scan()).toMatchObject({ read: 0, unchanged: 1 })
+    expect(await sessionsOf(testDb.db, accountId)).toHaveLength(0)
+
+    // A file that leaves the path and comes back is a new file.
+    rmSync(path)
+    await restarted.scan()
+    writeFileSync(path, meta('deleted-1') + say('one') + say('two', 2))
+    makeOld(path)
+    await restarted.scan()
+    expect(await sessionsOf(testDb.db, accountId)).toMatchObject([{ eventCount: 2 }])
   })
 })
 

@@ -17,7 +17,7 @@ import { chooseParser, type ParserChoice, resumeParser } from '~/server/ingest/a
 import { SNIFF_BYTES, sniffContent } from '~/server/ingest/content-sniffer'
 import { IngestRun } from '~/server/ingest/ingest-run'
 import { LineSplitter } from '~/server/ingest/line-splitter'
-import type { DiscoveredFileState } from '~/server/repositories/discovered-files-repository'
+import { DELETED_SESSION_REJECTION, type DiscoveredFileState } from '~/server/repositories/discovered-files-repository'
 import { sessionsRepository } from '~/server/repositories/sessions-repository'
 import { timelineEventsRepository } from '~/server/repositories/timeline-events-repository'
 import type { FoundFile } from './file-walker'
@@ -94,6 +94,11 @@ export async function readDiscoveredFile(
     const session = previous?.sessionId
       ? await sessionsRepository.findSession(context.db, previous.sessionId)
       : undefined
+    // Deleted since this instance last read the file: what follows must not become a partial session.
+    if (previous?.sessionId && !session) {
+      const dismissed = rejected(file, previous, DELETED_SESSION_REJECTION)
+      return { ...dismissed, state: { ...dismissed.state, sessionId: null } }
+    }
     sourceKey = session?.sourceKey
     offset = previous?.offsetBytes ?? 0
     lineNumber = previous?.lineNumber ?? 0

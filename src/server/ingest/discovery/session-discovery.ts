@@ -15,7 +15,11 @@ import { ADVISORY_LOCK_KEYS } from '~/db/advisory-locks'
 import type { DatabaseClient } from '~/db/client'
 import { describeError } from '~/server/log'
 import { type HeldLock, tryHoldAdvisoryLock } from '~/server/repositories/advisory-locks'
-import { type DiscoveredFileState, discoveredFilesRepository } from '~/server/repositories/discovered-files-repository'
+import {
+  type DiscoveredFileState,
+  discoveredFilesRepository,
+  isDeletedSessionFile,
+} from '~/server/repositories/discovered-files-repository'
 import { sessionsRepository } from '~/server/repositories/sessions-repository'
 import { readDiscoveredFile } from './discovered-file-reader'
 import { type FoundFile, findLogFiles, statLogFile } from './file-walker'
@@ -180,7 +184,7 @@ export class SessionDiscovery {
     for (const file of found.values()) {
       if (!this.running && this.loop) break
       const tracked = this.tracked.get(file.path)
-      if (tracked && !tracked.live && isUnchanged(tracked.state, file)) {
+      if (tracked && !tracked.live && (isUnchanged(tracked.state, file) || isDeletedSessionFile(tracked.state))) {
         report.unchanged++
         continue
       }
