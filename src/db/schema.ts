@@ -23,6 +23,7 @@ import {
 } from 'drizzle-orm/pg-core'
 import { COMMAND_FAMILIES } from '~/domain/agent-logs/command-family'
 import { TIMELINE_EVENT_TYPES } from '~/domain/agent-logs/timeline-event-types'
+import { API_TOKEN_SCOPES } from '~/domain/api-tokens/api-token-scopes'
 import {
   CHAT_MODES,
   MESSAGE_ROLES,
@@ -106,6 +107,46 @@ export const authSessions = pgTable(
   (t) => [index('auth_sessions_user_idx').on(t.userId)],
 )
 
+/**
+ * Personal API tokens for programs (agent-push, scripts): `Authorization: Bearer <token>` on the
+ * routes that accept it (docs/operations.md). Only the sha256 of the token is stored; `prefix` is
+ * its first characters, shown to tell tokens apart. Replicated to the owner's Settings page
+ * without `token_hash` (src/sync/catalog.ts hides it).
+ */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull(),
+    /** sha256 (hex) of the whole token; never leaves the server. */
+    tokenHash: text('token_hash').notNull(),
+    scopes: text('scopes').array().notNull(),
+    expiresAt: instant('expires_at'),
+    /** Updated at most once a minute (src/server/repositories/api-tokens-repository.ts). */
+    lastUsedAt: instant('last_used_at'),
+    revokedAt: instant('revoked_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('api_tokens_token_hash_uq').on(t.tokenHash),
+    index('api_tokens_account_idx').on(t.accountId, t.createdAt),
+    check(
+      'api_tokens_scopes_ck',
+      sql.raw(
+        `scopes <@ array[${API_TOKEN_SCOPES.map((s) => `'${s}'`).join(', ')}]::text[] and cardinality(scopes) > 0`,
+      ),
+    ),
+    check('api_tokens_name_ck', sql`length(btrim(name)) between 1 and 80`),
+  ],
+)
+
 /** Failed and successful sign-ins, for rate limiting across every app instance. */
 export const loginAttempts = pgTable(
   'login_attempts',
@@ -161,6 +202,11 @@ export const sessions = pgTable(
      * `uploads/<name>`), so chats imported by `pnpm import:legacy` under that id can be found.
      */
     legacyKey: text('legacy_key'),
+    /** For pushed sessions (agent-push): the hostname the pushing machine gave. */
+    machine: text('machine'),
+    /** For pushed sessions: whose API token pushed it, and that person's name at the time. */
+    pushedByUserId: uuid('pushed_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    pushedByName: text('pushed_by_name'),
     /** Set when a person renamed the session: ingest then keeps `title` instead of re-deriving it. */
     renamedAt: instant('renamed_at'),
     archivedAt: instant('archived_at'),
@@ -306,6 +352,37 @@ export const discoveredFiles = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.path] })],
+)
+
+/**
+ * Server-only bookkeeping of the incremental ingest API (`POST /api/ingest/chunks`): how far each
+ * pushed log has been received, so a chunk is appended exactly once and a pusher can resume. The
+ * bytes after the last line break (a line the agent is still writing) wait in `pending_bytes`.
+ */
+export const pushedSources = pgTable(
+  'pushed_sources',
+  {
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    machine: text('machine').notNull(),
+    /** The pusher's name for the log (its path on that machine). */
+    sourceKey: text('source_key').notNull(),
+    sessionId: uuid('session_id').references(() => sessions.id, { onDelete: 'set null' }),
+    /** Every byte received so far (complete lines plus `pending_bytes`). */
+    offsetBytes: bigint('offset_bytes', { mode: 'number' }).notNull().default(0),
+    lineNumber: integer('line_number').notNull().default(0),
+    pendingBytes: bytea('pending_bytes'),
+    /** The parser's saved state after the last complete line; null until the format is known. */
+    parserState: jsonb('parser_state'),
+    /** Why the log is refused (not a known agent log); chunks for it are then answered 415. */
+    rejection: text('rejection'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.machine, t.sourceKey] }),
+    check('pushed_sources_offset_ck', sql`offset_bytes >= 0 and line_number >= 0`),
+  ],
 )
 
 // ── Coach ───────────────────────────────────────────────────────────────────
@@ -557,6 +634,8 @@ export type Account = typeof accounts.$inferSelect
 export type User = typeof users.$inferSelect
 export type AuthSession = typeof authSessions.$inferSelect
 export type LoginAttempt = typeof loginAttempts.$inferSelect
+export type ApiToken = typeof apiTokens.$inferSelect
+export type PushedSource = typeof pushedSources.$inferSelect
 export type Session = typeof sessions.$inferSelect
 export type NewSession = typeof sessions.$inferInsert
 export type SessionUpload = typeof sessionUploads.$inferSelect

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { captureLogs, createLogger, describeError } from './log'
+import { captureLogs, createLogger, describeError, redactSecrets } from './log'
 
 describe('createLogger', () => {
   it('tags each line with its component and drops lines below the level', () => {
@@ -38,5 +38,33 @@ describe('describeError', () => {
 
   it('describes non-errors too', () => {
     expect(describeError('plain')).toBe('string: plain')
+  })
+})
+
+describe('redactSecrets', () => {
+  const token = `sct_${'A1b2-C3d4_'.repeat(4)}xyz`
+
+  it('removes API tokens and Bearer credentials from every line the logger writes', () => {
+    const lines: string[] = []
+    const restore = captureLogs((_level, line) => lines.push(line))
+    try {
+      const log = createLogger('ingest', 'debug')
+      log.warn(`push refused for ${token}`)
+      log.error(`headers: {"authorization":"Bearer ${token}"} and authorization: bearer abc.def.0123456789xyz`)
+    } finally {
+      restore()
+    }
+    const written = lines.join('\n')
+    expect(written).not.toContain(token.slice(4))
+    expect(written).not.toContain('0123456789xyz')
+    expect(written).toContain('sct_[redacted]')
+    expect(written).toContain('bearer [redacted]')
+  })
+
+  it('leaves ordinary text alone', () => {
+    expect(redactSecrets('upload of rollout.jsonl failed: bearer of bad news')).toBe(
+      'upload of rollout.jsonl failed: bearer of bad news',
+    )
+    expect(redactSecrets('sessions 12 · events 40')).toBe('sessions 12 · events 40')
   })
 })

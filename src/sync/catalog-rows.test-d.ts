@@ -4,11 +4,13 @@
  */
 import type { Collection } from '@tanstack/react-db'
 import { expectTypeOf } from 'vitest'
+import type { apiTokensCollection } from '~/collections/api-tokens-collection'
 import type { sessionCollection } from '~/collections/session-collections'
 import type { sessionsCollection } from '~/collections/sessions-collection'
 import type { todosCollection } from '~/collections/todos-collection'
 import type {
   AgentRule,
+  ApiToken,
   ChatMessage,
   ChatThread,
   ChatToolEvent,
@@ -27,6 +29,7 @@ type RowOf<C> = C extends Collection<infer T, infer _K, infer _U> ? T : never
 expectTypeOf<ShapeName>().toEqualTypeOf<
   | 'sessions'
   | 'todos'
+  | 'api_tokens'
   | 'session_uploads'
   | 'timeline_events'
   | 'chat_threads'
@@ -40,6 +43,8 @@ expectTypeOf<ShapeName>().toEqualTypeOf<
 
 expectTypeOf<ShapeRow<'sessions'>>().toEqualTypeOf<Session>()
 expectTypeOf<ShapeRow<'todos'>>().toEqualTypeOf<Todo>()
+// The token's hash never reaches a browser.
+expectTypeOf<ShapeRow<'api_tokens'>>().toEqualTypeOf<Omit<ApiToken, 'tokenHash'>>()
 expectTypeOf<ShapeRow<'session_uploads'>>().toEqualTypeOf<SessionUpload>()
 expectTypeOf<ShapeRow<'timeline_events'>>().toEqualTypeOf<TimelineEvent>()
 expectTypeOf<ShapeRow<'chat_threads'>>().toEqualTypeOf<ChatThread>()
@@ -53,6 +58,7 @@ expectTypeOf<ShapeRow<'session_repo_bindings'>>().toEqualTypeOf<SessionRepoBindi
 // The collections hold exactly those rows.
 expectTypeOf<RowOf<typeof todosCollection>>().toEqualTypeOf<Todo>()
 expectTypeOf<RowOf<typeof sessionsCollection>>().toEqualTypeOf<Session>()
+expectTypeOf<RowOf<typeof apiTokensCollection>>().toEqualTypeOf<Omit<ApiToken, 'tokenHash'>>()
 expectTypeOf<RowOf<ReturnType<typeof sessionCollection<'timeline_events'>>>>().toEqualTypeOf<TimelineEvent>()
 expectTypeOf<RowOf<ReturnType<typeof sessionCollection<'chat_messages'>>>>().toEqualTypeOf<ChatMessage>()
 

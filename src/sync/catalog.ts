@@ -24,6 +24,8 @@ export interface CatalogEntry {
 export const SHAPE_CATALOG = {
   sessions: { table: 'sessions', scope: 'account', key: 'id', hidden: [] },
   todos: { table: 'todos', scope: 'account', key: 'id', hidden: [] },
+  // The owner's API tokens for Settings; the hash of the secret never leaves the server.
+  api_tokens: { table: 'api_tokens', scope: 'account', key: 'id', hidden: ['tokenHash'] },
   session_uploads: { table: 'session_uploads', scope: 'session', key: 'id', hidden: [] },
   // Ordinals are unique within a session, and each collection holds one session.
   timeline_events: { table: 'timeline_events', scope: 'session', key: 'ordinal', hidden: [] },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Database } from '../../src/db/client'
 import {
   agentRules,
+  apiTokens,
   chatToolEvents,
   hookifyDecisions,
   sessionRepoBindings,
@@ -104,5 +105,13 @@ export async function seedAccountWithEverything(db: Database, name: string) {
     ])
   }
   await todosRepository.createTodo(db, { accountId: account.id, text: `${name} todo`, sessionId: session.id })
+  await db.insert(apiTokens).values({
+    accountId: account.id,
+    userId: user.id,
+    name: `${name} token`,
+    prefix: 'sct_abcdefgh',
+    tokenHash: randomUUID().replaceAll('-', '').repeat(2),
+    scopes: ['ingest'],
+  })
   return { account, user, session, second, principal: { account, user } }
 }

@@ -2,8 +2,8 @@
 export const SESSION_ORIGINS = ['codex', 'gemini-cli', 'claude-code', 'unknown'] as const
 export type SessionOrigin = (typeof SESSION_ORIGINS)[number]
 
-/** How a session reached the app. */
-export const SESSION_SOURCES = ['upload', 'discovered', 'legacy'] as const
+/** How a session reached the app (`pushed`: through the incremental ingest API, e.g. agent-push). */
+export const SESSION_SOURCES = ['upload', 'discovered', 'pushed', 'legacy'] as const
 export type SessionSource = (typeof SESSION_SOURCES)[number]
 
 /** What a user may do in a session shared with them. */

@@ -5,6 +5,7 @@ import { Badge } from '~/components/ui/badge'
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '~/components/ui/card'
 import { Label } from '~/components/ui/label'
 import { RadioGroup, RadioGroupItem } from '~/components/ui/radio-group'
+import { ApiTokensSection } from '~/features/api-tokens/api-tokens-section'
 import { DatabaseOverviewView, RefreshOverviewButton } from '~/features/overview/database-overview'
 import { usePreference } from '~/lib/preferences'
 import { isThemePreference, THEME_PREFERENCES, themePreference } from '~/lib/theme'
@@ -34,7 +35,9 @@ function SettingsPage() {
       <PageHeader
         title="Settings"
         description={
-          system ? 'Preferences for this browser, and the state of this server.' : 'Preferences for this browser.'
+          system
+            ? 'Preferences for this browser, your API tokens, and the state of this server.'
+            : 'Preferences for this browser and your API tokens.'
         }
       />
       <div className="grid gap-4">
@@ -68,6 +71,7 @@ function SettingsPage() {
             </RadioGroup>
           </CardContent>
         </Card>
+        <ApiTokensSection />
         <p className="text-muted-foreground text-sm">
           Coach provider, session discovery folders and account settings arrive with the features they configure.
         </p>

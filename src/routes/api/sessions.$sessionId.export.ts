@@ -1,6 +1,6 @@
 import { createFileRoute } from '@tanstack/react-router'
 import { exportQuerySchema, toExportRequest } from '~/features/export/export-request'
-import { requestAuthOf } from '~/server/auth/request-context'
+import { resolveApiCaller } from '~/server/auth/api-caller'
 import { getDatabaseClient } from '~/server/database'
 import { exportError, exportSession } from '~/server/export/session-export'
 
@@ -9,9 +9,9 @@ export const Route = createFileRoute('/api/sessions/$sessionId/export')({
   server: {
     handlers: {
       GET: async ({ context, params, request }) => {
-        const { principal } = requestAuthOf(context)
-        if (!principal)
-          return exportError(401, 'You are not signed in (or your session expired). Reload the page to sign in again.')
+        const caller = await resolveApiCaller(request, context, 'read')
+        if (caller instanceof Response) return caller
+        const { principal } = caller
         const query = exportQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams))
         // Each message names its parameter already (export-request.ts).
         if (!query.success) return exportError(400, query.error.issues.map((issue) => issue.message).join(' '))

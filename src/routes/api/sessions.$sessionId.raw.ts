@@ -1,5 +1,5 @@
 import { createFileRoute } from '@tanstack/react-router'
-import { requestAuthOf } from '~/server/auth/request-context'
+import { resolveApiCaller } from '~/server/auth/api-caller'
 import { getDatabaseClient } from '~/server/database'
 import { downloadRawLog } from '~/server/ingest/raw-download'
 
@@ -7,14 +7,10 @@ import { downloadRawLog } from '~/server/ingest/raw-download'
 export const Route = createFileRoute('/api/sessions/$sessionId/raw')({
   server: {
     handlers: {
-      GET: async ({ context, params }) => {
-        const { principal } = requestAuthOf(context)
-        if (!principal) {
-          return Response.json(
-            { message: 'You are not signed in (or your session expired). Reload the page to sign in again.' },
-            { status: 401, headers: { 'cache-control': 'no-store' } },
-          )
-        }
+      GET: async ({ request, context, params }) => {
+        const caller = await resolveApiCaller(request, context, 'read')
+        if (caller instanceof Response) return caller
+        const { principal } = caller
         return downloadRawLog(getDatabaseClient().db, principal.account.id, params.sessionId)
       },
     },

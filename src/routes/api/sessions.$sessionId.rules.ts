@@ -1,5 +1,5 @@
 import { createFileRoute } from '@tanstack/react-router'
-import { requestAuthOf } from '~/server/auth/request-context'
+import { resolveApiCaller } from '~/server/auth/api-caller'
 import { getDatabaseClient } from '~/server/database'
 import { uploadSessionRules } from '~/server/rules/rules-upload'
 
@@ -8,13 +8,9 @@ export const Route = createFileRoute('/api/sessions/$sessionId/rules')({
   server: {
     handlers: {
       POST: async ({ request, context, params }) => {
-        const { principal } = requestAuthOf(context)
-        if (!principal) {
-          return Response.json(
-            { message: 'You are not signed in (or your session expired). Reload the page to sign in again.' },
-            { status: 401, headers: { 'cache-control': 'no-store' } },
-          )
-        }
+        const caller = await resolveApiCaller(request, context, 'ingest')
+        if (caller instanceof Response) return caller
+        const { principal } = caller
         return uploadSessionRules(
           getDatabaseClient().db,
           { accountId: principal.account.id, userId: principal.user.id },

@@ -1,7 +1,7 @@
 import { getConfig } from '@config'
 import { createFileRoute } from '@tanstack/react-router'
 import { z } from 'zod'
-import { requestAuthOf } from '~/server/auth/request-context'
+import { resolveApiCaller } from '~/server/auth/api-caller'
 import { getDatabaseClient } from '~/server/database'
 import { uploadSessionLog } from '~/server/ingest/upload'
 
@@ -22,13 +22,9 @@ export const Route = createFileRoute('/api/uploads')({
   server: {
     handlers: {
       POST: async ({ request, context }) => {
-        const { principal } = requestAuthOf(context)
-        if (!principal) {
-          return Response.json(
-            { message: 'You are not signed in (or your session expired). Reload the page to sign in again.' },
-            { status: 401, headers: { 'cache-control': 'no-store' } },
-          )
-        }
+        const caller = await resolveApiCaller(request, context, 'ingest')
+        if (caller instanceof Response) return caller
+        const { principal } = caller
         const query = uploadQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams))
         if (!query.success) {
           return Response.json({ message: query.error.issues[0].message }, { status: 400 })

@@ -11,6 +11,7 @@ import { getDatabaseClient } from '~/server/database'
 import { bodyLimitFor, checkDeclaredBodySize } from '~/server/http/body-limit'
 import { COMMON_SECURITY_HEADERS, createCspNonce, htmlSecurityHeaders } from '~/server/http/security-headers'
 import { createLogger, describeError } from '~/server/log'
+import { bearerTokenOf, tokenRefusal, tokenRouteScope } from './bearer-auth'
 import { type HostPolicy, hostPolicyFrom, isServedHost } from './host-policy'
 import { checkSameOrigin } from './origin'
 import { authenticate, isPageNavigation } from './principal'
@@ -56,6 +57,19 @@ export async function authenticateRequest(request: Request): Promise<RequestAuth
   }
   const body = checkDeclaredBodySize(request, bodyLimitFor(path, config))
   if (!body.ok) return refusal(body.status, body.message)
+  // A request with an API token is judged by its route alone (src/server/auth/bearer-auth.ts): no
+  // cookie is read for it, so the same-origin check, which protects cookies, has nothing to protect.
+  if (bearerTokenOf(request) !== undefined) {
+    if (!tokenRouteScope(path, request.method.toUpperCase())) {
+      return tokenRefusal(
+        'not-accepted',
+        'API tokens are accepted only by the upload, rules, incremental ingest, raw download and export APIs. ' +
+          'Everything else needs a signed-in browser session; send this request without the Authorization header.',
+      )
+    }
+    setResponseHeaders(new Headers(COMMON_SECURITY_HEADERS))
+    return { principal: undefined, authTokenHash: undefined }
+  }
   const origin = checkSameOrigin(request, hostPolicy(config))
   if (!origin.ok) return refusal(403, `Refused: ${origin.reason}.`)
 
