@@ -25,6 +25,8 @@ import { Route as ApiShapeRouteImport } from './routes/api/shape'
 import { Route as ApiUploadsRouteImport } from './routes/api/uploads'
 import { Route as AppSessionsSessionIdRouteImport } from './routes/_app/sessions_.$sessionId'
 import { Route as ApiCoachStreamRouteImport } from './routes/api/coach.stream'
+import { Route as ApiIngestChunksRouteImport } from './routes/api/ingest.chunks'
+import { Route as ApiIngestOffsetsRouteImport } from './routes/api/ingest.offsets'
 import { Route as AppSessionsSessionIdStatsRouteImport } from './routes/_app/sessions_.$sessionId_.stats'
 import { Route as ApiSessionsSessionIdExportRouteImport } from './routes/api/sessions.$sessionId.export'
 import { Route as ApiSessionsSessionIdRawRouteImport } from './routes/api/sessions.$sessionId.raw'
@@ -109,6 +111,16 @@ const ApiCoachStreamRoute = ApiCoachStreamRouteImport.update({
   path: '/api/coach/stream',
   getParentRoute: () => rootRouteImport,
 } as any)
+const ApiIngestChunksRoute = ApiIngestChunksRouteImport.update({
+  id: '/api/ingest/chunks',
+  path: '/api/ingest/chunks',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ApiIngestOffsetsRoute = ApiIngestOffsetsRouteImport.update({
+  id: '/api/ingest/offsets',
+  path: '/api/ingest/offsets',
+  getParentRoute: () => rootRouteImport,
+} as any)
 const AppSessionsSessionIdStatsRoute =
   AppSessionsSessionIdStatsRouteImport.update({
     id: '/sessions_/$sessionId_/stats',
@@ -149,6 +161,8 @@ export interface FileRoutesByFullPath {
   '/api/uploads': typeof ApiUploadsRoute
   '/sessions/$sessionId': typeof AppSessionsSessionIdRoute
   '/api/coach/stream': typeof ApiCoachStreamRoute
+  '/api/ingest/chunks': typeof ApiIngestChunksRoute
+  '/api/ingest/offsets': typeof ApiIngestOffsetsRoute
   '/sessions/$sessionId/stats': typeof AppSessionsSessionIdStatsRoute
   '/api/sessions/$sessionId/export': typeof ApiSessionsSessionIdExportRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
@@ -170,6 +184,8 @@ export interface FileRoutesByTo {
   '/': typeof AppIndexRoute
   '/sessions/$sessionId': typeof AppSessionsSessionIdRoute
   '/api/coach/stream': typeof ApiCoachStreamRoute
+  '/api/ingest/chunks': typeof ApiIngestChunksRoute
+  '/api/ingest/offsets': typeof ApiIngestOffsetsRoute
   '/sessions/$sessionId/stats': typeof AppSessionsSessionIdStatsRoute
   '/api/sessions/$sessionId/export': typeof ApiSessionsSessionIdExportRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
@@ -193,6 +209,8 @@ export interface FileRoutesById {
   '/_app/': typeof AppIndexRoute
   '/_app/sessions_/$sessionId': typeof AppSessionsSessionIdRoute
   '/api/coach/stream': typeof ApiCoachStreamRoute
+  '/api/ingest/chunks': typeof ApiIngestChunksRoute
+  '/api/ingest/offsets': typeof ApiIngestOffsetsRoute
   '/_app/sessions_/$sessionId_/stats': typeof AppSessionsSessionIdStatsRoute
   '/api/sessions/$sessionId/export': typeof ApiSessionsSessionIdExportRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
@@ -216,6 +234,8 @@ export interface FileRouteTypes {
     | '/api/uploads'
     | '/sessions/$sessionId'
     | '/api/coach/stream'
+    | '/api/ingest/chunks'
+    | '/api/ingest/offsets'
     | '/sessions/$sessionId/stats'
     | '/api/sessions/$sessionId/export'
     | '/api/sessions/$sessionId/raw'
@@ -237,6 +257,8 @@ export interface FileRouteTypes {
     | '/'
     | '/sessions/$sessionId'
     | '/api/coach/stream'
+    | '/api/ingest/chunks'
+    | '/api/ingest/offsets'
     | '/sessions/$sessionId/stats'
     | '/api/sessions/$sessionId/export'
     | '/api/sessions/$sessionId/raw'
@@ -259,6 +281,8 @@ export interface FileRouteTypes {
     | '/_app/'
     | '/_app/sessions_/$sessionId'
     | '/api/coach/stream'
+    | '/api/ingest/chunks'
+    | '/api/ingest/offsets'
     | '/_app/sessions_/$sessionId_/stats'
     | '/api/sessions/$sessionId/export'
     | '/api/sessions/$sessionId/raw'
@@ -273,6 +297,8 @@ export interface RootRouteChildren {
   ApiShapeRoute: typeof ApiShapeRoute
   ApiUploadsRoute: typeof ApiUploadsRoute
   ApiCoachStreamRoute: typeof ApiCoachStreamRoute
+  ApiIngestChunksRoute: typeof ApiIngestChunksRoute
+  ApiIngestOffsetsRoute: typeof ApiIngestOffsetsRoute
   ApiSessionsSessionIdExportRoute: typeof ApiSessionsSessionIdExportRoute
   ApiSessionsSessionIdRawRoute: typeof ApiSessionsSessionIdRawRoute
   ApiSessionsSessionIdRulesRoute: typeof ApiSessionsSessionIdRulesRoute
@@ -392,6 +418,20 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof ApiCoachStreamRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/api/ingest/chunks': {
+      id: '/api/ingest/chunks'
+      path: '/api/ingest/chunks'
+      fullPath: '/api/ingest/chunks'
+      preLoaderRoute: typeof ApiIngestChunksRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/api/ingest/offsets': {
+      id: '/api/ingest/offsets'
+      path: '/api/ingest/offsets'
+      fullPath: '/api/ingest/offsets'
+      preLoaderRoute: typeof ApiIngestOffsetsRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/_app/sessions_/$sessionId_/stats': {
       id: '/_app/sessions_/$sessionId_/stats'
       path: '/sessions/$sessionId/stats'
@@ -459,6 +499,8 @@ const rootRouteChildren: RootRouteChildren = {
   ApiShapeRoute: ApiShapeRoute,
   ApiUploadsRoute: ApiUploadsRoute,
   ApiCoachStreamRoute: ApiCoachStreamRoute,
+  ApiIngestChunksRoute: ApiIngestChunksRoute,
+  ApiIngestOffsetsRoute: ApiIngestOffsetsRoute,
   ApiSessionsSessionIdExportRoute: ApiSessionsSessionIdExportRoute,
   ApiSessionsSessionIdRawRoute: ApiSessionsSessionIdRawRoute,
   ApiSessionsSessionIdRulesRoute: ApiSessionsSessionIdRulesRoute,

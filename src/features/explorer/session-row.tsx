@@ -1,6 +1,6 @@
 /** One session in the explorer list, and the repo and branch headers between them. */
 import { Link } from '@tanstack/react-router'
-import { ArchiveIcon, FolderGit2Icon, GitBranchIcon, HistoryIcon } from 'lucide-react'
+import { ArchiveIcon, FolderGit2Icon, GitBranchIcon, HistoryIcon, MonitorIcon } from 'lucide-react'
 import { Badge } from '~/components/ui/badge'
 import type { MatchRange } from '~/domain/text/token-search'
 import { AGENT_LABELS, STATUS_BADGES } from '~/features/sessions/session-list'
@@ -57,6 +57,11 @@ export function BranchHeader({
 }
 
 const SHORT_ID_LENGTH = 8
+
+/** "machine · person" for a session pushed by agent-push (docs/operations.md). */
+export function pushedFromLabel(session: { machine: string | null; pushedByName: string | null }) {
+  return [session.machine, session.pushedByName].filter(Boolean).join(' · ')
+}
 
 export function SessionRow({
   row,
@@ -137,6 +142,15 @@ export function SessionRow({
             <dt className="sr-only">Agent</dt>
             <dd className="font-medium text-foreground/80">{AGENT_LABELS[session.origin]}</dd>
           </div>
+          {session.machine ? (
+            <div className="flex min-w-0 items-center gap-1" data-testid="session-pushed-from">
+              <dt className="sr-only">Pushed from</dt>
+              <dd className="flex min-w-0 items-center gap-1">
+                <MonitorIcon className="size-3 shrink-0" aria-hidden />
+                <span className="truncate">{pushedFromLabel(session)}</span>
+              </dd>
+            </div>
+          ) : null}
           {session.model ? (
             <div className="flex gap-1">
               <dt className="sr-only">Model</dt>

@@ -12,6 +12,10 @@ export const ROUTE_BODY_LIMITS: ReadonlyArray<{ path: string; bytes: number }> =
   { path: '/api/shape', bytes: 64 * 1024 },
 ]
 
+/** One chunk of a pushed log (`POST /api/ingest/chunks`); agent-push sends at most 1 MiB. */
+export const PUSH_CHUNK_PATH = '/api/ingest/chunks'
+export const PUSH_CHUNK_MAX_BYTES = 4 * 1024 * 1024
+
 /** The session log upload streams its body into Postgres and has a limit of its own (UPLOAD_MAX_BYTES). */
 export const UPLOAD_PATH = '/api/uploads'
 
@@ -20,6 +24,7 @@ export function bodyLimitFor(
   limits: { MAX_REQUEST_BODY_BYTES: number; UPLOAD_MAX_BYTES: number },
 ): number {
   if (path === UPLOAD_PATH) return limits.UPLOAD_MAX_BYTES
+  if (path === PUSH_CHUNK_PATH) return PUSH_CHUNK_MAX_BYTES
   const route = ROUTE_BODY_LIMITS.find((candidate) => candidate.path === path)
   return route ? Math.min(route.bytes, limits.MAX_REQUEST_BODY_BYTES) : limits.MAX_REQUEST_BODY_BYTES
 }
@@ -61,7 +66,12 @@ export function checkDeclaredBodySize(request: Request, limit: number): BodyVerd
 
 /** Reads a text body, giving up (and cancelling the stream) as soon as it passes `limit` bytes. */
 export async function readTextWithin(request: Request, limit: number): Promise<string> {
-  if (!request.body) return ''
+  return (await readBytesWithin(request, limit)).toString('utf8')
+}
+
+/** Reads a body's bytes, giving up (and cancelling the stream) as soon as it passes `limit` bytes. */
+export async function readBytesWithin(request: Request, limit: number): Promise<Buffer> {
+  if (!request.body) return Buffer.alloc(0)
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []
   let received = 0
@@ -75,5 +85,5 @@ export async function readTextWithin(request: Request, limit: number): Promise<s
     }
     chunks.push(value)
   }
-  return Buffer.concat(chunks).toString('utf8')
+  return Buffer.concat(chunks)
 }

@@ -49,6 +49,8 @@ export interface IngestTarget {
   /** The file name (upload) or the path shown to people (discovery, with `~`). */
   displayName: string
   sourcePath: string | null
+  /** A pushed log (src/server/ingest/push/): the machine it comes from and who pushed it. */
+  pushedFrom?: { machine: string; userId: string; userName: string }
 }
 
 export interface IngestProgress {
@@ -200,6 +202,13 @@ export class IngestRun {
       status,
       statusMessage,
       legacyKey: this.legacyKey(),
+      ...(this.target.pushedFrom
+        ? {
+            machine: this.target.pushedFrom.machine,
+            pushedByUserId: this.target.pushedFrom.userId,
+            pushedByName: this.target.pushedFrom.userName,
+          }
+        : {}),
     }
   }
 

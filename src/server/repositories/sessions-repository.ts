@@ -48,6 +48,10 @@ export interface IngestedSessionFields {
   status: SessionStatus
   statusMessage: string | null
   legacyKey: string | null
+  /** Pushed sessions (the incremental ingest API): the machine and the token's owner. */
+  machine?: string | null
+  pushedByUserId?: string | null
+  pushedByName?: string | null
 }
 
 const keep = (column: string) => sql.raw(`coalesce(excluded.${column}, sessions.${column})`)
@@ -103,6 +107,9 @@ export const sessionsRepository = {
           status: sql`excluded.status`,
           statusMessage: sql`excluded.status_message`,
           legacyKey: keep('legacy_key'),
+          machine: keep('machine'),
+          pushedByUserId: keep('pushed_by_user_id'),
+          pushedByName: keep('pushed_by_name'),
           updatedAt: sql`now()`,
         },
       })

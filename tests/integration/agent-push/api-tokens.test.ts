@@ -64,7 +64,11 @@ describe('API tokens', () => {
     const expiredResult = await authenticateBearer(testDb.db, withBearer(`Bearer ${expired.secret}`), 'ingest')
     expect(expiredResult).toMatchObject({ ok: false, reason: 'expired' })
 
-    await apiTokensRepository.revokeToken(testDb.db, { accountId: owner.account.id, userId: owner.user.id }, valid.row.id)
+    await apiTokensRepository.revokeToken(
+      testDb.db,
+      { accountId: owner.account.id, userId: owner.user.id },
+      valid.row.id,
+    )
     const revoked = await authenticateBearer(testDb.db, withBearer(`Bearer ${valid.secret}`), 'ingest')
     expect(revoked).toMatchObject({ ok: false, reason: 'revoked' })
     if (!revoked.ok) {
