@@ -11,6 +11,15 @@ export interface EvaluatedChange {
   newMatches: boolean
   /** Even position of the change inside its transaction. */
   opPosition: number
+  /** Subquery shapes only: tags and active conditions of the old and the new row. */
+  oldMeta?: RowMeta
+  newMeta?: RowMeta
+}
+
+/** What a subquery shape adds to a change's headers (Electric's `tags` / `active_conditions`). */
+export interface RowMeta {
+  tags: string[]
+  active_conditions: boolean[]
 }
 
 export interface LogEntry {
@@ -31,7 +40,20 @@ interface ChangeItem {
     last?: true
     key_change_to?: string
     key_change_from?: string
+    tags?: string[]
+    removed_tags?: string[]
+    active_conditions?: boolean[]
   }
+}
+
+/** Tags of the row now; on an update also the tags it no longer has (`removed_tags`). */
+function withMeta(item: ChangeItem, meta: RowMeta | undefined, previous?: RowMeta): ChangeItem {
+  if (!meta) return item
+  item.headers.tags = meta.tags
+  const removed = previous?.tags.filter((tag) => !meta.tags.includes(tag)) ?? []
+  if (removed.length > 0) item.headers.removed_tags = removed
+  item.headers.active_conditions = meta.active_conditions
+  return item
 }
 
 function pick(row: RowValues, columns: readonly string[]): RowValues {
@@ -71,14 +93,20 @@ export function convertChanges(
       const row = change.newRow as RowValues
       items.push({
         opPosition,
-        item: { key: keyOf(row), value: pick(row, selectedColumns), headers: headers('insert', opPosition) },
+        item: withMeta(
+          { key: keyOf(row), value: pick(row, selectedColumns), headers: headers('insert', opPosition) },
+          change.newMeta,
+        ),
       })
     } else if (change.kind === 'delete') {
       if (!change.oldMatches) continue
       const row = change.oldRow as RowValues
       items.push({
         opPosition,
-        item: { key: keyOf(row), value: deletedValue(row), headers: headers('delete', opPosition) },
+        item: withMeta(
+          { key: keyOf(row), value: deletedValue(row), headers: headers('delete', opPosition) },
+          change.oldMeta,
+        ),
       })
     } else {
       const oldRow = change.oldRow as RowValues
@@ -89,24 +117,31 @@ export function convertChanges(
         if (oldKey !== newKey) {
           items.push({
             opPosition,
-            item: {
-              key: oldKey,
-              value: deletedValue(oldRow),
-              headers: { ...headers('delete', opPosition), key_change_to: newKey },
-            },
+            item: withMeta(
+              {
+                key: oldKey,
+                value: deletedValue(oldRow),
+                headers: { ...headers('delete', opPosition), key_change_to: newKey },
+              },
+              change.oldMeta,
+            ),
           })
           items.push({
             opPosition: opPosition + 1,
-            item: {
-              key: newKey,
-              value: pick(newRow, selectedColumns),
-              headers: { ...headers('insert', opPosition + 1), key_change_from: oldKey },
-            },
+            item: withMeta(
+              {
+                key: newKey,
+                value: pick(newRow, selectedColumns),
+                headers: { ...headers('insert', opPosition + 1), key_change_from: oldKey },
+              },
+              change.newMeta,
+            ),
           })
           continue
         }
         const changed = selectedColumns.filter((column) => oldRow[column] !== newRow[column])
-        if (changed.length === 0) continue
+        const tagsChanged = change.oldMeta?.tags.join() !== change.newMeta?.tags.join()
+        if (changed.length === 0 && !tagsChanged) continue
         const item: ChangeItem =
           replica === 'full'
             ? {
@@ -123,16 +158,22 @@ export function convertChanges(
                 ]),
                 headers: headers('update', opPosition),
               }
-        items.push({ opPosition, item })
+        items.push({ opPosition, item: withMeta(item, change.newMeta, change.oldMeta) })
       } else if (change.oldMatches) {
         items.push({
           opPosition,
-          item: { key: keyOf(oldRow), value: deletedValue(oldRow), headers: headers('delete', opPosition) },
+          item: withMeta(
+            { key: keyOf(oldRow), value: deletedValue(oldRow), headers: headers('delete', opPosition) },
+            change.oldMeta,
+          ),
         })
       } else if (change.newMatches) {
         items.push({
           opPosition,
-          item: { key: keyOf(newRow), value: pick(newRow, selectedColumns), headers: headers('insert', opPosition) },
+          item: withMeta(
+            { key: keyOf(newRow), value: pick(newRow, selectedColumns), headers: headers('insert', opPosition) },
+            change.newMeta,
+          ),
         })
       }
     }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
 import { IdentifierError, parseIdentifierList } from './identifiers.ts'
 import { keyPrefix as buildKeyPrefix } from './row-key.ts'
+import { buildWherePlan, planTables, type ResolveTable, type WherePlan } from './subquery-plan.ts'
 import { replicatedColumns, type TableInfo } from './table-catalog.ts'
-import { type CompiledWhere, compileWhere, type ExpressionContext } from './where-clause.ts'
+import { type CompiledWhere, compileWhere, type ExpressionContext, WhereClauseError } from './where-clause.ts'
 
 export type ReplicaMode = 'default' | 'full'
 export type LogMode = 'full' | 'changes_only'
@@ -13,6 +14,8 @@ export interface ShapeDefinition {
   /** In table order. */
   selectedColumns: string[]
   where: CompiledWhere | undefined
+  /** Present when `where` has `column IN (SELECT …)`: such shapes get tags and move-in/out. */
+  plan: WherePlan | undefined
   replica: ReplicaMode
   logMode: LogMode
   keyPrefix: string
@@ -29,7 +32,11 @@ export class DefinitionError extends Error {
   }
 }
 
-export function expressionContext(table: TableInfo, allowed?: ReadonlySet<string>): ExpressionContext {
+export function expressionContext(
+  table: TableInfo,
+  allowed?: ReadonlySet<string>,
+  allowSubqueries = false,
+): ExpressionContext {
   const columns = new Set(replicatedColumns(table).map((column) => column.name))
   const usable = allowed ? new Set([...columns].filter((name) => allowed.has(name))) : columns
   const extraCastTypes = new Set(
@@ -37,7 +44,7 @@ export function expressionContext(table: TableInfo, allowed?: ReadonlySet<string
       .filter((column) => column.typeKind === 'e' || column.typeKind === 'd')
       .map((column) => column.typeName),
   )
-  return { columns: usable, extraCastTypes }
+  return { columns: usable, extraCastTypes, allowSubqueries }
 }
 
 /** Parses a `columns`-style list; throws DefinitionError under `field`. */
@@ -63,6 +70,8 @@ export interface DefinitionInput {
   columns?: string
   replica: ReplicaMode
   logMode: LogMode
+  /** Looks up the tables of `IN (SELECT … FROM table)`; without it subqueries are refused. */
+  resolveTable?: ResolveTable
 }
 
 /**
@@ -76,13 +85,14 @@ function compileWhereCached(
   table: TableInfo,
   where: string,
   params: ReadonlyMap<number, string>,
+  allowSubqueries: boolean,
 ): Promise<CompiledWhere> {
   const columns = table.columns.map((column) => [column.name, column.typeName, column.typeKind, column.generated])
-  const cacheKey = JSON.stringify([table.oid, columns, where, [...params]])
+  const cacheKey = JSON.stringify([table.oid, columns, where, [...params], allowSubqueries])
   let compiled = compiledWheres.get(cacheKey)
   if (!compiled) {
     if (compiledWheres.size >= MAX_COMPILED_WHERES) compiledWheres.clear()
-    compiled = compileWhere(where, params, expressionContext(table))
+    compiled = compileWhere(where, params, expressionContext(table, undefined, allowSubqueries))
     compiledWheres.set(cacheKey, compiled)
     compiled.catch(() => compiledWheres.delete(cacheKey))
   }
@@ -100,7 +110,15 @@ export async function buildShapeDefinition(table: TableInfo, input: DefinitionIn
     selectedColumns = selectedColumns.filter((column) => requested.has(column))
   }
   const whereText = input.where?.trim() ? input.where : undefined
-  const where = whereText === undefined ? undefined : await compileWhereCached(table, whereText, input.params)
+  const where =
+    whereText === undefined
+      ? undefined
+      : await compileWhereCached(table, whereText, input.params, input.resolveTable !== undefined)
+  let plan: WherePlan | undefined
+  if (where?.hasSubqueries) {
+    if (!input.resolveTable) throw new WhereClauseError('subqueries are not supported here')
+    plan = await buildWherePlan(table, where, input.params, input.resolveTable)
+  }
   const identity = JSON.stringify([
     table.oid,
     table.schema,
@@ -110,11 +128,14 @@ export async function buildShapeDefinition(table: TableInfo, input: DefinitionIn
     where?.paramValues ?? [],
     input.replica,
     input.logMode,
+    // The inner tables by oid: a table dropped and created again under its name is another shape.
+    plan ? [...planTables(table, plan).keys()] : [],
   ])
   return {
     table,
     selectedColumns,
     where,
+    plan,
     replica: input.replica,
     logMode: input.logMode,
     keyPrefix: buildKeyPrefix(table),

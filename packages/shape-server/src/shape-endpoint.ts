@@ -11,6 +11,7 @@ import {
   requestedEntityTags,
   send,
 } from './http-responses.ts'
+import { quoteTable } from './identifiers.ts'
 import { formatOffset, type LogOffset } from './offsets.ts'
 import { postgresErrorCode } from './postgres-connections.ts'
 import { isSchemaChangeError } from './schema-watch.ts'
@@ -118,6 +119,17 @@ export class ShapeEndpoint {
         columns: shapeRequest.columns ?? shapeRequest.queryableColumns,
         replica: shapeRequest.replica,
         logMode: shapeRequest.logMode,
+        resolveTable: async (name) => {
+          try {
+            return await this.context.tables.resolve(quoteTable(name), { notOlderThan })
+          } catch (error) {
+            // A missing inner table is a problem of the where clause, not of `table`.
+            if (error instanceof InvalidRequestError) {
+              throw new WhereClauseError(Object.values(error.errors).flat().join('; '))
+            }
+            throw error
+          }
+        },
       })
     } catch (error) {
       throw asInvalidRequest(error)

@@ -70,8 +70,10 @@ export class ShapeLog {
 
   /** Resolves waiters without new data (rotation, shutdown); they re-check the shape's state. */
   wake(): void {
-    for (const waiter of [...this.waiters]) waiter()
+    // Cleared first: a waiter that finds nothing it wants registers again while being called.
+    const waiters = [...this.waiters]
     this.waiters.clear()
+    for (const waiter of waiters) waiter()
   }
 
   get waiterCount(): number {

@@ -14,6 +14,8 @@ import { DefinitionError, identityHash, type ShapeDefinition } from './shape-def
 import { ByteMeter } from './shape-log.ts'
 import { type PostgresSnapshot, takeInitialSnapshot } from './snapshot-query.ts'
 import type { SqlPredicateEvaluator } from './sql-predicate-evaluator.ts'
+import { planTables } from './subquery-plan.ts'
+import { SubqueryRotation } from './subquery-runtime.ts'
 import type { TableInfo } from './table-catalog.ts'
 import { TableShapes } from './table-shapes.ts'
 import { applyTableChanges, groupByTable, REPLICA_IDENTITY_LOST, type TableChanges } from './transaction-applier.ts'
@@ -61,6 +63,8 @@ export class ShapeRegistry {
   private readonly byHandle = new Map<string, Shape>()
   private readonly byIdentity = new Map<string, Shape>()
   private readonly byTable = new Map<number, TableShapes>()
+  /** Subquery shapes by every table they read (their own and the subqueries'). */
+  private readonly subqueryShapesByTable = new Map<number, Set<Shape>>()
   /** Every shape, least recently read first (a read moves it to the end). */
   private readonly recency = new Set<Shape>()
   /** Per table, the relation message the active shapes were last checked against. */
@@ -117,6 +121,14 @@ export class ShapeRegistry {
       this.byTable.set(definition.table.oid, tableShapes)
     }
     tableShapes.add(shape)
+    for (const oid of shape.subqueries?.tables() ?? []) {
+      let shapes = this.subqueryShapesByTable.get(oid)
+      if (!shapes) {
+        shapes = new Set()
+        this.subqueryShapesByTable.set(oid, shapes)
+      }
+      shapes.add(shape)
+    }
     void this.initialise(shape)
     return shape
   }
@@ -131,6 +143,11 @@ export class ShapeRegistry {
     if (tableShapes?.size === 0) {
       this.byTable.delete(shape.table.oid)
       this.checkedRelations.delete(shape.table.oid)
+    }
+    for (const oid of shape.subqueries?.tables() ?? []) {
+      const shapes = this.subqueryShapesByTable.get(oid)
+      shapes?.delete(shape)
+      if (shapes?.size === 0) this.subqueryShapesByTable.delete(oid)
     }
     if (shape.state !== 'rotated') this.options.log.info(`Rotating shape ${shape.handle} (${reason})`)
     shape.rotate(reason)
@@ -174,6 +191,7 @@ export class ShapeRegistry {
       for (let job = this.jobs.shift(); job; job = this.jobs.shift()) {
         if (job.kind === 'transaction') {
           await this.applyTransaction(job.transaction)
+          await this.applySubqueryTransaction(job.transaction)
           if (job.transaction.endLsn > this.processedLsn) this.processedLsn = job.transaction.endLsn
         } else {
           await this.activate(job.shape, job.snapshot, job.chunks)
@@ -198,7 +216,7 @@ export class ShapeRegistry {
         : this.candidatesFor(oid, tableChanges)
       const targets: ActiveShape[] = []
       for (const shape of candidates) {
-        if (shape.state === 'rotated') continue
+        if (shape.state === 'rotated' || shape.subqueries) continue
         if (!onlyShape && shape.state === 'snapshotting') {
           if (shape.buffered.at(-1) !== transaction) shape.buffered.push(transaction)
           continue
@@ -234,6 +252,54 @@ export class ShapeRegistry {
   }
 
   /**
+   * Applies a transaction to the subquery shapes reading any table it touches (or to `onlyShape`
+   * when activating it). Each such shape sees the changes of all its tables at once: the
+   * subqueries' sets move first, then its own rows (see `SubqueryShapeState.apply`).
+   */
+  private async applySubqueryTransaction(transaction: ReplicatedTransaction, onlyShape?: Shape) {
+    const shapes = new Set<Shape>()
+    if (onlyShape) shapes.add(onlyShape)
+    else if (this.subqueryShapesByTable.size > 0) {
+      for (const change of transaction.changes) {
+        const oids = change.kind === 'truncate' ? change.relations.map((relation) => relation.oid) : []
+        if (change.kind !== 'truncate' && change.kind !== 'relation') oids.push(change.relation.oid)
+        for (const oid of oids) for (const shape of this.subqueryShapesByTable.get(oid) ?? []) shapes.add(shape)
+      }
+    }
+    for (const shape of shapes) {
+      const state = shape.subqueries
+      if (!state || shape.state === 'rotated') continue
+      if (!onlyShape && shape.state === 'snapshotting') {
+        if (shape.buffered.at(-1) !== transaction) shape.buffered.push(transaction)
+        continue
+      }
+      if (!hasLog(shape) || shape.isInSnapshot(transaction.xid)) continue
+      const tables = state.tables()
+      try {
+        const entries = await state.apply(
+          transaction,
+          groupByTable(transaction, (oid) => tables.has(oid)),
+          { pool: this.options.pool, evaluator: this.options.evaluator },
+          (relation) => shape.acceptsRelation(relation),
+        )
+        shape.log.append(entries, transaction.endLsn)
+      } catch (error) {
+        if (error instanceof SubqueryRotation && error.message === REPLICA_IDENTITY_LOST) {
+          this.options.publisher.forget(shape.table.oid)
+        }
+        this.rotate(
+          shape,
+          error instanceof SubqueryRotation ? error.message : `could not apply a change: ${errorMessage(error)}`,
+        )
+        continue
+      }
+      if (shape.log.logBytes > this.options.maxLogBytesPerShape) {
+        this.rotate(shape, `change log exceeded ${this.options.maxLogBytesPerShape} bytes`)
+      }
+    }
+  }
+
+  /**
    * The shapes a table's changes can concern. Through the equality index when every change
    * carries the relation all of them were already checked against; otherwise (a truncate, a new
    * relation message, a lost old row) every shape, so each is checked and rotated if need be.
@@ -260,7 +326,8 @@ export class ShapeRegistry {
     if (shape.state === 'rotated') return
     shape.startLog(snapshot, chunks, this.options.chunkBytes, this.meter)
     for (const transaction of shape.buffered) {
-      await this.applyTransaction(transaction, shape)
+      if (shape.subqueries) await this.applySubqueryTransaction(transaction, shape)
+      else await this.applyTransaction(transaction, shape)
       if (shape.isRotated) return
     }
     shape.markActive()
@@ -272,8 +339,13 @@ export class ShapeRegistry {
     const { definition } = shape
     try {
       await this.options.publisher.ensurePublished(definition.table)
-      shape.matcher = await this.matcherFor(definition)
-      const { snapshot, chunks } = await takeInitialSnapshot(this.options.pool, definition, this.options.chunkBytes)
+      for (const table of definition.plan ? planTables(definition.table, definition.plan).values() : []) {
+        await this.options.publisher.ensurePublished(table)
+      }
+      shape.matcher = shape.subqueries ? { kind: 'postgres' } : await this.matcherFor(definition)
+      const { snapshot, chunks } = shape.subqueries
+        ? await shape.subqueries.takeSnapshot(this.options.pool, this.options.chunkBytes)
+        : await takeInitialSnapshot(this.options.pool, definition, this.options.chunkBytes)
       this.enqueue({ kind: 'activate', shape, snapshot, chunks })
     } catch (error) {
       this.options.log.error(

@@ -4,6 +4,7 @@ import type { EqualityKey, RowPredicate } from './row-predicate.ts'
 import type { ShapeDefinition } from './shape-definition.ts'
 import { type ByteMeter, ShapeLog } from './shape-log.ts'
 import type { PostgresSnapshot } from './snapshot-query.ts'
+import { SubqueryShapeState } from './subquery-runtime.ts'
 import { replicatedColumns } from './table-catalog.ts'
 
 /** How replicated rows are tested against the where clause. */
@@ -22,6 +23,8 @@ export class Shape {
   buffered: ReplicatedTransaction[] = []
   lastUsedAt = Date.now()
   rotationReason: string | undefined
+  /** Subquery sets, tags and moves, for shapes whose where has `IN (SELECT …)`. */
+  readonly subqueries: SubqueryShapeState | undefined
   /** Resolves with the shape, typed as having its log, once its snapshot is done. */
   readonly ready: Promise<ActiveShape>
   private resolveReady!: (shape: ActiveShape) => void
@@ -35,6 +38,7 @@ export class Shape {
     readonly handle: string,
     readonly definition: ShapeDefinition,
   ) {
+    this.subqueries = definition.plan ? new SubqueryShapeState(handle, definition) : undefined
     this.ready = new Promise<ActiveShape>((resolve, reject) => {
       this.resolveReady = resolve
       this.rejectReady = reject

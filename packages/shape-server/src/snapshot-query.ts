@@ -20,7 +20,7 @@ export function snapshotMetadata(snapshot: PostgresSnapshot) {
   return { xmin: snapshot.xmin.toString(), xmax: snapshot.xmax.toString(), xip_list: snapshot.xip.map(String) }
 }
 
-const FETCH_ROWS = 2_000
+export const FETCH_ROWS = 2_000
 
 function selectList(definition: ShapeDefinition): string {
   return definition.selectedColumns.map(quoteIdentifier).join(', ')
@@ -42,7 +42,8 @@ function insertItem(
   })
 }
 
-async function inSnapshotTransaction<T>(
+/** Runs `work` in a REPEATABLE READ READ ONLY transaction, with that transaction's snapshot. */
+export async function inSnapshotTransaction<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient, snapshot: PostgresSnapshot, lsn: string) => Promise<T>,
 ) {

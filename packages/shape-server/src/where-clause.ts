@@ -23,6 +23,12 @@ export type AstNode = Record<string, any>
 export interface ExpressionContext {
   /** Columns the expression may reference. */
   columns: ReadonlySet<string>
+  /**
+   * Whether `column IN (SELECT …)` is accepted (shape `where`, as Electric 1.x); subset wheres
+   * and `order_by` refuse subqueries, as Electric does. Only the form is checked here; the inner
+   * table and its where clause are checked by `buildWherePlan`.
+   */
+  allowSubqueries?: boolean
   /** Type names (enums, domains) of the table's columns that casts may target besides builtins. */
   extraCastTypes: ReadonlySet<string>
 }
@@ -38,6 +44,8 @@ export interface CompiledWhere {
   /** Original parameter number → value. */
   params: ReadonlyMap<number, string>
   referencedColumns: ReadonlySet<string>
+  /** Whether the expression contains `column IN (SELECT …)`. */
+  hasSubqueries: boolean
 }
 
 /**
@@ -133,6 +141,7 @@ const A_EXPR_KINDS = new Set([
 class ExpressionValidator {
   readonly referencedColumns = new Set<string>()
   readonly paramNumbers = new Set<number>()
+  hasSubqueries = false
   private depth = 0
 
   constructor(
@@ -191,7 +200,7 @@ class ExpressionValidator {
         for (const element of node.elements ?? []) this.validate(element)
         break
       case 'SubLink':
-        this.fail(node, 'subqueries are not supported')
+        this.validateSubquery(node)
         break
       case 'SQLValueFunction':
         this.fail(node, 'non-deterministic functions are not supported')
@@ -199,6 +208,42 @@ class ExpressionValidator {
       default:
         this.fail(node, `unsupported expression (${type ?? 'empty'})`)
     }
+  }
+
+  /**
+   * `column IN (SELECT column FROM table [WHERE …])`, the form Electric supports: the inner select
+   * has one plain column, one table and at most a where clause (validated later against that table).
+   */
+  private validateSubquery(node: AstNode) {
+    if (!this.context.allowSubqueries) this.fail(node, 'subqueries are not supported here')
+    const operator: AstNode[] = node.operName ?? []
+    const plainIn = operator.length === 0 || (operator.length === 1 && operator[0].String?.sval === '=')
+    if (node.subLinkType !== 'ANY_SUBLINK' || !plainIn) {
+      this.fail(node, 'only `column IN (SELECT column FROM table WHERE …)` subqueries are supported')
+    }
+    if (!node.testexpr?.ColumnRef) {
+      this.fail(node, 'the left side of `IN (SELECT …)` must be a plain column (row values are not supported)')
+    }
+    this.validate(node.testexpr)
+    const select: AstNode | undefined = node.subselect?.SelectStmt
+    const allowed = new Set(['targetList', 'fromClause', 'whereClause', 'limitOption', 'op'])
+    const extra = select ? Object.keys(select).filter((key) => !allowed.has(key)) : []
+    if (!select || extra.length > 0 || select.op !== 'SETOP_NONE') {
+      this.fail(
+        node,
+        `a subquery may only select one column from one table with an optional WHERE (found ${extra.join(', ') || 'a set operation'})`,
+      )
+    }
+    const target = select.targetList?.length === 1 ? select.targetList[0].ResTarget : undefined
+    const column = target?.val?.ColumnRef?.fields
+    if (!target || target.name || column?.length !== 1 || !column[0].String) {
+      this.fail(node, 'a subquery must select exactly one plain column (no expressions, aliases or *)')
+    }
+    const from = select.fromClause?.length === 1 ? select.fromClause[0].RangeVar : undefined
+    if (!from || from.alias || from.inh !== true || from.catalogname) {
+      this.fail(node, 'a subquery must read exactly one table, without alias, ONLY or joins')
+    }
+    this.hasSubqueries = true
   }
 
   private validateOperator(node: AstNode) {
@@ -353,6 +398,7 @@ export async function compileWhere(
     ast: select.whereClause,
     params: new Map([...validator.paramNumbers].map((number) => [number, params.get(number) as string])),
     referencedColumns: validator.referencedColumns,
+    hasSubqueries: validator.hasSubqueries,
   }
 }
 

@@ -45,6 +45,7 @@ export function definition(info: TableInfo, options: Partial<ShapeDefinition> = 
     table: info,
     selectedColumns: info.columns.map((column) => column.name),
     where: undefined,
+    plan: undefined,
     replica: 'default',
     logMode: 'full',
     keyPrefix: keyPrefix(info),
