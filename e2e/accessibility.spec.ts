@@ -10,6 +10,7 @@ import { signUpThroughForm } from './support/accounts'
 import { uniqueRollout } from './support/agent-log-files'
 import { E2E_URLS } from './support/e2e-ports'
 import { gotoHydrated } from './support/page-helpers'
+import { createShareLinkFromSessionPage } from './support/share-page'
 import { uploadFromPage } from './support/timeline-page'
 
 // Each test opens many pages, each hydrating and syncing its shapes: minutes on a busy 2-core machine.
@@ -45,6 +46,9 @@ async function scanPages(page: Page, base: string, paths: readonly string[]) {
 test('local mode: every page, with a session in the account, has no WCAG 2.1 AA violations', async ({ page }) => {
   await gotoHydrated(page, '/')
   const sessionId = await uploadFromPage(page, uniqueRollout())
+  // A share link's visitor page (no shell: the visitor has no account).
+  await gotoHydrated(page, `/sessions/${sessionId}`)
+  const sharePath = new URL(await createShareLinkFromSessionPage(page)).pathname
   const paths = [
     '/',
     '/todos',
@@ -55,6 +59,8 @@ test('local mode: every page, with a session in the account, has no WCAG 2.1 AA 
     `/coach?sessionId=${sessionId}`,
     '/rules',
     '/settings',
+    sharePath,
+    `/share/scs_${'A'.repeat(43)}`,
   ]
   expect(await scanPages(page, '', paths)).toEqual([])
 })

@@ -23,10 +23,13 @@ import { Route as AppTodosRouteImport } from './routes/_app/todos'
 import { Route as ApiHealthRouteImport } from './routes/api/health'
 import { Route as ApiShapeRouteImport } from './routes/api/shape'
 import { Route as ApiUploadsRouteImport } from './routes/api/uploads'
+import { Route as ShareTokenRouteImport } from './routes/share.$token'
 import { Route as AppSessionsSessionIdRouteImport } from './routes/_app/sessions_.$sessionId'
 import { Route as ApiCoachStreamRouteImport } from './routes/api/coach.stream'
 import { Route as ApiIngestChunksRouteImport } from './routes/api/ingest.chunks'
 import { Route as ApiIngestOffsetsRouteImport } from './routes/api/ingest.offsets'
+import { Route as ApiShareRawRouteImport } from './routes/api/share.raw'
+import { Route as ApiShareShapeRouteImport } from './routes/api/share.shape'
 import { Route as AppSessionsSessionIdStatsRouteImport } from './routes/_app/sessions_.$sessionId_.stats'
 import { Route as ApiSessionsSessionIdExportRouteImport } from './routes/api/sessions.$sessionId.export'
 import { Route as ApiSessionsSessionIdRawRouteImport } from './routes/api/sessions.$sessionId.raw'
@@ -101,6 +104,11 @@ const ApiUploadsRoute = ApiUploadsRouteImport.update({
   path: '/api/uploads',
   getParentRoute: () => rootRouteImport,
 } as any)
+const ShareTokenRoute = ShareTokenRouteImport.update({
+  id: '/share/$token',
+  path: '/share/$token',
+  getParentRoute: () => rootRouteImport,
+} as any)
 const AppSessionsSessionIdRoute = AppSessionsSessionIdRouteImport.update({
   id: '/sessions_/$sessionId',
   path: '/sessions/$sessionId',
@@ -119,6 +127,16 @@ const ApiIngestChunksRoute = ApiIngestChunksRouteImport.update({
 const ApiIngestOffsetsRoute = ApiIngestOffsetsRouteImport.update({
   id: '/api/ingest/offsets',
   path: '/api/ingest/offsets',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ApiShareRawRoute = ApiShareRawRouteImport.update({
+  id: '/api/share/raw',
+  path: '/api/share/raw',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ApiShareShapeRoute = ApiShareShapeRouteImport.update({
+  id: '/api/share/shape',
+  path: '/api/share/shape',
   getParentRoute: () => rootRouteImport,
 } as any)
 const AppSessionsSessionIdStatsRoute =
@@ -159,10 +177,13 @@ export interface FileRoutesByFullPath {
   '/api/health': typeof ApiHealthRoute
   '/api/shape': typeof ApiShapeRoute
   '/api/uploads': typeof ApiUploadsRoute
+  '/share/$token': typeof ShareTokenRoute
   '/sessions/$sessionId': typeof AppSessionsSessionIdRoute
   '/api/coach/stream': typeof ApiCoachStreamRoute
   '/api/ingest/chunks': typeof ApiIngestChunksRoute
   '/api/ingest/offsets': typeof ApiIngestOffsetsRoute
+  '/api/share/raw': typeof ApiShareRawRoute
+  '/api/share/shape': typeof ApiShareShapeRoute
   '/sessions/$sessionId/stats': typeof AppSessionsSessionIdStatsRoute
   '/api/sessions/$sessionId/export': typeof ApiSessionsSessionIdExportRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
@@ -181,11 +202,14 @@ export interface FileRoutesByTo {
   '/api/health': typeof ApiHealthRoute
   '/api/shape': typeof ApiShapeRoute
   '/api/uploads': typeof ApiUploadsRoute
+  '/share/$token': typeof ShareTokenRoute
   '/': typeof AppIndexRoute
   '/sessions/$sessionId': typeof AppSessionsSessionIdRoute
   '/api/coach/stream': typeof ApiCoachStreamRoute
   '/api/ingest/chunks': typeof ApiIngestChunksRoute
   '/api/ingest/offsets': typeof ApiIngestOffsetsRoute
+  '/api/share/raw': typeof ApiShareRawRoute
+  '/api/share/shape': typeof ApiShareShapeRoute
   '/sessions/$sessionId/stats': typeof AppSessionsSessionIdStatsRoute
   '/api/sessions/$sessionId/export': typeof ApiSessionsSessionIdExportRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
@@ -206,11 +230,14 @@ export interface FileRoutesById {
   '/api/health': typeof ApiHealthRoute
   '/api/shape': typeof ApiShapeRoute
   '/api/uploads': typeof ApiUploadsRoute
+  '/share/$token': typeof ShareTokenRoute
   '/_app/': typeof AppIndexRoute
   '/_app/sessions_/$sessionId': typeof AppSessionsSessionIdRoute
   '/api/coach/stream': typeof ApiCoachStreamRoute
   '/api/ingest/chunks': typeof ApiIngestChunksRoute
   '/api/ingest/offsets': typeof ApiIngestOffsetsRoute
+  '/api/share/raw': typeof ApiShareRawRoute
+  '/api/share/shape': typeof ApiShareShapeRoute
   '/_app/sessions_/$sessionId_/stats': typeof AppSessionsSessionIdStatsRoute
   '/api/sessions/$sessionId/export': typeof ApiSessionsSessionIdExportRoute
   '/api/sessions/$sessionId/raw': typeof ApiSessionsSessionIdRawRoute
@@ -232,10 +259,13 @@ export interface FileRouteTypes {
     | '/api/health'
     | '/api/shape'
     | '/api/uploads'
+    | '/share/$token'
     | '/sessions/$sessionId'
     | '/api/coach/stream'
     | '/api/ingest/chunks'
     | '/api/ingest/offsets'
+    | '/api/share/raw'
+    | '/api/share/shape'
     | '/sessions/$sessionId/stats'
     | '/api/sessions/$sessionId/export'
     | '/api/sessions/$sessionId/raw'
@@ -254,11 +284,14 @@ export interface FileRouteTypes {
     | '/api/health'
     | '/api/shape'
     | '/api/uploads'
+    | '/share/$token'
     | '/'
     | '/sessions/$sessionId'
     | '/api/coach/stream'
     | '/api/ingest/chunks'
     | '/api/ingest/offsets'
+    | '/api/share/raw'
+    | '/api/share/shape'
     | '/sessions/$sessionId/stats'
     | '/api/sessions/$sessionId/export'
     | '/api/sessions/$sessionId/raw'
@@ -278,11 +311,14 @@ export interface FileRouteTypes {
     | '/api/health'
     | '/api/shape'
     | '/api/uploads'
+    | '/share/$token'
     | '/_app/'
     | '/_app/sessions_/$sessionId'
     | '/api/coach/stream'
     | '/api/ingest/chunks'
     | '/api/ingest/offsets'
+    | '/api/share/raw'
+    | '/api/share/shape'
     | '/_app/sessions_/$sessionId_/stats'
     | '/api/sessions/$sessionId/export'
     | '/api/sessions/$sessionId/raw'
@@ -296,9 +332,12 @@ export interface RootRouteChildren {
   ApiHealthRoute: typeof ApiHealthRoute
   ApiShapeRoute: typeof ApiShapeRoute
   ApiUploadsRoute: typeof ApiUploadsRoute
+  ShareTokenRoute: typeof ShareTokenRoute
   ApiCoachStreamRoute: typeof ApiCoachStreamRoute
   ApiIngestChunksRoute: typeof ApiIngestChunksRoute
   ApiIngestOffsetsRoute: typeof ApiIngestOffsetsRoute
+  ApiShareRawRoute: typeof ApiShareRawRoute
+  ApiShareShapeRoute: typeof ApiShareShapeRoute
   ApiSessionsSessionIdExportRoute: typeof ApiSessionsSessionIdExportRoute
   ApiSessionsSessionIdRawRoute: typeof ApiSessionsSessionIdRawRoute
   ApiSessionsSessionIdRulesRoute: typeof ApiSessionsSessionIdRulesRoute
@@ -404,6 +443,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof ApiUploadsRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/share/$token': {
+      id: '/share/$token'
+      path: '/share/$token'
+      fullPath: '/share/$token'
+      preLoaderRoute: typeof ShareTokenRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/_app/sessions_/$sessionId': {
       id: '/_app/sessions_/$sessionId'
       path: '/sessions/$sessionId'
@@ -430,6 +476,20 @@ declare module '@tanstack/react-router' {
       path: '/api/ingest/offsets'
       fullPath: '/api/ingest/offsets'
       preLoaderRoute: typeof ApiIngestOffsetsRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/api/share/raw': {
+      id: '/api/share/raw'
+      path: '/api/share/raw'
+      fullPath: '/api/share/raw'
+      preLoaderRoute: typeof ApiShareRawRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/api/share/shape': {
+      id: '/api/share/shape'
+      path: '/api/share/shape'
+      fullPath: '/api/share/shape'
+      preLoaderRoute: typeof ApiShareShapeRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/_app/sessions_/$sessionId_/stats': {
@@ -498,9 +558,12 @@ const rootRouteChildren: RootRouteChildren = {
   ApiHealthRoute: ApiHealthRoute,
   ApiShapeRoute: ApiShapeRoute,
   ApiUploadsRoute: ApiUploadsRoute,
+  ShareTokenRoute: ShareTokenRoute,
   ApiCoachStreamRoute: ApiCoachStreamRoute,
   ApiIngestChunksRoute: ApiIngestChunksRoute,
   ApiIngestOffsetsRoute: ApiIngestOffsetsRoute,
+  ApiShareRawRoute: ApiShareRawRoute,
+  ApiShareShapeRoute: ApiShareShapeRoute,
   ApiSessionsSessionIdExportRoute: ApiSessionsSessionIdExportRoute,
   ApiSessionsSessionIdRawRoute: ApiSessionsSessionIdRawRoute,
   ApiSessionsSessionIdRulesRoute: ApiSessionsSessionIdRulesRoute,

@@ -244,6 +244,39 @@ export const sessionMembers = pgTable(
   ],
 )
 
+/**
+ * A read-only link to one session for visitors without an account (docs/security.md, "Share
+ * links"). Only the SHA-256 of the token is stored; the owner sees the token once. `include_*`
+ * widen what the link serves beyond the session and its timeline. Synced to the owner's Settings
+ * (token hash hidden); visitors never read this table through a shape.
+ */
+export const shareLinks = pgTable(
+  'share_links',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id').notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    tokenHash: text('token_hash').notNull(),
+    includeUploads: boolean('include_uploads').notNull().default(false),
+    includeRules: boolean('include_rules').notNull().default(false),
+    includeCoach: boolean('include_coach').notNull().default(false),
+    expiresAt: instant('expires_at'),
+    revokedAt: instant('revoked_at'),
+    lastViewedAt: instant('last_viewed_at'),
+    viewCount: integer('view_count').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('share_links_token_hash_uq').on(t.tokenHash),
+    index('share_links_account_idx').on(t.accountId, t.createdAt),
+    sessionAccountKey('share_links', t),
+    check('share_links_view_count_ck', sql`view_count >= 0`),
+  ],
+)
+
 export const sessionUploads = pgTable(
   'session_uploads',
   {
@@ -637,6 +670,7 @@ export type LoginAttempt = typeof loginAttempts.$inferSelect
 export type ApiToken = typeof apiTokens.$inferSelect
 export type PushedSource = typeof pushedSources.$inferSelect
 export type Session = typeof sessions.$inferSelect
+export type ShareLink = typeof shareLinks.$inferSelect
 export type NewSession = typeof sessions.$inferInsert
 export type SessionUpload = typeof sessionUploads.$inferSelect
 export type DiscoveredFile = typeof discoveredFiles.$inferSelect

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { captureLogs, createLogger, describeError, redactSecrets } from './log'
+import { captureLogs, createLogger, describeError, redactSecrets, redactShareTokens } from './log'
 
 describe('createLogger', () => {
   it('tags each line with its component and drops lines below the level', () => {
@@ -66,5 +66,30 @@ describe('redactSecrets', () => {
       'upload of rollout.jsonl failed: bearer of bad news',
     )
     expect(redactSecrets('sessions 12 · events 40')).toBe('sessions 12 · events 40')
+  })
+})
+
+describe('share tokens never reach the log', () => {
+  const token = `scs_${'A1b2-C3d4_'.repeat(4)}xyz`
+  it('redacts tokens, /share/ paths and share= parameters in any message', () => {
+    const lines: string[] = []
+    const restore = captureLogs((_level, line) => lines.push(line))
+    try {
+      const log = createLogger('share', 'debug')
+      log.info(`GET /share/${token}?x=1 and /api/share/shape?shape=session&share=${token}&offset=-1`)
+      log.error(`bad token ${token.slice(0, 20)} at /share/not-even-a-token`)
+    } finally {
+      restore()
+    }
+    const text = lines.join('\n')
+    expect(text).not.toContain(token)
+    expect(text).not.toContain(token.slice(4, 20))
+    expect(text).not.toContain('not-even-a-token')
+    expect(text).toContain('/share/[redacted]?x=1')
+    expect(text).toContain('share=[redacted]&offset=-1')
+  })
+
+  it('leaves other text alone', () => {
+    expect(redactShareTokens('GET /api/shape?shape=todos&offset=-1')).toBe('GET /api/shape?shape=todos&offset=-1')
   })
 })

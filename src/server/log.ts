@@ -64,7 +64,7 @@ export function createLogger(component: string, level: LogLevel = configuredLeve
     if (RANK[messageLevel] < RANK[level]) return
     sink(
       messageLevel,
-      `${new Date().toISOString()} ${messageLevel.toUpperCase()} [${component}] ${redactSecrets(message)}`,
+      `${new Date().toISOString()} ${messageLevel.toUpperCase()} [${component}] ${redactShareTokens(redactSecrets(message))}`,
     )
   }
   return {
@@ -73,6 +73,17 @@ export function createLogger(component: string, level: LogLevel = configuredLeve
     warn: (message) => write('warn', message),
     error: (message) => write('error', message),
   }
+}
+
+/**
+ * Share-link tokens open a session to anyone holding them: whatever a message quotes (a URL, a
+ * driver message), a token and the path segment after `/share/` never reach the log.
+ */
+export function redactShareTokens(message: string): string {
+  return message
+    .replace(/scs_[A-Za-z0-9_-]+/g, 'scs_[redacted]')
+    .replace(/\/share\/(?!\[redacted\])[^/?#\s]+/g, '/share/[redacted]')
+    .replace(/([?&]share=)[^&#\s]+/g, '$1[redacted]')
 }
 
 /**

@@ -19,6 +19,7 @@ import type {
   Session,
   SessionRepoBinding,
   SessionUpload,
+  ShareLink,
   TimelineEvent,
   Todo,
 } from '~/db/schema'
@@ -30,6 +31,7 @@ expectTypeOf<ShapeName>().toEqualTypeOf<
   | 'sessions'
   | 'todos'
   | 'api_tokens'
+  | 'share_links'
   | 'session_uploads'
   | 'timeline_events'
   | 'chat_threads'
@@ -45,6 +47,7 @@ expectTypeOf<ShapeRow<'sessions'>>().toEqualTypeOf<Session>()
 expectTypeOf<ShapeRow<'todos'>>().toEqualTypeOf<Todo>()
 // The token's hash never reaches a browser.
 expectTypeOf<ShapeRow<'api_tokens'>>().toEqualTypeOf<Omit<ApiToken, 'tokenHash'>>()
+expectTypeOf<ShapeRow<'share_links'>>().toEqualTypeOf<Omit<ShareLink, 'tokenHash'>>()
 expectTypeOf<ShapeRow<'session_uploads'>>().toEqualTypeOf<SessionUpload>()
 expectTypeOf<ShapeRow<'timeline_events'>>().toEqualTypeOf<TimelineEvent>()
 expectTypeOf<ShapeRow<'chat_threads'>>().toEqualTypeOf<ChatThread>()

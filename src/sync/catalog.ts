@@ -26,6 +26,8 @@ export const SHAPE_CATALOG = {
   todos: { table: 'todos', scope: 'account', key: 'id', hidden: [] },
   // The owner's API tokens for Settings; the hash of the secret never leaves the server.
   api_tokens: { table: 'api_tokens', scope: 'account', key: 'id', hidden: ['tokenHash'] },
+  // The owner's links, listed in Settings; only the hash of a token is stored, and it stays here.
+  share_links: { table: 'share_links', scope: 'account', key: 'id', hidden: ['tokenHash'] },
   session_uploads: { table: 'session_uploads', scope: 'session', key: 'id', hidden: [] },
   // Ordinals are unique within a session, and each collection holds one session.
   timeline_events: { table: 'timeline_events', scope: 'session', key: 'ordinal', hidden: [] },

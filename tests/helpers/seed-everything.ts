@@ -14,6 +14,7 @@ import { chatMessagesRepository } from '../../src/server/repositories/chat-messa
 import { chatThreadsRepository } from '../../src/server/repositories/chat-threads-repository'
 import { misalignmentsRepository } from '../../src/server/repositories/misalignments-repository'
 import { sessionsRepository } from '../../src/server/repositories/sessions-repository'
+import { shareLinksRepository } from '../../src/server/repositories/share-links-repository'
 import { todosRepository } from '../../src/server/repositories/todos-repository'
 import { seedAccountWithSession } from './seed'
 
@@ -113,5 +114,12 @@ export async function seedAccountWithEverything(db: Database, name: string) {
     tokenHash: randomUUID().replaceAll('-', '').repeat(2),
     scopes: ['ingest'],
   })
-  return { account, user, session, second, principal: { account, user } }
+  // A link to the first session with everything included; its token is returned for share tests.
+  const { token: shareToken, link: shareLink } = await shareLinksRepository.createLink(
+    db,
+    { accountId: account.id, userId: user.id },
+    session.id,
+    { includeUploads: true, includeRules: true, includeCoach: true, expiresAt: null },
+  )
+  return { account, user, session, second, principal: { account, user }, shareToken, shareLink }
 }

@@ -10,6 +10,7 @@ import {
   EllipsisVerticalIcon,
   MessageSquarePlusIcon,
   PencilIcon,
+  Share2Icon,
   Trash2Icon,
 } from 'lucide-react'
 import { type FormEvent, useId, useState } from 'react'
@@ -35,6 +36,7 @@ import { Label } from '~/components/ui/label'
 import type { Session } from '~/db/schema'
 import { SESSION_TITLE_MAX_LENGTH, sessionTitleSchema } from '~/domain/sessions/session-title'
 import { useAddToCoach } from '~/features/hookify/use-add-to-coach'
+import { ShareDialog } from '~/features/share/share-dialog'
 import { plural } from './session-format'
 import { deleteSession, renameSession, setArchived } from './session-mutations'
 
@@ -81,7 +83,7 @@ export function AddToCoachButton({ session, title }: { session: Session; title: 
 }
 
 export function SessionActionsMenu({ session, title }: { session: Session; title: string }) {
-  const [dialog, setDialog] = useState<'rename' | 'delete' | null>(null)
+  const [dialog, setDialog] = useState<'rename' | 'delete' | 'share' | null>(null)
   const archived = session.archivedAt !== null
   const closeDialog = (open: boolean) => {
     if (!open) setDialog(null)
@@ -107,6 +109,10 @@ export function SessionActionsMenu({ session, title }: { session: Session; title
               </a>
             </DropdownMenuItem>
           )}
+          <DropdownMenuItem onSelect={() => setDialog('share')}>
+            <Share2Icon aria-hidden />
+            Share…
+          </DropdownMenuItem>
           <DropdownMenuSeparator />
           <DropdownMenuItem onSelect={() => setDialog('rename')}>
             <PencilIcon aria-hidden />
@@ -131,6 +137,7 @@ export function SessionActionsMenu({ session, title }: { session: Session; title
           <RenameDialogContent session={session} title={title} onDone={() => setDialog(null)} />
         ) : null}
       </Dialog>
+      <ShareDialog sessionId={session.id} title={title} open={dialog === 'share'} onOpenChange={closeDialog} />
       <Dialog open={dialog === 'delete'} onOpenChange={closeDialog}>
         {dialog === 'delete' ? (
           <DeleteDialogContent session={session} title={title} onDone={() => setDialog(null)} />

@@ -76,8 +76,11 @@ export function EventDetail({
   event,
   onClose,
   renderTitle = (title) => title,
+  readOnly = false,
 }: {
   event: TimelineEventRow
+  /** A share link's visitor: no actions on the session (no add to coach). */
+  readOnly?: boolean
   /** Without it there is no close button (the drawer has its own). */
   onClose?: () => void
   /** Wraps the heading, e.g. as the title of the drawer that holds the detail on small screens. */
@@ -106,7 +109,7 @@ export function EventDetail({
       </div>
       <div className="flex flex-wrap gap-2">
         <CopyJsonButton event={event} />
-        <AddToCoachButton event={event} />
+        {readOnly ? null : <AddToCoachButton event={event} />}
       </div>
       {event.summary ? <p className="break-words text-sm">{event.summary}</p> : null}
       <dl className="grid grid-cols-2 gap-2">

@@ -6,6 +6,7 @@ import { Button } from '~/components/ui/button'
 import type { Session } from '~/db/schema'
 import { ExportButton } from '~/features/export/export-dialog'
 import { formatInstant, SessionBadges } from '~/features/sessions/session-list'
+import { ShareButton } from '~/features/share/share-dialog'
 import { formatCount } from '~/lib/format'
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -25,7 +26,16 @@ function Instant({ value }: { value: Date | null }) {
  * `actions` sits at the top right (wrapping below the title on small screens); other features put
  * their session-level buttons there (export, stats) next to the session navigation.
  */
-export function SessionHeader({ session, actions }: { session: Session; actions?: ReactNode }) {
+export function SessionHeader({
+  session,
+  actions,
+  readOnly = false,
+}: {
+  session: Session
+  actions?: ReactNode
+  /** A share link's visitor: no stats or export (they need an account). */
+  readOnly?: boolean
+}) {
   const tokens = session.inputTokens + session.outputTokens
   return (
     <header className="mb-4 flex flex-col gap-3" data-testid="session-header">
@@ -36,13 +46,18 @@ export function SessionHeader({ session, actions }: { session: Session; actions?
         </div>
         <div className="flex flex-wrap items-center gap-2" data-testid="session-actions">
           {actions}
-          <Button asChild variant="outline" size="sm">
-            <Link to="/sessions/$sessionId/stats" params={{ sessionId: session.id }}>
-              <BarChart3Icon aria-hidden />
-              Stats
-            </Link>
-          </Button>
-          <ExportButton sessionId={session.id} eventCount={session.eventCount} />
+          {readOnly ? null : (
+            <>
+              <Button asChild variant="outline" size="sm">
+                <Link to="/sessions/$sessionId/stats" params={{ sessionId: session.id }}>
+                  <BarChart3Icon aria-hidden />
+                  Stats
+                </Link>
+              </Button>
+              <ExportButton sessionId={session.id} eventCount={session.eventCount} />
+              <ShareButton sessionId={session.id} title={session.title} />
+            </>
+          )}
         </div>
       </div>
       <dl className="grid grid-cols-2 gap-x-6 gap-y-2 sm:grid-cols-3">

@@ -17,6 +17,8 @@ import type { TimelineOrder } from './timeline-search'
 
 export const TIMELINE_PAGE_SIZE = 200
 
+export type TimelineEventsCollection = ReturnType<typeof sessionCollection<'timeline_events'>>
+
 type EventRef = Ref<TimelineEventRow>
 
 /** The view's conditions as a TanStack DB expression (compiled to the subset's SQL `where`). */
@@ -41,8 +43,10 @@ export function useTimelineEvents(
   conditions: TimelineConditions,
   order: TimelineOrder,
   anchor: number | null,
+  /** The events' collection; a share link's page passes its own (read through the share token). */
+  collection?: TimelineEventsCollection,
 ) {
-  const events = sessionCollection('timeline_events', sessionId)
+  const events = collection ?? sessionCollection('timeline_events', sessionId)
   const newestFirst = order === 'newest'
   const key = conditionsKey(conditions)
 
@@ -94,8 +98,8 @@ export function useTimelineEvents(
 }
 
 /** One event by ordinal (its own subset request), whether or not the list has loaded it yet. */
-export function useTimelineEvent(sessionId: string, ordinal: number | null) {
-  const events = sessionCollection('timeline_events', sessionId)
+export function useTimelineEvent(sessionId: string, ordinal: number | null, collection?: TimelineEventsCollection) {
+  const events = collection ?? sessionCollection('timeline_events', sessionId)
   const result = useLiveQuery(
     (q) => (ordinal === null ? undefined : q.from({ event: events }).where(({ event }) => eq(event.ordinal, ordinal))),
     [sessionId, ordinal],

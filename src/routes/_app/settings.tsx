@@ -7,6 +7,7 @@ import { Label } from '~/components/ui/label'
 import { RadioGroup, RadioGroupItem } from '~/components/ui/radio-group'
 import { ApiTokensSection } from '~/features/api-tokens/api-tokens-section'
 import { DatabaseOverviewView, RefreshOverviewButton } from '~/features/overview/database-overview'
+import { ShareLinksSettings } from '~/features/share/share-links-settings'
 import { usePreference } from '~/lib/preferences'
 import { isThemePreference, THEME_PREFERENCES, themePreference } from '~/lib/theme'
 import { getOverview, type OverviewResult } from '~/server/functions/overview'
@@ -36,8 +37,8 @@ function SettingsPage() {
         title="Settings"
         description={
           system
-            ? 'Preferences for this browser, your API tokens, and the state of this server.'
-            : 'Preferences for this browser and your API tokens.'
+            ? 'Preferences for this browser, your API tokens and share links, and the state of this server.'
+            : 'Preferences for this browser, your API tokens and share links.'
         }
       />
       <div className="grid gap-4">
@@ -72,6 +73,7 @@ function SettingsPage() {
           </CardContent>
         </Card>
         <ApiTokensSection />
+        <ShareLinksSettings />
         <p className="text-muted-foreground text-sm">
           Coach provider, session discovery folders and account settings arrive with the features they configure.
         </p>

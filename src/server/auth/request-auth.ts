@@ -9,7 +9,12 @@ import { type AppConfig, getConfig } from '@config'
 import { appendResponseHeader, setResponseHeaders } from '@tanstack/react-start/server'
 import { getDatabaseClient } from '~/server/database'
 import { bodyLimitFor, checkDeclaredBodySize } from '~/server/http/body-limit'
-import { COMMON_SECURITY_HEADERS, createCspNonce, htmlSecurityHeaders } from '~/server/http/security-headers'
+import {
+  COMMON_SECURITY_HEADERS,
+  createCspNonce,
+  htmlSecurityHeaders,
+  SHARE_PAGE_HEADERS,
+} from '~/server/http/security-headers'
 import { createLogger, describeError } from '~/server/log'
 import { bearerTokenOf, tokenRefusal, tokenRouteScope } from './bearer-auth'
 import { type HostPolicy, hostPolicyFrom, isServedHost } from './host-policy'
@@ -17,9 +22,14 @@ import { checkSameOrigin } from './origin'
 import { authenticate, isPageNavigation } from './principal'
 import type { RequestAuthContext } from './request-context'
 
+/**
+ * A share link's page and shapes: visitors have no account, and the token (not a cookie) is the
+ * whole authorization, so no session is looked at or issued there.
+ */
+const SHARE_PREFIXES = ['/share/', '/api/share/']
 /** Pages that must work without a session in AUTH_MODE=password. */
 const PUBLIC_PAGES = ['/sign-in', '/sign-up']
-const PUBLIC_PREFIXES = ['/api/health', '/assets/', '/favicon']
+const PUBLIC_PREFIXES = ['/api/health', '/assets/', '/favicon', ...SHARE_PREFIXES]
 /** Orchestrators probe health by an address of their own choosing; it shows nothing but status. */
 const ANY_HOST_PATHS = new Set(['/api/health'])
 
@@ -75,9 +85,9 @@ export async function authenticateRequest(request: Request): Promise<RequestAuth
 
   // Vite's dev server runs an inline module preamble of its own, so only built servers use a nonce.
   const cspNonce = isHtmlRequest(request, path) && !import.meta.env.DEV ? createCspNonce() : undefined
-  setResponseHeaders(
-    new Headers(isHtmlRequest(request, path) ? htmlSecurityHeaders(cspNonce) : COMMON_SECURITY_HEADERS),
-  )
+  const headers = isHtmlRequest(request, path) ? htmlSecurityHeaders(cspNonce) : COMMON_SECURITY_HEADERS
+  const isShare = SHARE_PREFIXES.some((prefix) => path.startsWith(prefix))
+  setResponseHeaders(new Headers(isShare ? { ...headers, ...SHARE_PAGE_HEADERS } : headers))
   if (PUBLIC_PREFIXES.some((prefix) => path.startsWith(prefix)))
     return { principal: undefined, authTokenHash: undefined, cspNonce }
 

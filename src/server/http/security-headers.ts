@@ -47,3 +47,12 @@ export const COMMON_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
 }
+
+/**
+ * Share-link pages and their shape requests: the token is in the page's URL, so no request from
+ * the page names it to anyone (`no-referrer`), and search engines never list a shared session.
+ */
+export const SHARE_PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'referrer-policy': 'no-referrer',
+  'x-robots-tag': 'noindex, nofollow',
+}

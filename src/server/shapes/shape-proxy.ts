@@ -48,14 +48,14 @@ export interface ShapeProxyOptions {
   fetch?: typeof fetch
 }
 
-function jsonError(status: number, message: string, extraHeaders: Record<string, string> = {}) {
+export function jsonError(status: number, message: string, extraHeaders: Record<string, string> = {}) {
   return Response.json(
     { message },
     { status, headers: { 'cache-control': 'no-store', vary: 'Cookie', ...extraHeaders } },
   )
 }
 
-function single(url: URL, name: string): { value?: string; repeated: boolean } {
+export function single(url: URL, name: string): { value?: string; repeated: boolean } {
   const values = url.searchParams.getAll(name)
   return { value: values[0], repeated: values.length > 1 }
 }
@@ -67,36 +67,72 @@ export function buildUpstreamUrl(
   electricUrl: string,
   secret?: string,
 ) {
+  return buildScopedUpstreamUrl(
+    requestUrl,
+    {
+      table: definition.table,
+      where: `"${definition.scopeColumn}" = $1`,
+      params: [scopeValue],
+      columns: quotedColumns(definition),
+    },
+    electricUrl,
+    secret,
+  )
+}
+
+/** A shape as the server defines it: every part chosen here, none by the client. */
+export interface ServerShape {
+  table: string
+  /** Placeholders `$1…$n` bound to `params`, in Electric's optimised `col = $1` / `col IN (…)` forms. */
+  where: string
+  params: readonly string[]
+  /** Quoted, comma-separated column list (also the columns a subset may filter or order by). */
+  columns: string
+}
+
+export function buildScopedUpstreamUrl(requestUrl: URL, shape: ServerShape, electricUrl: string, secret?: string) {
   const upstream = new URL('/v1/shape', electricUrl)
   for (const name of ELECTRIC_PROTOCOL_QUERY_PARAMS) {
     const value = requestUrl.searchParams.get(name)
     if (value !== null) upstream.searchParams.set(name, value)
   }
-  upstream.searchParams.set('table', definition.table)
-  upstream.searchParams.set('where', `"${definition.scopeColumn}" = $1`)
-  upstream.searchParams.set('params[1]', scopeValue)
-  upstream.searchParams.set('columns', quotedColumns(definition))
+  upstream.searchParams.set('table', shape.table)
+  upstream.searchParams.set('where', shape.where)
+  shape.params.forEach((value, index) => {
+    upstream.searchParams.set(`params[${index + 1}]`, value)
+  })
+  upstream.searchParams.set('columns', shape.columns)
   // Subset where/order_by may only touch the synced columns, so a filter cannot probe hidden ones.
-  upstream.searchParams.set('queryable_columns', quotedColumns(definition))
+  upstream.searchParams.set('queryable_columns', shape.columns)
   if (secret) upstream.searchParams.set('secret', secret)
   return upstream
 }
 
 /**
  * The upstream body, except that a read failing because the browser went away (tab closed, long
- * poll aborted) ends the stream quietly instead of surfacing as a server error.
+ * poll aborted) ends the stream quietly instead of surfacing as a server error; a `cut` (a share
+ * link revoked while its response streams) ends it too.
  */
-function bodyEndingQuietlyOnAbort(body: ReadableStream<Uint8Array> | null, signal: AbortSignal) {
+function bodyEndingQuietlyOnAbort(
+  body: ReadableStream<Uint8Array> | null,
+  signal: AbortSignal,
+  cut: AbortSignal = new AbortController().signal,
+) {
   if (!body) return null
   const reader = body.getReader()
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
+        if (cut.aborted) {
+          await reader.cancel().catch(() => {})
+          controller.close()
+          return
+        }
         const { done, value } = await reader.read()
         if (done) controller.close()
         else controller.enqueue(value)
       } catch (error) {
-        if (signal.aborted) controller.close()
+        if (signal.aborted || cut.aborted) controller.close()
         else controller.error(error)
       }
     },
@@ -115,17 +151,22 @@ export function privateCacheControl(value: string) {
 }
 
 /** Copies the upstream response for the browser: identity-scoped, never publicly cacheable. */
-export function browserResponse(upstream: Response, signal: AbortSignal = new AbortController().signal) {
+export function browserResponse(
+  upstream: Response,
+  signal: AbortSignal = new AbortController().signal,
+  cut?: AbortSignal,
+  varyOn = 'Cookie',
+) {
   const headers = new Headers(upstream.headers)
   headers.delete('content-encoding')
   headers.delete('content-length')
   headers.delete('transfer-encoding')
   // The sync service's CORS answers are for its own clients; the browser only ever talks to us.
   for (const name of [...headers.keys()]) if (name.startsWith('access-control-')) headers.delete(name)
-  headers.append('vary', 'Cookie')
+  headers.append('vary', varyOn)
   const cacheControl = headers.get('cache-control')
   if (cacheControl) headers.set('cache-control', privateCacheControl(cacheControl))
-  return new Response(bodyEndingQuietlyOnAbort(upstream.body, signal), {
+  return new Response(bodyEndingQuietlyOnAbort(upstream.body, signal, cut), {
     status: upstream.status,
     statusText: upstream.statusText,
     headers,
@@ -163,6 +204,41 @@ export async function proxyShapeRequest(request: Request, options: ShapeProxyOpt
     scopeValue = session.id
   }
 
+  return forwardShape(request, url, {
+    shape: {
+      table: definition.table,
+      where: `"${definition.scopeColumn}" = $1`,
+      params: [scopeValue],
+      columns: quotedColumns(definition),
+    },
+    electricUrl: options.electricUrl,
+    electricSecret: options.electricSecret,
+    fetch: options.fetch,
+  })
+}
+
+export interface ForwardOptions {
+  shape: ServerShape
+  electricUrl: string
+  electricSecret?: string
+  fetch?: typeof fetch
+  /**
+   * Ends the request early (a share link revoked, a membership changed): a pending upstream
+   * request is aborted and `onCut` answers instead; a streaming body is closed.
+   */
+  cut?: AbortSignal
+  onCut?: () => Response
+  /** `Vary` of the answer: Cookie for signed-in readers; share readers choose by URL. */
+  varyOn?: string
+  /** Extra headers of every answer (e.g. `cache-control: no-store` for share readers). */
+  cacheControl?: string
+}
+
+/**
+ * Sends a request to the sync service for a shape the server defined: only protocol parameters
+ * come from the client, a subset body is size-limited and must be a JSON object.
+ */
+export async function forwardShape(request: Request, url: URL, options: ForwardOptions): Promise<Response> {
   let body: string | undefined
   if (request.method === 'POST') {
     try {
@@ -183,17 +259,20 @@ export async function proxyShapeRequest(request: Request, options: ShapeProxyOpt
     }
   }
 
-  const upstreamUrl = buildUpstreamUrl(url, definition, scopeValue, options.electricUrl, options.electricSecret)
+  const upstreamUrl = buildScopedUpstreamUrl(url, options.shape, options.electricUrl, options.electricSecret)
   const doFetch = options.fetch ?? fetch
+  const cut = options.cut
+  const signal = cut ? AbortSignal.any([request.signal, cut]) : request.signal
   let upstream: Response
   try {
     upstream = await doFetch(upstreamUrl, {
       method: request.method,
       body,
       headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-      signal: request.signal,
+      signal,
     })
   } catch (error) {
+    if (cut?.aborted && options.onCut) return options.onCut()
     if (request.signal.aborted) return new Response(null, { status: 499 })
     log.error(`sync service unreachable: ${describeError(error)}`)
     return jsonError(503, 'The sync service is not reachable right now; retrying shortly.', { 'retry-after': '1' })
@@ -201,5 +280,7 @@ export async function proxyShapeRequest(request: Request, options: ShapeProxyOpt
   if (upstream.status === 401) {
     log.error('the sync service refused our secret (401): check ELECTRIC_SECRET on both sides.')
   }
-  return browserResponse(upstream, request.signal)
+  const response = browserResponse(upstream, request.signal, cut, options.varyOn)
+  if (options.cacheControl) response.headers.set('cache-control', options.cacheControl)
+  return response
 }
