@@ -54,7 +54,11 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'electric',
-          include: ['tests/integration/sync/**/*.test.ts'],
+          // The app's sync suites, and the shape server's protocol suites written for both servers.
+          include: [
+            'tests/integration/sync/**/*.test.ts',
+            'packages/shape-server/tests/integration/subqueries.test.ts',
+          ],
           environment: 'node',
           env: hermetic,
           globalSetup: ['tests/global-setup-electric.ts'],

@@ -1,6 +1,8 @@
 /**
- * `pnpm test:electric`: the sync test suites against real Postgres + the real Electric image,
- * through testcontainers. Without a container runtime it says so and exits 0 (nothing to run here).
+ * `pnpm test:electric`: the sync test suites (the app's and the shape server's protocol suites
+ * written for both servers) against real Postgres + the real Electric image, through
+ * testcontainers, or against an Electric already running (`TEST_ELECTRIC_URL`,
+ * `TEST_ELECTRIC_DATABASE_URL`, `TEST_ELECTRIC_SECRET`). With neither it says so and exits 0.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -19,8 +21,14 @@ async function containerRuntimeAvailable() {
   }
 }
 
-if (!(await containerRuntimeAvailable())) {
-  console.log('test:electric skipped: no container runtime (Docker or Podman) is available on this machine.')
+const external = process.env.TEST_ELECTRIC_URL && process.env.TEST_ELECTRIC_DATABASE_URL
+if (!external && !(await containerRuntimeAvailable())) {
+  console.log(
+    'test:electric skipped: no Electric to test against. Either start one yourself and set TEST_ELECTRIC_URL, ' +
+      'TEST_ELECTRIC_DATABASE_URL (the database it replicates; the suites migrate it and create tables in it) and ' +
+      'TEST_ELECTRIC_SECRET, or run on a machine with a container runtime (Docker or Podman) so the suites start ' +
+      'Postgres and electricsql/electric themselves.',
+  )
   console.log('0 passed, 0 failed')
   process.exit(0)
 }

@@ -16,6 +16,17 @@ let postgres: StartedPostgreSqlContainer | undefined
 let electric: StartedTestContainer | undefined
 
 export async function setup(project: TestProject) {
+  const running = runningElectric()
+  if (running) {
+    // An Electric started elsewhere (TEST_ELECTRIC_URL): the suites use the database it replicates.
+    await migrateDatabase(running.databaseUrl, { log: () => {} })
+    project.provide('adminDatabaseUrl', running.databaseUrl)
+    project.provide('templateDatabase', new URL(running.databaseUrl).pathname.slice(1))
+    project.provide('sharedDatabaseUrl', running.databaseUrl)
+    project.provide('externalElectricUrl', running.url)
+    project.provide('electricSecret', running.secret)
+    return
+  }
   network = await new Network().start()
   postgres = await new PostgreSqlContainer('postgres:17-alpine')
     .withNetwork(network)
@@ -42,6 +53,14 @@ export async function setup(project: TestProject) {
   project.provide('sharedDatabaseUrl', databaseUrl)
   project.provide('externalElectricUrl', `http://${electric.getHost()}:${electric.getMappedPort(3000)}`)
   project.provide('electricSecret', secret)
+}
+
+/** `TEST_ELECTRIC_URL` + `TEST_ELECTRIC_DATABASE_URL` (+ `TEST_ELECTRIC_SECRET`): use that Electric. */
+export function runningElectric(env: NodeJS.ProcessEnv = process.env) {
+  const url = env.TEST_ELECTRIC_URL
+  const databaseUrl = env.TEST_ELECTRIC_DATABASE_URL
+  if (!url || !databaseUrl) return undefined
+  return { url: url.replace(/\/$/, ''), databaseUrl, secret: env.TEST_ELECTRIC_SECRET ?? '' }
 }
 
 export async function teardown() {

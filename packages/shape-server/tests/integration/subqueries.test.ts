@@ -2,7 +2,15 @@ import type { Message, Row } from '@electric-sql/client'
 import { createCollection } from '@tanstack/db'
 import { electricCollectionOptions } from '@tanstack/electric-db-collection'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { byKey, eventually, getShape, type ShapeServerFixture, StreamRecorder, startFixture } from './support.ts'
+import {
+  byKey,
+  eventually,
+  getShape,
+  onRealElectric,
+  type ProtocolTarget,
+  StreamRecorder,
+  startProtocolTarget,
+} from './support.ts'
 
 /**
  * Subqueries in `where` (`column IN (SELECT … FROM other WHERE …)`), held to what the official
@@ -13,11 +21,21 @@ import { byKey, eventually, getShape, type ShapeServerFixture, StreamRecorder, s
 
 type Issue = { id: number; project_id: number; title: string }
 
-let fixture: ShapeServerFixture
+/**
+ * Runs against this package's server, and under `pnpm test:electric` against the real Electric
+ * too (tables in a schema of their own). Assertions on this server's own limits and wording are
+ * skipped there, each with its reason.
+ */
+let target: ProtocolTarget
+
+/** `<schema>.<table>`, as shape requests name the suite's tables. */
+const T = (name: string) => `${target.schema}.${name}`
+/** The where clause with its subqueries' tables in the suite's schema. */
+const q = (where: string) => where.replace(/\bFROM (\w+)/g, (_, table: string) => `FROM ${T(table)}`)
 
 beforeAll(async () => {
-  fixture = await startFixture()
-  await fixture.sql.unsafe(`
+  target = await startProtocolTarget()
+  await target.sql.unsafe(`
     CREATE TABLE teams (id int PRIMARY KEY, active boolean NOT NULL);
     CREATE TABLE projects (id int PRIMARY KEY, owner text NOT NULL, team_id int NOT NULL, archived boolean NOT NULL DEFAULT false);
     CREATE TABLE issues (id int PRIMARY KEY, project_id int NOT NULL, title text NOT NULL, score numeric NOT NULL DEFAULT 0);
@@ -28,7 +46,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await fixture?.teardown()
+  await target?.teardown()
 })
 
 type ChangeMessage = Extract<Message<Row>, { key: string }>
@@ -66,6 +84,13 @@ function materialise(messages: Message<Row>[]): Map<string, { value: Row; tags: 
     } else if ((message.headers as { event?: string }).event === 'move-out') {
       const { patterns } = (message as unknown as EventMessage).headers
       for (const [key, row] of rows) {
+        const matches = (tag: string) => patterns.some((pattern) => tag.split('/')[pattern.pos] === pattern.value)
+        if (row.active.length === 0) {
+          // Tags without active conditions (older servers): a row goes with its last tag.
+          row.tags = row.tags.filter((tag) => !matches(tag))
+          if (row.tags.length === 0) rows.delete(key)
+          continue
+        }
         for (const pattern of patterns) {
           if (row.tags.some((tag) => tag.split('/')[pattern.pos] === pattern.value)) row.active[pattern.pos] = false
         }
@@ -83,7 +108,8 @@ function ids(rows: Map<string, { value: Row }>): number[] {
   return [...rows.values()].map((row) => Number(row.value.id)).sort((a, b) => a - b)
 }
 
-describe('validation', () => {
+// Electric accepts some of these (it implements NOT IN) and words its errors differently.
+describe.skipIf(onRealElectric)('validation of this server', () => {
   it.each([
     ['project_id NOT IN (SELECT id FROM projects)', /NOT IN/],
     ['project_id IN (SELECT id FROM projects LIMIT 1)', /one column from one table/],
@@ -95,30 +121,32 @@ describe('validation', () => {
     ['project_id IN (SELECT id FROM projects WHERE missing = 1)', /missing/],
     ['project_id = (SELECT id FROM projects WHERE id = 1)', /only `column IN/],
   ])('refuses %s with a 400 naming the problem', async (where, message) => {
-    const { status, body } = await getShape(fixture.shapeUrl, { table: 'issues', offset: '-1', where })
+    const { status, body } = await getShape(target.shapeUrl, { table: T('issues'), offset: '-1', where: q(where) })
     expect(status).toBe(400)
     expect(JSON.stringify((body as { errors: unknown }).errors)).toMatch(message)
   })
+})
 
+describe('subset snapshots', () => {
   it('refuses subqueries in subset snapshots, as Electric does', async () => {
-    const { headers } = await getShape(fixture.shapeUrl, { table: 'issues', offset: '-1' })
-    const { status, body } = await getShape(fixture.shapeUrl, {
-      table: 'issues',
+    const { headers } = await getShape(target.shapeUrl, { table: T('issues'), offset: '-1' })
+    const { status, body } = await getShape(target.shapeUrl, {
+      table: T('issues'),
       offset: '-1',
       handle: headers.get('electric-handle') as string,
-      subset__where: 'project_id IN (SELECT id FROM projects)',
+      subset__where: q('project_id IN (SELECT id FROM projects)'),
     })
     expect(status).toBe(400)
-    expect(JSON.stringify(body)).toMatch(/subqueries are not supported/)
+    if (!onRealElectric) expect(JSON.stringify(body)).toMatch(/subqueries are not supported/)
   })
 })
 
 describe('snapshot', () => {
   it('sends the matching rows with tags and active conditions', async () => {
-    const { status, body } = await getShape(fixture.shapeUrl, {
-      table: 'issues',
+    const { status, body } = await getShape(target.shapeUrl, {
+      table: T('issues'),
       offset: '-1',
-      where: `project_id IN (SELECT id FROM projects WHERE owner = $1)`,
+      where: q(`project_id IN (SELECT id FROM projects WHERE owner = $1)`),
       'params[1]': 'ada',
     })
     expect(status).toBe(200)
@@ -126,7 +154,9 @@ describe('snapshot', () => {
     expect(rows.map((row) => Number(row.value.id)).sort((a, b) => a - b)).toEqual([1, 3, 4, 6, 7, 9])
     for (const row of rows) {
       expect(row.headers.tags).toEqual([expect.stringMatching(/^[0-9a-f]{32}$/)])
-      expect(row.headers.active_conditions).toEqual([true])
+      // Electric sends `active_conditions` since its DNF plan; this suite has not seen the pinned
+      // image's answer, so only this server is held to it.
+      if (!onRealElectric) expect(row.headers.active_conditions).toEqual([true])
     }
     // Rows of the same project share their tag; different projects have different ones.
     const tagOf = (id: number) => rows.find((row) => Number(row.value.id) === id)?.headers.tags
@@ -138,14 +168,14 @@ describe('snapshot', () => {
 describe('live moves with the official client', () => {
   it('moves rows out and in when the other table changes', async () => {
     const recorder = new StreamRecorder({
-      url: fixture.shapeUrl,
-      params: { table: 'issues', where: `project_id IN (SELECT id FROM projects WHERE NOT archived)` },
+      url: target.shapeUrl,
+      params: { table: T('issues'), where: q(`project_id IN (SELECT id FROM projects WHERE NOT archived)`) },
     })
     try {
       await recorder.upToDate()
       expect(ids(materialise(recorder.messages))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9])
 
-      await fixture.sql`UPDATE projects SET archived = true WHERE id = 2`
+      await target.sql`UPDATE projects SET archived = true WHERE id = 2`
       await recorder.waitFor(() => events(recorder.messages).length >= 1, 'a move-out')
       const [moveOut] = events(recorder.messages)
       expect(moveOut.headers.event).toBe('move-out')
@@ -153,9 +183,9 @@ describe('live moves with the official client', () => {
       expect(ids(materialise(recorder.messages))).toEqual([2, 3, 5, 6, 8, 9])
 
       // An issue written while its project is out of the shape is not sent…
-      await fixture.sql`INSERT INTO issues VALUES (20, 2, 'Late issue')`
+      await target.sql`INSERT INTO issues VALUES (20, 2, 'Late issue')`
       // …and arrives with the others when the project moves back in.
-      await fixture.sql`UPDATE projects SET archived = false WHERE id = 2`
+      await target.sql`UPDATE projects SET archived = false WHERE id = 2`
       await recorder.waitFor(() => ids(materialise(recorder.messages)).includes(20), 'the move-in rows')
       const moveIn = events(recorder.messages).at(-1)
       expect(moveIn?.headers.event).toBe('move-in')
@@ -167,39 +197,41 @@ describe('live moves with the official client', () => {
       expect(ids(materialise(recorder.messages))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 20])
 
       // The row's own changes keep working, with tags; changing its project moves just that row.
-      await fixture.sql`UPDATE projects SET archived = true WHERE id = 3`
-      await fixture.sql`UPDATE issues SET project_id = 3 WHERE id = 1`
+      await target.sql`UPDATE projects SET archived = true WHERE id = 3`
+      await target.sql`UPDATE issues SET project_id = 3 WHERE id = 1`
       await recorder.waitFor(() => ids(materialise(recorder.messages)).length === 6, 'project 3 and issue 1 leaving')
       expect(ids(materialise(recorder.messages))).toEqual([3, 4, 6, 7, 9, 20])
     } finally {
       recorder.close()
-      await fixture.sql`UPDATE projects SET archived = false`
-      await fixture.sql`UPDATE issues SET project_id = 2 WHERE id = 1`
-      await fixture.sql`DELETE FROM issues WHERE id >= 20`
+      await target.sql`UPDATE projects SET archived = false`
+      await target.sql`UPDATE issues SET project_id = 2 WHERE id = 1`
+      await target.sql`DELETE FROM issues WHERE id >= 20`
     }
   })
 
   it('follows nested subqueries and params through two levels', async () => {
-    const where = `project_id IN (SELECT id FROM projects WHERE owner = $1 AND team_id IN (SELECT id FROM teams WHERE active = $2))`
+    const where = q(
+      `project_id IN (SELECT id FROM projects WHERE owner = $1 AND team_id IN (SELECT id FROM teams WHERE active = $2))`,
+    )
     const recorder = new StreamRecorder({
-      url: fixture.shapeUrl,
-      params: { table: 'issues', where, params: { '1': 'ada', '2': 'true' } },
+      url: target.shapeUrl,
+      params: { table: T('issues'), where, params: { '1': 'ada', '2': 'true' } },
     })
     try {
       await recorder.upToDate()
       // Project 1 (ada, team 1 active); project 2 is ada's but team 2 is inactive.
       expect(ids(materialise(recorder.messages))).toEqual([3, 6, 9])
 
-      await fixture.sql`UPDATE teams SET active = true WHERE id = 2`
+      await target.sql`UPDATE teams SET active = true WHERE id = 2`
       await recorder.waitFor(() => ids(materialise(recorder.messages)).length === 6, 'project 2 moving in')
       expect(ids(materialise(recorder.messages))).toEqual([1, 3, 4, 6, 7, 9])
 
-      await fixture.sql`UPDATE teams SET active = false WHERE id = 1`
+      await target.sql`UPDATE teams SET active = false WHERE id = 1`
       await recorder.waitFor(() => ids(materialise(recorder.messages)).length === 3, 'project 1 moving out')
       expect(ids(materialise(recorder.messages))).toEqual([1, 4, 7])
 
       // A change of the middle table in the same transaction as one of the outer table.
-      await fixture.sql.begin(async (sql) => {
+      await target.sql.begin(async (sql) => {
         await sql`UPDATE projects SET owner = 'ada' WHERE id = 3`
         await sql`UPDATE teams SET active = true WHERE id = 1`
         await sql`INSERT INTO issues VALUES (21, 3, 'Same transaction')`
@@ -208,51 +240,53 @@ describe('live moves with the official client', () => {
       expect(ids(materialise(recorder.messages))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 21])
     } finally {
       recorder.close()
-      await fixture.sql`UPDATE teams SET active = (id = 1)`
-      await fixture.sql`UPDATE projects SET owner = 'bob' WHERE id = 3`
-      await fixture.sql`DELETE FROM issues WHERE id >= 20`
+      await target.sql`UPDATE teams SET active = (id = 1)`
+      await target.sql`UPDATE projects SET owner = 'bob' WHERE id = 3`
+      await target.sql`DELETE FROM issues WHERE id >= 20`
     }
   })
 
   it('keeps a row that another OR-ed alternative still matches', async () => {
     const recorder = new StreamRecorder({
-      url: fixture.shapeUrl,
+      url: target.shapeUrl,
       params: {
-        table: 'issues',
-        where: `project_id IN (SELECT id FROM projects WHERE owner = 'bob') OR title = 'Issue 2'`,
+        table: T('issues'),
+        where: q(`project_id IN (SELECT id FROM projects WHERE owner = 'bob') OR title = 'Issue 2'`),
       },
     })
     try {
       await recorder.upToDate()
       expect(ids(materialise(recorder.messages))).toEqual([2, 5, 8])
       const issue2 = recorder.changeMessages().find((message) => Number(message.value.id) === 2)
-      // Two alternatives, two conditions: [subquery, title = …].
-      expect(issue2?.headers.tags).toEqual([expect.stringMatching(/^[0-9a-f]{32}\/$/), '/1'])
-      expect(issue2?.headers.active_conditions).toEqual([true, true])
+      // Two alternatives, two conditions: [subquery, title = …] (the DNF plan's layout; see above).
+      if (!onRealElectric) {
+        expect(issue2?.headers.tags).toEqual([expect.stringMatching(/^[0-9a-f]{32}\/$/), '/1'])
+        expect(issue2?.headers.active_conditions).toEqual([true, true])
+      }
 
-      await fixture.sql`UPDATE projects SET owner = 'cy' WHERE id = 3`
+      await target.sql`UPDATE projects SET owner = 'cy' WHERE id = 3`
       await recorder.waitFor(() => events(recorder.messages).length >= 1, 'a move-out')
       expect(ids(materialise(recorder.messages))).toEqual([2])
     } finally {
       recorder.close()
-      await fixture.sql`UPDATE projects SET owner = 'bob' WHERE id = 3`
+      await target.sql`UPDATE projects SET owner = 'bob' WHERE id = 3`
     }
   })
 
   it('a client that reconnects mid-way resumes from its offset and still sees the moves', async () => {
-    const where = `project_id IN (SELECT id FROM projects WHERE owner = 'bob')`
-    const first = new StreamRecorder({ url: fixture.shapeUrl, params: { table: 'issues', where } })
+    const where = q(`project_id IN (SELECT id FROM projects WHERE owner = 'bob')`)
+    const first = new StreamRecorder({ url: target.shapeUrl, params: { table: T('issues'), where } })
     await first.upToDate()
     const handle = first.stream.shapeHandle as string
     const offset = first.stream.lastOffset
     first.close()
     const before = first.messages
 
-    await fixture.sql`UPDATE projects SET owner = 'bob' WHERE id = 1`
-    await fixture.sql`UPDATE projects SET owner = 'cy' WHERE id = 3`
+    await target.sql`UPDATE projects SET owner = 'bob' WHERE id = 1`
+    await target.sql`UPDATE projects SET owner = 'cy' WHERE id = 3`
     const resumed = new StreamRecorder({
-      url: fixture.shapeUrl,
-      params: { table: 'issues', where },
+      url: target.shapeUrl,
+      params: { table: T('issues'), where },
       handle,
       offset,
     })
@@ -262,31 +296,31 @@ describe('live moves with the official client', () => {
       expect(ids(materialise([...before, ...resumed.messages]))).toEqual([3, 6, 9])
     } finally {
       resumed.close()
-      await fixture.sql`UPDATE projects SET owner = 'ada' WHERE id = 1`
-      await fixture.sql`UPDATE projects SET owner = 'bob' WHERE id = 3`
+      await target.sql`UPDATE projects SET owner = 'ada' WHERE id = 1`
+      await target.sql`UPDATE projects SET owner = 'bob' WHERE id = 3`
     }
   })
 })
 
 describe('consistency', () => {
   it('a burst of writes on both tables ends with every client holding exactly the matching rows', async () => {
-    const where = `project_id IN (SELECT id FROM projects WHERE NOT archived)`
-    const live = new StreamRecorder({ url: fixture.shapeUrl, params: { table: 'issues', where } })
+    const where = q(`project_id IN (SELECT id FROM projects WHERE NOT archived)`)
+    const live = new StreamRecorder({ url: target.shapeUrl, params: { table: T('issues'), where } })
     try {
       await live.upToDate()
       // Rows move between projects while projects move in and out: each move-in query reads the
       // table after its transaction, so rows it sees early or misses must still arrive once.
-      await fixture.sql`UPDATE projects SET archived = true WHERE id = 2`
-      await fixture.sql`INSERT INTO issues VALUES (30, 2, 'Burst')`
-      await fixture.sql`UPDATE projects SET archived = false WHERE id = 2`
-      await fixture.sql`UPDATE projects SET archived = true WHERE id = 3`
-      await fixture.sql`UPDATE issues SET project_id = 3 WHERE id = 1`
-      await fixture.sql`UPDATE projects SET archived = false`
-      await fixture.sql`UPDATE issues SET project_id = 2 WHERE id = 1`
-      await fixture.sql`UPDATE projects SET archived = true WHERE id = 1`
-      await fixture.sql`DELETE FROM issues WHERE id = 30`
+      await target.sql`UPDATE projects SET archived = true WHERE id = 2`
+      await target.sql`INSERT INTO issues VALUES (30, 2, 'Burst')`
+      await target.sql`UPDATE projects SET archived = false WHERE id = 2`
+      await target.sql`UPDATE projects SET archived = true WHERE id = 3`
+      await target.sql`UPDATE issues SET project_id = 3 WHERE id = 1`
+      await target.sql`UPDATE projects SET archived = false`
+      await target.sql`UPDATE issues SET project_id = 2 WHERE id = 1`
+      await target.sql`UPDATE projects SET archived = true WHERE id = 1`
+      await target.sql`DELETE FROM issues WHERE id = 30`
       const expected = (
-        await fixture.sql<{ id: number }[]>`SELECT id FROM issues WHERE ${fixture.sql.unsafe(where)} ORDER BY id`
+        await target.sql<{ id: number }[]>`SELECT id FROM issues WHERE ${target.sql.unsafe(where)} ORDER BY id`
       ).map((row) => row.id)
       await live.waitFor(
         () => JSON.stringify(ids(materialise(live.messages))) === JSON.stringify(expected),
@@ -297,7 +331,7 @@ describe('consistency', () => {
       const collection = createCollection(
         electricCollectionOptions<Issue>({
           id: 'issues-after-burst',
-          shapeOptions: { url: fixture.shapeUrl, params: { table: 'issues', where } },
+          shapeOptions: { url: target.shapeUrl, params: { table: T('issues'), where } },
           getKey: (issue) => issue.id,
         }),
       )
@@ -313,7 +347,7 @@ describe('consistency', () => {
       }
     } finally {
       live.close()
-      await fixture.sql`UPDATE projects SET archived = false`
+      await target.sql`UPDATE projects SET archived = false`
     }
   })
 })
@@ -324,8 +358,8 @@ describe('TanStack DB electric collection', () => {
       electricCollectionOptions<Issue>({
         id: 'issues-of-active-projects',
         shapeOptions: {
-          url: fixture.shapeUrl,
-          params: { table: 'issues', where: `project_id IN (SELECT id FROM projects WHERE archived = false)` },
+          url: target.shapeUrl,
+          params: { table: T('issues'), where: q(`project_id IN (SELECT id FROM projects WHERE archived = false)`) },
         },
         getKey: (issue) => issue.id,
       }),
@@ -335,14 +369,14 @@ describe('TanStack DB electric collection', () => {
       const visible = () => byKey([...collection.values()], (issue) => issue.id).map((issue) => issue.id)
       expect(visible()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9])
 
-      await fixture.sql`UPDATE projects SET archived = true WHERE id = 1`
+      await target.sql`UPDATE projects SET archived = true WHERE id = 1`
       await eventually(
         () => visible().length === 6,
         () => `project 1's issues leaving; visible ${visible()}`,
       )
       expect(visible()).toEqual([1, 2, 4, 5, 7, 8])
 
-      await fixture.sql`UPDATE projects SET archived = false WHERE id = 1`
+      await target.sql`UPDATE projects SET archived = false WHERE id = 1`
       await eventually(
         () => visible().length === 9,
         () => `project 1's issues returning; visible ${visible()}`,
@@ -350,7 +384,7 @@ describe('TanStack DB electric collection', () => {
       expect(collection.get(3)).toMatchObject({ id: 3, project_id: 1, title: 'Issue 3' })
     } finally {
       await collection.cleanup()
-      await fixture.sql`UPDATE projects SET archived = false`
+      await target.sql`UPDATE projects SET archived = false`
     }
   })
 })

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { type Message, type Row, Shape, ShapeStream } from '@electric-sql/client'
 import postgres from 'postgres'
+import { inject } from 'vitest'
 import { type RunningShapeServer, type ShapeServerOptions, silentLogger, startShapeServer } from '../../src/index.ts'
 import { createTestDatabase, type TestDatabase } from './test-database.ts'
 
@@ -53,6 +54,63 @@ export async function startFixture(options: Partial<ShapeServerOptions> = {}): P
   }
   fixture.shapeUrl = withQuery(`${fixture.server.url}/v1/shape`, ownSecret ? { secret: ownSecret } : {})
   return fixture
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Set only under `pnpm test:electric`: every file shares the database the real Electric replicates. */
+    sharedDatabaseUrl?: string
+    /** Set only under `pnpm test:electric`: the real Electric's URL and secret. */
+    externalElectricUrl?: string
+    electricSecret?: string
+  }
+}
+
+/** True when the suite runs against the real Electric (`pnpm test:electric`). */
+export const onRealElectric = inject('externalElectricUrl') !== undefined
+
+/**
+ * Where a protocol suite that must hold on both servers runs: this package's server on a database
+ * of its own, or — under `pnpm test:electric` — the real Electric on the database it replicates.
+ * Either way the suite gets a fresh schema; `sql` writes with that schema first on its search path,
+ * and shape requests name tables as `<schema>.<table>`.
+ */
+export interface ProtocolTarget {
+  sql: postgres.Sql
+  shapeUrl: string
+  schema: string
+  teardown(): Promise<void>
+}
+
+export async function startProtocolTarget(): Promise<ProtocolTarget> {
+  const schema = `protocol_${randomBytes(4).toString('hex')}`
+  const electricUrl = inject('externalElectricUrl')
+  const databaseUrl = inject('sharedDatabaseUrl')
+  if (electricUrl && databaseUrl) {
+    const sql = postgres(databaseUrl, { max: 4, onnotice: () => {}, connection: { search_path: schema } })
+    await sql.unsafe(`CREATE SCHEMA ${schema}`)
+    return {
+      sql,
+      schema,
+      shapeUrl: withQuery(`${electricUrl}/v1/shape`, { secret: inject('electricSecret') ?? '' }),
+      async teardown() {
+        await sql.unsafe(`DROP SCHEMA ${schema} CASCADE`)
+        await sql.end()
+      },
+    }
+  }
+  const fixture = await startFixture()
+  await fixture.sql.unsafe(`CREATE SCHEMA ${schema}`)
+  const sql = postgres(fixture.db.url, { max: 4, onnotice: () => {}, connection: { search_path: schema } })
+  return {
+    sql,
+    schema,
+    shapeUrl: fixture.shapeUrl,
+    async teardown() {
+      await sql.end()
+      await fixture.teardown()
+    },
+  }
 }
 
 /** A ShapeStream plus every message it received and the materialised rows. */
