@@ -288,6 +288,15 @@ export function pinListenAddress(config: AppConfig, env: Record<string, string |
   delete env.NITRO_PORT
 }
 
+/**
+ * SESSION_DIRS alone, with discovery's default and semantics (for `pnpm agent-push`, which runs on
+ * machines without the rest of the server's configuration). Reads `.env` like every program.
+ */
+export function sessionDirsFromEnv(env: Record<string, string | undefined> = process.env): string[] {
+  applyEnvFile(env)
+  return sessionDirs.parse(env.SESSION_DIRS)
+}
+
 /** For CLIs: parse or print the problems and exit with status 2. */
 export function getConfigOrExit(): AppConfig {
   try {

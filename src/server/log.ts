@@ -5,6 +5,9 @@
  */
 import { getConfig } from '@config'
 import { errorMessage } from '~/lib/error-message'
+import { redactSecrets } from '~/lib/redact-secrets'
+
+export { redactSecrets }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
 
@@ -40,23 +43,6 @@ function configuredLevel(): LogLevel {
   } catch {
     return 'info'
   }
-}
-
-/**
- * Credentials that must never reach a log line, whatever a caller interpolated: API tokens
- * (`sct_…`, src/server/auth/api-token-secrets.ts) and the value of any `Bearer` credential.
- */
-const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
-  [/\bsct_[A-Za-z0-9_-]+/g, 'sct_[redacted]'],
-  // Credential-like values only (16+ token characters), so prose such as "bearer of news" stays.
-  [/\b(bearer)\s+[A-Za-z0-9._~+/=-]{16,}/gi, '$1 [redacted]'],
-]
-
-/** `message` with every credential it contains replaced (also used by agent-push's output). */
-export function redactSecrets(message: string): string {
-  let redacted = message
-  for (const [pattern, replacement] of SECRET_PATTERNS) redacted = redacted.replace(pattern, replacement)
-  return redacted
 }
 
 export function createLogger(component: string, level: LogLevel = configuredLevel()): Logger {

@@ -62,11 +62,19 @@ describe('Bearer tokens through the app', () => {
     const { secret } = await token(['ingest'])
     const bytes = fixtureBytes(CODEX_SYNTHETIC)
     const auth = { authorization: `Bearer ${secret}` }
-    const first = await fetch(chunkUrl(0), { method: 'POST', headers: auth, body: new Uint8Array(bytes.subarray(0, 3000)) })
+    const first = await fetch(chunkUrl(0), {
+      method: 'POST',
+      headers: auth,
+      body: new Uint8Array(bytes.subarray(0, 3000)),
+    })
     expect(first.status).toBe(200)
     expect(await first.json()).toMatchObject({ offset: 3000, appended: 3000 })
 
-    const ahead = await fetch(chunkUrl(5000), { method: 'POST', headers: auth, body: new Uint8Array(bytes.subarray(5000)) })
+    const ahead = await fetch(chunkUrl(5000), {
+      method: 'POST',
+      headers: auth,
+      body: new Uint8Array(bytes.subarray(5000)),
+    })
     expect(ahead.status).toBe(409)
     expect(await ahead.json()).toMatchObject({ reason: 'offset-ahead', offset: 3000 })
 
