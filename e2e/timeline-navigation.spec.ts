@@ -1,6 +1,6 @@
 /**
  * The timeline past its first screen: filters, ranges and deep links in the URL, in-session search,
- * the event detail's copy/coach actions and diffs, keys, a live session that grows under a reader,
+ * the event detail's copy/coach actions and diffs, keys,
  * and the small-screen drawer. Real fixture: the synthetic Codex rollout, uploaded per test.
  */
 import AxeBuilder from '@axe-core/playwright'

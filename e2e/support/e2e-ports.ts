@@ -2,6 +2,9 @@
  * Fixed ports of the end-to-end stack (e2e/support/e2e-stack.ts), shared by playwright.config.ts,
  * the stack itself and the specs. The shape servers and Postgres take free ports at start-up.
  */
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
 export const E2E_HOST = '127.0.0.1'
 
 /**
@@ -32,3 +35,10 @@ export const E2E_URLS = {
   closedSignUpApp: appUrl(E2E_PORTS.closedSignUpApp),
   control: appUrl(E2E_PORTS.control),
 } as const
+
+/**
+ * The folder app :base watches for agent logs (its SESSION_DIRS), emptied when the stack starts: a
+ * spec writes a log here and appends to it to see the live tail. Per port block, so two checkouts
+ * never watch each other's files.
+ */
+export const E2E_AGENT_LOG_DIR = join(tmpdir(), `session-coach-e2e-${base}`, 'agent-logs')

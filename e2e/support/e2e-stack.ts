@@ -1,7 +1,7 @@
 /**
  * The stack Playwright tests run against (started as playwright.config.ts's webServer):
  *
- *   throwaway Postgres ── shape server "main" ─┬─ app :3300 (AUTH_MODE=local)
+ *   throwaway Postgres ── shape server "main" ─┬─ app :3300 (AUTH_MODE=local, tails E2E_AGENT_LOG_DIR)
  *                                               └─ app :3301 (AUTH_MODE=local)
  *   throwaway Postgres ── shape server "password" ─┬─ app :3302 (AUTH_MODE=password, ALLOW_SIGNUP=true)
  *                                                   └─ app :3303 (AUTH_MODE=password, sign-up closed)
@@ -17,6 +17,7 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { mkdirSync, rmSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { builtAppCommand, shapeServerCommand } from '../../dev/commands'
 import { type RunningPostgres, startEmbeddedPostgres } from '../../dev/embedded-postgres'
@@ -31,7 +32,7 @@ import {
   waitForHealthy,
 } from '../../dev/processes'
 import { migrateDatabase } from '../../src/db/migrate'
-import { appUrl, E2E_HOST, E2E_PORTS } from './e2e-ports'
+import { appUrl, E2E_AGENT_LOG_DIR, E2E_HOST, E2E_PORTS } from './e2e-ports'
 
 const log = (line: string) => console.log(`[e2e-stack] ${line}`)
 
@@ -199,6 +200,9 @@ async function main() {
   })
 
   buildIfStale(log)
+  // The live tail's folder starts empty: files a previous run left would become sessions again.
+  rmSync(E2E_AGENT_LOG_DIR, { recursive: true, force: true })
+  mkdirSync(E2E_AGENT_LOG_DIR, { recursive: true })
   const [mainDatabase, passwordDatabase] = await Promise.all([
     startMigratedDatabase('session_coach_e2e'),
     startMigratedDatabase('session_coach_e2e_password'),
@@ -210,7 +214,13 @@ async function main() {
     startProcess(shapeServer('password', passwordDatabase, passwordSyncPort, secret)),
   ])
   await Promise.all([
-    startProcess(appServer(E2E_PORTS.app, 'local', mainDatabase, appUrl(mainSyncPort), secret)),
+    startProcess(
+      appServer(E2E_PORTS.app, 'local', mainDatabase, appUrl(mainSyncPort), secret, {
+        // Only the folder specs write to (never the machine's own agent logs), scanned often.
+        SESSION_DIRS: E2E_AGENT_LOG_DIR,
+        SESSION_SCAN_INTERVAL_MS: '1000',
+      }),
+    ),
     startProcess(appServer(E2E_PORTS.secondApp, 'local', mainDatabase, appUrl(mainSyncPort), secret)),
     startProcess(
       appServer(E2E_PORTS.passwordApp, 'password', passwordDatabase, appUrl(passwordSyncPort), secret, {

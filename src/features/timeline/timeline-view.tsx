@@ -9,6 +9,8 @@ import { eq, useLiveQuery } from '@tanstack/react-db'
 import { Link, useNavigate, useRouterState } from '@tanstack/react-router'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import {
+  ArrowDownIcon,
+  ArrowUpIcon,
   ChevronLeftIcon,
   ChevronRightIcon,
   ListXIcon,
@@ -17,17 +19,7 @@ import {
   TriangleAlertIcon,
 } from 'lucide-react'
 import { Dialog as DialogPrimitive } from 'radix-ui'
-import {
-  type KeyboardEvent,
-  type ReactNode,
-  type RefObject,
-  useCallback,
-  useEffect,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-  useState,
-} from 'react'
+import { type KeyboardEvent, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { TimelineEventRow } from '~/collections/session-collections'
 import { sessionsCollection } from '~/collections/sessions-collection'
 import { useSyncFailure } from '~/collections/sync-failures'
@@ -38,12 +30,14 @@ import { ModalContent } from '~/components/ui/dialog'
 import { Skeleton } from '~/components/ui/skeleton'
 import type { Session } from '~/db/schema'
 import { matchesConditions, type TimelineConditions, timelineConditions } from '~/domain/timeline/timeline-view'
+import { cn } from '~/lib/utils'
 import { collectionIdOf } from '~/sync/catalog'
 import { EventDetail } from './event-detail'
 import { EVENT_ROW_HEIGHT, EventRow } from './event-row'
 import { SessionHeader } from './session-header'
 import { hashOfOrdinal, ordinalFromHash, type TimelineSearch, viewOf } from './timeline-search'
 import { TimelineToolbar } from './timeline-toolbar'
+import { useReaderPosition } from './use-reader-position'
 import { useSessionNeighbours } from './use-session-neighbours'
 import { useTimelineEvent, useTimelineEvents } from './use-timeline-events'
 import { useTimelineMatches } from './use-timeline-matches'
@@ -356,14 +350,24 @@ function EventList({
     if (hasEarlier && !isFetchingEarlier && rows.length > 0 && firstIndex <= PAGE_AHEAD_ROWS) void fetchEarlier()
   }, [hasEarlier, isFetchingEarlier, fetchEarlier, firstIndex, rows.length])
 
-  useKeepScrollPosition(scrollRef, rows, {
-    followEnd: !hasLater,
-    followStart: search.order === 'newest' && anchor === null,
-  })
+  // New events of a live session join the end (oldest first) or the start (newest first, when the
+  // list is not anchored further in).
+  const newestFirst = search.order === 'newest'
+  const { newEvents, showNewEvents, onScroll } = useReaderPosition(
+    scrollRef,
+    rows,
+    EVENT_ROW_HEIGHT,
+    newestFirst ? 'start' : 'end',
+    newestFirst ? anchor === null : !hasLater,
+  )
 
-  // Bring the selected row into view (no jump when it is visible already), and focus it after a key press.
+  // Bring the selected row into view (no jump when it is visible already), and focus it after a key
+  // press: once per selection, so rows that arrive later never pull a reader who scrolled away back.
+  const scrolledTo = useRef<number | null>(null)
   useEffect(() => {
-    if (selectedIndex === -1) return
+    if (selectedOrdinal === null) scrolledTo.current = null
+    if (selectedIndex === -1 || selectedOrdinal === scrolledTo.current) return
+    scrolledTo.current = selectedOrdinal
     virtualizer.scrollToIndex(selectedIndex, { align: centerSelection.current ? 'center' : 'auto' })
     centerSelection.current = false
     if (!focusAfterScroll.current) return
@@ -372,7 +376,7 @@ function EventList({
     requestAnimationFrame(() => {
       scrollRef.current?.querySelector<HTMLElement>(`[data-ordinal="${ordinal}"]`)?.focus()
     })
-  }, [selectedIndex, virtualizer, rows])
+  }, [selectedIndex, selectedOrdinal, virtualizer, rows])
 
   const move = useCallback(
     (step: 1 | -1) => {
@@ -447,40 +451,53 @@ function EventList({
         Use j and k or the arrow keys to move between events, Enter to show one, Escape to close it; [ and ] open the
         previous and next session.
       </p>
-      {/* biome-ignore lint/a11y/noStaticElementInteractions: the keys move between the row buttons inside */}
-      <div
-        ref={scrollRef}
-        onKeyDown={onListKeyDown}
-        className="h-[60vh] min-h-80 overflow-auto rounded-xl border bg-card shadow-xs"
-        data-testid="timeline-scroll"
-      >
-        <ul
-          aria-label="Events"
-          aria-describedby="timeline-keys"
-          className="relative w-full"
-          style={{ height: listHeight }}
+      <div className="relative">
+        {/* biome-ignore lint/a11y/noStaticElementInteractions: the keys move between the row buttons inside */}
+        <div
+          ref={scrollRef}
+          onKeyDown={onListKeyDown}
+          onScroll={onScroll}
+          className="h-[60vh] min-h-80 overflow-auto rounded-xl border bg-card shadow-xs"
+          data-testid="timeline-scroll"
         >
-          {items.map((item) => {
-            const row = rows[item.index]
-            if (!row) return null
-            return (
-              <li
-                key={item.key}
-                className="absolute top-0 left-0 w-full"
-                style={{ height: item.size, transform: `translateY(${item.start}px)` }}
-              >
-                <EventRow
-                  event={row}
-                  selected={row.ordinal === selectedOrdinal}
-                  onSelect={onSelect}
-                  query={search.q}
-                  isMatch={matchSet.has(row.ordinal)}
-                  marker={markerFor?.(row.ordinal)}
-                />
-              </li>
-            )
-          })}
-        </ul>
+          <ul
+            aria-label="Events"
+            aria-describedby="timeline-keys"
+            className="relative w-full"
+            style={{ height: listHeight }}
+          >
+            {items.map((item) => {
+              const row = rows[item.index]
+              if (!row) return null
+              return (
+                <li
+                  key={item.key}
+                  className="absolute top-0 left-0 w-full"
+                  style={{ height: item.size, transform: `translateY(${item.start}px)` }}
+                >
+                  <EventRow
+                    event={row}
+                    selected={row.ordinal === selectedOrdinal}
+                    onSelect={onSelect}
+                    query={search.q}
+                    isMatch={matchSet.has(row.ordinal)}
+                    marker={markerFor?.(row.ordinal)}
+                  />
+                </li>
+              )
+            })}
+          </ul>
+        </div>
+        {newEvents > 0 ? (
+          <Button
+            size="sm"
+            className={cn('-translate-x-1/2 absolute left-1/2 shadow-md', newestFirst ? 'top-3' : 'bottom-3')}
+            onClick={showNewEvents}
+          >
+            {newestFirst ? <ArrowUpIcon aria-hidden /> : <ArrowDownIcon aria-hidden />}
+            {newEvents.toLocaleString('en-US')} new event{newEvents === 1 ? '' : 's'}
+          </Button>
+        ) : null}
       </div>
       <p className="mt-2 text-muted-foreground text-xs" aria-live="polite" data-testid="timeline-count">
         {rows.length.toLocaleString('en-US')} event{rows.length === 1 ? '' : 's'} loaded
@@ -488,60 +505,4 @@ function EventList({
       </p>
     </>
   )
-}
-
-/**
- * Rows added above the ones on screen (earlier pages, new events of a newest-first live session)
- * would push them down; this keeps the top row where it was. With `followEnd`, a reader at the
- * very end stays at the end as new events arrive (a live session), and with `followStart` a reader
- * at the very top of a newest-first list sees new events arrive there.
- */
-function useKeepScrollPosition(
-  scrollRef: RefObject<HTMLDivElement | null>,
-  rows: TimelineEventRow[],
-  follow: { followEnd: boolean; followStart: boolean },
-) {
-  type Position = { ordinal: number; offset: number; followEnd: boolean; followStart: boolean }
-  const top = useRef<Position | null>(null)
-  const latest = useRef({ rows, follow })
-  latest.current = { rows, follow }
-
-  // Where the reader is, and whether new rows should move the list along (decided now, not when
-  // they arrive: the last page loading must not throw a reader at the end of it).
-  const record = useCallback(() => {
-    const element = scrollRef.current
-    const { rows: current, follow: now } = latest.current
-    if (!element || current.length === 0) return
-    const index = Math.min(current.length - 1, Math.floor(element.scrollTop / EVENT_ROW_HEIGHT))
-    const atStart = element.scrollTop <= 1
-    const atEnd = element.scrollTop + element.clientHeight >= element.scrollHeight - 2
-    top.current = {
-      ordinal: current[index].ordinal,
-      offset: element.scrollTop - index * EVENT_ROW_HEIGHT,
-      followEnd: atEnd && !atStart && now.followEnd,
-      followStart: atStart && now.followStart,
-    }
-  }, [scrollRef])
-
-  useEffect(() => {
-    const element = scrollRef.current
-    if (!element) return
-    element.addEventListener('scroll', record, { passive: true })
-    return () => element.removeEventListener('scroll', record)
-  })
-
-  useLayoutEffect(() => {
-    const element = scrollRef.current
-    const before = top.current
-    if (element && before) {
-      const index = rows.findIndex((row) => row.ordinal === before.ordinal)
-      const keep = index * EVENT_ROW_HEIGHT + before.offset
-      if (before.followEnd) element.scrollTop = element.scrollHeight
-      else if (before.followStart) element.scrollTop = 0
-      // A refetch can empty the list for a moment: keep waiting for the reader's row to come back.
-      else if (index === -1) return
-      else if (Math.abs(element.scrollTop - keep) > 1) element.scrollTop = keep
-    }
-    record()
-  }, [rows, scrollRef, record])
 }
