@@ -1,0 +1,81 @@
+/**
+ * Settings → API tokens end to end, on a fresh password-mode account: the empty list, a token
+ * created by keyboard whose secret is shown once and works as a Bearer token, then revoked (and
+ * refused from then on); axe-clean at desktop and phone width.
+ */
+import { expect, type Page, test } from '@playwright/test'
+import { signUpThroughForm } from './support/accounts'
+import { expectNoAxeViolations } from './support/axe'
+import { E2E_URLS } from './support/e2e-ports'
+import { waitForHydration } from './support/page-helpers'
+
+test.describe.configure({ timeout: 90_000 })
+
+async function openSettings(page: Page) {
+  await page.goto(`${E2E_URLS.passwordApp}/settings`)
+  await waitForHydration(page)
+  await expect(page.getByRole('heading', { name: 'API tokens' })).toBeVisible()
+}
+
+function offsetsWith(page: Page, token: string) {
+  return page.request.get(`${E2E_URLS.passwordApp}/api/ingest/offsets?machine=e2e-laptop`, {
+    headers: { authorization: `Bearer ${token}` },
+  })
+}
+
+test('create a token (secret shown once, usable as Bearer), then revoke it; axe-clean at 1280 and 390 px', async ({
+  page,
+}) => {
+  await signUpThroughForm(page, { name: 'Token Owner' })
+  await openSettings(page)
+  await expect(page.getByTestId('api-tokens-empty')).toBeVisible()
+  await expectNoAxeViolations(page)
+
+  // By keyboard: name, expiry, both scopes, Enter.
+  await page.getByLabel('Name').focus()
+  await page.keyboard.type('e2e laptop agent-push')
+  await page.keyboard.press('Tab')
+  await page.keyboard.press('Tab')
+  await expect(page.getByRole('checkbox', { name: /Ingest/ })).toBeFocused()
+  await page.keyboard.press('Tab')
+  await expect(page.getByRole('checkbox', { name: /Read/ })).toBeFocused()
+  await page.keyboard.press('Space')
+  await page.getByLabel('Name').press('Enter')
+
+  const notice = page.getByTestId('created-token')
+  await expect(notice).toBeVisible({ timeout: 30_000 })
+  const secret = await page.getByRole('textbox', { name: 'New API token' }).inputValue()
+  expect(secret).toMatch(/^sct_[A-Za-z0-9_-]{43}$/)
+  const item = page.getByTestId('api-token').filter({ hasText: 'e2e laptop agent-push' })
+  await expect(item).toContainText(secret.slice(0, 12))
+  await expect(item).toContainText('Active')
+  await expect(item).toContainText('ingest')
+  await expect(item).toContainText('read')
+  await expect(item).toContainText('never used')
+  await expectNoAxeViolations(page)
+  await page.screenshot({ path: 'test-results/screenshots/settings-api-tokens-created.png', fullPage: true })
+
+  expect((await offsetsWith(page, secret)).status()).toBe(200)
+
+  // Shown once: gone after Done, and not in the page after a reload.
+  await page.getByRole('button', { name: 'Done' }).click()
+  await expect(notice).toHaveCount(0)
+  await openSettings(page)
+  await expect(item).toBeVisible()
+  expect(await page.content()).not.toContain(secret.slice(12))
+  await expect(item).toContainText(/last used/)
+
+  await item.getByRole('button', { name: 'Revoke e2e laptop agent-push' }).click()
+  await item.getByRole('button', { name: 'Revoke now' }).click()
+  await expect(item).toContainText('Revoked', { timeout: 30_000 })
+  const refused = await offsetsWith(page, secret)
+  expect(refused.status()).toBe(401)
+  expect(await refused.json()).toMatchObject({ reason: 'revoked' })
+
+  await page.setViewportSize({ width: 390, height: 844 })
+  await expect(item).toBeVisible()
+  await expectNoAxeViolations(page)
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  expect(overflow).toBeLessThanOrEqual(0)
+  await page.screenshot({ path: 'test-results/screenshots/settings-api-tokens-390.png', fullPage: true })
+})
