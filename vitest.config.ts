@@ -49,6 +49,23 @@ export default defineConfig({
         },
       },
       {
+        // Fault injection against the real built stack (kill -9, restarts, hostile input); needs
+        // `vite build`. `npm test` runs the short counts, `pnpm test:chaos` the full ones.
+        resolve: { alias },
+        test: {
+          name: 'chaos',
+          include: ['tests/chaos/**/*.test.ts'],
+          environment: 'node',
+          env: hermetic,
+          testTimeout: 600_000,
+          hookTimeout: 180_000,
+          // Each file runs its own Postgres, shape server and app(s): one at a time on two cores.
+          maxWorkers: 1,
+          fileParallelism: false,
+          sequence: { groupOrder: 3 },
+        },
+      },
+      {
         // Only through `pnpm test:electric` (needs a container runtime): the same sync suites
         // against the real Electric image. Excluded from the default run by its name filter.
         resolve: { alias },
