@@ -15,6 +15,7 @@ const BENCHMARKS = {
   'timeline-load': () => import('./timeline-load'),
   'proxy-overhead': () => import('./proxy-overhead'),
   'sync-latency': () => import('./sync-latency'),
+  load: () => import('./load'),
 } as const
 
 type BenchmarkName = keyof typeof BENCHMARKS

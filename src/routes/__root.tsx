@@ -6,6 +6,7 @@ import { NotFoundPanel } from '~/components/layout/not-found-panel'
 import { RouteErrorPanel } from '~/components/layout/route-error-panel'
 import { TooltipProvider } from '~/components/ui/tooltip'
 import { themeBootScript } from '~/lib/preferences'
+import { storageGuardScript } from '~/lib/storage-guard'
 import { useDocumentTheme } from '~/lib/theme'
 import appCss from '~/styles/app.css?url'
 
@@ -56,6 +57,8 @@ function RootDocument({ children }: { children: ReactNode }) {
     // The boot script sets the theme class before React hydrates, so <html> attributes differ by design.
     <html lang="en" suppressHydrationWarning>
       <head>
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant we author, needed before any module runs */}
+        <script dangerouslySetInnerHTML={{ __html: storageGuardScript }} />
         {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant we author, needed before first paint */}
         <script nonce={cspNonce} dangerouslySetInnerHTML={{ __html: themeBootScript }} />
         <HeadContent />

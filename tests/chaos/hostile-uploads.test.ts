@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import postgres from 'postgres'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { localOwnerCookie } from './support/app-client'
+import { localOwnerCookie } from '../../dev/app-client'
 import { CHAOS_SCALE, report } from './support/chaos-scale'
 import { type ChaosStack, startChaosStack } from './support/chaos-stack'
 import { seededRandom } from './support/seeded-random'
@@ -44,7 +44,7 @@ async function upload(name: string, body: Buffer | string) {
   const response = await fetch(`${app.url}/api/uploads?filename=${encodeURIComponent(name)}`, {
     method: 'POST',
     headers: { cookie, origin: app.url, 'content-type': 'application/octet-stream' },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   })
   return { status: response.status, json: (await response.json()) as { message?: string; sessionId?: string } }
 }
@@ -113,10 +113,18 @@ it('stays up, explains every refusal and keeps no partial session', async () => 
   const count = (kind: string) => outcomes.filter((outcome) => outcome.kind === kind)
   report('hostile-uploads', {
     uploads: outcomes.length + CHAOS_SCALE.hostileUploadsPerKind,
-    random: count('random').map((outcome) => outcome.status).join('/'),
-    binary: count('binary').map((outcome) => outcome.status).join('/'),
-    truncated: count('truncated').map((outcome) => outcome.status).join('/'),
-    hugeLine: count('huge-line').map((outcome) => outcome.status).join('/'),
+    random: count('random')
+      .map((outcome) => outcome.status)
+      .join('/'),
+    binary: count('binary')
+      .map((outcome) => outcome.status)
+      .join('/'),
+    truncated: count('truncated')
+      .map((outcome) => outcome.status)
+      .join('/'),
+    hugeLine: count('huge-line')
+      .map((outcome) => outcome.status)
+      .join('/'),
     dropped: CHAOS_SCALE.hostileUploadsPerKind,
     sessionsKept: sessions.length,
     incompleteUploads: incomplete,

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import postgres from 'postgres'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { CREATE_TODO, callServerFunction, createTodoBody, localOwnerCookie } from './support/app-client'
+import { CREATE_TODO, callServerFunction, createTodoBody, localOwnerCookie } from '../../dev/app-client'
 import { CHAOS_SCALE, report } from './support/chaos-scale'
 import { type ChaosStack, startChaosStack } from './support/chaos-stack'
 
@@ -29,7 +29,7 @@ it('keeps every acknowledged write, once and whole, when the app is killed mid-b
   const [app] = stack.apps
   const cookie = await localOwnerCookie(app.url)
   const writes = Array.from({ length: CHAOS_SCALE.concurrentWrites }, (_, index) => ({
-    id: randomUUID(),
+    id: randomUUID() as string,
     text: `chaos write ${index} ${randomUUID()}`,
   }))
   const outcomes = new Map<string, Outcome>()
@@ -75,8 +75,14 @@ it('keeps every acknowledged write, once and whole, when the app is killed mid-b
 
   const acknowledgedIds = writes.filter(({ id }) => outcomes.get(id)?.kind === 'acknowledged').map(({ id }) => id)
   const stored = new Set(rows.map((row) => row.id))
-  expect(acknowledgedIds.filter((id) => !stored.has(id)), 'acknowledged but missing').toEqual([])
-  expect([...byText.values()].filter((count) => count > 1), 'duplicated').toEqual([])
+  expect(
+    acknowledgedIds.filter((id) => !stored.has(id)),
+    'acknowledged but missing',
+  ).toEqual([])
+  expect(
+    [...byText.values()].filter((count) => count > 1),
+    'duplicated',
+  ).toEqual([])
   // Whole: each stored row is exactly the write that carried its id, in the caller's account.
   expect(rows.filter((row) => expected.get(row.id) !== row.text || row.account_id !== ownerAccount)).toEqual([])
   const committedUnacknowledged = rows.filter((row) => outcomes.get(row.id)?.kind !== 'acknowledged').length
@@ -85,7 +91,9 @@ it('keeps every acknowledged write, once and whole, when the app is killed mid-b
   const retryCookie = await localOwnerCookie(app.url)
   const unacknowledged = writes.filter(({ id }) => outcomes.get(id)?.kind !== 'acknowledged')
   const retries = await Promise.all(
-    unacknowledged.map(({ id, text }) => callServerFunction(app.url, retryCookie, CREATE_TODO, createTodoBody(id, text))),
+    unacknowledged.map(({ id, text }) =>
+      callServerFunction(app.url, retryCookie, CREATE_TODO, createTodoBody(id, text)),
+    ),
   )
   expect(retries.filter((result) => result.status !== 200)).toEqual([])
   const [{ count }] = await sql<{ count: number }[]>`

@@ -83,7 +83,8 @@ function tamperedRequest(random: SeededRandom, caller: Caller, other: Caller) {
     add('where', random.pick(['true', `account_id = '${other.accountId}'`, '1=1) OR (1=1', 'account_id IS NOT NULL']))
   if (random.chance(0.2)) add('columns', random.pick(['*', 'password_hash', 'id,account_id,text']))
   if (random.chance(0.2)) add('params[1]', anyUuid())
-  if (random.chance(0.1)) add(random.pick(['secret', 'api_secret', 'replica', 'source_id']), random.pick(['full', junk()]))
+  if (random.chance(0.1))
+    add(random.pick(['secret', 'api_secret', 'replica', 'source_id']), random.pick(['full', junk()]))
   // Protocol state, from plausible to garbage.
   add('offset', random.pick(['-1', '-1', 'now', '0_0', `${random.int(1e9)}_${random.int(9)}`, junk()]))
   if (random.chance(0.4)) add('handle', random.pick([randomUUID(), `${random.int(1e9)}-${random.int(1e12)}`, junk()]))
@@ -125,7 +126,9 @@ function tamperedRequest(random: SeededRandom, caller: Caller, other: Caller) {
       'x'.repeat(70 * 1024),
     ])
   }
-  const cookie = random.chance(0.05) ? random.pick(['', 'sc_session=forged', `sc_session=${'a'.repeat(43)}`]) : caller.cookie
+  const cookie = random.chance(0.05)
+    ? random.pick(['', 'sc_session=forged', `sc_session=${'a'.repeat(43)}`])
+    : caller.cookie
   const query = params.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join('&')
   return { method, query, body, cookie }
 }
@@ -165,14 +168,18 @@ it('answers tampered shape requests from two accounts without a 5xx or a foreign
       const response = await fetch(`${app.url}/api/shape?${request.query}`, {
         method: request.method,
         headers: { cookie: request.cookie, origin: app.url, 'content-type': 'application/json' },
-        body: request.body,
+        body: typeof request.body === 'object' ? new Uint8Array(request.body) : request.body,
       })
       const text = await response.text()
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
-      if (response.status >= 500) serverErrors.push(`${response.status} ${request.method} ?${request.query.slice(0, 300)} → ${text.slice(0, 200)}`)
+      if (response.status >= 500)
+        serverErrors.push(
+          `${response.status} ${request.method} ?${request.query.slice(0, 300)} → ${text.slice(0, 200)}`,
+        )
       if (response.status === 200) {
         const leaked = foreignRows(text, caller)
-        if (leaked.length > 0) leaks.push(`${request.method} ?${request.query.slice(0, 300)} → ${JSON.stringify(leaked[0]).slice(0, 300)}`)
+        if (leaked.length > 0)
+          leaks.push(`${request.method} ?${request.query.slice(0, 300)} → ${JSON.stringify(leaked[0]).slice(0, 300)}`)
         if (Array.isArray(JSON.parse(text || 'null'))) rowsSeen += (JSON.parse(text) as unknown[]).length
       }
     }

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import postgres from 'postgres'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { CREATE_TODO, callServerFunction, createTodoBody, localOwnerCookie } from './support/app-client'
+import { CREATE_TODO, callServerFunction, createTodoBody, localOwnerCookie } from '../../dev/app-client'
 import { CHAOS_SCALE, report } from './support/chaos-scale'
 import { type ChaosStack, startChaosStack } from './support/chaos-stack'
 import { recordTodos } from './support/shape-client'
@@ -37,7 +37,12 @@ it("shows each instance's writes to the other's clients, in one order", async ()
       const pair = [randomUUID(), randomUUID()]
       const results = await Promise.all(
         stack.apps.map((app, index) =>
-          callServerFunction(app.url, cookies[index], CREATE_TODO, createTodoBody(pair[index], `ordered ${round}.${index}`)),
+          callServerFunction(
+            app.url,
+            cookies[index],
+            CREATE_TODO,
+            createTodoBody(pair[index], `ordered ${round}.${index}`),
+          ),
         ),
       )
       expect(results.map((result) => result.status)).toEqual([200, 200])

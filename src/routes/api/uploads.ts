@@ -34,6 +34,7 @@ export const Route = createFileRoute('/api/uploads')({
           fileName: query.data.filename,
           body: request.body,
           maxBytes: getConfig().UPLOAD_MAX_BYTES,
+          signal: request.signal,
         })
       },
     },

@@ -22,6 +22,8 @@ export interface UploadRequest {
   fileName: string
   body: ReadableStream<Uint8Array> | null
   maxBytes: number
+  /** The request's signal: aborted when the client went away, which is no server failure. */
+  signal?: AbortSignal
 }
 
 const noStore = { 'cache-control': 'no-store' }
@@ -61,6 +63,11 @@ export async function uploadSessionLog(db: Database, upload: UploadRequest): Pro
         { message: error.message, reason: error.kind },
         { status: STATUS_OF[error.kind], headers: noStore },
       )
+    }
+    if (upload.signal?.aborted) {
+      // The browser closed the tab or lost its network mid-upload; nobody reads this answer.
+      log.info(`upload of ${JSON.stringify(upload.fileName)} abandoned by the client; nothing was kept`)
+      return new Response(null, { status: 499, headers: noStore })
     }
     log.error(`upload of ${JSON.stringify(upload.fileName)} failed: ${describeError(error)}`)
     return Response.json(

@@ -18,7 +18,7 @@ export function recordTodos(appUrl: string, cookie: string): RecordingShapeClien
   const seen = new Set<string>()
   const stream = new ShapeStream<Row>({
     url: `${appUrl}/api/shape`,
-    params: { shape: 'todos' } as Record<string, string>,
+    params: { shape: 'todos' },
     signal: controller.signal,
     fetchClient: (input, init) =>
       fetch(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), cookie } }),

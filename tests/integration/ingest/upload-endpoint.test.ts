@@ -78,6 +78,28 @@ describe('POST /api/uploads (handler)', () => {
     expect(stored[0].status).toBe('complete')
     expect((await eventStats(testDb.db, stored[0].id)).n).toBe(stored[0].eventCount)
   })
+
+  it('answers an upload abandoned by its client quietly, and keeps nothing of it', async () => {
+    const account = await createAccount(testDb.db)
+    const good = fixtureBytes(CODEX_SYNTHETIC)
+    const client = new AbortController()
+    const droppedBody = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(good.subarray(0, good.length / 2))
+        client.abort()
+        controller.error(new Error('aborted'))
+      },
+    })
+    const response = await uploadSessionLog(testDb.db, {
+      accountId: account.id,
+      fileName: 'dropped.jsonl',
+      body: droppedBody,
+      maxBytes: 1e7,
+      signal: client.signal,
+    })
+    expect(response.status).toBe(499)
+    expect(await sessionsOf(testDb.db, account.id)).toHaveLength(0)
+  })
 })
 
 describe('GET /api/sessions/<id>/raw (handler)', () => {
