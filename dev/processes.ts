@@ -144,13 +144,18 @@ export function isBuildStale(root = '.') {
 
 /**
  * Runs `vite build` when the build is missing or older than its sources. Returns whether it built.
- * Vite runs on this process's Node (no pnpm on PATH needed).
+ * Vite runs on this process's Node (no pnpm on PATH needed), always with NODE_ENV=production: called
+ * from a vitest file the inherited NODE_ENV=test would make a server that renders with React's
+ * development JSX runtime and fails every page (`jsxDEV is not a function`).
  */
 export function buildIfStale(log: (line: string) => void) {
   if (!isBuildStale()) return false
   log('the build is missing or older than the sources; running `vite build`')
   const [executable, ...args] = viteCommand('build')
-  const result = spawnSync(executable, args, { stdio: ['ignore', 'ignore', 'inherit'] })
+  const result = spawnSync(executable, args, {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  })
   if (result.status !== 0) throw new Error('`vite build` failed; see the errors above.')
   return true
 }
