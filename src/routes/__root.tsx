@@ -58,7 +58,7 @@ function RootDocument({ children }: { children: ReactNode }) {
     <html lang="en" suppressHydrationWarning>
       <head>
         {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant we author, needed before any module runs */}
-        <script dangerouslySetInnerHTML={{ __html: storageGuardScript }} />
+        <script nonce={cspNonce} dangerouslySetInnerHTML={{ __html: storageGuardScript }} />
         {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant we author, needed before first paint */}
         <script nonce={cspNonce} dangerouslySetInnerHTML={{ __html: themeBootScript }} />
         <HeadContent />
