@@ -115,6 +115,8 @@ export class ShapeRegistry {
     this.byIdentity.set(definition.identity, shape)
     this.recency.add(shape)
     this.meter.bytes += SHAPE_OVERHEAD_BYTES
+    // Subquery views and held rows count against the budget like logs do.
+    if (shape.subqueries) shape.subqueries.held.meter = this.meter
     let tableShapes = this.byTable.get(definition.table.oid)
     if (!tableShapes) {
       tableShapes = new TableShapes()
@@ -137,7 +139,10 @@ export class ShapeRegistry {
     if (this.byHandle.get(shape.handle) === shape) this.byHandle.delete(shape.handle)
     if (this.byIdentity.get(shape.definition.identity) === shape) this.byIdentity.delete(shape.definition.identity)
     // Logs of shapes still registered count against the budget; a rotated one is released.
-    if (this.recency.delete(shape)) this.meter.bytes -= SHAPE_OVERHEAD_BYTES + (shape.log?.bytes ?? 0)
+    if (this.recency.delete(shape)) {
+      this.meter.bytes -= SHAPE_OVERHEAD_BYTES + (shape.log?.bytes ?? 0) + (shape.subqueries?.held.bytes ?? 0)
+      if (shape.subqueries) shape.subqueries.held.meter = undefined
+    }
     const tableShapes = this.byTable.get(shape.table.oid)
     tableShapes?.remove(shape)
     if (tableShapes?.size === 0) {

@@ -5,6 +5,7 @@ import { quoteIdentifier, quoteTable } from './identifiers.ts'
 import type { ReplicatedTransaction } from './replication-stream.ts'
 import { emptyRow, type RowValues, rowKey } from './row-key.ts'
 import type { ShapeDefinition } from './shape-definition.ts'
+import type { ByteMeter } from './shape-log.ts'
 import { FETCH_ROWS, type InitialSnapshot, inSnapshotTransaction, snapshotMetadata } from './snapshot-query.ts'
 import type { SqlPredicateEvaluator } from './sql-predicate-evaluator.ts'
 import type { SubqueryDependency, WherePlan } from './subquery-plan.ts'
@@ -39,6 +40,23 @@ export interface ViewDelta {
   added: Set<string>
   removed: Set<string>
 }
+
+/**
+ * Bytes a subquery shape holds besides its log (views and held-row keys), estimated per entry and
+ * added to the registry's meter as they change, so the memory budget sees them.
+ */
+export class HeldBytes {
+  bytes = 0
+  meter: ByteMeter | undefined
+
+  add(delta: number): void {
+    this.bytes += delta
+    if (this.meter) this.meter.bytes += delta
+  }
+}
+
+/** Per-entry overhead of a Map entry with its strings and objects (V8, measured roughly). */
+const ENTRY_OVERHEAD_BYTES = 96
 
 /** Thrown when the shape cannot follow a change and must be rotated (clients resync). */
 export class SubqueryRotation extends Error {}
@@ -120,10 +138,13 @@ export class DependencyView {
   private readonly counts = new Map<string, number>()
   readonly children: (DependencyView | undefined)[]
 
-  constructor(readonly dependency: SubqueryDependency) {
+  constructor(
+    readonly dependency: SubqueryDependency,
+    private readonly held: HeldBytes,
+  ) {
     this.children =
       dependency.plan?.positions.map((position) =>
-        position.kind === 'subquery' ? new DependencyView(position.dependency) : undefined,
+        position.kind === 'subquery' ? new DependencyView(position.dependency, held) : undefined,
       ) ?? []
   }
 
@@ -248,6 +269,7 @@ export class DependencyView {
     note(value)
     this.valueByKey.set(key, value)
     this.counts.set(value, (this.counts.get(value) ?? 0) + 1)
+    this.held.add(2 * (key.length + value.length) + ENTRY_OVERHEAD_BYTES)
   }
 
   private remove(key: string, note: (value: string) => void) {
@@ -255,6 +277,7 @@ export class DependencyView {
     if (value === undefined) return
     note(value)
     this.valueByKey.delete(key)
+    this.held.add(-(2 * (key.length + value.length) + ENTRY_OVERHEAD_BYTES))
     const count = (this.counts.get(value) ?? 1) - 1
     if (count > 0) this.counts.set(value, count)
     else this.counts.delete(value)
@@ -278,6 +301,8 @@ export class SubqueryShapeState {
   readonly plan: WherePlan
   readonly views: (DependencyView | undefined)[]
   private readonly present = new Map<string, PresentRow>()
+  /** Bytes of the views and held rows; `held.meter` is set by the registry. */
+  readonly held = new HeldBytes()
   /** Per subquery position: tested value → keys of present rows with that value. */
   private readonly presentByValue: Map<string, Set<string>>[]
 
@@ -288,7 +313,7 @@ export class SubqueryShapeState {
     if (!definition.plan) throw new Error('SubqueryShapeState needs a shape with subqueries')
     this.plan = definition.plan
     this.views = this.plan.positions.map((position) =>
-      position.kind === 'subquery' ? new DependencyView(position.dependency) : undefined,
+      position.kind === 'subquery' ? new DependencyView(position.dependency, this.held) : undefined,
     )
     this.presentByValue = this.plan.positions.map(() => new Map())
   }
@@ -305,6 +330,7 @@ export class SubqueryShapeState {
     )
     const state = { values, conditions: [...conditions] }
     this.present.set(key, state)
+    this.held.add(this.presentRowBytes(key, state))
     values.forEach((value, position) => {
       if (value === null || this.plan.positions[position].kind !== 'subquery') return
       const byValue = this.presentByValue[position]
@@ -318,10 +344,16 @@ export class SubqueryShapeState {
     return state
   }
 
+  private presentRowBytes(key: string, state: PresentRow): number {
+    const values = state.values.reduce((total, value) => total + (value?.length ?? 0), 0)
+    return 2 * (key.length + values) + ENTRY_OVERHEAD_BYTES * (1 + state.values.length)
+  }
+
   private untrack(key: string): PresentRow | undefined {
     const state = this.present.get(key)
     if (!state) return undefined
     this.present.delete(key)
+    this.held.add(-this.presentRowBytes(key, state))
     state.values.forEach((value, position) => {
       if (value === null) return
       const keys = this.presentByValue[position].get(value)

@@ -164,6 +164,28 @@ describe('memory', () => {
     expect((answer.body as Item[])[0].value?.body).toBe('still here')
   })
 
+  it('counts subquery views and held rows against the budget and releases them with the shape', async () => {
+    await fixture.sql.unsafe(`
+      CREATE TABLE owners (name text PRIMARY KEY, active boolean NOT NULL);
+      INSERT INTO owners SELECT 'member-' || n, true FROM generate_series(1, 2000) AS n;
+      CREATE TABLE posts (id int PRIMARY KEY, owner text NOT NULL);
+      INSERT INTO posts SELECT n, 'member-' || (n % 2000 + 1) FROM generate_series(1, 2000) AS n;
+    `)
+    const before = fixture.server.diagnostics().shapeBytes
+    const url = fixture.shapeUrl
+    const query = { table: 'posts', where: 'owner IN (SELECT name FROM owners WHERE active)' }
+    const follower = new Follower(url, query)
+    await follower.catchUp()
+    expect(follower.rows.size).toBe(2000)
+    const withShape = fixture.server.diagnostics().shapeBytes
+    // Snapshot, 2000 view entries and 2000 held rows: each entry costs more than its text.
+    expect(withShape - before).toBeGreaterThan(2000 * 2 * 96)
+
+    const deleted = await fetch(`${url}&handle=${follower.handle}`, { method: 'DELETE' })
+    expect(deleted.status).toBe(202)
+    expect(fixture.server.diagnostics().shapeBytes).toBe(before)
+  })
+
   it('drops shapes nobody reads for the idle time', async () => {
     const idle = await startShapeServer({
       databaseUrl: fixture.db.url,
