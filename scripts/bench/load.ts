@@ -16,7 +16,7 @@ import { sessionsRepository } from '~/server/repositories/sessions-repository'
 import { serovalStrings, serverFunctionPath } from '../../dev/app-client'
 import { buildBenchResult, formatTable, summarize, writeBenchResult } from './bench-results'
 import { startBenchStack } from './bench-stack'
-import { cpuSeconds } from './process-cpu'
+import { cpuSeconds, postgresCpuSeconds } from './process-cpu'
 
 const USERS = Number(process.env.LOAD_USERS ?? 200)
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60)
@@ -104,6 +104,7 @@ export async function run() {
     const started = performance.now()
     const deadline = started + SECONDS * 1000
     const cpuBefore = cpuSeconds(appPid)
+    const postgresCpuBefore = postgresCpuSeconds(stack.postgres.dataDir)
     const sampler = setInterval(() => {
       rss.push({ second: Math.round((performance.now() - started) / 1000), mib: Math.round(rssMiB(appPid)) })
     }, RSS_SAMPLE_MS)
@@ -132,6 +133,7 @@ export async function run() {
     clearInterval(sampler)
     const elapsed = (performance.now() - started) / 1000
     const appCpu = cpuSeconds(appPid) - cpuBefore
+    const postgresCpu = postgresCpuSeconds(stack.postgres.dataDir) - postgresCpuBefore
     const operations = Object.values(latencies).reduce((sum, list) => sum + list.length, 0)
     const errorCount = Object.values(errors).reduce((sum, count) => sum + count, 0)
     const afterWarmUp = rss.filter((sample) => sample.second >= WARM_UP_SECONDS)
@@ -144,7 +146,7 @@ export async function run() {
     )
     const f = (value: number) => value.toFixed(1)
     console.log(
-      `${USERS} users, ${SECONDS} s, think time 250–750 ms; ${operations} operations (${f(operations / elapsed)}/s), ${errorCount} errors; app CPU ${f(appCpu)} s (${f((appCpu * 1000) / Math.max(1, operations))} ms per operation)`,
+      `${USERS} users, ${SECONDS} s, think time 250–750 ms; ${operations} operations (${f(operations / elapsed)}/s), ${errorCount} errors; app CPU ${f(appCpu)} s (${f((appCpu * 1000) / Math.max(1, operations))} ms per operation), Postgres CPU ${f(postgresCpu)} s (${f((postgresCpu * 1000) / Math.max(1, operations))} ms per operation)`,
     )
     console.log(
       formatTable(
@@ -170,6 +172,7 @@ export async function run() {
       errors: errorCount,
       errorKinds: errors,
       appCpuSeconds: appCpu,
+      postgresCpuSeconds: postgresCpu,
       perKind,
       rssMiB: rss,
       rssGrowthAfterWarmUpMiB: rssGrowth,
