@@ -373,12 +373,10 @@ export class ShapeEndpoint {
     const offset = formatOffset(log.lastOffset)
     let result: Awaited<ReturnType<typeof takeSubsetSnapshot>>
     try {
-      result = await takeSubsetSnapshot(this.context.pool, shape.definition, {
-        where,
-        orderBy,
-        limit: subset.limit,
-        offset: subset.offset,
-      })
+      const subsetRequest = { where, orderBy, limit: subset.limit, offset: subset.offset }
+      result = shape.subqueries
+        ? await shape.subqueries.takeSubset(this.context.pool, subsetRequest)
+        : await takeSubsetSnapshot(this.context.pool, shape.definition, subsetRequest)
     } catch (error) {
       const code = postgresErrorCode(error)
       if (code?.startsWith('22') || code?.startsWith('42'))

@@ -6,7 +6,14 @@ import type { ReplicatedTransaction } from './replication-stream.ts'
 import { emptyRow, type RowValues, rowKey } from './row-key.ts'
 import type { ShapeDefinition } from './shape-definition.ts'
 import type { ByteMeter } from './shape-log.ts'
-import { FETCH_ROWS, type InitialSnapshot, inSnapshotTransaction, snapshotMetadata } from './snapshot-query.ts'
+import {
+  FETCH_ROWS,
+  type InitialSnapshot,
+  inSnapshotTransaction,
+  type SubsetRequest,
+  type SubsetSnapshot,
+  snapshotMetadata,
+} from './snapshot-query.ts'
 import type { SqlPredicateEvaluator } from './sql-predicate-evaluator.ts'
 import type { SubqueryDependency, WherePlan } from './subquery-plan.ts'
 import type { TableInfo } from './table-catalog.ts'
@@ -429,6 +436,37 @@ export class SubqueryShapeState {
   }
 
   /**
+   * A subset snapshot of a subquery shape: the shape's clause (its subqueries as the sets are now)
+   * AND the subset's, with tags and active conditions like every other row, so moves apply to
+   * rows a client loaded on demand too. Such rows are shape rows, already among the held ones.
+   */
+  async takeSubset(pool: pg.Pool, subset: SubsetRequest): Promise<SubsetSnapshot> {
+    return inSnapshotTransaction(pool, async (client, snapshot, lsn) => {
+      const values: unknown[] = []
+      let condition = renderPlan(this.plan, values, (position) => this.views[position]?.values() ?? [])
+      if (subset.where) {
+        condition = `(${condition}) AND (\n${subset.where.render(values.length)}\n)`
+        values.push(...subset.where.paramValues)
+      }
+      let suffix = ''
+      if (subset.orderBy) suffix += ` ORDER BY \n${subset.orderBy}\n`
+      if (subset.limit !== undefined) suffix += ` LIMIT ${subset.limit}`
+      if (subset.offset !== undefined) suffix += ` OFFSET ${subset.offset}`
+      const snapshotMark = Math.floor(Math.random() * 2 ** 31)
+      const items: string[] = []
+      await this.readRows(
+        client,
+        condition,
+        values,
+        { snapshot_mark: snapshotMark },
+        (item) => items.push(item),
+        suffix,
+      )
+      return { metadata: { ...snapshotMetadata(snapshot), snapshot_mark: snapshotMark, database_lsn: lsn }, items }
+    })
+  }
+
+  /**
    * Rows matching `condition`, as insert items with tags and active conditions (subquery
    * conditions from the views as they are now), read through a cursor in the caller's transaction.
    */
@@ -438,6 +476,8 @@ export class SubqueryShapeState {
     values: unknown[],
     extraHeaders: Record<string, unknown>,
     onItem: (item: string, key: string, row: RowValues, conditions: boolean[]) => void,
+    /** `ORDER BY … LIMIT … OFFSET …` after the where clause. */
+    suffix = '',
   ): Promise<void> {
     const { table, selectedColumns, keyPrefix } = this.definition
     const readColumns = [...selectedColumns]
@@ -456,7 +496,7 @@ export class SubqueryShapeState {
     })
     const selects = [...readColumns.map(quoteIdentifier), ...conditionSelects]
     await client.query({
-      text: `DECLARE shape_rows NO SCROLL CURSOR FOR SELECT ${selects.join(', ')} FROM ${quoteTable(table)} WHERE (\n${conditionSql}\n)`,
+      text: `DECLARE shape_rows NO SCROLL CURSOR FOR SELECT ${selects.join(', ')} FROM ${quoteTable(table)} WHERE (\n${conditionSql}\n)${suffix}`,
       values: selectValues,
     })
     for (;;) {

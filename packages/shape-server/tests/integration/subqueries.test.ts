@@ -1,5 +1,5 @@
 import type { Message, Row } from '@electric-sql/client'
-import { createCollection } from '@tanstack/db'
+import { createCollection, createLiveQueryCollection, inArray } from '@tanstack/db'
 import { electricCollectionOptions } from '@tanstack/electric-db-collection'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -385,6 +385,40 @@ describe('TanStack DB electric collection', () => {
     } finally {
       await collection.cleanup()
       await target.sql`UPDATE projects SET archived = false`
+    }
+  })
+
+  it('on demand: rows loaded through subset snapshots carry tags and leave on move-out', async () => {
+    const collection = createCollection(
+      electricCollectionOptions<Issue>({
+        id: 'issues-on-demand',
+        syncMode: 'on-demand',
+        shapeOptions: {
+          url: target.shapeUrl,
+          params: { table: T('issues'), where: q(`project_id IN (SELECT id FROM projects WHERE owner <> 'nobody')`) },
+        },
+        getKey: (issue) => issue.id,
+      }),
+    )
+    const picked = createLiveQueryCollection((query) =>
+      query.from({ issue: collection }).where(({ issue }) => inArray(issue.id, [1, 2, 3, 4])),
+    )
+    try {
+      await picked.preload()
+      const visible = () => picked.toArray.map((issue) => issue.id).sort((a, b) => a - b)
+      expect(visible()).toEqual([1, 2, 3, 4])
+
+      // Project 2 (issues 1 and 4) leaves the subquery's set.
+      await target.sql`UPDATE projects SET owner = 'nobody' WHERE id = 2`
+      await eventually(
+        () => visible().length === 2,
+        () => `issues 1 and 4 leaving; visible ${visible()}`,
+      )
+      expect(visible()).toEqual([2, 3])
+    } finally {
+      await picked.cleanup()
+      await collection.cleanup()
+      await target.sql`UPDATE projects SET owner = 'ada' WHERE id = 2`
     }
   })
 })
