@@ -165,11 +165,29 @@ export class ShapeRegistry {
   async rotateShapesOnChangedTables(): Promise<void> {
     const tables = new Set<TableInfo>()
     for (const shapes of this.byTable.values()) for (const shape of shapes.all) tables.add(shape.table)
+    // The tables subqueries read, as their shapes resolved them.
+    const readBy = new Map<TableInfo, Set<Shape>>()
+    for (const shapes of this.subqueryShapesByTable.values()) {
+      for (const shape of shapes) {
+        for (const table of planTables(shape.table, shape.definition.plan).values()) {
+          tables.add(table)
+          let readers = readBy.get(table)
+          if (!readers) {
+            readers = new Set()
+            readBy.set(table, readers)
+          }
+          readers.add(shape)
+        }
+      }
+    }
     const changed = await findChangedTables(this.options.pool, [...tables])
     for (const [table, reason] of changed) {
       this.options.publisher.forget(table.oid)
       for (const shape of [...(this.byTable.get(table.oid)?.all ?? [])]) {
         if (shape.table === table) this.rotate(shape, reason)
+      }
+      for (const shape of readBy.get(table) ?? []) {
+        this.rotate(shape, `${reason} (read by a subquery of the shape)`)
       }
     }
   }
