@@ -30,6 +30,7 @@ const MINIMAL_ROWS: Record<string, (owner: Seeded) => Promise<Record<string, unk
   hookify_decisions: async () => ({ source: 'manual', contentHash: 'a'.repeat(64), severity: 'none', blocked: false }),
   agent_rules: async () => ({ ruleId: 'rule-1', heading: 'Tests', summary: 'Run the tests', severity: 'low' }),
   session_repo_bindings: async () => ({ assetPath: 'AGENTS.md', rootDir: '/repo' }),
+  share_links: async () => ({ tokenHash: `hash-${crypto.randomUUID()}` }),
 }
 
 const tables = Object.values(schema as Record<string, unknown>).filter((value): value is PgTable => isTable(value))
