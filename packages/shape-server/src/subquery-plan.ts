@@ -28,6 +28,8 @@ export type PlanPosition =
       kind: 'subquery'
       /** Column of the outer row tested for membership. */
       column: string
+      /** `NOT IN (SELECT …)`: the condition holds when the value is *not* in the set. */
+      negated: boolean
       /** Cast of that column's type, for `= ANY($n::<type>[])`. */
       castType: string
       dependency: SubqueryDependency
@@ -110,10 +112,12 @@ async function buildPosition(
   resolveTable: ResolveTable,
   depth: number,
 ): Promise<PlanPosition> {
-  if (!condition.SubLink) {
+  const negatedLink = condition.BoolExpr?.boolop === 'NOT_EXPR' ? condition.BoolExpr.args[0]?.SubLink : undefined
+  if (!condition.SubLink && !negatedLink) {
     return { kind: 'row', where: await compileWhere(sql, params, expressionContextFor(table, false)) }
   }
-  const subLink = condition.SubLink
+  const negated = negatedLink !== undefined
+  const subLink = negatedLink ?? condition.SubLink
   const outerName: string = subLink.testexpr.ColumnRef.fields[0].String.sval
   const outer = table.columnsByName.get(outerName)
   const select = subLink.subselect.SelectStmt
@@ -136,6 +140,12 @@ async function buildPosition(
       `"${outerName}" has type ${outer.typeName}${outer.dims > 0 ? '[]' : ''}; subquery membership is supported on ${[...SUBQUERY_COLUMN_TYPES].join(', ')} columns`,
     )
   }
+  if (negated && !inner.notNull) {
+    // `x NOT IN (…)` is never true once the set holds a NULL; sets here never do.
+    throw new WhereClauseError(
+      `NOT IN (SELECT "${innerName}" FROM ${innerLabel} …) needs "${innerName}" to be NOT NULL (a NULL in the set makes NOT IN never true)`,
+    )
+  }
   let innerWhere: CompiledWhere | undefined
   let innerPlan: WherePlan | undefined
   if (select.whereClause) {
@@ -147,6 +157,7 @@ async function buildPosition(
   return {
     kind: 'subquery',
     column: outerName,
+    negated,
     castType: outer.castType,
     dependency: {
       table: innerTable,
@@ -166,8 +177,8 @@ function containsSubquery(node: unknown): boolean {
 
 /**
  * The clause as an OR of ANDs of conditions. Conditions without subqueries stay whole (also under
- * NOT); a subquery may only be combined with AND and OR, as `NOT (… IN (SELECT …))` would need
- * negated moves, which this server does not implement.
+ * NOT); a subquery may be negated itself (`NOT IN`) and combined with AND and OR, but not sit
+ * inside other expressions or under the NOT of a larger expression.
  */
 export function disjunctiveNormalForm(node: AstNode): AstNode[][] {
   const bool = node.BoolExpr
@@ -181,9 +192,10 @@ export function disjunctiveNormalForm(node: AstNode): AstNode[][] {
     return product
   }
   if (node.SubLink) return [[node]]
+  if (bool?.boolop === 'NOT_EXPR' && bool.args?.[0]?.SubLink) return [[node]]
   if (containsSubquery(node)) {
     throw new WhereClauseError(
-      'a subquery may only be used as `column IN (SELECT …)` combined with AND / OR (NOT IN and subqueries inside other expressions are not supported)',
+      'a subquery may only be used as `column [NOT] IN (SELECT …)` combined with AND / OR (not inside other expressions or under NOT of a larger expression)',
     )
   }
   return [[node]]

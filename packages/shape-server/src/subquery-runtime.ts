@@ -84,6 +84,8 @@ function renderPlan(
   values: unknown[],
   valuesAt: (position: number) => string[],
   disjuncts = plan.disjuncts,
+  /** A move-in's position: its values are the ones whose rows now match, whatever its polarity. */
+  trigger?: number,
 ): string {
   const rendered = disjuncts.map((disjunct) => {
     const conditions = disjunct.map((index) => {
@@ -94,7 +96,8 @@ function renderPlan(
         return `(${sql})`
       }
       values.push(valuesAt(index))
-      return `(${quoteIdentifier(position.column)} = ANY($${values.length}::${position.castType}[]))`
+      const membership = `${quoteIdentifier(position.column)} = ANY($${values.length}::${position.castType}[])`
+      return position.negated && index !== trigger ? `(NOT (${membership}))` : `(${membership})`
     })
     return `(${conditions.join(' AND ')})`
   })
@@ -126,7 +129,7 @@ async function evaluatePlan(
     plan.positions.map((position, index) => {
       if (position.kind === 'row') return results[rowPositions.indexOf(index)][rowIndex]
       const value = row[position.column]
-      return value !== null && value !== undefined && has(index, value)
+      return value !== null && value !== undefined && has(index, value) !== position.negated
     }),
   )
 }
@@ -515,7 +518,7 @@ export class SubqueryShapeState {
             return text === true || text === 't'
           }
           const value = row[position.column]
-          return value !== null && value !== undefined && this.views[index]?.has(value) === true
+          return value !== null && value !== undefined && (this.views[index]?.has(value) === true) !== position.negated
         })
         const value = emptyRow()
         for (const name of selectedColumns) value[name] = row[name]
@@ -605,11 +608,17 @@ export class SubqueryShapeState {
     const append = (json: string) => entries.push({ offset: { tx: transaction.commitLsn, op: op++ }, json })
     const patterns = (position: number, values: Iterable<string>) =>
       [...values].map((value) => ({ pos: position, value: valueHash(this.handle, value) }))
-    deltas.forEach((delta, position) => {
-      if (!delta || delta.removed.size === 0) return
-      append(JSON.stringify({ headers: { event: 'move-out', patterns: patterns(position, delta.removed) } }))
+    // A value entering a set moves rows in, leaving moves them out; NOT IN the other way round.
+    const moves = deltas.map((delta, position) => {
+      const subquery = this.plan.positions[position]
+      if (!delta || subquery.kind !== 'subquery') return { out: new Set<string>(), in: new Set<string>() }
+      return subquery.negated ? { out: delta.added, in: delta.removed } : { out: delta.removed, in: delta.added }
+    })
+    moves.forEach((move, position) => {
+      if (move.out.size === 0) return
+      append(JSON.stringify({ headers: { event: 'move-out', patterns: patterns(position, move.out) } }))
       // What clients do on a move-out: the condition turns off; rows no alternative keeps go.
-      for (const value of delta.removed) {
+      for (const value of move.out) {
         for (const key of [...(this.presentByValue[position].get(value) ?? [])]) {
           const state = this.present.get(key) as PresentRow
           state.conditions[position] = false
@@ -617,26 +626,27 @@ export class SubqueryShapeState {
         }
       }
     })
-    for (const [position, delta] of deltas.entries()) {
-      if (!delta || delta.added.size === 0) continue
-      append(JSON.stringify({ headers: { event: 'move-in', patterns: patterns(position, delta.added) } }))
+    for (const [position, move] of moves.entries()) {
+      if (move.in.size === 0) continue
+      append(JSON.stringify({ headers: { event: 'move-in', patterns: patterns(position, move.in) } }))
       // Clients turn the condition back on for rows they hold; those are not sent again.
-      for (const value of delta.added) {
+      for (const value of move.in) {
         for (const key of this.presentByValue[position].get(value) ?? []) {
           ;(this.present.get(key) as PresentRow).conditions[position] = true
         }
       }
       if (this.definition.logMode !== 'full') continue
-      const added = [...delta.added]
+      const moved = [...move.in]
       await inSnapshotTransaction(context.pool, async (client) => {
         const values: unknown[] = []
-        // The alternatives this condition is part of, with it restricted to the new values.
+        // The alternatives this condition is part of, with it restricted to the moved values.
         const disjuncts = this.plan.disjuncts.filter((disjunct) => disjunct.includes(position))
         const condition = renderPlan(
           this.plan,
           values,
-          (index) => (index === position ? added : (this.views[index]?.values() ?? [])),
+          (index) => (index === position ? moved : (this.views[index]?.values() ?? [])),
           disjuncts,
+          position,
         )
         await this.readRows(client, condition, values, { is_move_in: true }, (item, key, row, conditions) => {
           if (this.present.has(key)) return

@@ -37,7 +37,7 @@ beforeAll(async () => {
   target = await startProtocolTarget()
   await target.sql.unsafe(`
     CREATE TABLE teams (id int PRIMARY KEY, active boolean NOT NULL);
-    CREATE TABLE projects (id int PRIMARY KEY, owner text NOT NULL, team_id int NOT NULL, archived boolean NOT NULL DEFAULT false);
+    CREATE TABLE projects (id int PRIMARY KEY, owner text NOT NULL, team_id int NOT NULL, archived boolean NOT NULL DEFAULT false, lead_id int);
     CREATE TABLE issues (id int PRIMARY KEY, project_id int NOT NULL, title text NOT NULL, score numeric NOT NULL DEFAULT 0);
     INSERT INTO teams VALUES (1, true), (2, false);
     INSERT INTO projects VALUES (1, 'ada', 1, false), (2, 'ada', 2, false), (3, 'bob', 1, false);
@@ -111,7 +111,8 @@ function ids(rows: Map<string, { value: Row }>): number[] {
 // Electric accepts some of these (it implements NOT IN) and words its errors differently.
 describe.skipIf(onRealElectric)('validation of this server', () => {
   it.each([
-    ['project_id NOT IN (SELECT id FROM projects)', /NOT IN/],
+    ['project_id NOT IN (SELECT lead_id FROM projects)', /needs .*lead_id.* to be NOT NULL/],
+    ['NOT (project_id IN (SELECT id FROM projects) AND id = 1)', /NOT of a larger expression/],
     ['project_id IN (SELECT id FROM projects LIMIT 1)', /one column from one table/],
     ['project_id IN (SELECT id + 1 FROM projects)', /exactly one plain column/],
     ['project_id IN (SELECT p.id FROM projects p)', /exactly one plain column|without alias/],
@@ -243,6 +244,30 @@ describe('live moves with the official client', () => {
       await target.sql`UPDATE teams SET active = (id = 1)`
       await target.sql`UPDATE projects SET owner = 'bob' WHERE id = 3`
       await target.sql`DELETE FROM issues WHERE id >= 20`
+    }
+  })
+
+  it('NOT IN: rows leave when their value enters the set and come back when it leaves', async () => {
+    const recorder = new StreamRecorder({
+      url: target.shapeUrl,
+      params: { table: T('issues'), where: q(`project_id NOT IN (SELECT id FROM projects WHERE archived)`) },
+    })
+    try {
+      await recorder.upToDate()
+      expect(ids(materialise(recorder.messages))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9])
+
+      await target.sql`UPDATE projects SET archived = true WHERE id = 2`
+      await recorder.waitFor(() => ids(materialise(recorder.messages)).length === 6, 'project 2 moving out')
+      expect(events(recorder.messages).at(-1)?.headers.event).toBe('move-out')
+      expect(ids(materialise(recorder.messages))).toEqual([2, 3, 5, 6, 8, 9])
+
+      await target.sql`UPDATE projects SET archived = false WHERE id = 2`
+      await recorder.waitFor(() => ids(materialise(recorder.messages)).length === 9, 'project 2 moving back in')
+      expect(events(recorder.messages).at(-1)?.headers.event).toBe('move-in')
+      expect(ids(materialise(recorder.messages))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9])
+    } finally {
+      recorder.close()
+      await target.sql`UPDATE projects SET archived = false`
     }
   })
 
@@ -411,6 +436,39 @@ describe('TanStack DB electric collection', () => {
     } finally {
       await collection.cleanup()
       await target.sql`UPDATE projects SET archived = false`
+    }
+  })
+
+  it('sees NOT IN rows come and go the other way round', async () => {
+    const collection = createCollection(
+      electricCollectionOptions<Issue>({
+        id: 'issues-not-of-bob',
+        shapeOptions: {
+          url: target.shapeUrl,
+          params: { table: T('issues'), where: q(`project_id NOT IN (SELECT id FROM projects WHERE owner = 'bob')`) },
+        },
+        getKey: (issue) => issue.id,
+      }),
+    )
+    try {
+      await collection.preload()
+      const visible = () => byKey([...collection.values()], (issue) => issue.id).map((issue) => issue.id)
+      expect(visible()).toEqual([1, 3, 4, 6, 7, 9])
+
+      await target.sql`UPDATE projects SET owner = 'cy' WHERE id = 3`
+      await eventually(
+        () => visible().length === 9,
+        () => `project 3's issues arriving; visible ${visible()}`,
+      )
+      await target.sql`UPDATE projects SET owner = 'bob' WHERE id = 1`
+      await eventually(
+        () => visible().length === 6,
+        () => `project 1's issues leaving; visible ${visible()}`,
+      )
+      expect(visible()).toEqual([1, 2, 4, 5, 7, 8])
+    } finally {
+      await collection.cleanup()
+      await target.sql`UPDATE projects SET owner = CASE id WHEN 3 THEN 'bob' ELSE 'ada' END`
     }
   })
 

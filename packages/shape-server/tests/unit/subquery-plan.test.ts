@@ -74,14 +74,21 @@ describe('splitting a where clause into alternatives', () => {
     ])
   })
 
+  it('keeps a negated subquery as one condition', async () => {
+    expect(await sqlOf(`project_id NOT IN (SELECT id FROM projects) OR done`)).toEqual([
+      [`(NOT ("project_id" IN (SELECT "id" FROM "projects")))`],
+      [`"done"`],
+    ])
+  })
+
   it.each([
-    `NOT (project_id IN (SELECT id FROM projects))`,
-    `project_id NOT IN (SELECT id FROM projects)`,
+    `NOT (project_id IN (SELECT id FROM projects) AND done)`,
+    `NOT (project_id IN (SELECT id FROM projects) OR done)`,
     `coalesce(project_id IN (SELECT id FROM projects), false)`,
   ])('refuses %s with a message naming the supported form', async (where) => {
     const error = await sqlOf(where).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(WhereClauseError)
-    expect((error as Error).message).toMatch(/column IN \(SELECT …\)/)
+    expect((error as Error).message).toMatch(/column \[NOT\] IN \(SELECT …\)/)
   })
 
   it('refuses clauses that expand to too many alternatives', async () => {
