@@ -40,9 +40,9 @@ const createdAt = () => timestamp('created_at', { withTimezone: true, precision:
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, precision: 6 }).notNull().defaultNow()
 const instant = (name: string) => timestamp(name, { withTimezone: true, precision: 6 })
 
-/** The full-text document of a timeline event; search queries use this same expression (GIN-indexed). */
-export const TIMELINE_SEARCH_DOCUMENT = sql`to_tsvector('simple', coalesce(summary, '') || ' ' || coalesce(name, '') || ' ' || coalesce(command, '') || ' ' || coalesce(path, ''))`
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' })
+/** Postgres full-text document; written only by SQL (`to_tsvector`), never read into JS. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
 
 /** `prefix_<uuid>` ids keep the original product's formats, so legacy rows import with their ids. */
 const prefixedId = (prefix: string) =>
@@ -348,13 +348,37 @@ export const timelineEvents = pgTable(
     sessionAccountKey('timeline_events', t),
     primaryKey({ columns: [t.sessionId, t.ordinal] }),
     index('timeline_events_session_at_idx').on(t.sessionId, t.at),
-    // An expression index, not a generated column: Postgres 18 refuses UPDATE/DELETE (and every
-    // INSERT … ON CONFLICT DO UPDATE) on a published REPLICA IDENTITY FULL table whose stored
-    // generated columns are not published — which is every replicated table once a shape reads it.
-    index('timeline_events_search_idx').using('gin', TIMELINE_SEARCH_DOCUMENT),
     check('timeline_events_type_ck', inList('type', TIMELINE_EVENT_TYPES)),
     check('timeline_events_ordinal_ck', sql`ordinal >= 0`),
     check('timeline_events_command_family_ck', inList('command_family', COMMAND_FAMILIES)),
+  ],
+)
+
+/**
+ * The full-text document of each timeline event, for cross-session search (docs/search-and-export.md).
+ * A table of its own, never published or synced, kept in step with `timeline_events` by statement
+ * triggers (drizzle/0013): every insert, update, delete and truncate of events, whoever runs it.
+ * Not a column of `timeline_events`: a stored generated column cannot be there (Postgres 18 refuses
+ * UPDATE/DELETE on a published REPLICA IDENTITY FULL table with unpublished generated columns), and
+ * an expression index makes ranking recompute `to_tsvector` for every match.
+ */
+export const timelineEventSearch = pgTable(
+  'timeline_event_search',
+  {
+    sessionId: uuid('session_id').notNull(),
+    ordinal: integer('ordinal').notNull(),
+    /** The event's account: the search scope, checked without reading the event. */
+    accountId: uuid('account_id').notNull(),
+    at: instant('at'),
+    /** `to_tsvector('simple', timeline_event_search_text(…))` of the event. */
+    document: tsvector('document').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.sessionId, t.ordinal] }),
+    index('timeline_event_search_document_idx').using('gin', t.document),
+    // Recency order within an account: a word found in a large share of events is cut to its most
+    // recent matches by walking this index instead of reading every match.
+    index('timeline_event_search_recent_idx').on(t.accountId, t.at.desc().nullsLast(), t.sessionId, t.ordinal),
   ],
 )
 

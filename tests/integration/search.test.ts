@@ -125,7 +125,7 @@ describe('searchEvents', () => {
     expect(page.hits.every((hit) => hit.ordinal >= 5)).toBe(true)
   })
 
-  it('uses the GIN expression index (the query repeats its exact expression)', async () => {
+  it("reads the stored documents through their indexes, never every event's text", async () => {
     const erin = await seedEvents('Erin', [draft(0, { summary: 'indexed words' })])
     const plan = await testDb.db.transaction(async (tx) => {
       // The table is tiny: forbid the sequential scan, so only a matching index can serve the query.
@@ -135,6 +135,72 @@ describe('searchEvents', () => {
       )
       return explained.map((row) => row['QUERY PLAN']).join('\n')
     })
-    expect(plan).toContain('timeline_events_search_idx')
+    expect(plan).toMatch(/timeline_event_search_(document|recent)_idx/)
+    expect(plan).not.toMatch(/Seq Scan on timeline_events/)
+  })
+
+  it('finds words in message text and tool output, not only in the one-line summary', async () => {
+    const longMessage = `${'filler '.repeat(60)}the flaky-retry workaround lives in ci.yml`
+    const grace = await seedEvents('Grace', [
+      draft(0, { summary: 'User: filler filler…', payload: { role: 'user', content: longMessage } }),
+      draft(1, {
+        type: 'LocalShellCall',
+        role: 'assistant',
+        command: 'pnpm test',
+        summary: '$ pnpm test',
+        payload: { command: 'pnpm test', stdout: 'FAIL src/cart.test.ts › applies the coupon twice', exitCode: 1 },
+      }),
+      draft(2, {
+        type: 'FunctionCall',
+        role: 'assistant',
+        name: 'read_file',
+        summary: 'read_file',
+        payload: { name: 'read_file', result: { text: 'export const zanzibarTimeout = 30' } },
+      }),
+      // Past the bounded excerpt: not indexed, so not found.
+      draft(3, { summary: 'User: long', payload: { role: 'user', content: `${'x '.repeat(1_500)}beyondtheexcerpt` } }),
+    ])
+    const ordinals = async (query: string) => (await search(grace.account.id, query)).hits.map((hit) => hit.ordinal)
+    expect(await ordinals('workaround')).toEqual([0])
+    expect(await ordinals('coupon')).toEqual([1])
+    expect(await ordinals('zanzibarTimeout')).toEqual([2])
+    expect(await ordinals('beyondtheexcerpt')).toEqual([])
+    // The snippet shows the match from the message text.
+    const [hit] = (await search(grace.account.id, 'workaround')).hits
+    expect(
+      parseHighlights(hit.snippet)
+        .filter((part) => part.match)
+        .map((part) => part.text),
+    ).toEqual(['workaround'])
+  })
+
+  it('follows every change of the events: updated, truncated and deleted sessions', async () => {
+    const heidi = await seedEvents('Heidi', [
+      draft(0, { summary: 'first draft of the plan' }),
+      draft(1, { summary: 'second thoughts about quokkas' }),
+    ])
+    const target = { sessionId: heidi.session.id, accountId: heidi.account.id }
+    const ordinals = async (query: string) => (await search(heidi.account.id, query)).hits.map((hit) => hit.ordinal)
+    expect(await ordinals('quokkas')).toEqual([1])
+
+    // An event rewritten by a later read of its log (a call whose output arrived) is found by its new text.
+    await timelineEventsRepository.upsertEvents(testDb.db, target, [
+      draft(1, { summary: 'second thoughts about wombats' }),
+    ])
+    expect(await ordinals('quokkas')).toEqual([])
+    expect(await ordinals('wombats')).toEqual([1])
+
+    // A log that now ends earlier loses its later events, and their documents with them.
+    await timelineEventsRepository.deleteEventsFrom(testDb.db, heidi.session.id, 1)
+    expect(await ordinals('wombats')).toEqual([])
+    expect(await ordinals('plan')).toEqual([0])
+
+    // Deleting the session (its events go by cascade) leaves no document behind.
+    await testDb.db.execute(sql`delete from sessions where id = ${heidi.session.id}`)
+    expect(await ordinals('plan')).toEqual([])
+    const [left] = await testDb.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from timeline_event_search where session_id = ${heidi.session.id}`,
+    )
+    expect(left.n).toBe(0)
   })
 })

@@ -1,12 +1,11 @@
 /**
- * Full-text search over one account's timeline events. The WHERE clause uses the schema's
- * TIMELINE_SEARCH_DOCUMENT, the very expression the GIN index `timeline_events_search_idx` is built
- * on: Postgres uses an expression index only for the same expression, so writing it again here
- * (even equivalently) would turn every search into a sequential scan.
+ * Full-text search over one account's timeline events. Each event's document is a stored tsvector
+ * in `timeline_event_search` (kept in step with `timeline_events` by triggers, drizzle/0013), so
+ * matching, the recency cut and ranking never recompute `to_tsvector`; only the rows of one page
+ * are read from `timeline_events` for their snippets.
  */
 import { sql } from 'drizzle-orm'
 import type { Executor } from '~/db/client'
-import { TIMELINE_SEARCH_DOCUMENT } from '~/db/schema'
 import type { TimelineEventType } from '~/domain/agent-logs/timeline-event-types'
 import { HIGHLIGHT_START, HIGHLIGHT_STOP } from '~/domain/search/search-query'
 import type { SessionOrigin } from '~/domain/sessions/session-kinds'
@@ -46,15 +45,15 @@ interface SearchRow extends Record<string, unknown> {
   origin: SessionOrigin
 }
 
-// The highlight options: the markers are control characters, removed from the text first, so the
-// only markers in a snippet are the ones Postgres put there.
 /**
- * Ranking re-reads each match's text (the document is an index expression, not a stored column),
- * so it is bounded: a word found in more events than this is ranked among its most recent
- * matches. Below the bound, every match is ranked.
+ * Ranking is bounded: a word found in more events than this is ranked among its most recent
+ * matches (found by walking the account's recency index, not by reading every match). Below the
+ * bound, every match is ranked.
  */
 export const RANKED_CANDIDATES = 2_000
 
+// The highlight options: the markers are control characters, removed from the text first, so the
+// only markers in a snippet are the ones Postgres put there.
 const HEADLINE_OPTIONS = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_STOP}, MaxWords=28, MinWords=10, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`
 
 export const searchRepository = {
@@ -67,7 +66,13 @@ export const searchRepository = {
     accountId: string,
     { query, offset, limit }: { query: string; offset: number; limit: number },
   ): Promise<SearchPage> {
-    const rows = await db.execute<SearchRow>(searchEventsStatement(accountId, { query, offset, limit }))
+    const rows = await db.transaction(async (tx) => {
+      // Whether walking the recency index or the GIN index is cheaper depends on how common the
+      // words are, which the planner sees only in a plan made for this query's value (a cached
+      // generic plan would pick one way for every query).
+      await tx.execute(sql`set local plan_cache_mode = force_custom_plan`)
+      return tx.execute<SearchRow>(searchEventsStatement(accountId, { query, offset, limit }))
+    })
     const hits = rows.slice(0, limit).map(toHit)
     return { hits, hasMore: rows.length > limit }
   },
@@ -78,30 +83,32 @@ export function searchEventsStatement(
   accountId: string,
   { query, offset, limit }: { query: string; offset: number; limit: number },
 ) {
+  // The tsquery is written out (not a CTE) wherever it filters, so the planner sees its words and
+  // estimates from the column's statistics how many events match.
+  const tsquery = sql`websearch_to_tsquery('simple', ${query})`
   return sql`
-      with search as (select websearch_to_tsquery('simple', ${query}) as q),
-      candidates as (
-        select e.session_id, e.ordinal, e.type, e.role, e.at, e.summary, e.name, e.command, e.path
-        from timeline_events e, search
-        where e.account_id = ${accountId} and ${TIMELINE_SEARCH_DOCUMENT} @@ search.q
-        order by e.at desc nulls last, e.session_id, e.ordinal
+      with candidates as (
+        select d.session_id, d.ordinal, d.at, d.document
+        from timeline_event_search d
+        where d.account_id = ${accountId} and d.document @@ ${tsquery}
+        order by d.at desc nulls last, d.session_id, d.ordinal
         limit ${RANKED_CANDIDATES}
       ),
       matches as (
-        select c.*, ts_rank(${TIMELINE_SEARCH_DOCUMENT}, search.q) as rank
-        from candidates c, search
+        select c.session_id, c.ordinal, c.at, ts_rank(c.document, ${tsquery}) as rank
+        from candidates c
         order by rank desc, c.at desc nulls last, c.session_id, c.ordinal
         limit ${limit + 1} offset ${offset}
       )
-      select m.session_id, m.ordinal, m.type, m.role, m.at, m.rank,
+      select m.session_id, m.ordinal, e.type, e.role, m.at, m.rank,
              ts_headline('simple',
-               translate(coalesce(m.summary, '') || ' ' || coalesce(m.name, '') || ' ' || coalesce(m.command, '')
-                         || ' ' || coalesce(m.path, ''), ${HIGHLIGHT_START + HIGHLIGHT_STOP}, '  '),
-               search.q, ${HEADLINE_OPTIONS}) as snippet,
+               translate(timeline_event_search_text(e.summary, e.name, e.command, e.path, e.payload),
+                         ${HIGHLIGHT_START + HIGHLIGHT_STOP}, '  '),
+               ${tsquery}, ${HEADLINE_OPTIONS}) as snippet,
              s.title, s.repo_name, s.branch, s.origin
       from matches m
+      join timeline_events e on e.session_id = m.session_id and e.ordinal = m.ordinal and e.account_id = ${accountId}
       join sessions s on s.id = m.session_id and s.account_id = ${accountId}
-      cross join search
       order by m.rank desc, m.at desc nulls last, m.session_id, m.ordinal`
 }
 
