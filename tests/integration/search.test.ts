@@ -123,6 +123,26 @@ describe('searchEvents', () => {
     const page = await search(frank.account.id, 'deploy', 0, 30)
     expect(page.hits).toHaveLength(30)
     expect(page.hits.every((hit) => hit.ordinal >= 5)).toBe(true)
+    // Past COMMON_MATCHES the candidates come from walking the recency index instead of the GIN
+    // index: the same events, in the same order.
+    const walked = await searchRepository.searchEvents(testDb.db, frank.account.id, {
+      query: 'deploy',
+      offset: 0,
+      limit: 30,
+      commonMatches: 100,
+    })
+    expect(walked).toEqual(page)
+    // A word below the threshold in the same account still finds all of its events.
+    expect(
+      (
+        await searchRepository.searchEvents(testDb.db, frank.account.id, {
+          query: 'number 7',
+          offset: 0,
+          limit: 30,
+          commonMatches: 100,
+        })
+      ).hits.map((hit) => hit.ordinal),
+    ).toEqual([7])
   })
 
   it("reads the stored documents through their indexes, never every event's text", async () => {

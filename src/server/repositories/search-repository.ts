@@ -52,6 +52,12 @@ interface SearchRow extends Record<string, unknown> {
  */
 export const RANKED_CANDIDATES = 2_000
 
+/**
+ * Above this many matches in the account, a query's most recent matches are found by walking the
+ * recency index; up to it, through the GIN index (reading at most this many rows).
+ */
+export const COMMON_MATCHES = 20_000
+
 // The highlight options: the markers are control characters, removed from the text first, so the
 // only markers in a snippet are the ones Postgres put there.
 const HEADLINE_OPTIONS = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_STOP}, MaxWords=28, MinWords=10, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`
@@ -64,13 +70,32 @@ export const searchRepository = {
   async searchEvents(
     db: Executor,
     accountId: string,
-    { query, offset, limit }: { query: string; offset: number; limit: number },
+    {
+      query,
+      offset,
+      limit,
+      commonMatches = COMMON_MATCHES,
+    }: { query: string; offset: number; limit: number; commonMatches?: number },
   ): Promise<SearchPage> {
     const rows = await db.transaction(async (tx) => {
-      // Whether walking the recency index or the GIN index is cheaper depends on how common the
-      // words are, which the planner sees only in a plan made for this query's value (a cached
-      // generic plan would pick one way for every query).
-      await tx.execute(sql`set local plan_cache_mode = force_custom_plan`)
+      // Only bitmap scans (the GIN index) until the words are known to be common: the planner's
+      // estimate for phrases and combinations can be far off, and a walk of the recency index for
+      // a word it wrongly thinks common reads the whole account. Plans are made for this query's
+      // own words (a cached generic plan would pick one way for every query).
+      await tx.execute(sql`select set_config('plan_cache_mode', 'force_custom_plan', true),
+                                  set_config('enable_seqscan', 'off', true),
+                                  set_config('enable_indexscan', 'off', true)`)
+      const [{ common }] = await tx.execute<{ common: boolean }>(sql`
+        select count(*) > ${commonMatches} as common from (
+          select 1 from timeline_event_search
+          where account_id = ${accountId} and document @@ websearch_to_tsquery('simple', ${query})
+          limit ${commonMatches + 1}) as found`)
+      // Common: walking the recency index until RANKED_CANDIDATES match is cheaper than reading
+      // every match; the planner now decides (with true counts this high, its estimate is sound).
+      if (common)
+        await tx.execute(
+          sql`select set_config('enable_indexscan', 'on', true), set_config('enable_seqscan', 'on', true)`,
+        )
       return tx.execute<SearchRow>(searchEventsStatement(accountId, { query, offset, limit }))
     })
     const hits = rows.slice(0, limit).map(toHit)
