@@ -52,6 +52,12 @@ describe('shell commands and outputs', () => {
     expect(tryJson('[REDACTED]')).toBeUndefined()
     expect(tryJson('{broken')).toBeUndefined()
     expect(tryJson('plain')).toBeUndefined()
+    // Surrounding whitespace is skipped; blank text is not JSON, nor is text JSON.parse refuses.
+    expect(tryJson('\t {"b":1}\r\n ')).toEqual({ b: 1 })
+    expect(tryJson('\u00a0{"b":1}')).toBeUndefined()
+    expect(tryJson(' \n\t ')).toBeUndefined()
+    expect(tryJson('')).toBeUndefined()
+    expect(tryJson('{')).toBeUndefined()
   })
 
   it('lists the files an apply_patch envelope touches', () => {

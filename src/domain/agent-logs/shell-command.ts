@@ -36,10 +36,10 @@ export interface ShellOutput {
 /**
  * Codex shell outputs come as JSON `{output, metadata: {exit_code, duration_seconds}}` (older
  * CLIs) or as text with a header (`Process exited with code 0`, `Wall time: 0.5 seconds`,
- * `Output:` then the output). Anything else is kept as plain stdout.
+ * `Output:` then the output). Anything else is kept as plain stdout. `json` is `tryJson(output)`,
+ * for a caller that has it already.
  */
-export function parseShellOutput(output: string): ShellOutput {
-  const json = tryJson(output)
+export function parseShellOutput(output: string, json: unknown = tryJson(output)): ShellOutput {
   if (json && typeof json === 'object' && !Array.isArray(json) && 'output' in json) {
     const record = json as { output?: unknown; metadata?: { exit_code?: unknown; duration_seconds?: unknown } }
     const seconds = record.metadata?.duration_seconds
@@ -64,10 +64,14 @@ export function parseShellOutput(output: string): ShellOutput {
 
 /** The JSON value of `text` when it is an object or array; undefined (cheaply) otherwise. */
 export function tryJson(text: string): unknown {
-  const first = /\S/.exec(text)
-  const last = /\S\s*$/.exec(text)
-  if (!first || !last) return undefined
-  const pair = first[0] + last[0][0]
+  // The first and last non-space characters, found without a regex over the whole text (outputs
+  // run to 32 KB and most are not JSON).
+  let from = 0
+  while (from < text.length && isWhitespace(text.charCodeAt(from))) from++
+  let to = text.length - 1
+  while (to > from && isWhitespace(text.charCodeAt(to))) to--
+  if (from >= text.length) return undefined
+  const pair = text[from] + text[to]
   // Throwing is slow, so text that cannot be a JSON object or array is not even tried.
   if (pair !== '{}' && pair !== '[]') return undefined
   if (pair === '[]' && !/^\s*\[\s*[[{"\d\-tfn\]]/.test(text)) return undefined
@@ -76,6 +80,23 @@ export function tryJson(text: string): unknown {
   } catch {
     return undefined
   }
+}
+
+/** Exactly what `\s` matches in a regular expression. */
+function isWhitespace(code: number) {
+  return (
+    code === 0x20 ||
+    (code >= 0x09 && code <= 0x0d) ||
+    code === 0xa0 ||
+    code === 0xfeff ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x1680 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000
+  )
 }
 
 /** The files an `apply_patch` envelope touches, in order, without duplicates. */

@@ -121,6 +121,11 @@ export class IngestRun {
     return this.session?.id
   }
 
+  /** Bytes of the log read so far (cheap, unlike `outcome()`, which copies the parser's info). */
+  get bytesReadSoFar() {
+    return this.bytesRead
+  }
+
   /** Raw bytes as read (before line splitting): counted, hashed and, for uploads, stored. */
   acceptBytes(bytes: Uint8Array) {
     this.bytesRead += bytes.length

@@ -82,7 +82,7 @@ export async function ingestStream(
     for (const chunk of head) await feed(chunk)
     if (!done) {
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-        if (run.outcome().bytesRead + next.value.length > options.maxBytes) throw tooLarge(options.maxBytes)
+        if (run.bytesReadSoFar + next.value.length > options.maxBytes) throw tooLarge(options.maxBytes)
         await feed(next.value)
       }
     }

@@ -40,6 +40,23 @@ describe('LineSplitter', () => {
     expect(next).toMatchObject({ lineNumber: 2, text: 'ok' })
   })
 
+  it('skips an over-limit line that arrives whole in one chunk the same way', () => {
+    const chunk = Buffer.concat([Buffer.alloc(MAX_LINE_BYTES + 1, 0x78), Buffer.from('\nok\n')])
+    const [long, next] = new LineSplitter().push(chunk)
+    expect(long).toEqual({ lineNumber: 1, text: '', problem: 'too-long', byteLength: MAX_LINE_BYTES + 2 })
+    expect(next).toMatchObject({ lineNumber: 2, text: 'ok' })
+  })
+
+  it('hands out lines that stay intact when the caller reuses its buffer', () => {
+    const splitter = new LineSplitter()
+    const buffer = Buffer.from('first\nsecond-sta')
+    const lines = splitter.push(buffer)
+    buffer.fill(0x7a)
+    buffer.write('rt\nthird\n')
+    lines.push(...splitter.push(buffer.subarray(0, 'rt\nthird\n'.length)))
+    expect(lines.map((line) => line.text)).toEqual(['first', 'second-start', 'third'])
+  })
+
   it('continues numbering from a saved line number', () => {
     const splitter = new LineSplitter(41)
     expect(splitter.push(Buffer.from('x\n'))[0].lineNumber).toBe(41)

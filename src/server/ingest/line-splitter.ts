@@ -49,8 +49,13 @@ export class LineSplitter {
         this.hold(chunk.subarray(start))
         break
       }
-      this.hold(chunk.subarray(start, end + 1))
-      lines.push(this.takeLine())
+      if (this.pendingBytes === 0) {
+        // The whole line is in this chunk (the common case): decoded in place, never copied.
+        lines.push(this.lineFrom(chunk.subarray(start, end + 1)))
+      } else {
+        this.hold(chunk.subarray(start, end + 1))
+        lines.push(this.takeLine())
+      }
       start = end + 1
     }
     return lines
@@ -75,20 +80,27 @@ export class LineSplitter {
       this.pieces = []
       return
     }
-    // Copy: the caller may reuse its buffer for the next read.
-    this.pieces.push(bytes.slice())
+    // Copy: the caller may reuse its buffer for the next read. (Not `bytes.slice()`: on a Buffer
+    // that is a view of the same memory.)
+    this.pieces.push(new Uint8Array(bytes))
   }
 
   private takeLine(): SplitLine {
-    const lineNumber = this.nextLineNumber++
     const byteLength = this.pendingBytes
     const overlong = this.overlong
     const pieces = this.pieces
     this.pieces = []
     this.pendingBytes = 0
     this.overlong = false
-    if (overlong) return { lineNumber, text: '', problem: 'too-long', byteLength }
-    const bytes = pieces.length === 1 ? pieces[0] : Buffer.concat(pieces)
+    if (overlong) return { lineNumber: this.nextLineNumber++, text: '', problem: 'too-long', byteLength }
+    return this.lineFrom(pieces.length === 1 ? pieces[0] : Buffer.concat(pieces))
+  }
+
+  /** One whole line's bytes (line break included), decoded before the caller can reuse them. */
+  private lineFrom(bytes: Uint8Array): SplitLine {
+    const lineNumber = this.nextLineNumber++
+    const byteLength = bytes.length
+    if (byteLength > MAX_LINE_BYTES) return { lineNumber, text: '', problem: 'too-long', byteLength }
     let length = bytes.length
     if (length > 0 && bytes[length - 1] === NEWLINE) length--
     if (length > 0 && bytes[length - 1] === 0x0d) length--

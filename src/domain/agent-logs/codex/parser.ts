@@ -378,7 +378,9 @@ function shellPatch(argv: unknown, command: string | null): string | null {
 }
 
 function withOutput(call: EventInput, output: string, at: string | null): EventInput {
-  const shell = parseShellOutput(output)
+  // Parsed once: both the shell reading and a function call's `result` need it.
+  const json = tryJson(output)
+  const shell = parseShellOutput(output, json)
   const durationMs = shell.durationMs ?? durationBetween(call.at, at)
   const payload = { ...call.payload, completedAt: at }
   switch (call.type) {
@@ -394,7 +396,7 @@ function withOutput(call: EventInput, output: string, at: string | null): EventI
     case 'CustomToolCall':
       return { ...call, durationMs, payload: { ...payload, output } }
     default:
-      return { ...call, durationMs, payload: { ...payload, result: tryJson(output) ?? output } }
+      return { ...call, durationMs, payload: { ...payload, result: json ?? output } }
   }
 }
 
