@@ -70,6 +70,14 @@ describe('searchEvents', () => {
     const forBob = await search(bob.account.id, 'invoices')
     expect(forBob.hits.map((hit) => [hit.sessionId, hit.ordinal])).toEqual([[bob.session.id, 0]])
 
+    // Even a search row planted with Bob's account for Alice's event (the triggers never write
+    // one) finds nothing for Bob: every hit is joined back to its event and session under his account.
+    await testDb.db.execute(sql`
+      insert into timeline_event_search (session_id, ordinal, account_id, at, document)
+      values (${alice.session.id}, 3, ${bob.account.id}, now(), to_tsvector('simple', 'weather'))
+      on conflict (session_id, ordinal) do update set account_id = excluded.account_id`)
+    expect((await search(bob.account.id, 'weather')).hits).toEqual([])
+
     // Commands are part of the document too; a word in no event gives no result.
     expect((await search(alice.account.id, 'rg')).hits.map((hit) => hit.ordinal)).toEqual([1])
     expect((await search(alice.account.id, 'nothing-like-this')).hits).toEqual([])
