@@ -36,3 +36,8 @@ export function formatRelative(date: Date, now: number) {
 export function formatDate(date: Date) {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`
 }
+
+/** "machine · person" for a session pushed by agent-push (docs/operations.md, "Running a team server"). */
+export function pushedFromLabel(session: { machine: string | null; pushedByName: string | null }) {
+  return [session.machine, session.pushedByName].filter(Boolean).join(' · ')
+}

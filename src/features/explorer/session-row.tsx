@@ -8,7 +8,7 @@ import { cn } from '~/lib/utils'
 import { type ExplorerRow, sessionTime, totalTokens } from './explorer-model'
 import { HighlightedText } from './highlighted-text'
 import { AddToCoachButton, SessionActionsMenu } from './session-actions'
-import { formatBytes, formatDate, formatRelative, plural } from './session-format'
+import { formatBytes, formatDate, formatRelative, plural, pushedFromLabel } from './session-format'
 
 type SessionRowData = Extract<ExplorerRow, { kind: 'session' }>
 
@@ -57,11 +57,6 @@ export function BranchHeader({
 }
 
 const SHORT_ID_LENGTH = 8
-
-/** "machine · person" for a session pushed by agent-push (docs/operations.md). */
-export function pushedFromLabel(session: { machine: string | null; pushedByName: string | null }) {
-  return [session.machine, session.pushedByName].filter(Boolean).join(' · ')
-}
 
 export function SessionRow({
   row,

@@ -54,5 +54,10 @@ export async function downloadRawLog(db: Database, accountId: string, sessionId:
       headers: attachment(session.originalName ?? 'session.jsonl', info.size),
     })
   }
+  if (session.source === 'pushed') {
+    return notFound(
+      `This session was pushed from ${session.machine ?? 'another machine'}; the server keeps its events, not a raw copy of the log. Export it instead.`,
+    )
+  }
   return notFound('This session has no stored log (it was imported from the original product without one).')
 }

@@ -8,7 +8,9 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import type { Database } from '../../../src/db/client'
 import { pushedSources, sessions } from '../../../src/db/schema'
+import { pushedFromLabel } from '../../../src/features/explorer/session-format'
 import { appendPushedChunk, type PushChunk } from '../../../src/server/ingest/push/push-chunk'
+import { downloadRawLog } from '../../../src/server/ingest/raw-download'
 import { databaseForThisFile } from '../../helpers/database'
 import { CODEX_SYNTHETIC, eventsOf, fixtureBytes, ingestBytes, sessionsOf } from '../../helpers/ingest'
 import { seedAccountWithSession } from '../../helpers/seed'
@@ -91,6 +93,12 @@ describe('incremental ingest (appendPushedChunk)', () => {
     expect(session.pushedByUserId).toBe(owner.user.id)
     expect(session.pushedByName).toBe(owner.user.displayName)
     expect(session.status).toBe('live')
+    expect(session.sourcePath).toBeNull()
+    expect(pushedFromLabel(session)).toBe(`laptop-1 · ${owner.user.displayName}`)
+    // No raw copy is kept of a pushed log, and the download says so.
+    const raw = await downloadRawLog(testDb.db, owner.account.id, session.id)
+    expect(raw.status).toBe(404)
+    expect(((await raw.json()) as { message: string }).message).toMatch(/pushed from laptop-1.*Export it instead/)
     expect(await eventShapes(testDb.db, session.id)).toEqual(await eventShapes(testDb.db, uploaded.sessionId))
     expect(session.eventCount).toBe(uploaded.eventCount)
   })

@@ -127,6 +127,7 @@ async function append(db: Database, key: PushedSourceKey, chunk: PushChunk): Pro
       accountId: key.accountId,
       source: 'pushed',
       displayName: chunk.fileName,
+      // Never a client's path: the raw download reads `source_path` from the server's own disk.
       sourcePath: null,
       pushedFrom: {
         machine: chunk.machine,
