@@ -14,7 +14,7 @@ import { DefinitionError, identityHash, type ShapeDefinition } from './shape-def
 import { ByteMeter } from './shape-log.ts'
 import { type PostgresSnapshot, takeInitialSnapshot } from './snapshot-query.ts'
 import type { SqlPredicateEvaluator } from './sql-predicate-evaluator.ts'
-import { planTables } from './subquery-plan.ts'
+import { livePlanSql, planTables } from './subquery-plan.ts'
 import { SubqueryRotation } from './subquery-runtime.ts'
 import type { TableInfo } from './table-catalog.ts'
 import { TableShapes } from './table-shapes.ts'
@@ -402,10 +402,13 @@ export class ShapeRegistry {
   /** Type errors and the like become a 400 before any shape exists. */
   private async validateWithPostgres(definition: ShapeDefinition) {
     if (!definition.where) return
+    // Subqueries as resolved (schema-qualified), not as written.
+    const values: unknown[] = definition.plan ? [] : [...definition.where.paramValues]
+    const condition = definition.plan ? livePlanSql(definition.plan, values) : definition.where.sql
     try {
       await this.options.pool.query({
-        text: `SELECT 1 FROM ${quoteTable(definition.table)} WHERE (\n${definition.where.sql}\n) LIMIT 0`,
-        values: definition.where.paramValues,
+        text: `SELECT 1 FROM ${quoteTable(definition.table)} WHERE (\n${condition}\n) LIMIT 0`,
+        values,
       })
     } catch (error) {
       const code = postgresErrorCode(error)

@@ -1,5 +1,5 @@
 import { expressionSql } from './expression-sql.ts'
-import type { QualifiedTableName } from './identifiers.ts'
+import { type QualifiedTableName, quoteIdentifier, quoteTable } from './identifiers.ts'
 import { keyPrefix } from './row-key.ts'
 import { replicatedColumns, type TableInfo } from './table-catalog.ts'
 import {
@@ -215,4 +215,38 @@ export function planTables(table: TableInfo, plan: WherePlan | undefined, into =
     if (position.kind === 'subquery') planTables(position.dependency.table, position.dependency.plan, into)
   }
   return into
+}
+
+/**
+ * The plan as SQL with its subqueries evaluated by Postgres, every table schema-qualified as it was
+ * resolved (the text as written would let `FROM pg_class` resolve to the catalog, which
+ * `pg_catalog` precedes on every search path). Parameters are appended to `values`.
+ */
+export function livePlanSql(plan: WherePlan, values: unknown[]): string {
+  const rendered = plan.disjuncts.map((disjunct) => {
+    const conditions = disjunct.map((index) => {
+      const position = plan.positions[index]
+      if (position.kind === 'row') {
+        const sql = position.where.render(values.length)
+        values.push(...position.where.paramValues)
+        return `(${sql})`
+      }
+      const membership = `${quoteIdentifier(position.column)} IN (${liveDependencySql(position.dependency, values)})`
+      return position.negated ? `(NOT (${membership}))` : `(${membership})`
+    })
+    return `(${conditions.join(' AND ')})`
+  })
+  return rendered.join(' OR ')
+}
+
+/** `SELECT column FROM "schema"."table" [WHERE …]` of a dependency, nested subqueries qualified too. */
+export function liveDependencySql(dependency: SubqueryDependency, values: unknown[]): string {
+  const { table, column, where, plan } = dependency
+  let condition = ''
+  if (plan) condition = livePlanSql(plan, values)
+  else if (where) {
+    condition = where.render(values.length)
+    values.push(...where.paramValues)
+  }
+  return `SELECT ${quoteIdentifier(column)} FROM ${quoteTable(table)}${condition ? ` WHERE (\n${condition}\n)` : ''}`
 }

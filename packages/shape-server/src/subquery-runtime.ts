@@ -15,7 +15,7 @@ import {
   snapshotMetadata,
 } from './snapshot-query.ts'
 import type { SqlPredicateEvaluator } from './sql-predicate-evaluator.ts'
-import type { SubqueryDependency, WherePlan } from './subquery-plan.ts'
+import { livePlanSql, type SubqueryDependency, type WherePlan } from './subquery-plan.ts'
 import type { TableInfo } from './table-catalog.ts'
 import { REPLICA_IDENTITY_LOST, type TableChanges } from './transaction-applier.ts'
 
@@ -247,8 +247,10 @@ export class DependencyView {
     let condition = ''
     if (where && plan && !live) {
       condition = renderPlan(plan, values, (position) => this.children[position]?.values() ?? [])
+    } else if (plan) {
+      condition = livePlanSql(plan, values)
     } else if (where) {
-      condition = where.sql
+      condition = where.render(0)
       values.push(...where.paramValues)
     }
     const keyColumns = table.keyColumns
@@ -412,23 +414,18 @@ export class SubqueryShapeState {
       let currentBytes = 0
       if (this.definition.logMode === 'full') {
         for (const view of this.views) await view?.load(client)
-        const where = this.definition.where
-        await this.readRows(
-          client,
-          where?.sql ?? 'true',
-          [...(where?.paramValues ?? [])],
-          {},
-          (item, key, row, conditions) => {
-            this.track(key, row, conditions)
-            current.push(item)
-            currentBytes += item.length + 1
-            if (currentBytes >= chunkBytes) {
-              chunks.push(current.join(','))
-              current = []
-              currentBytes = 0
-            }
-          },
-        )
+        const values: unknown[] = []
+        const condition = livePlanSql(this.plan, values)
+        await this.readRows(client, condition, values, {}, (item, key, row, conditions) => {
+          this.track(key, row, conditions)
+          current.push(item)
+          currentBytes += item.length + 1
+          if (currentBytes >= chunkBytes) {
+            chunks.push(current.join(','))
+            current = []
+            currentBytes = 0
+          }
+        })
       } else {
         for (const view of this.views) await view?.load(client)
       }

@@ -353,6 +353,25 @@ describe.skipIf(onRealElectric)('schema changes of a table a subquery reads', ()
   })
 })
 
+// Electric resolves names its own way; this is about this server running what it resolved.
+describe.skipIf(onRealElectric)('table names in subqueries', () => {
+  it('run against the table that was resolved, never a catalog the text would reach', async () => {
+    // Unqualified names resolve to public; Postgres would look in pg_catalog first.
+    await target.sql.unsafe(`
+      CREATE TABLE public.pg_class (oid oid PRIMARY KEY);
+      CREATE TABLE refs (id int PRIMARY KEY, ref oid NOT NULL);
+      INSERT INTO refs VALUES (1, 'pg_class'::regclass::oid);
+    `)
+    const { status, body } = await getShape(target.shapeUrl, {
+      table: T('refs'),
+      offset: '-1',
+      where: 'ref IN (SELECT oid FROM pg_class)',
+    })
+    expect(status).toBe(200)
+    expect((body as ChangeMessage[]).filter((message) => 'key' in message)).toEqual([])
+  })
+})
+
 describe('consistency', () => {
   it('a burst of writes on both tables ends with every client holding exactly the matching rows', async () => {
     const where = q(`project_id IN (SELECT id FROM projects WHERE NOT archived)`)
