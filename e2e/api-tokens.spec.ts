@@ -1,8 +1,11 @@
 /**
  * Settings → API tokens end to end, on a fresh password-mode account: the empty list, a token
- * created by keyboard whose secret is shown once and works as a Bearer token, then revoked (and
- * refused from then on); axe-clean at desktop and phone width.
+ * created by keyboard whose secret is shown once and works as a Bearer token (a pushed log appears
+ * in the explorer as "machine · person"), then revoked (and refused from then on); axe-clean at
+ * desktop and phone width.
  */
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { expect, type Page, test } from '@playwright/test'
 import { signUpThroughForm } from './support/accounts'
 import { expectNoAxeViolations } from './support/axe'
@@ -54,13 +57,29 @@ test('create a token (secret shown once, usable as Bearer), then revoke it; axe-
   await expect(item).toContainText('never used')
   await expectNoAxeViolations(page)
   await page.screenshot({ path: 'test-results/screenshots/settings-api-tokens-created.png', fullPage: true })
+  await page.getByRole('button', { name: 'Done' }).click()
+  await expect(notice).toHaveCount(0)
 
   expect((await offsetsWith(page, secret)).status()).toBe(200)
 
-  // Shown once: gone after Done, and not in the page after a reload.
-  await page.getByRole('button', { name: 'Done' }).click()
-  await expect(notice).toHaveCount(0)
+  // What agent-push does with it: a chunk of a log, which the explorer shows as "machine · person".
+  const log = readFileSync(
+    fileURLToPath(new URL('../tests/fixtures/agent-logs/codex/synthetic-acme-api.jsonl', import.meta.url)),
+  )
+  const pushed = await page.request.post(
+    `${E2E_URLS.passwordApp}/api/ingest/chunks?machine=e2e-laptop&sourceKey=${encodeURIComponent('/home/ada/.codex/sessions/a.jsonl')}&offset=0`,
+    { headers: { authorization: `Bearer ${secret}` }, data: log },
+  )
+  expect(pushed.status()).toBe(200)
+  await page.goto(`${E2E_URLS.passwordApp}/`)
+  await waitForHydration(page)
+  await expect(page.getByTestId('session-pushed-from').first()).toContainText('e2e-laptop · Token Owner', {
+    timeout: 30_000,
+  })
+  await page.screenshot({ path: 'test-results/screenshots/explorer-pushed-session.png' })
   await openSettings(page)
+
+  // Shown once: not in the page after navigating away and back.
   await expect(item).toBeVisible()
   expect(await page.content()).not.toContain(secret.slice(12))
   await expect(item).toContainText(/last used/)
