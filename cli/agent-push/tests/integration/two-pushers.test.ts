@@ -7,7 +7,7 @@
  * one request the cut can interrupt.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { and, eq } from 'drizzle-orm'
@@ -22,6 +22,8 @@ import { apiTokensRepository } from '../../../../src/server/repositories/api-tok
 import { startTestApp, type TestApp } from '../../../../tests/helpers/app-server'
 import { createTestDatabase, type TestDatabase } from '../../../../tests/helpers/database'
 import { fixtureBytes, waitFor } from '../../../../tests/helpers/ingest'
+import { AgentPusher } from '../../agent-pusher'
+import { PushClient } from '../../push-client'
 import { CuttableProxy } from './cuttable-proxy'
 
 const CHUNK_BYTES = 4096
@@ -250,6 +252,76 @@ describe('agent-push: two machines, a network cut and a restart', () => {
     }
     for (const pusher of pushers.values()) expect(pusher.output()).not.toContain(token)
   }, 240_000)
+})
+
+describe('agent-push: what it sends and what it leaves alone', () => {
+  it('marks a quiet log complete, skips .json documents, reports a non-agent log once, and stops on a refused token', async () => {
+    const dir = join(root, 'gamma')
+    mkdirSync(dir, { recursive: true })
+    const quietLog = join(dir, 'rollout-quiet.jsonl')
+    writeFileSync(quietLog, fixtureBytes(FOLDERS.beta[0]))
+    const hourAgo = new Date(Date.now() - 3_600_000)
+    utimesSync(quietLog, hourAgo, hourAgo)
+    writeFileSync(
+      join(dir, 'session-2025-10-11T11-58-d6f69999.json'),
+      fixtureBytes('gemini-cli/session-2025-10-11T11-58-d6f69999.json'),
+    )
+    writeFileSync(join(dir, 'notes.jsonl'), '{"hello":"world"}\n{"more":1}\n')
+
+    const warnings: string[] = []
+    const pusher = new AgentPusher({
+      client: new PushClient({ server: app.url, token, machine: 'gamma' }),
+      dirs: [dir],
+      idleMs: 60_000,
+      chunkBytes: 65_536,
+      maxBackoffMs: 1_000,
+      log: { info: () => {}, warn: (message) => warnings.push(message) },
+    })
+    await pusher.pass()
+    await pusher.pass()
+    const rows = await client.db.select().from(pushedSources).where(eq(pushedSources.machine, 'gamma'))
+    expect(rows.map((row) => row.sourceKey).sort()).toEqual([join(dir, 'notes.jsonl'), quietLog].sort())
+    const quiet = rows.find((row) => row.sourceKey === quietLog)
+    const [session] = await client.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.id, quiet?.sessionId as string))
+    expect(session.status).toBe('complete')
+    expect(warnings.filter((warning) => warning.includes('notes.jsonl'))).toHaveLength(1)
+
+    // A revoked token ends the program (exit status 1) with the server's reason, not a retry loop.
+    const revokedSecret = generateApiToken()
+    const { token: revokedRow } = await apiTokensRepository.createToken(client.db, {
+      accountId: owner.account.id,
+      userId: owner.user.id,
+      name: 'revoked',
+      scopes: ['ingest'],
+      expiresAt: null,
+      prefix: revokedSecret.prefix,
+      tokenHash: revokedSecret.tokenHash,
+    })
+    await apiTokensRepository.revokeToken(
+      client.db,
+      { accountId: owner.account.id, userId: owner.user.id },
+      revokedRow.id,
+    )
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'cli/agent-push/agent-push-command.ts', '--server', app.url, '--dirs', dir, '--once'],
+      {
+        env: { ...process.env, ENV_FILE: 'none', AGENT_PUSH_TOKEN: revokedSecret.token },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    let output = ''
+    child.stderr?.on('data', (data: Buffer) => {
+      output += data.toString('utf8')
+    })
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+    expect(code).toBe(1)
+    expect(output).toMatch(/refused the token \(401\).*revoked/)
+    expect(output).not.toContain(revokedSecret.token)
+  }, 120_000)
 })
 
 function comparable(event: typeof timelineEvents.$inferSelect) {
