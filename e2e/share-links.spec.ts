@@ -4,9 +4,11 @@
  * Settings and the visitor's page ends within seconds, without a reload.
  */
 import { expect, test } from '@playwright/test'
+import { signUpThroughForm } from './support/accounts'
 import { uniqueRollout } from './support/agent-log-files'
 import { expectNoAxeViolations } from './support/axe'
-import { uploadThroughExplorer } from './support/explorer-page'
+import { E2E_URLS } from './support/e2e-ports'
+import { findInExplorer, uploadThroughExplorer } from './support/explorer-page'
 import { gotoHydrated, waitForHydration } from './support/page-helpers'
 import { createShareLinkFromSessionPage } from './support/share-page'
 import { eventRows, uploadFromPage } from './support/timeline-page'
@@ -97,4 +99,55 @@ test('an unknown link gets a clear page, not an error', async ({ browser }) => {
   await expect(visitor.getByRole('heading', { name: 'This link does not work' })).toBeVisible()
   await expectNoAxeViolations(visitor)
   await context.close()
+})
+
+test('password mode: a session shared with another account appears live in their explorer and leaves when removed', async ({
+  browser,
+}) => {
+  const ownerContext = await browser.newContext()
+  const memberContext = await browser.newContext()
+  const owner = await ownerContext.newPage()
+  const member = await memberContext.newPage()
+  const ownerName = `Owner ${Date.now().toString(36)}`
+  await signUpThroughForm(owner, { name: ownerName })
+  const { email: memberEmail } = await signUpThroughForm(member, { name: 'Team Member' })
+
+  const file = uniqueRollout()
+  await uploadThroughExplorer(owner, file, E2E_URLS.passwordApp)
+  const row = await findInExplorer(owner, file.name)
+  await row.getByRole('link', { name: 'Why is CI red on main?', exact: true }).click()
+  await expect(owner.getByTestId('session-header')).toContainText('Why is CI red on main?')
+
+  // The member's explorer is open (empty) while the owner shares.
+  await gotoHydrated(member, `${E2E_URLS.passwordApp}/`)
+  await expect(member.getByText('No sessions yet')).toBeVisible({ timeout: 30_000 })
+
+  await owner.getByTestId('session-actions').getByRole('button', { name: 'Share' }).click()
+  const dialog = owner.getByRole('dialog')
+  await dialog.getByLabel('E-mail of the person to share with').fill(memberEmail)
+  await dialog.getByRole('button', { name: 'Add' }).click()
+  await expect(dialog.getByTestId('session-members')).toContainText('Team Member')
+  await expectNoAxeViolations(owner)
+  await owner.screenshot({ path: 'test-results/share-people-dialog.png' })
+
+  // Live, without a reload: the shared session arrives with the owner's name, read-only.
+  const shared = member.getByTestId('explorer-session').filter({ hasText: 'Why is CI red on main?' })
+  await expect(shared).toHaveCount(1, { timeout: 30_000 })
+  await expect(shared.getByTestId('shared-by')).toHaveText(`Shared by ${ownerName}`)
+  await expect(shared.getByRole('button', { name: /Actions for/ })).toHaveCount(0)
+  await expectNoAxeViolations(member)
+  await member.screenshot({ path: 'test-results/share-member-explorer.png' })
+  await shared.getByRole('link', { name: 'Why is CI red on main?', exact: true }).click()
+  await expect(member.getByTestId('session-header')).toContainText('Why is CI red on main?')
+  await expect(eventRows(member).first()).toBeVisible()
+  await expect(member.getByTestId('session-actions').getByRole('button', { name: 'Share' })).toHaveCount(0)
+
+  // Removed: it leaves the member's explorer live.
+  await gotoHydrated(member, `${E2E_URLS.passwordApp}/`)
+  await expect(shared).toHaveCount(1, { timeout: 30_000 })
+  await dialog.getByRole('button', { name: 'Remove Team Member' }).click()
+  await expect(dialog.getByTestId('session-members')).toHaveCount(0)
+  await expect(shared).toHaveCount(0, { timeout: 15_000 })
+  await ownerContext.close()
+  await memberContext.close()
 })

@@ -30,6 +30,7 @@ type RowOf<C> = C extends Collection<infer T, infer _K, infer _U> ? T : never
 expectTypeOf<ShapeName>().toEqualTypeOf<
   | 'sessions'
   | 'todos'
+  | 'shared_sessions'
   | 'api_tokens'
   | 'share_links'
   | 'session_uploads'
@@ -45,6 +46,7 @@ expectTypeOf<ShapeName>().toEqualTypeOf<
 
 expectTypeOf<ShapeRow<'sessions'>>().toEqualTypeOf<Session>()
 expectTypeOf<ShapeRow<'todos'>>().toEqualTypeOf<Todo>()
+expectTypeOf<ShapeRow<'shared_sessions'>>().toEqualTypeOf<Session>()
 // The token's hash never reaches a browser.
 expectTypeOf<ShapeRow<'api_tokens'>>().toEqualTypeOf<Omit<ApiToken, 'tokenHash'>>()
 expectTypeOf<ShapeRow<'share_links'>>().toEqualTypeOf<Omit<ShareLink, 'tokenHash'>>()

@@ -13,8 +13,12 @@ import type * as schema from '~/db/schema'
 export interface CatalogEntry {
   /** The Postgres table the shape reads. */
   readonly table: TableName
-  /** `account`: the principal's rows (`account_id = $1`); `session`: one session's rows (`session_id = $1`). */
-  readonly scope: 'account' | 'session'
+  /**
+   * `account`: the principal's rows (`account_id = $1`); `session`: one session's rows
+   * (`session_id = $1`); `member`: sessions of other accounts shared with the principal's user
+   * (`id IN ($1, …)`, the ids computed by the server from `session_members`).
+   */
+  readonly scope: 'account' | 'session' | 'member'
   /** The row property that identifies a row within one collection. */
   readonly key: string
   /** Row properties that never leave the server. */
@@ -24,6 +28,8 @@ export interface CatalogEntry {
 export const SHAPE_CATALOG = {
   sessions: { table: 'sessions', scope: 'account', key: 'id', hidden: [] },
   todos: { table: 'todos', scope: 'account', key: 'id', hidden: [] },
+  // Sessions other accounts shared with this user (team membership): read-only for them.
+  shared_sessions: { table: 'sessions', scope: 'member', key: 'id', hidden: [] },
   // The owner's API tokens for Settings; the hash of the secret never leaves the server.
   api_tokens: { table: 'api_tokens', scope: 'account', key: 'id', hidden: ['tokenHash'] },
   // The owner's links, listed in Settings; only the hash of a token is stored, and it stays here.

@@ -16,6 +16,7 @@ import { Button } from '~/components/ui/button'
 import { Skeleton } from '~/components/ui/skeleton'
 import { parseSearch } from '~/domain/text/token-search'
 import { SessionUpload } from '~/features/sessions/session-upload'
+import { SharedSessionsProvider, useSharedSessionRows } from '~/features/share/shared-sessions'
 import { usePreference } from '~/lib/preferences'
 import { cn } from '~/lib/utils'
 import { type ExplorerRow, groupRows, selectSessions } from './explorer-model'
@@ -78,13 +79,16 @@ export function ExplorerView({
   onUploadOpenChange: (open: boolean) => void
 }) {
   const query = useLiveQuery((q) => q.from({ session: sessionsCollection }))
+  // Sessions other accounts shared with this user join the list, marked and read-only.
+  const shared = useSharedSessionRows()
   const failure = useSyncFailure('sessions')
   const view = usePreference(explorerViewPreference)
   const [search, setSearch] = useState('')
   const deferredSearch = useDeferredValue(search)
   const now = useNow()
 
-  const all = query.data ?? []
+  const own = query.data ?? []
+  const all = useMemo(() => (shared.rows.length > 0 ? [...own, ...shared.rows] : own), [own, shared.rows])
   const parsed = useMemo(() => parseSearch(deferredSearch), [deferredSearch])
   const shown = useMemo(() => selectSessions(all, view, parsed.tokens, now), [all, view, parsed.tokens, now])
   const rows = useMemo(() => groupRows(shown), [shown])
@@ -173,7 +177,9 @@ export function ExplorerView({
               </p>
             </EmptyState>
           ) : (
-            <SessionGroups rows={rows} now={now} />
+            <SharedSessionsProvider value={shared}>
+              <SessionGroups rows={rows} now={now} />
+            </SharedSessionsProvider>
           )}
         </>
       ) : null}

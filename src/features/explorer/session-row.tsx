@@ -4,6 +4,7 @@ import { ArchiveIcon, FolderGit2Icon, GitBranchIcon, HistoryIcon, MonitorIcon } 
 import { Badge } from '~/components/ui/badge'
 import type { MatchRange } from '~/domain/text/token-search'
 import { AGENT_LABELS, STATUS_BADGES } from '~/features/sessions/session-list'
+import { SharedByBadge, useSharedBy } from '~/features/share/shared-sessions'
 import { cn } from '~/lib/utils'
 import { type ExplorerRow, sessionTime, totalTokens } from './explorer-model'
 import { HighlightedText } from './highlighted-text'
@@ -77,6 +78,7 @@ export function SessionRow({
   const legacy = session.source === 'legacy'
   // The whole id when the search matched it, so the highlight is visible.
   const shownId = matches.id ? session.id : session.id.slice(0, SHORT_ID_LENGTH)
+  const sharedBy = useSharedBy(session)
 
   return (
     <article
@@ -125,6 +127,7 @@ export function SessionRow({
               Imported
             </Badge>
           ) : null}
+          {sharedBy ? <SharedByBadge ownerName={sharedBy.ownerName} /> : null}
           {session.archivedAt ? (
             <Badge variant="secondary">
               <ArchiveIcon aria-hidden />
@@ -196,8 +199,13 @@ export function SessionRow({
         </dl>
       </div>
       <div className="flex shrink-0 items-center gap-0.5 opacity-100 md:opacity-70 md:group-focus-within:opacity-100 md:group-hover:opacity-100">
-        <AddToCoachButton session={session} title={title} />
-        <SessionActionsMenu session={session} title={title} />
+        {/* A session shared with this user is theirs to read, not to change or re-share. */}
+        {sharedBy ? null : (
+          <>
+            <AddToCoachButton session={session} title={title} />
+            <SessionActionsMenu session={session} title={title} />
+          </>
+        )}
       </div>
     </article>
   )

@@ -18,6 +18,7 @@ import { Input } from '~/components/ui/input'
 import { Label } from '~/components/ui/label'
 import { errorMessage } from '~/lib/error-message'
 import { EXPIRY_CHOICES, shareUrl } from './share-link-state'
+import { ShareWithPeople } from './share-members'
 import { createLink } from './share-mutations'
 
 const INCLUDES = [
@@ -172,6 +173,7 @@ function ShareDialogContent({ sessionId, title }: { sessionId: string; title: st
           </DialogFooter>
         </form>
       )}
+      <ShareWithPeople sessionId={sessionId} />
     </DialogContent>
   )
 }

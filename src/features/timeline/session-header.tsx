@@ -30,9 +30,12 @@ export function SessionHeader({
   session,
   actions,
   readOnly = false,
+  shareable = true,
 }: {
   session: Session
   actions?: ReactNode
+  /** Only the owner shares a session; a member sees it without the Share button. */
+  shareable?: boolean
   /** A share link's visitor: no stats or export (they need an account). */
   readOnly?: boolean
 }) {
@@ -55,7 +58,7 @@ export function SessionHeader({
                 </Link>
               </Button>
               <ExportButton sessionId={session.id} eventCount={session.eventCount} />
-              <ShareButton sessionId={session.id} title={session.title} />
+              {shareable ? <ShareButton sessionId={session.id} title={session.title} /> : null}
             </>
           )}
         </div>

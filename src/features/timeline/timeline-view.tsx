@@ -22,6 +22,7 @@ import { Dialog as DialogPrimitive } from 'radix-ui'
 import { type KeyboardEvent, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { TimelineEventRow } from '~/collections/session-collections'
 import { sessionsCollection } from '~/collections/sessions-collection'
+import { sharedSessionsCollection } from '~/collections/shared-sessions-collection'
 import { useSyncFailure } from '~/collections/sync-failures'
 import { EmptyState } from '~/components/layout/empty-state'
 import { Alert, AlertDescription, AlertTitle } from '~/components/ui/alert'
@@ -98,15 +99,21 @@ function TimelineForSession({
     (q) => q.from({ session: sessionsCollection }).where(({ session }) => eq(session.id, sessionId)),
     [sessionId],
   )
-  const session = (sessionQuery.data?.[0] ?? null) as Session | null
+  // A session another account shared with this user (team membership) is read from its own shape.
+  const sharedQuery = useLiveQuery(
+    (q) => q.from({ session: sharedSessionsCollection }).where(({ session }) => eq(session.id, sessionId)),
+    [sessionId],
+  )
+  const own = (sessionQuery.data?.[0] ?? null) as Session | null
+  const session = own ?? ((sharedQuery.data?.[0] ?? null) as Session | null)
   const failure = useSyncFailure(collectionIdOf('timeline_events', sessionId))
 
   if (failure?.status === 403 || failure?.status === 404) return <SessionNotFound />
-  if (!sessionQuery.isReady) return <TimelineSkeleton />
+  if (!session && (!sessionQuery.isReady || !sharedQuery.isReady)) return <TimelineSkeleton />
   if (!session) return <SessionNotFound />
   return (
     <>
-      <SessionHeader session={session} actions={<SessionNavigation session={session} />} />
+      <SessionHeader session={session} actions={<SessionNavigation session={session} />} shareable={own !== null} />
       {failure ? (
         <Alert variant="destructive" className="mb-4">
           <TriangleAlertIcon aria-hidden />

@@ -2,6 +2,7 @@ import { getConfig } from '@config'
 import { createFileRoute } from '@tanstack/react-router'
 import { requestAuthOf } from '~/server/auth/request-context'
 import { getDatabaseClient } from '~/server/database'
+import { getMemberWatch } from '~/server/shapes/member-watch'
 import { proxyShapeRequest } from '~/server/shapes/shape-proxy'
 
 /**
@@ -31,6 +32,7 @@ async function serveShape({ request, context }: { request: Request; context: unk
     principal,
     electricUrl: config.ELECTRIC_URL,
     electricSecret: config.ELECTRIC_SECRET,
+    memberWatch: getMemberWatch(),
   })
 }
 

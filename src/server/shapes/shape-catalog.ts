@@ -12,9 +12,9 @@ import { isShapeName, SHAPE_CATALOG, SHAPE_NAMES, type ShapeName } from '~/sync/
 export interface ShapeCatalogEntry {
   name: ShapeName
   table: string
-  scope: 'account' | 'session'
-  /** Column bound to `$1`: the principal's account or the requested session. */
-  scopeColumn: 'account_id' | 'session_id'
+  scope: 'account' | 'session' | 'member'
+  /** Column bound to `$1`: the principal's account, the requested session, or (member) the session ids. */
+  scopeColumn: 'account_id' | 'session_id' | 'id'
   /** SQL names of the columns the shape serves. */
   columns: string[]
 }
@@ -34,7 +34,7 @@ function entryFor(name: ShapeName): ShapeCatalogEntry {
     name,
     table: tableName,
     scope,
-    scopeColumn: scope === 'account' ? 'account_id' : 'session_id',
+    scopeColumn: scope === 'account' ? 'account_id' : scope === 'session' ? 'session_id' : 'id',
     columns: Object.entries(getTableColumns(table))
       .filter(([property]) => !hiddenProperties.includes(property))
       .map(([, column]) => column.name),

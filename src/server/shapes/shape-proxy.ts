@@ -8,8 +8,11 @@ import type { Executor } from '~/db/client'
 import { BodyTooLargeError, readTextWithin } from '~/server/http/body-limit'
 import { createLogger, describeError } from '~/server/log'
 import type { Principal } from '~/server/repositories/accounts-repository'
+import { membershipSignature, sessionMembersRepository } from '~/server/repositories/session-members-repository'
 import { sessionsRepository } from '~/server/repositories/sessions-repository'
 import { SHAPE_NAMES } from '~/sync/catalog'
+import type { AccessWatch } from './access-watch'
+import { memberHoldKey, mustRefetchResponse } from './member-watch'
 import { findShape, quotedColumns, type ShapeCatalogEntry } from './shape-catalog'
 
 const log = createLogger('shape-proxy')
@@ -46,7 +49,12 @@ export interface ShapeProxyOptions {
   electricUrl: string
   electricSecret?: string
   fetch?: typeof fetch
+  /** Ends held `shared_sessions` requests when the user's memberships change (member-watch.ts). */
+  memberWatch?: AccessWatch
 }
+
+/** Never a session id: the member shape of a user with no shared sessions matches nothing. */
+const NO_SESSION = '00000000-0000-0000-0000-000000000000'
 
 export function jsonError(status: number, message: string, extraHeaders: Record<string, string> = {}) {
   return Response.json(
@@ -189,6 +197,8 @@ export async function proxyShapeRequest(request: Request, options: ShapeProxyOpt
     return jsonError(400, `Unknown shape "${shapeName ?? ''}". Known shapes: ${SHAPE_NAMES.join(', ')}.`)
   }
 
+  if (definition.scope === 'member') return proxyMemberShape(request, url, definition, options)
+
   let scopeValue = options.principal.account.id
   if (definition.scope === 'session') {
     const sessionId = url.searchParams.get('session')
@@ -215,6 +225,40 @@ export async function proxyShapeRequest(request: Request, options: ShapeProxyOpt
     electricSecret: options.electricSecret,
     fetch: options.fetch,
   })
+}
+
+/**
+ * Sessions shared with the user: the server reads their ids from `session_members` on every
+ * request and binds them as `"id" IN ($1, …)` (no subquery, so any Electric serves it). A change
+ * of memberships is a new definition, hence a new handle: a client holding the old one gets 409
+ * must-refetch, and a held live request is cut by the member watch.
+ */
+async function proxyMemberShape(request: Request, url: URL, definition: ShapeCatalogEntry, options: ShapeProxyOptions) {
+  const principal = { userId: options.principal.user.id, accountId: options.principal.account.id }
+  const ids = await sessionMembersRepository.sharedSessionIds(options.db, principal)
+  const params = ids.length > 0 ? ids : [NO_SESSION]
+  const live = url.searchParams.get('live') === 'true'
+  const hold = live ? options.memberWatch?.hold(memberHoldKey(principal.userId, membershipSignature(ids))) : undefined
+  try {
+    return await forwardShape(request, url, {
+      shape: {
+        table: definition.table,
+        where: `"id" IN (${params.map((_, index) => `$${index + 1}`).join(', ')})`,
+        params,
+        columns: quotedColumns(definition),
+      },
+      electricUrl: options.electricUrl,
+      electricSecret: options.electricSecret,
+      fetch: options.fetch,
+      cut: hold?.signal,
+      onCut: mustRefetchResponse,
+      // The URL stays the same when the memberships change: a cached answer would bring back
+      // the old set after a reload, so every request asks the proxy again.
+      cacheControl: 'no-store',
+    })
+  } finally {
+    hold?.release()
+  }
 }
 
 export interface ForwardOptions {
