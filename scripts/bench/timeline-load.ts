@@ -25,13 +25,15 @@ interface SizeMetrics {
   deepLinkFirstPaintMs: number
   fullSyncMs: number | null
   rowsLoaded: number
+  /** Requests for the session's shape (subset snapshots and stream refreshes) while paging. */
+  pagingRequests: number
   scrollFrameMs: ReturnType<typeof summarize>
   heapAfterFirstPaintMb: number
   heapAfterFullSyncMb: number
 }
 
 /** Seeds one session of `count` events for the account, cycling through realistic event kinds. */
-async function seedSession(databaseUrl: string, accountId: string, count: number) {
+export async function seedSession(databaseUrl: string, accountId: string, count: number) {
   const client = createDatabaseClient(databaseUrl, { max: 1 })
   const sessionId = randomUUID()
   try {
@@ -111,6 +113,19 @@ async function scrollFrameTimes(page: Page) {
 /** Keeps the list at its end until every event is loaded (or the time limit passes). */
 async function pageToTheEnd(page: Page, total: number) {
   const started = Date.now()
+  let requests = 0
+  const countRequest = (request: { url(): string }) => {
+    if (request.url().includes('shape=timeline_events')) requests++
+  }
+  page.on('request', countRequest)
+  try {
+    return { ...(await pageUntilLoaded(page, total, started)), requests }
+  } finally {
+    page.off('request', countRequest)
+  }
+}
+
+async function pageUntilLoaded(page: Page, total: number, started: number) {
   // "10,000 events loaded, more load as you scroll"
   const loaded = async () =>
     Number(/^[\d,]+/.exec((await page.getByTestId('timeline-count').textContent()) ?? '')?.[0].replaceAll(',', '') ?? 0)
@@ -149,6 +164,7 @@ async function measure(page: Page, appUrl: string, sessionId: string, events: nu
     deepLinkFirstPaintMs,
     fullSyncMs: sync.ms,
     rowsLoaded: sync.rows,
+    pagingRequests: sync.requests,
     scrollFrameMs,
     heapAfterFirstPaintMb,
     heapAfterFullSyncMb,
@@ -191,6 +207,7 @@ export async function run(): Promise<void> {
           'first paint',
           '#N deep link',
           'all pages loaded',
+          'requests while paging',
           'scroll frame p50 / p99 / max',
           'heap first / all',
         ],
@@ -199,6 +216,7 @@ export async function run(): Promise<void> {
           ms(result.firstPaintMs),
           ms(result.deepLinkFirstPaintMs),
           `${ms(result.fullSyncMs)} (${result.rowsLoaded.toLocaleString('en-US')} rows)`,
+          result.pagingRequests.toLocaleString('en-US'),
           `${result.scrollFrameMs.median.toFixed(1)} / ${result.scrollFrameMs.p99.toFixed(1)} / ${result.scrollFrameMs.max.toFixed(1)} ms`,
           `${result.heapAfterFirstPaintMb.toFixed(0)} / ${result.heapAfterFullSyncMb.toFixed(0)} MB`,
         ]),

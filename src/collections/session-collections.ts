@@ -6,9 +6,10 @@
  * optimistic writes lists its mutation handlers in `MUTATION_HANDLERS`, the others are read-only.
  */
 import { type ElectricCollectionConfig, electricCollectionOptions } from '@tanstack/electric-db-collection'
-import { BTreeIndex, createCollection } from '@tanstack/react-db'
+import { createCollection } from '@tanstack/react-db'
 import { collectionIdOf, rowKeyOf, type SessionShape, type ShapeRow } from '~/sync/catalog'
 import { chatThreadHandlers } from './chat-thread-handlers'
+import { addOrdinalIndexes } from './ordinal-order'
 import { shapeOptions } from './shape-options'
 
 export type SessionUploadRow = ShapeRow<'session_uploads'>
@@ -49,8 +50,7 @@ function createSessionCollection<S extends SessionShape>(shape: S, sessionId: st
   )
   // Paged views order by ordinal with a limit; without an ordered index on it, TanStack DB falls
   // back to loading every row the view matches instead of one page at a time.
-  if (SYNC_MODE[shape] === 'on-demand')
-    collection.createIndex((row) => (row as unknown as { ordinal: number }).ordinal, { indexType: BTreeIndex })
+  if (SYNC_MODE[shape] === 'on-demand') addOrdinalIndexes(collection)
   return collection
 }
 

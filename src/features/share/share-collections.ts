@@ -6,7 +6,8 @@
  */
 import { type GetExtensions, type ShapeStreamOptions, snakeCamelMapper } from '@electric-sql/client'
 import { electricCollectionOptions } from '@tanstack/electric-db-collection'
-import { BTreeIndex, createCollection } from '@tanstack/react-db'
+import { createCollection } from '@tanstack/react-db'
+import { addOrdinalIndexes } from '~/collections/ordinal-order'
 import { clearSyncFailure, recordSyncFailure } from '~/collections/sync-failures'
 import type { TimelineEventsCollection } from '~/features/timeline/use-timeline-events'
 import { rowKeyOf, type ShapeRow } from '~/sync/catalog'
@@ -57,8 +58,7 @@ function createShareCollection<S extends ShareShapeName>(shape: S, token: string
       shapeOptions: shareShapeOptions(shape, token, sessionId),
     }),
   )
-  if (onDemand)
-    collection.createIndex((row) => (row as unknown as { ordinal: number }).ordinal, { indexType: BTreeIndex })
+  if (onDemand) addOrdinalIndexes(collection)
   return collection
 }
 

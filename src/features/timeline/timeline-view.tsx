@@ -45,8 +45,11 @@ import { useTimelineMatches } from './use-timeline-matches'
 import { useWideScreen } from './use-wide-screen'
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-/** Rows from either end of what is loaded at which the next page is asked for. */
-const PAGE_AHEAD_ROWS = 40
+/**
+ * Rows from either end of what is loaded at which the next page is asked for: a few screens, so a
+ * reader scrolling steadily finds the next page there before they reach the end.
+ */
+const PAGE_AHEAD_ROWS = 150
 const reloadPage = () => window.location.reload()
 
 export function TimelineSkeleton() {

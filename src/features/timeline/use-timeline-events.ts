@@ -10,12 +10,43 @@
  * New events of a live session arrive through the same shape and join the loaded window.
  */
 import { and, eq, gt, gte, inArray, lt, lte, type Ref, useLiveInfiniteQuery, useLiveQuery } from '@tanstack/react-db'
-import { useMemo } from 'react'
+import { useCallback, useMemo, useRef, useState } from 'react'
+import { ordinalOrder } from '~/collections/ordinal-order'
 import { sessionCollection, type TimelineEventRow } from '~/collections/session-collections'
 import type { TimelineConditions } from '~/domain/timeline/timeline-view'
 import type { TimelineOrder } from './timeline-search'
 
+/** The first page: what the first paint waits for, so small. */
 export const TIMELINE_PAGE_SIZE = 200
+/**
+ * Every later page. A page costs a fixed round of requests (the on-demand stream's refresh and two
+ * subset snapshots) whatever its size, and that round, not the rows, bounded paging at ~230
+ * rows/s with 200-row pages; 1 000 rows a page cut the rounds five times.
+ */
+export const TIMELINE_LATER_PAGE_SIZE = 1_000
+
+/**
+ * The page size of one paged query: the first page small, every later one large. Growing the page
+ * size keeps the page count (TanStack DB's infinite query), so the first "next page" is the switch
+ * itself: one page of the large size holds the small one and the rows after it.
+ */
+function useGrowingPageSize(queryKey: string, fetchNextPage: () => Promise<void>) {
+  const [grownFor, setGrownFor] = useState<string | null>(null)
+  const grown = grownFor === queryKey
+  const fetchMore = useCallback(async () => {
+    if (grown) await fetchNextPage()
+    else setGrownFor(queryKey)
+  }, [grown, queryKey, fetchNextPage])
+  return { pageSize: grown ? TIMELINE_LATER_PAGE_SIZE : TIMELINE_PAGE_SIZE, grown, fetchMore }
+}
+
+/**
+ * While the switch to the large page size is loading, the window holds no more rows than the first
+ * page and the infinite query reports no next page; there is one (the switch was asked for because
+ * there was), and the list must neither call its end loaded nor count the rows to come as new.
+ */
+// (+ 1: the infinite query asks for one row beyond its pages to know whether there is a next one.)
+const isGrowing = (grown: boolean, loadedRows: number) => grown && loadedRows <= TIMELINE_PAGE_SIZE + 1
 
 export type TimelineEventsCollection = ReturnType<typeof sessionCollection<'timeline_events'>>
 
@@ -50,6 +81,19 @@ export function useTimelineEvents(
   const newestFirst = order === 'newest'
   const key = conditionsKey(conditions)
 
+  const afterKey = JSON.stringify([sessionId, key, order, anchor, 'after'])
+  const beforeKey = JSON.stringify([sessionId, key, order, anchor, 'before'])
+  const afterFetch = useRef<() => Promise<void>>(async () => {})
+  const beforeFetch = useRef<() => Promise<void>>(async () => {})
+  const afterPages = useGrowingPageSize(
+    afterKey,
+    useCallback(() => afterFetch.current(), []),
+  )
+  const beforePages = useGrowingPageSize(
+    beforeKey,
+    useCallback(() => beforeFetch.current(), []),
+  )
+
   // Forwards (in the view's order) from the anchor, or from the start without one.
   const after = useLiveInfiniteQuery(
     (q) => {
@@ -62,10 +106,11 @@ export function useTimelineEvents(
                 anchor === null ? [] : [newestFirst ? lte(event.ordinal, anchor) : gte(event.ordinal, anchor)]
               return whereOf(event, conditions, start) as ReturnType<typeof eq>
             })
-      return filtered.orderBy(({ event }) => event.ordinal, newestFirst ? 'desc' : 'asc')
+      return filtered.orderBy(({ event }) => event.ordinal, ordinalOrder(newestFirst ? 'desc' : 'asc'))
     },
-    { pageSize: TIMELINE_PAGE_SIZE, queryKey: ['timeline', sessionId, key, order, anchor, 'after'] },
+    { pageSize: afterPages.pageSize, queryKey: ['timeline', sessionId, key, order, anchor, 'after'] },
   )
+  afterFetch.current = after.fetchNextPage
 
   // Backwards from the anchor; without one it asks for nothing (no ordinal is below 0).
   const before = useLiveInfiniteQuery(
@@ -77,9 +122,10 @@ export function useTimelineEvents(
             anchor === null ? lt(event.ordinal, 0) : newestFirst ? gt(event.ordinal, anchor) : lt(event.ordinal, anchor)
           return whereOf(event, conditions, [beyond]) ?? beyond
         })
-        .orderBy(({ event }) => event.ordinal, newestFirst ? 'asc' : 'desc'),
-    { pageSize: TIMELINE_PAGE_SIZE, queryKey: ['timeline', sessionId, key, order, anchor, 'before'] },
+        .orderBy(({ event }) => event.ordinal, ordinalOrder(newestFirst ? 'asc' : 'desc')),
+    { pageSize: beforePages.pageSize, queryKey: ['timeline', sessionId, key, order, anchor, 'before'] },
   )
+  beforeFetch.current = before.fetchNextPage
 
   const afterRows = after.data as TimelineEventRow[]
   const beforeRows = before.data as TimelineEventRow[]
@@ -88,12 +134,12 @@ export function useTimelineEvents(
   return {
     rows,
     isReady: after.isReady && before.isReady,
-    hasLater: after.hasNextPage,
-    isFetchingLater: after.isFetchingNextPage,
-    fetchLater: after.fetchNextPage,
-    hasEarlier: anchor !== null && before.hasNextPage,
-    isFetchingEarlier: before.isFetchingNextPage,
-    fetchEarlier: before.fetchNextPage,
+    hasLater: after.hasNextPage || isGrowing(afterPages.grown, afterRows.length),
+    isFetchingLater: after.isFetchingNextPage || isGrowing(afterPages.grown, afterRows.length),
+    fetchLater: afterPages.fetchMore,
+    hasEarlier: anchor !== null && (before.hasNextPage || isGrowing(beforePages.grown, beforeRows.length)),
+    isFetchingEarlier: before.isFetchingNextPage || isGrowing(beforePages.grown, beforeRows.length),
+    fetchEarlier: beforePages.fetchMore,
   }
 }
 
