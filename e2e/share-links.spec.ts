@@ -3,7 +3,7 @@
  * (another browser context, no cookie) watches it grow live; the owner revokes the link in
  * Settings and the visitor's page ends within seconds, without a reload.
  */
-import { expect, test } from '@playwright/test'
+import { expect, type Page, test } from '@playwright/test'
 import { signUpThroughForm } from './support/accounts'
 import { uniqueRollout } from './support/agent-log-files'
 import { expectNoAxeViolations } from './support/axe'
@@ -14,6 +14,30 @@ import { createShareLinkFromSessionPage } from './support/share-page'
 import { eventRows, uploadFromPage } from './support/timeline-page'
 
 test.describe.configure({ timeout: 120_000 })
+
+interface ServerFnCall {
+  url: string
+  body: string
+}
+
+/** The server-function request an action sends (POST /_serverFn/<id>), as the browser sent it. */
+async function capturedServerFnCall(page: Page, action: () => Promise<void>): Promise<ServerFnCall> {
+  const [request] = await Promise.all([
+    page.waitForRequest((candidate) => candidate.method() === 'POST' && candidate.url().includes('/_serverFn/')),
+    action(),
+  ])
+  await request.response()
+  return { url: request.url(), body: request.postData() ?? '' }
+}
+
+/** Sends the same call with another page's cookies (or none), the way the browser's client does. */
+async function replay(page: Page, call: ServerFnCall) {
+  const response = await page.request.post(call.url, {
+    headers: { 'x-tsr-serverFn': 'true', 'content-type': 'application/json', origin: new URL(call.url).origin },
+    data: call.body,
+  })
+  return { status: response.status(), text: await response.text() }
+}
 
 test('a visitor watches a shared session grow live, and revoking the link ends their view', async ({
   page,
@@ -124,9 +148,25 @@ test('password mode: a session shared with another account appears live in their
 
   await owner.getByTestId('session-actions').getByRole('button', { name: 'Share' }).click()
   const dialog = owner.getByRole('dialog')
+  // The owner's own calls, captured to be replayed by others over the real wire below.
+  const createCall = await capturedServerFnCall(owner, () =>
+    dialog.getByRole('button', { name: 'Create link' }).click(),
+  )
+  await expect(dialog.getByTestId('share-url')).toBeVisible()
+  // Someone who is not a member (yet) cannot share the owner's session: 403, and no token.
+  const refused = await replay(member, createCall)
+  expect(refused.status).toBe(403)
+  expect(refused.text).not.toMatch(/scs_[A-Za-z0-9_-]{43}/)
   await dialog.getByLabel('E-mail of the person to share with').fill(memberEmail)
-  await dialog.getByRole('button', { name: 'Add' }).click()
+  const addCall = await capturedServerFnCall(owner, () => dialog.getByRole('button', { name: 'Add' }).click())
   await expect(dialog.getByTestId('session-members')).toContainText('Team Member')
+  // A member reads, but cannot share it on or add people (the repository requires ownership),
+  // and nobody without a session gets anywhere.
+  expect((await replay(member, createCall)).status).toBe(404)
+  expect((await replay(member, addCall)).status).toBe(404)
+  const anonymous = await browser.newContext()
+  expect((await replay(await anonymous.newPage(), addCall)).status).toBe(401)
+  await anonymous.close()
   await expectNoAxeViolations(owner)
   await owner.screenshot({ path: 'test-results/share-people-dialog.png' })
 
