@@ -35,9 +35,14 @@ export async function startBenchStack({ env = {} }: { env?: Record<string, strin
   })
   const appPort = await freePort()
   const appUrl = `http://127.0.0.1:${appPort}`
+  // BENCH_APP_CPU_PROF=<dir>: the app writes a V8 CPU profile there when it stops (open it in
+  // Chrome DevTools); NODE_OPTIONS may not carry --cpu-prof.
+  const [node, ...appArgs] = builtAppCommand()
+  const profileDir = process.env.BENCH_APP_CPU_PROF
+  const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-interval=250'] : []
   const app = startChild({
     name: 'app',
-    command: builtAppCommand(),
+    command: [node, ...profiling, ...appArgs],
     output: 'prefixed',
     env: {
       ...process.env,

@@ -6,6 +6,7 @@ import { SESSION_COOKIE } from '../../src/server/auth/cookies'
 import { createUserAsOperator } from '../../src/server/auth/create-user'
 import { hashPassword } from '../../src/server/auth/passwords'
 import { authenticate, LOCAL_OWNER_SESSIONS_KEPT, startSession } from '../../src/server/auth/principal'
+import { SESSION_CACHE_TTL_MS } from '../../src/server/auth/session-cache'
 import { hashSessionToken } from '../../src/server/auth/tokens'
 import { authRepository, SESSION_RENEW_AFTER_MS, SESSION_TTL_MS } from '../../src/server/repositories/auth-repository'
 import { todosRepository } from '../../src/server/repositories/todos-repository'
@@ -85,6 +86,27 @@ describe('local mode', () => {
       (await authenticate(testDb.db, api(`${SESSION_COOKIE}=${laterToken}`), { authMode: 'local', now: future }))
         .principal,
     ).toBeUndefined()
+  })
+
+  it('serves a resolved cookie from memory for at most a second; a revocation through this process ends it at once', async () => {
+    const issued = await authenticate(testDb.db, page(), { authMode: 'local' })
+    const cookie = `${SESSION_COOKIE}=${tokenOf(issued.setCookies[0])}`
+    const tokenHash = hashSessionToken(tokenOf(issued.setCookies[0]))
+    const at = (offsetMs: number) => ({ authMode: 'local' as const, now: new Date(t0.getTime() + offsetMs) })
+    const t0 = new Date()
+    expect((await authenticate(testDb.db, api(cookie), at(0))).principal).toBeDefined()
+
+    // Another instance (or the operator CLI) revokes it: this process still trusts it briefly …
+    await testDb.db.update(authSessions).set({ revokedAt: new Date() }).where(eq(authSessions.id, tokenHash))
+    expect((await authenticate(testDb.db, api(cookie), at(SESSION_CACHE_TTL_MS - 1))).principal).toBeDefined()
+    // … and asks Postgres again once the entry is a TTL old.
+    expect((await authenticate(testDb.db, api(cookie), at(SESSION_CACHE_TTL_MS))).principal).toBeUndefined()
+
+    const other = await authenticate(testDb.db, page(), { authMode: 'local' })
+    const otherCookie = `${SESSION_COOKIE}=${tokenOf(other.setCookies[0])}`
+    expect((await authenticate(testDb.db, api(otherCookie), at(0))).principal).toBeDefined()
+    await authRepository.revokeSession(testDb.db, hashSessionToken(tokenOf(other.setCookies[0])))
+    expect((await authenticate(testDb.db, api(otherCookie), at(0))).principal).toBeUndefined()
   })
 
   it('slides the expiry forward for active sessions and re-sends the cookie', async () => {

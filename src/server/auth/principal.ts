@@ -7,6 +7,7 @@ import type { Executor } from '~/db/client'
 import { ensureLocalOwner, type Principal } from '~/server/repositories/accounts-repository'
 import { authRepository } from '~/server/repositories/auth-repository'
 import { readCookie, SESSION_COOKIE, sessionCookie } from './cookies'
+import { sessionCache } from './session-cache'
 import { generateSessionToken, hashSessionToken, isWellFormedToken } from './tokens'
 
 /**
@@ -46,8 +47,12 @@ export async function authenticate(
   const token = readCookie(request, SESSION_COOKIE)
   if (token && isWellFormedToken(token)) {
     const tokenHash = hashSessionToken(token)
-    const resolved = await authRepository.resolveSession(db, tokenHash, options.now)
+    const now = options.now ?? new Date()
+    const cached = sessionCache.get(db, tokenHash, now.getTime())
+    if (cached) return { principal: cached, tokenHash, setCookies: [] }
+    const resolved = await authRepository.resolveSession(db, tokenHash, now)
     if (resolved) {
+      sessionCache.set(db, tokenHash, resolved.principal, now.getTime(), resolved.expiresAt.getTime())
       return {
         principal: resolved.principal,
         tokenHash,

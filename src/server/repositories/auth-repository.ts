@@ -1,12 +1,14 @@
 /**
  * Server-side app sessions (auth_sessions), password users and sign-in attempts. Every instance
- * reads the same rows, so a cookie issued by one instance is valid on all of them.
+ * reads the same rows, so a cookie issued by one instance is valid on all of them. Revocations
+ * here also clear this process's short-lived session cache (`src/server/auth/session-cache.ts`).
  */
 import { and, asc, count, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import { LOGIN_ATTEMPT_LOCK_NAMESPACE } from '~/db/advisory-locks'
 import type { Executor } from '~/db/client'
 import { accounts, authSessions, loginAttempts, users } from '~/db/schema'
 import { toStorableText } from '~/domain/storable-text'
+import { sessionCache } from '~/server/auth/session-cache'
 import type { Principal } from './accounts-repository'
 import { ConflictError, isUniqueViolation } from './errors'
 
@@ -75,6 +77,7 @@ export const authRepository = {
       .update(authSessions)
       .set({ revokedAt: sql`now()` })
       .where(and(eq(authSessions.id, tokenHash), isNull(authSessions.revokedAt)))
+    sessionCache.forgetSession(tokenHash)
   },
 
   async revokeAllForUser(db: Executor, userId: string) {
@@ -82,6 +85,7 @@ export const authRepository = {
       .update(authSessions)
       .set({ revokedAt: sql`now()` })
       .where(and(eq(authSessions.userId, userId), isNull(authSessions.revokedAt)))
+    sessionCache.forgetUser(userId)
   },
 
   /** Deletes the user's sessions beyond the `keep` most recently used live ones (and every dead one). */
@@ -94,6 +98,7 @@ export const authRepository = {
           where ${authSessions.userId} = ${userId} and ${authSessions.revokedAt} is null and ${authSessions.expiresAt} > now()
           order by ${authSessions.lastSeenAt} desc, ${authSessions.createdAt} desc
           limit ${keep})`)
+    sessionCache.forgetUser(userId)
   },
 
   /**
