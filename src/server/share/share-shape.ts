@@ -6,7 +6,8 @@
  * state. Live requests are held under the link's id in an `AccessWatch`, so revoking or expiring
  * the link ends them within about a second, on every app instance.
  */
-import type { Executor } from '~/db/client'
+import type { Database, Executor } from '~/db/client'
+import { downloadRawLog } from '~/server/ingest/raw-download'
 import { type ShareLinkEnded, shareLinksRepository } from '~/server/repositories/share-links-repository'
 import { AccessWatch } from '~/server/shapes/access-watch'
 import { findShape } from '~/server/shapes/shape-catalog'
@@ -87,4 +88,23 @@ export async function serveShareShape(request: Request, options: ShareShapeOptio
     if (url.searchParams.get('live_sse') !== 'true') hold?.release()
     else if (hold) request.signal.addEventListener('abort', () => hold.release(), { once: true })
   }
+}
+
+/**
+ * `GET /api/share/raw?share=<token>`: the shared session's raw log, only when the owner included
+ * uploads on the link (raw logs can hold secrets, so they are off by default).
+ */
+export async function serveShareRaw(request: Request, db: Database): Promise<Response> {
+  const resolved = await shareLinksRepository.resolveToken(
+    db,
+    new URL(request.url).searchParams.get(SHARE_TOKEN_PARAM) ?? '',
+  )
+  if (resolved.state !== 'valid') return endedLinkResponse(resolved.state)
+  if (!resolved.link.includeUploads) {
+    return Response.json(
+      { message: 'This share link does not include the raw log.' },
+      { status: 403, headers: { 'cache-control': 'no-store' } },
+    )
+  }
+  return downloadRawLog(db, resolved.link.accountId, resolved.link.sessionId)
 }

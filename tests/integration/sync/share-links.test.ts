@@ -15,7 +15,7 @@ import {
   shareLinksRepository,
 } from '../../../src/server/repositories/share-links-repository'
 import type { AccessWatch } from '../../../src/server/shapes/access-watch'
-import { createShareLinkWatch } from '../../../src/server/share/share-shape'
+import { createShareLinkWatch, serveShareRaw } from '../../../src/server/share/share-shape'
 import { SHARE_SHAPES, SHARE_TOKEN_PATTERN } from '../../../src/sync/share-catalog'
 import { createTestDatabase, type TestDatabase } from '../../helpers/database'
 import { seedAccountWithEverything } from '../../helpers/seed-everything'
@@ -168,6 +168,24 @@ describe('the share shape endpoint', () => {
       expect(body.state).toBe(state)
       expect(body.message.length).toBeGreaterThan(20)
     }
+  })
+})
+
+describe('the raw log', () => {
+  const raw = (token: string) =>
+    serveShareRaw(new Request(`http://app.test/api/share/raw?share=${encodeURIComponent(token)}`), client.db)
+
+  it('is served only when the link includes uploads, and never for ended links', async () => {
+    const included = await raw(alice.shareToken)
+    expect(included.status).toBe(200)
+    expect(await included.text()).toContain('alice SECRET CONTENT')
+    const narrow = await newLink()
+    const refused = await raw(narrow.token)
+    expect(refused.status).toBe(403)
+    expect(await refused.text()).not.toContain('SECRET')
+    await shareLinksRepository.revokeLink(client.db, alice.account.id, narrow.link.id)
+    expect((await raw(narrow.token)).status).toBe(410)
+    expect((await raw('scs_guess')).status).toBe(404)
   })
 })
 
