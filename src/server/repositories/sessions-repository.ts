@@ -11,6 +11,9 @@ import { discoveredFilesRepository } from './discovered-files-repository'
 import { ConflictError, InvalidInputError, NotFoundError } from './errors'
 import { type WithTxid, writeTransaction } from './write-transaction'
 
+/** How long a live session's writer may be silent before it counts as gone (an upload writes every 250 ms). */
+export const QUIET_SESSION_MS = { upload: 5 * 60_000, pushed: 10 * 60_000 } as const
+
 export type SessionInput = Omit<NewSession, 'id' | 'createdAt' | 'updatedAt'>
 
 function storable(input: SessionInput): SessionInput {
@@ -203,12 +206,22 @@ export const sessionsRepository = {
    * Uploads write their session every 250 ms while they stream; one still `live` long after its
    * last write was cut off (the server stopped mid-upload). Returns how many were marked.
    */
-  async interruptStaleUploads(db: Executor, quietForMs: number) {
+  /**
+   * Marks `live` sessions whose writer went quiet as `interrupted`: uploads cut off by a stopped
+   * server or a broken connection, and pushed logs whose pushing machine stopped sending (a pusher
+   * completes a quiet log itself, so silence this long means it is gone). A pushed log that resumes
+   * becomes `live` again with its next chunk.
+   */
+  async interruptQuietSessions(db: Executor, quietForMs: { upload: number; pushed: number }) {
     const updated = await db.execute(sql`
       update sessions set status = 'interrupted', updated_at = now(),
-        status_message = 'The upload stopped before the whole log was read (the server restarted or the connection broke). Upload the file again to complete it.'
-      where source = 'upload' and status = 'live'
-        and updated_at < now() - make_interval(secs => ${quietForMs / 1000})`)
+        status_message = case source
+          when 'upload' then 'The upload stopped before the whole log was read (the server restarted or the connection broke). Upload the file again to complete it.'
+          else 'The machine pushing this log stopped sending before it was complete (agent-push stopped or lost its connection). It continues when agent-push runs there again.'
+        end
+      where status = 'live' and (
+        (source = 'upload' and updated_at < now() - make_interval(secs => ${quietForMs.upload / 1000}))
+        or (source = 'pushed' and updated_at < now() - make_interval(secs => ${quietForMs.pushed / 1000})))`)
     return updated.count
   },
 

@@ -18,7 +18,7 @@ import {
   DELETED_SESSION_REJECTION,
   discoveredFilesRepository,
 } from '../../../src/server/repositories/discovered-files-repository'
-import { sessionsRepository } from '../../../src/server/repositories/sessions-repository'
+import { QUIET_SESSION_MS, sessionsRepository } from '../../../src/server/repositories/sessions-repository'
 import { databaseForThisFile } from '../../helpers/database'
 import {
   CODEX_SMALL,
@@ -305,21 +305,30 @@ describe('live tail', () => {
 })
 
 describe('housekeeping', () => {
-  it('marks an upload that stopped writing long ago as interrupted, and leaves a running one alone', async () => {
-    const { service, accountId } = await discoveryFor([tempFolder()])
-    const base = { accountId, title: 'upload', source: 'upload' as const, status: 'live' as const }
-    const [stale, running] = await testDb.db
+  it('marks uploads and pushed logs whose writer went quiet as interrupted, and leaves running ones alone', async () => {
+    const { id: accountId } = await createAccount(testDb.db)
+    const base = { accountId, title: 'log', status: 'live' as const }
+    const longAgo = new Date(Date.now() - 3_600_000)
+    const rows = await testDb.db
       .insert(sessions)
       .values([
-        { ...base, sourceKey: 'stale-upload', updatedAt: new Date(Date.now() - 3_600_000) },
-        { ...base, sourceKey: 'running-upload' },
+        { ...base, source: 'upload' as const, sourceKey: 'stale-upload', updatedAt: longAgo },
+        { ...base, source: 'upload' as const, sourceKey: 'running-upload' },
+        { ...base, source: 'pushed' as const, sourceKey: 'push:m:stale', updatedAt: longAgo },
+        { ...base, source: 'pushed' as const, sourceKey: 'push:m:running' },
+        { ...base, source: 'discovered' as const, sourceKey: 'discovered-long-quiet', updatedAt: longAgo },
       ])
       .returning()
-    await service.scan()
-    const rows = await sessionsOf(testDb.db, accountId)
-    expect(rows.find((row) => row.id === stale.id)).toMatchObject({ status: 'interrupted' })
-    expect(rows.find((row) => row.id === stale.id)?.statusMessage).toMatch(/Upload the file again/)
-    expect(rows.find((row) => row.id === running.id)).toMatchObject({ status: 'live' })
+    expect(await sessionsRepository.interruptQuietSessions(testDb.db, QUIET_SESSION_MS)).toBe(2)
+    const after = new Map((await sessionsOf(testDb.db, accountId)).map((row) => [row.sourceKey, row]))
+    expect(after.get('stale-upload')).toMatchObject({ status: 'interrupted' })
+    expect(after.get('stale-upload')?.statusMessage).toMatch(/Upload the file again/)
+    expect(after.get('push:m:stale')).toMatchObject({ status: 'interrupted' })
+    expect(after.get('push:m:stale')?.statusMessage).toMatch(/agent-push/)
+    // Discovery settles its own files; the running writers are left alone.
+    for (const key of ['running-upload', 'push:m:running', 'discovered-long-quiet'])
+      expect(after.get(key)).toMatchObject({ status: 'live' })
+    expect(rows).toHaveLength(5)
   })
 })
 

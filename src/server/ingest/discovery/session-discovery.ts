@@ -55,9 +55,6 @@ interface TrackedFile {
   live: boolean
 }
 
-/** An upload writes every 250 ms; one quiet this long was cut off. */
-const STALE_UPLOAD_MS = 5 * 60_000
-
 const silent: DiscoveryLog = { info: () => {}, warn: () => {} }
 
 export class SessionDiscovery {
@@ -177,8 +174,6 @@ export class SessionDiscovery {
   /** One full pass over the folders (also usable directly, e.g. by tests and the bench). */
   async scan(): Promise<ScanReport> {
     if (!this.accountId) await this.load(await this.options.resolveAccountId())
-    // Housekeeping that needs exactly one instance: uploads cut off by a stopped server.
-    await sessionsRepository.interruptStaleUploads(this.options.client.db, STALE_UPLOAD_MS)
     const found = await findLogFiles(this.options.dirs)
     const report: ScanReport = { files: found.size, read: 0, unchanged: 0, removed: 0 }
     for (const file of found.values()) {
