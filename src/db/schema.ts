@@ -370,7 +370,7 @@ export const timelineEventSearch = pgTable(
     /** The event's account: the search scope, checked without reading the event. */
     accountId: uuid('account_id').notNull(),
     at: instant('at'),
-    /** `to_tsvector('simple', timeline_event_search_text(…))` of the event. */
+    /** `to_tsvector('simple', timeline_event_search_text(type, summary, name, command, path, payload))` (drizzle/0014). */
     document: tsvector('document').notNull(),
   },
   (t) => [

@@ -200,6 +200,15 @@ describe('searchEvents', () => {
         .filter((part) => part.match)
         .map((part) => part.text),
     ).toEqual(['workaround'])
+    // A message's summary is the start of its text: the match shows once, not once from each.
+    const henry = await seedEvents('Henry', [
+      draft(0, {
+        summary: 'User: why is ci red? needle42',
+        payload: { role: 'user', content: 'why is ci red? needle42' },
+      }),
+    ])
+    const [once] = (await search(henry.account.id, 'needle42')).hits
+    expect(parseHighlights(once.snippet).filter((part) => part.match)).toHaveLength(1)
   })
 
   it('follows every change of the events: updated, truncated and deleted sessions', async () => {

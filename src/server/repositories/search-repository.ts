@@ -127,7 +127,7 @@ export function searchEventsStatement(
       )
       select m.session_id, m.ordinal, e.type, e.role, m.at, m.rank,
              ts_headline('simple',
-               translate(timeline_event_search_text(e.summary, e.name, e.command, e.path, e.payload),
+               translate(timeline_event_search_text(e.type, e.summary, e.name, e.command, e.path, e.payload),
                          ${HIGHLIGHT_START + HIGHLIGHT_STOP}, '  '),
                ${tsquery}, ${HEADLINE_OPTIONS}) as snippet,
              s.title, s.repo_name, s.branch, s.origin
