@@ -209,6 +209,12 @@ describe('searchEvents', () => {
     ])
     const [once] = (await search(henry.account.id, 'needle42')).hits
     expect(parseHighlights(once.snippet).filter((part) => part.match)).toHaveLength(1)
+    // A short text is shown whole, the words before the match included.
+    expect(
+      parseHighlights(once.snippet)
+        .map((part) => part.text)
+        .join(''),
+    ).toBe('why is ci red? needle42')
   })
 
   it('follows every change of the events: updated, truncated and deleted sessions', async () => {

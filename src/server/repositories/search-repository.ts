@@ -61,6 +61,12 @@ export const COMMON_MATCHES = 20_000
 // The highlight options: the markers are control characters, removed from the text first, so the
 // only markers in a snippet are the ones Postgres put there.
 const HEADLINE_OPTIONS = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_STOP}, MaxWords=28, MinWords=10, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`
+/**
+ * A text this short is shown whole (one cover, up to MaxWords): fragment mode starts a fragment at
+ * the match when the words before it are short or not plain words, cutting a one-line message.
+ */
+const SHORT_TEXT_LENGTH = 200
+const WHOLE_TEXT_OPTIONS = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_STOP}, MaxWords=28, MinWords=10, ShortWord=2, MaxFragments=0`
 
 export const searchRepository = {
   /**
@@ -126,14 +132,16 @@ export function searchEventsStatement(
         limit ${limit + 1} offset ${offset}
       )
       select m.session_id, m.ordinal, e.type, e.role, m.at, m.rank,
-             ts_headline('simple',
-               translate(timeline_event_search_text(e.type, e.summary, e.name, e.command, e.path, e.payload),
-                         ${HIGHLIGHT_START + HIGHLIGHT_STOP}, '  '),
-               ${tsquery}, ${HEADLINE_OPTIONS}) as snippet,
+             ts_headline('simple', h.text, ${tsquery},
+               case when length(h.text) <= ${SHORT_TEXT_LENGTH} then ${WHOLE_TEXT_OPTIONS} else ${HEADLINE_OPTIONS} end) as snippet,
              s.title, s.repo_name, s.branch, s.origin
       from matches m
       join timeline_events e on e.session_id = m.session_id and e.ordinal = m.ordinal and e.account_id = ${accountId}
       join sessions s on s.id = m.session_id and s.account_id = ${accountId}
+      cross join lateral (
+        select translate(timeline_event_search_text(e.type, e.summary, e.name, e.command, e.path, e.payload),
+                         ${HIGHLIGHT_START + HIGHLIGHT_STOP}, '  ') as text
+      ) h
       order by m.rank desc, m.at desc nulls last, m.session_id, m.ordinal`
 }
 
