@@ -89,8 +89,9 @@ export function SearchView({ query }: { query: string }) {
             />
           </div>
           <p id={hintId} className="text-muted-foreground text-xs">
-            Matches whole words in event summaries, tool names, commands and file paths. Use "quotes" for a phrase, or
-            to accept either word, and -word to leave a word out. Press / or Ctrl+K anywhere to come back here.
+            Matches whole words in event summaries, tool names, commands, file paths and the start of message text and
+            tool output. Use "quotes" for a phrase, or to accept either word, and -word to leave a word out. Press / or
+            Ctrl+K anywhere to come back here.
           </p>
         </form>
       </search>
