@@ -210,8 +210,11 @@ test('keyboard: ? lists the shortcuts, / and Ctrl+K open the search, keys typed 
   await expect(page.getByRole('dialog')).toHaveCount(0)
 
   await gotoHydrated(page, '/settings')
-  await page.keyboard.press('Control+k')
-  await expect(page).toHaveURL(/\/search/)
+  // As above: the listener attaches after the page's sections have loaded, so retry the key.
+  await expect(async () => {
+    await page.keyboard.press('Control+k')
+    await expect(page).toHaveURL(/\/search/, { timeout: 1_000 })
+  }).toPass()
   await expect(page.getByLabel('Search your sessions')).toBeFocused()
 
   // The header button opens the same list for people who do not know the key.
