@@ -11,9 +11,9 @@ import { request as httpRequest } from 'node:http'
 import postgres from 'postgres'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { localOwnerCookie } from '../../dev/app-client'
+import { seededRandom } from '../helpers/seeded-random'
 import { CHAOS_SCALE, report } from './support/chaos-scale'
 import { type ChaosStack, startChaosStack } from './support/chaos-stack'
-import { seededRandom } from './support/seeded-random'
 
 const FIXTURE = readFileSync(new URL('../fixtures/agent-logs/codex/synthetic-acme-api.jsonl', import.meta.url), 'utf8')
 const FIXTURE_SESSION_ID = '019c38dc-6da6-70c2-b8bb-e2544936759c'

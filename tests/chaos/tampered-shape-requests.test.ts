@@ -12,9 +12,9 @@ import { generateSessionToken, hashSessionToken } from '~/server/auth/tokens'
 import { authRepository } from '~/server/repositories/auth-repository'
 import { SHAPE_NAMES } from '~/sync/catalog'
 import { seedAccountWithEverything } from '../helpers/seed-everything'
+import { type SeededRandom, seededRandom } from '../helpers/seeded-random'
 import { CHAOS_SCALE, report } from './support/chaos-scale'
 import { type ChaosStack, startChaosStack } from './support/chaos-stack'
-import { type SeededRandom, seededRandom } from './support/seeded-random'
 
 const SEED = 15_015
 const PARALLEL = 8

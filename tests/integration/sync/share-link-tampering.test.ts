@@ -14,6 +14,7 @@ import { createShareLinkWatch } from '../../../src/server/share/share-shape'
 import { SHARE_SHAPE_NAMES, SHARE_SHAPES } from '../../../src/sync/share-catalog'
 import { createTestDatabase, type TestDatabase } from '../../helpers/database'
 import { seedAccountWithEverything } from '../../helpers/seed-everything'
+import { seededRandom } from '../../helpers/seeded-random'
 import { readShareRows, type ShapeItem, shareRequester } from '../../helpers/share-reader'
 import { type SyncTarget, startSyncTarget } from '../../helpers/sync-target'
 
@@ -39,20 +40,8 @@ afterAll(async () => {
   await database?.drop()
 })
 
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function rng(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 it(`${REQUESTS} tampered share requests leak nothing and never fail with 5xx (seed ${SEED})`, async () => {
-  const random = rng(SEED)
+  const random = seededRandom(SEED).next
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]
   const request = shareRequester(client.db, sync, createShareLinkWatch(client.db, 100))
   const owner = { accountId: alice.account.id, userId: alice.user.id }

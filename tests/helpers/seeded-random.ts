@@ -1,4 +1,4 @@
-/** A small seeded PRNG (mulberry32): the same seed gives the same tampered requests on every run. */
+/** A small seeded PRNG (mulberry32): the same seed gives the same data and the same tampered requests on every run and machine. */
 export function seededRandom(seed: number) {
   let state = seed >>> 0
   const next = () => {
