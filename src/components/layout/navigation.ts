@@ -16,10 +16,12 @@ export interface NavigationItem {
   icon: LucideIcon
   /** Only "/" needs exact matching; every other section stays active on its sub-pages. */
   exact?: boolean
+  /** Paths outside `to` that belong to this section (a session's pages live under /sessions/). */
+  activeUnder?: string
 }
 
 export const NAVIGATION: readonly NavigationItem[] = [
-  { to: '/', label: 'Sessions', icon: ScrollTextIcon, exact: true },
+  { to: '/', label: 'Sessions', icon: ScrollTextIcon, exact: true, activeUnder: '/sessions/' },
   { to: '/search', label: 'Search', icon: SearchIcon },
   { to: '/stats', label: 'Stats', icon: BarChart3Icon },
   { to: '/coach', label: 'Coach', icon: MessagesSquareIcon },

@@ -9,7 +9,7 @@ import { notify } from '~/components/layout/notifications'
 import { Button } from '~/components/ui/button'
 import { useAddToCoach } from '~/features/hookify/use-add-to-coach'
 import { errorMessage } from '~/lib/error-message'
-import { EVENT_KINDS, formatDuration } from './event-kind'
+import { EVENT_KINDS, formatDuration, formatEventTimestamp } from './event-kind'
 import { coachPromptOf, eventJson, payloadSections } from './event-payload'
 import { CodeBlock, DiffBlock } from './payload-blocks'
 
@@ -114,7 +114,7 @@ export function EventDetail({
       {event.summary ? <p className="break-words text-sm">{event.summary}</p> : null}
       <dl className="grid grid-cols-2 gap-2">
         <Field label="Role" value={event.role} />
-        <Field label="Time" value={event.at ? `${event.at.toISOString()}` : null} />
+        <Field label="Time" value={formatEventTimestamp(event.at)} />
         <Field label="Command family" value={event.commandFamily} />
         <Field label="Origin" value={event.sidechain ? 'Sub-agent' : null} />
         <Field label="Path" value={event.path} />

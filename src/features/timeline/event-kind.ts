@@ -26,6 +26,13 @@ export function formatEventTime(at: Date | null) {
   return at ? at.toISOString().slice(11, 19) : null
 }
 
+/** Date and time to the millisecond, in UTC like the session header's dates: "2026-03-02 10:01:03.110 UTC". */
+export function formatEventTimestamp(at: Date | null) {
+  if (!at) return null
+  const iso = at.toISOString()
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)} UTC`
+}
+
 export function formatDuration(ms: number) {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`
 }
