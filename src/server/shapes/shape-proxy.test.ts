@@ -1,6 +1,6 @@
 import { ELECTRIC_PROTOCOL_QUERY_PARAMS as CLIENT_PARAMS } from '@electric-sql/client'
 import { describe, expect, it } from 'vitest'
-import { ELECTRIC_PROTOCOL_QUERY_PARAMS } from './shape-proxy'
+import { ELECTRIC_PROTOCOL_QUERY_PARAMS, forwardShape } from './shape-proxy'
 
 describe('protocol parameters the proxy forwards', () => {
   it("are the client library's own list, so SSE and subset parameters pass", () => {
@@ -14,5 +14,38 @@ describe('protocol parameters the proxy forwards', () => {
     for (const name of ['table', 'where', 'params', 'columns', 'queryable_columns', 'replica', 'secret']) {
       expect(ELECTRIC_PROTOCOL_QUERY_PARAMS).not.toContain(name)
     }
+  })
+})
+
+describe('a subset request the client gives up on', () => {
+  it('answers 499 without calling the sync service or raising an error', async () => {
+    const controller = new AbortController()
+    const body = new ReadableStream<Uint8Array>({
+      start(stream) {
+        stream.enqueue(new TextEncoder().encode('{"where":'))
+      },
+      pull(stream) {
+        // The connection drops mid-body: the request is aborted and its body errors.
+        controller.abort()
+        stream.error(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }))
+      },
+    })
+    const request = new Request('http://app.test/api/shape?shape=todos&offset=-1&subset__limit=10', {
+      method: 'POST',
+      body,
+      signal: controller.signal,
+      duplex: 'half',
+    } as RequestInit)
+    let upstreamCalls = 0
+    const response = await forwardShape(request, new URL(request.url), {
+      shape: { table: 'todos', where: '"account_id" = $1', params: ['a'], columns: '"id"' },
+      electricUrl: 'http://sync.test',
+      fetch: async () => {
+        upstreamCalls++
+        return new Response('[]')
+      },
+    })
+    expect(response.status).toBe(499)
+    expect(upstreamCalls).toBe(0)
   })
 })

@@ -290,6 +290,8 @@ export async function forwardShape(request: Request, url: URL, options: ForwardO
     } catch (error) {
       if (error instanceof BodyTooLargeError)
         return jsonError(413, 'Subset request body is too large (64 KiB at most).')
+      // The client gave up on the subset (a view moved on, a tab closed): nobody reads an answer.
+      if (request.signal.aborted) return new Response(null, { status: 499 })
       throw error
     }
     let parsed: unknown
