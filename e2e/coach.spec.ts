@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright'
 import { type Browser, expect, type Page, test } from '@playwright/test'
 import { uniqueRollout } from './support/agent-log-files'
+import { expectNoAxeViolations } from './support/axe'
 import { findInExplorer, uploadThroughExplorer } from './support/explorer-page'
 import { gotoHydrated } from './support/page-helpers'
 
@@ -138,16 +139,7 @@ test('threads: new chat, rename, select and delete with promotion; the page has 
 
   await expect(page.getByTestId('provider-status')).toContainText('offline · offline-coach')
   await expect(page.getByTestId('context-budget')).toContainText('/ 6,000 tokens')
-  const results = await new AxeBuilder({ page })
-    .include('main')
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze()
-  expect(
-    results.violations.map(
-      (violation) =>
-        `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.html.slice(0, 160)).join(' | ')})`,
-    ),
-  ).toEqual([])
+  await expectNoAxeViolations(page)
   await page.screenshot({ path: 'test-results/coach-desktop.png', fullPage: true })
   await page.setViewportSize({ width: 390, height: 844 })
   await page.screenshot({ path: 'test-results/coach-mobile.png', fullPage: true })

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import AxeBuilder from '@axe-core/playwright'
 import { expect, type Page, test } from '@playwright/test'
 import { uniqueRollout } from './support/agent-log-files'
+import { axeViolations } from './support/axe'
 import { findInExplorer, uploadThroughExplorer } from './support/explorer-page'
 import { gotoHydrated } from './support/page-helpers'
 
@@ -36,17 +37,6 @@ async function upload(page: Page, file: ReturnType<typeof rolloutWithNeedle>) {
 
 // Uploading and parsing a log takes a while on a busy machine.
 test.describe.configure({ timeout: 120_000 })
-
-const axeViolations = async (page: Page) => {
-  const results = await new AxeBuilder({ page })
-    .include('main')
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze()
-  return results.violations.map(
-    (violation) =>
-      `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.html.slice(0, 160)).join(' | ')})`,
-  )
-}
 
 test('search finds an event across sessions, shows markup as text, and opens the event in its session', async ({
   page,

@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright'
 import { expect, type Page, test } from '@playwright/test'
 import { uniqueRollout } from './support/agent-log-files'
+import { expectNoAxeViolations } from './support/axe'
 import { findInExplorer, uploadThroughExplorer } from './support/explorer-page'
 import { gotoHydrated } from './support/page-helpers'
 
@@ -91,16 +91,7 @@ test('the tools filter and the order are in the URL, and the page has no axe vio
 
   await rows(page).first().click()
   await expect(page.getByTestId('event-detail')).toBeVisible()
-  const results = await new AxeBuilder({ page })
-    .include('main')
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze()
-  expect(
-    results.violations.map(
-      (violation) =>
-        `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.html.slice(0, 160)).join(' | ')})`,
-    ),
-  ).toEqual([])
+  await expectNoAxeViolations(page)
 
   await page.screenshot({ path: 'test-results/timeline-desktop.png', fullPage: true })
   await page.setViewportSize({ width: 390, height: 844 })

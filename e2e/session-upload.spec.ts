@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright'
 import { type Browser, expect, type Page, test } from '@playwright/test'
 import { uniqueRollout } from './support/agent-log-files'
+import { expectNoAxeViolations } from './support/axe'
 import { findInExplorer, openExplorerUpload, uploadThroughExplorer } from './support/explorer-page'
 import { gotoHydrated, tabTo } from './support/page-helpers'
 import { readShapeRows } from './support/shape-reader'
@@ -67,15 +67,5 @@ test('the upload controls are reachable by keyboard and the page has no axe viol
   await uploadThroughExplorer(page, uniqueRollout())
   await tabTo(page, page.getByRole('button', { name: 'Choose files' }))
   await tabTo(page, page.getByRole('button', { name: 'Choose a folder' }))
-  // The page's own content; the shared shell (header, account menu) is checked by its own specs.
-  const results = await new AxeBuilder({ page })
-    .include('main')
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze()
-  expect(
-    results.violations.map(
-      (violation) =>
-        `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.html.slice(0, 160)).join(' | ')})`,
-    ),
-  ).toEqual([])
+  await expectNoAxeViolations(page)
 })

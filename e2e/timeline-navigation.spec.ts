@@ -3,9 +3,9 @@
  * the event detail's copy/coach actions and diffs, keys,
  * and the small-screen drawer. Real fixture: the synthetic Codex rollout, uploaded per test.
  */
-import AxeBuilder from '@axe-core/playwright'
 import { expect, type Page, test } from '@playwright/test'
 import { uniqueRollout } from './support/agent-log-files'
+import { expectNoAxeViolations } from './support/axe'
 import { eventRows, openTimeline, uploadFromPage } from './support/timeline-page'
 
 // Each test uploads a session and walks several pages of the UI: more than the default budget on a
@@ -23,19 +23,6 @@ function visibleInList(page: Page, ordinal: number) {
     const view = list.getBoundingClientRect()
     return box.top >= view.top - 1 && box.bottom <= view.bottom + 1
   }, ordinal)
-}
-
-async function expectNoAxeViolations(page: Page, include = 'main') {
-  const results = await new AxeBuilder({ page })
-    .include(include)
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze()
-  expect(
-    results.violations.map(
-      (violation) =>
-        `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.html.slice(0, 160)).join(' | ')})`,
-    ),
-  ).toEqual([])
 }
 
 test('filters and an event range live in the URL and narrow the list', async ({ page }) => {
