@@ -11,7 +11,7 @@ import { uniqueRollout } from './support/agent-log-files'
 import { E2E_AGENT_LOG_DIR } from './support/e2e-ports'
 import { findInExplorer } from './support/explorer-page'
 import { gotoHydrated } from './support/page-helpers'
-import { eventRows } from './support/timeline-page'
+import { eventRows, rowShownInList } from './support/timeline-page'
 
 // Discovery, ingest and the shape stream per append: seconds each on a busy machine.
 test.describe.configure({ timeout: 120_000 })
@@ -60,17 +60,6 @@ function firstVisibleOrdinal(page: Page) {
   })
 }
 
-/** Whether the row is wholly inside the list's visible part (the page itself may cut the list). */
-function shownInList(page: Page, ordinal: number) {
-  return page.getByTestId('timeline-scroll').evaluate((list, wanted) => {
-    const row = list.querySelector(`[data-ordinal="${wanted}"]`)
-    if (!row) return false
-    const box = row.getBoundingClientRect()
-    const view = list.getBoundingClientRect()
-    return box.top >= view.top - 1 && box.bottom <= view.bottom + 1
-  }, ordinal)
-}
-
 /** Scrolls the list so that the row `index` places from the top is the first one shown. */
 async function scrollToRow(page: Page, index: number) {
   await page.getByTestId('timeline-scroll').evaluate((list, rows) => {
@@ -103,7 +92,7 @@ test('a reader in the middle of a live session stays on their row while events a
   expect(await firstVisibleOrdinal(page)).toBe(10)
   await newEvents.click()
   const total = await loadedCount(page)
-  await expect.poll(() => shownInList(page, total - 1)).toBe(true)
+  await expect.poll(() => rowShownInList(page, total - 1)).toBe(true)
   await expect(newEvents).toHaveCount(0)
 })
 
@@ -114,12 +103,12 @@ test('a reader at the end of a live session follows the new events', async ({ pa
   await page.getByTestId('timeline-scroll').evaluate((list) => {
     list.scrollTop = list.scrollHeight
   })
-  await expect.poll(() => shownInList(page, before - 1)).toBe(true)
+  await expect.poll(() => rowShownInList(page, before - 1)).toBe(true)
 
   log.append()
   await expect.poll(() => loadedCount(page), { timeout: 30_000 }).toBeGreaterThan(before)
   const after = await loadedCount(page)
-  await expect.poll(() => shownInList(page, after - 1)).toBe(true)
+  await expect.poll(() => rowShownInList(page, after - 1)).toBe(true)
   await expect(page.getByRole('button', { name: /new events?$/ })).toHaveCount(0)
 })
 

@@ -6,24 +6,13 @@
 import { expect, type Page, test } from '@playwright/test'
 import { uniqueRollout } from './support/agent-log-files'
 import { expectNoAxeViolations } from './support/axe'
-import { eventRows, openTimeline, uploadFromPage } from './support/timeline-page'
+import { eventRows, openTimeline, rowShownInList, uploadFromPage } from './support/timeline-page'
 
 // Each test uploads a session and walks several pages of the UI: more than the default budget on a
 // busy 2-core machine.
 test.describe.configure({ timeout: 90_000 })
 
 const rowAt = (page: Page, ordinal: number) => eventRows(page).and(page.locator(`[data-ordinal="${ordinal}"]`))
-
-/** Whether the row is inside the scrolled list's visible part (the page may cut the list itself). */
-function visibleInList(page: Page, ordinal: number) {
-  return page.getByTestId('timeline-scroll').evaluate((list, wanted) => {
-    const row = list.querySelector(`[data-ordinal="${wanted}"]`)
-    if (!row) return false
-    const box = row.getBoundingClientRect()
-    const view = list.getBoundingClientRect()
-    return box.top >= view.top - 1 && box.bottom <= view.bottom + 1
-  }, ordinal)
-}
 
 test('filters and an event range live in the URL and narrow the list', async ({ page }) => {
   const sessionId = await uploadFromPage(page, uniqueRollout())
@@ -76,7 +65,7 @@ test('a deep link far into a session loads the events around it, not every page 
   })
   await openTimeline(page, `/sessions/${sessionId}#95`)
   await expect(rowAt(page, 94)).toHaveAttribute('aria-current', 'true')
-  await expect.poll(() => visibleInList(page, 94)).toBe(true)
+  await expect.poll(() => rowShownInList(page, 94)).toBe(true)
   await expect(page.getByText('Showing the events around #95')).toBeVisible()
   // The list's first page starts at the linked event (ordinal 94), the earlier ones come from it backwards.
   expect(subsets).toContainEqual({ where: '"ordinal" >= $1', params: JSON.stringify({ 1: '94' }) })

@@ -29,3 +29,14 @@ export async function openTimeline(page: Page, path: string) {
   await gotoHydrated(page, path)
   await expect(eventRows(page).first()).toBeVisible()
 }
+
+/** Whether the row is wholly inside the scrolled list's visible part (the page itself may cut the list). */
+export function rowShownInList(page: Page, ordinal: number) {
+  return page.getByTestId('timeline-scroll').evaluate((list, wanted) => {
+    const row = list.querySelector(`[data-ordinal="${wanted}"]`)
+    if (!row) return false
+    const box = row.getBoundingClientRect()
+    const view = list.getBoundingClientRect()
+    return box.top >= view.top - 1 && box.bottom <= view.bottom + 1
+  }, ordinal)
+}
