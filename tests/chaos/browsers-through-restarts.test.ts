@@ -1,6 +1,6 @@
 /**
- * Faults seen from two open browsers on the Todos page: the shape server restarts, then Postgres
- * restarts. Both pages recover on their own (no reload: a marker set on `window` survives), show
+ * Faults seen from two open browsers on the Todos page: the shape server restarts and crashes
+ * (SIGKILL), then Postgres restarts and crashes (SIGKILL to every Postgres process). Both pages recover on their own (no reload: a marker set on `window` survives), show
  * the todos written before, during and after each fault exactly once, and the time from the fault
  * to both pages showing a fresh todo is reported. Also: the app works with localStorage disabled
  * or full.
@@ -99,7 +99,7 @@ async function expectPagesMatchDatabase(pages: Page[]) {
   }
 }
 
-it('recovers both open browsers from a shape server restart and a Postgres restart, without a reload', async () => {
+it('recovers both open browsers from shape server and Postgres restarts and crashes, without a reload', async () => {
   const cookie = await localOwnerCookie(stack.apps[0].url)
   const opened = await Promise.all(browsers.map((browser) => openTodos(browser)))
   const pages = opened.map(({ page }) => page)
@@ -107,26 +107,33 @@ it('recovers both open browsers from a shape server restart and a Postgres resta
   await timeUntilShown(pages, cookie)
 
   const figures: Record<string, number | string> = {}
+  /** One fault while both pages are open; a todo written right after it must reach both. */
+  async function survive(label: string, fault: () => Promise<void>) {
+    const faultAt = performance.now()
+    await fault()
+    const backAt = performance.now()
+    const after = await timeUntilShown(pages, cookie)
+    figures[`${label}.downMs`] = Math.round(backAt - faultAt)
+    figures[`${label}.recoveredAfterBackMs`] = Math.round(after.ms)
+    figures[`${label}.recoveredFromFaultMs`] = Math.round(performance.now() - faultAt)
+  }
   for (let round = 1; round <= CHAOS_SCALE.restartRounds; round++) {
     // The shape server goes away; writes go on meanwhile (they only need Postgres).
-    const shapeFault = performance.now()
-    await stack.shapeServer.stop()
-    await createTodo(cookie)
-    await stack.shapeServer.start()
-    const shapeBack = performance.now()
-    const afterShape = await timeUntilShown(pages, cookie)
-    figures[`shapeServerRestart${round}.downMs`] = Math.round(shapeBack - shapeFault)
-    figures[`shapeServerRestart${round}.recoveredAfterBackMs`] = Math.round(afterShape.ms)
-    figures[`shapeServerRestart${round}.recoveredFromFaultMs`] = Math.round(performance.now() - shapeFault)
-
-    // Postgres goes away under the app and the shape server, and comes back on the same port.
-    const postgresFault = performance.now()
-    await stack.postgres.restart()
-    const postgresBack = performance.now()
-    const afterPostgres = await timeUntilShown(pages, cookie)
-    figures[`postgresRestart${round}.downMs`] = Math.round(postgresBack - postgresFault)
-    figures[`postgresRestart${round}.recoveredAfterBackMs`] = Math.round(afterPostgres.ms)
-    figures[`postgresRestart${round}.recoveredFromFaultMs`] = Math.round(performance.now() - postgresFault)
+    await survive(`shapeServerRestart${round}`, async () => {
+      await stack.shapeServer.stop()
+      await createTodo(cookie)
+      await stack.shapeServer.start()
+    })
+    // The same, as a crash: no graceful stop, its replication slot is left as it was.
+    await survive(`shapeServerCrash${round}`, async () => {
+      await stack.shapeServer.kill()
+      await createTodo(cookie)
+      await stack.shapeServer.start()
+    })
+    // Postgres goes away under the app and the shape server, and comes back on the same port:
+    // first a fast shutdown, then a crash (SIGKILL to every Postgres process, crash recovery).
+    await survive(`postgresRestart${round}`, () => stack.postgres.restart())
+    await survive(`postgresCrash${round}`, () => stack.postgres.crashAndRestart())
   }
 
   figures.todos = await expectPagesMatchDatabase(pages)

@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { builtAppCommand, shapeServerCommand } from '../../../dev/commands'
@@ -72,7 +72,56 @@ export interface ChaosPostgres {
   readonly port: number
   /** Fast shutdown and start again on the same port and data directory. */
   restart(): Promise<void>
+  /**
+   * SIGKILL to the postmaster and every backend at once (a crash: no checkpoint, no clean
+   * shutdown), then start again on the same data directory, which runs crash recovery.
+   */
+  crashAndRestart(): Promise<void>
   stop(): Promise<void>
+}
+
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The postmaster (from its lock file) and its children, found before the kill orphans them. */
+function clusterProcesses(dataDir: string) {
+  const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
+  if (!Number.isInteger(postmaster) || postmaster <= 0) throw new Error(`no postmaster pid in ${dataDir}`)
+  const children = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        // Field 4 of /proc/<pid>/stat, after the parenthesised command name, is the parent pid.
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster
+      } catch {
+        return false
+      }
+    })
+  return [postmaster, ...children]
+}
+
+async function killCluster(dataDir: string) {
+  const pids = clusterProcesses(dataDir)
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // Already gone.
+    }
+  }
+  const deadline = Date.now() + 15_000
+  while (pids.some(isAlive)) {
+    if (Date.now() > deadline) throw new Error(`Postgres processes ${pids.filter(isAlive).join(', ')} outlived SIGKILL`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
 }
 
 export interface ChaosStack {
@@ -109,6 +158,12 @@ export async function startChaosStack(options: ChaosStackOptions = {}): Promise<
     port,
     async restart() {
       if (!dataDir) throw new Error('start the stack with restartablePostgres to restart Postgres')
+      await running.stop()
+      running = await startEmbeddedPostgres({ port, dataDir })
+    },
+    async crashAndRestart() {
+      if (!dataDir) throw new Error('start the stack with restartablePostgres to crash Postgres')
+      await killCluster(dataDir)
       await running.stop()
       running = await startEmbeddedPostgres({ port, dataDir })
     },
