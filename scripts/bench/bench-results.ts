@@ -94,3 +94,29 @@ export function writeBenchResult<Metrics>(result: BenchResult<Metrics>, dir = jo
   writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`)
   return path
 }
+
+/**
+ * How a memory series moved: the means of its first and last quarters (so one garbage
+ * collection's swing is not read as growth) and a least-squares slope per minute.
+ */
+export function rssTrend(samples: readonly { second: number; mib: number }[]) {
+  if (samples.length < 4) return { firstQuarterMiB: 0, lastQuarterMiB: 0, growthMiB: 0, slopeMiBPerMinute: 0 }
+  const quarter = Math.max(1, Math.floor(samples.length / 4))
+  const mean = (list: readonly { mib: number }[]) => list.reduce((sum, sample) => sum + sample.mib, 0) / list.length
+  const firstQuarterMiB = mean(samples.slice(0, quarter))
+  const lastQuarterMiB = mean(samples.slice(-quarter))
+  const meanSecond = samples.reduce((sum, sample) => sum + sample.second, 0) / samples.length
+  const meanMib = mean(samples)
+  let covariance = 0
+  let variance = 0
+  for (const sample of samples) {
+    covariance += (sample.second - meanSecond) * (sample.mib - meanMib)
+    variance += (sample.second - meanSecond) ** 2
+  }
+  return {
+    firstQuarterMiB,
+    lastQuarterMiB,
+    growthMiB: lastQuarterMiB - firstQuarterMiB,
+    slopeMiBPerMinute: variance === 0 ? 0 : (covariance / variance) * 60,
+  }
+}

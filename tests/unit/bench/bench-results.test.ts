@@ -7,6 +7,7 @@ import {
   formatTable,
   type MachineInfo,
   percentile,
+  rssTrend,
   summarize,
   writeBenchResult,
 } from '../../../scripts/bench/bench-results'
@@ -109,5 +110,31 @@ describe('bench result files', () => {
   it('rejects names that would not make a plain file name', () => {
     expect(() => buildBenchResult('../escape', {})).toThrow(/kebab-case/)
     expect(() => buildBenchResult('Write Cost', {})).toThrow(/kebab-case/)
+  })
+})
+
+describe('rssTrend', () => {
+  const series = (values: number[]) => values.map((mib, index) => ({ second: index * 2, mib }))
+
+  it('reads a plateau with garbage-collection swings as no growth', () => {
+    const trend = rssTrend(series([280, 290, 284, 287, 281, 290, 283, 288, 282, 289, 284, 286]))
+    expect(Math.abs(trend.growthMiB)).toBeLessThan(2)
+    expect(Math.abs(trend.slopeMiBPerMinute)).toBeLessThan(5)
+  })
+
+  it('reads a steady climb as growth, in MiB per minute', () => {
+    // 1 MiB every 2 s is 30 MiB per minute.
+    const trend = rssTrend(series(Array.from({ length: 20 }, (_, index) => 200 + index)))
+    expect(trend.slopeMiBPerMinute).toBeCloseTo(30, 5)
+    expect(trend.growthMiB).toBe(15)
+  })
+
+  it('says nothing about fewer than four samples', () => {
+    expect(rssTrend(series([100, 400]))).toEqual({
+      firstQuarterMiB: 0,
+      lastQuarterMiB: 0,
+      growthMiB: 0,
+      slopeMiBPerMinute: 0,
+    })
   })
 })
