@@ -139,6 +139,8 @@ async function main() {
       DATABASE_URL: databaseUrl,
       SHAPE_SERVER_PORT: String(port),
       ELECTRIC_SECRET: secret,
+      // Shape logs survive a restart of the stack, so open tabs carry on without a full resync.
+      ...(ephemeral ? {} : { ELECTRIC_STORAGE_DIR: resolve(config.DATA_DIR, 'shapes') }),
     })
     await waitUntilHealthy(`${electricUrl}/v1/health`, 'shape server', 60_000)
     log(`shape server ready at ${electricUrl}`)

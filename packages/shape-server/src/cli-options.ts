@@ -68,6 +68,7 @@ const environmentSchema = z.object({
   ELECTRIC_MAX_SHAPES: wholeNumber('shapes', 1),
   SHAPE_SERVER_MEMORY_BUDGET_MB: wholeNumber('MiB', 1),
   SHAPE_SERVER_IDLE_SHAPE_SECONDS: wholeNumber('seconds', 1),
+  ELECTRIC_STORAGE_DIR: z.preprocess(emptyToUndefined, z.string().trim().min(1).optional()),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z
@@ -94,6 +95,8 @@ export interface CliOptions {
   /** One budget for all shapes' snapshots and logs. */
   maxMemoryBytes: number
   idleShapeMs: number
+  /** Shape logs kept on disk across restarts; undefined: in memory only. */
+  storageDir: string | undefined
   logLevel: LogLevel
 }
 
@@ -130,6 +133,9 @@ Environment (Electric's names where Electric has the setting; SHAPE_SERVER_* sti
                              (default 512)
   SHAPE_SERVER_IDLE_SHAPE_SECONDS
                              a shape nobody read for this long is dropped (default 1800)
+  ELECTRIC_STORAGE_DIR       keep shape logs here (and the replication slot across stops), so a
+                             restarted server resumes its clients instead of a 409 and a resync
+                             (default: unset, shapes live in memory only)
   LOG_LEVEL                  debug | info | warn | error | silent (default info; debug logs SQL)
 `
 
@@ -193,6 +199,7 @@ export function parseCliOptions(argv: string[], env: Record<string, string | und
       maxShapes: settings.ELECTRIC_MAX_SHAPES ?? 5_000,
       maxMemoryBytes: (settings.SHAPE_SERVER_MEMORY_BUDGET_MB ?? 512) * 1024 * 1024,
       idleShapeMs: (settings.SHAPE_SERVER_IDLE_SHAPE_SECONDS ?? 1_800) * 1_000,
+      storageDir: settings.ELECTRIC_STORAGE_DIR,
       logLevel: settings.LOG_LEVEL,
     },
   }

@@ -1,7 +1,7 @@
 /**
  * `shape-server` (`pnpm shape-server` in the Session Coach repo): the Electric-compatible shape
  * server as a process. Stops cleanly on SIGINT/SIGTERM (answers held requests, closes connections,
- * drops its replication slot).
+ * drops its replication slot — or, with ELECTRIC_STORAGE_DIR, stores its shapes and keeps the slot).
  */
 import { parseCliOptions, USAGE } from './cli-options.ts'
 import { errorMessage } from './errors.ts'
@@ -48,6 +48,7 @@ try {
     maxShapes: options.maxShapes,
     maxMemoryBytes: options.maxMemoryBytes,
     idleShapeMs: options.idleShapeMs,
+    storageDir: options.storageDir,
     log,
     onStatement: options.logLevel === 'debug' ? (sql) => log.debug(`SQL ${sql.replace(/\s+/g, ' ')}`) : undefined,
   })

@@ -26,15 +26,21 @@ export async function defaultSlotName(pool: pg.Pool): Promise<string> {
 }
 
 /**
- * Makes sure the publication and the one logical slot exist. A slot left by a crashed server is
- * reused and moved to the current WAL position: no shape exists yet, so nothing older is needed,
- * and the WAL it pinned is released. Returns the WAL position everything before which is settled.
+ * Makes sure the publication and the one logical slot exist. A slot left by an earlier run is
+ * reused. Without `keepSlotPosition` it is moved to the current WAL position: no shape exists yet,
+ * so nothing older is needed, and the WAL it pinned is released. With it (shapes stored on disk)
+ * it stays where it was confirmed, and `keptSlot` tells where that is; the caller decides whether
+ * to resume from there or to `advanceSlot`. Returns the WAL position everything before which is settled.
  */
 export async function prepareReplication(
   pool: pg.Pool,
-  { slotName, publicationName }: { slotName: string; publicationName: string },
+  {
+    slotName,
+    publicationName,
+    keepSlotPosition = false,
+  }: { slotName: string; publicationName: string; keepSlotPosition?: boolean },
   log: Logger,
-): Promise<{ startLsn: bigint }> {
+): Promise<{ startLsn: bigint; keptSlot: { confirmedFlushLsn: bigint } | undefined }> {
   const {
     rows: [{ wal_level: walLevel }],
   } = await pool.query<{ wal_level: string }>('SHOW wal_level')
@@ -55,23 +61,7 @@ export async function prepareReplication(
     }
   }
 
-  // Values arrive as Postgres text ('t'/'f'): the pool keeps raw text output.
-  const { rows } = await pool.query<{
-    plugin: string
-    same_database: string
-    active: string
-    active_pid: string | null
-  }>(
-    `SELECT plugin, database = current_database() AS same_database, active, active_pid::text
-       FROM pg_replication_slots WHERE slot_name = $1`,
-    [slotName],
-  )
-  const existing = rows[0] && {
-    plugin: rows[0].plugin,
-    sameDatabase: rows[0].same_database === 't',
-    active: rows[0].active === 't',
-    activePid: rows[0].active_pid,
-  }
+  const existing = await slotState(pool, slotName)
   if (existing?.active) {
     throw new ReplicationSetupError(
       `Replication slot ${slotName} is in use by another connection (backend pid ${existing.activePid}). ` +
@@ -84,29 +74,82 @@ export async function prepareReplication(
       `Replication slot ${slotName} belongs to another database of this Postgres cluster. Give this server a different slotName.`,
     )
   }
-  if (existing && existing.plugin !== 'pgoutput') {
-    log.warn(`Replication slot ${slotName} uses the ${existing.plugin} plugin; recreating it for pgoutput.`)
+  const usable = existing && existing.plugin === 'pgoutput' && !existing.lost
+  if (existing && !usable) {
+    log.warn(
+      existing.lost
+        ? `Replication slot ${slotName} lost WAL it needed (max_slot_wal_keep_size); recreating it.`
+        : `Replication slot ${slotName} uses the ${existing.plugin} plugin; recreating it for pgoutput.`,
+    )
     await pool.query('SELECT pg_drop_replication_slot($1)', [slotName])
   }
-  if (existing?.plugin !== 'pgoutput') {
+  let keptSlot: { confirmedFlushLsn: bigint } | undefined
+  if (!usable) {
     try {
       await pool.query(`SELECT pg_create_logical_replication_slot($1, 'pgoutput')`, [slotName])
       log.info(`Created replication slot ${slotName}`)
     } catch (error) {
       throw permissionHint(error, 'create a logical replication slot (the role needs REPLICATION)')
     }
+  } else if (keepSlotPosition) {
+    keptSlot = { confirmedFlushLsn: existing.confirmedFlushLsn }
   } else {
-    await pool.query(
-      `SELECT pg_replication_slot_advance($1, GREATEST(pg_current_wal_lsn(), confirmed_flush_lsn))
-         FROM pg_replication_slots WHERE slot_name = $1`,
-      [slotName],
-    )
+    await advanceSlot(pool, slotName)
     log.info(`Reusing replication slot ${slotName} left by an earlier run (moved to the current WAL position)`)
   }
   const {
     rows: [{ lsn }],
   } = await pool.query<{ lsn: string }>(`SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::text AS lsn`)
-  return { startLsn: BigInt(lsn) }
+  return { startLsn: BigInt(lsn), keptSlot }
+}
+
+/** How long a slot may stay active after its previous server died (Postgres notices the lost socket). */
+const SLOT_RELEASE_WAIT_MS = 5_000
+
+async function slotState(pool: pg.Pool, slotName: string) {
+  const deadline = Date.now() + SLOT_RELEASE_WAIT_MS
+  for (;;) {
+    const state = await readSlot(pool, slotName)
+    if (!state?.active || Date.now() > deadline) return state
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
+async function readSlot(pool: pg.Pool, slotName: string) {
+  // Values arrive as Postgres text ('t'/'f'): the pool keeps raw text output.
+  const { rows } = await pool.query<{
+    plugin: string
+    same_database: string
+    active: string
+    active_pid: string | null
+    wal_status: string | null
+    confirmed_flush: string | null
+  }>(
+    `SELECT plugin, database = current_database() AS same_database, active, active_pid::text, wal_status,
+            (confirmed_flush_lsn - '0/0'::pg_lsn)::text AS confirmed_flush
+       FROM pg_replication_slots WHERE slot_name = $1`,
+    [slotName],
+  )
+  return (
+    rows[0] && {
+      plugin: rows[0].plugin,
+      sameDatabase: rows[0].same_database === 't',
+      active: rows[0].active === 't',
+      activePid: rows[0].active_pid,
+      // 'lost': Postgres removed WAL the slot needed (max_slot_wal_keep_size); it cannot stream.
+      lost: rows[0].wal_status === 'lost' || rows[0].confirmed_flush === null,
+      confirmedFlushLsn: rows[0].confirmed_flush === null ? 0n : BigInt(rows[0].confirmed_flush),
+    }
+  )
+}
+
+/** Moves an unused slot to the current WAL position, releasing the WAL it pinned. */
+export async function advanceSlot(pool: pg.Pool, slotName: string): Promise<void> {
+  await pool.query(
+    `SELECT pg_replication_slot_advance($1, GREATEST(pg_current_wal_lsn(), confirmed_flush_lsn))
+       FROM pg_replication_slots WHERE slot_name = $1`,
+    [slotName],
+  )
 }
 
 function permissionHint(error: unknown, action: string): Error {
@@ -141,12 +184,23 @@ export class TablePublisher {
     return pending
   }
 
+  /**
+   * Whether the table is published with REPLICA IDENTITY FULL right now, without changing
+   * anything: a restored shape whose table left the publication may have missed changes.
+   */
+  async isPublished(table: QualifiedTableName & { oid: number }): Promise<boolean> {
+    const state = await this.publicationState(table.oid)
+    const ready = state !== undefined && state.identity === 'f' && (state.published === 't' || state.all_tables === 't')
+    if (ready && !this.ready.has(table.oid)) this.ready.set(table.oid, Promise.resolve())
+    return ready
+  }
+
   /** The table changed (dropped, altered): check again next time. */
   forget(oid: number): void {
     this.ready.delete(oid)
   }
 
-  private async publish(table: QualifiedTableName & { oid: number }): Promise<void> {
+  private async publicationState(oid: number) {
     const {
       rows: [state],
     } = await this.pool.query<{ published: string; all_tables: string; identity: string }>(
@@ -154,8 +208,13 @@ export class TablePublisher {
               p.puballtables AS all_tables,
               (SELECT relreplident FROM pg_class WHERE oid = $2::oid) AS identity
          FROM pg_publication p WHERE p.pubname = $1`,
-      [this.publicationName, table.oid],
+      [this.publicationName, oid],
     )
+    return state
+  }
+
+  private async publish(table: QualifiedTableName & { oid: number }): Promise<void> {
+    const state = await this.publicationState(table.oid)
     if (!state)
       throw new ReplicationSetupError(`Publication ${this.publicationName} disappeared; restart the shape server.`)
     if (state.identity !== 'f') {

@@ -27,6 +27,16 @@ export interface ReplicationStreamOptions {
   publicationName: string
   log: Logger
   onTransaction(transaction: ReplicatedTransaction): void
+  /**
+   * Where a restarted server's stored shape logs end: replication starts there, and transactions
+   * committed before it (sent again because the slot was confirmed less far) are skipped.
+   */
+  resumeAfterLsn?: bigint
+  /**
+   * The furthest position the slot may be confirmed to (what is durably stored). Unset: whatever
+   * was delivered, for a server whose shapes live only in memory.
+   */
+  confirmablePosition?: () => bigint
 }
 
 const POSTGRES_EPOCH_MS = Date.UTC(2000, 0, 1)
@@ -57,7 +67,12 @@ export class ReplicationStream {
   private lastStatusSentAt = 0
   private readonly startedWaiters: Array<() => void> = []
 
-  constructor(private readonly options: ReplicationStreamOptions) {}
+  constructor(private readonly options: ReplicationStreamOptions) {
+    if (options.resumeAfterLsn !== undefined) {
+      this.deliveredLsn = options.resumeAfterLsn
+      this.lastDeliveredCommitLsn = options.resumeAfterLsn - 1n
+    }
+  }
 
   get isStreaming(): boolean {
     return this.streaming
@@ -235,18 +250,23 @@ export class ReplicationStream {
   }
 
   /**
-   * Confirms everything delivered so far. Safe because shape state only lives in this process:
-   * after a crash every handle is new and every snapshot is taken after the slot's position.
+   * Confirms everything delivered so far when shapes live only in memory (after a crash every
+   * handle is new and every snapshot is taken after the slot's position), or only what is durably
+   * stored when they are kept on disk, so the slot sends the rest again after a crash.
    */
   private sendStatus(client: pg.Client) {
     const connection = (client as unknown as { connection?: ReplicationConnection }).connection
     if (!connection || !this.streaming) return
-    const position = this.deliveredLsn
+    const written = this.deliveredLsn
+    // Not Math.min: LSNs are bigints.
+    let flushed = written
+    const confirmable = this.options.confirmablePosition?.()
+    if (confirmable !== undefined && confirmable < flushed) flushed = confirmable
     const message = Buffer.alloc(34)
     message.write('r', 0)
-    message.writeBigUInt64BE(position, 1)
-    message.writeBigUInt64BE(position, 9)
-    message.writeBigUInt64BE(position, 17)
+    message.writeBigUInt64BE(written, 1)
+    message.writeBigUInt64BE(flushed, 9)
+    message.writeBigUInt64BE(flushed, 17)
     message.writeBigUInt64BE(BigInt(Date.now() - POSTGRES_EPOCH_MS) * 1000n, 25)
     message.writeUInt8(0, 33)
     connection.sendCopyFromChunk(message)

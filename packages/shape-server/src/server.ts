@@ -6,12 +6,14 @@ import { HttpError, send, sendJson, withoutCors } from './http-responses.ts'
 import { consoleLogger, type Logger } from './logger.ts'
 import { createQueryPool, postgresErrorCode, type StatementObserver } from './postgres-connections.ts'
 import { redactSecrets } from './redaction.ts'
-import { defaultSlotName, prepareReplication, TablePublisher } from './replication-setup.ts'
-import { ReplicationStream } from './replication-stream.ts'
+import { advanceSlot, defaultSlotName, prepareReplication, TablePublisher } from './replication-setup.ts'
+import { formatLsn, ReplicationStream } from './replication-stream.ts'
 import { every } from './schema-watch.ts'
 import { ShapeEndpoint } from './shape-endpoint.ts'
 import { ShapeRegistry } from './shape-registry.ts'
 import { InvalidRequestError } from './shape-request.ts'
+import { restoreShapes } from './shape-restore.ts'
+import { ShapeStore } from './shape-store.ts'
 import { SqlPredicateEvaluator } from './sql-predicate-evaluator.ts'
 import { TableResolver } from './table-resolver.ts'
 
@@ -64,6 +66,12 @@ export interface ShapeServerOptions {
   /** Connections for snapshots, validation and where-clause evaluation. */
   poolSize?: number
   /**
+   * Keeps shape logs on disk here (`ELECTRIC_STORAGE_DIR`), and the replication slot across
+   * stops, so a restarted server serves its clients' handles from where they left off. Unset:
+   * shapes live in memory only and every restart sends clients a 409 (docs/sync.md, "Restarts").
+   */
+  storageDir?: string
+  /**
    * Called with the text of every SQL statement sent on the query connections (parameters are
    * bound separately and not included). For debugging, and for tests proving input stays out.
    */
@@ -85,8 +93,10 @@ export interface ShapeServerDiagnostics {
 export interface RunningShapeServer {
   url: string
   port: number
-  /** The logical replication slot this server streams from (dropped on close). */
+  /** The logical replication slot this server streams from (dropped on close unless shapes are stored). */
   slotName: string
+  /** Shapes read back from `storageDir` at start. */
+  restoredShapes: number
   diagnostics(): ShapeServerDiagnostics
   close(): Promise<void>
 }
@@ -114,6 +124,8 @@ export const SHAPE_SERVER_DEFAULTS = {
 export class UnsafeConfigurationError extends Error {}
 
 const STARTUP_TIMEOUT_MS = 30_000
+/** How often stored shape logs are fsynced and the slot confirmed up to them. */
+const CHECKPOINT_INTERVAL_MS = 1_000
 const MAX_PENDING_TRANSACTIONS = 1_000
 
 /**
@@ -139,10 +151,16 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
   let stream: ReplicationStream | undefined
   try {
     const slotName = settings.slotName ?? (await defaultSlotName(pool))
-    const { startLsn } = await prepareReplication(pool, { slotName, publicationName: settings.publicationName }, log)
+    const store = settings.storageDir ? await openStore(pool, settings.storageDir, slotName, log) : undefined
+    const { startLsn, keptSlot } = await prepareReplication(
+      pool,
+      { slotName, publicationName: settings.publicationName, keepSlotPosition: store !== undefined },
+      log,
+    )
+    const publisher = new TablePublisher(pool, settings.publicationName, log)
     const registry = new ShapeRegistry({
       pool,
-      publisher: new TablePublisher(pool, settings.publicationName, log),
+      publisher,
       evaluator: new SqlPredicateEvaluator(pool, log),
       log,
       chunkBytes: settings.chunkBytes,
@@ -151,13 +169,34 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
       idleShapeMs: settings.idleShapeMs,
       maxLogBytesPerShape: settings.maxLogBytesPerShape,
       onDrained: () => stream?.resume(),
+      persistence: store,
     })
     registry.processedLsn = startLsn
+    let resumeAfterLsn: bigint | undefined
+    let restoredShapes = 0
+    if (store) {
+      const resumeAt = await resumePoint(store, keptSlot)
+      if (typeof resumeAt === 'string') {
+        log.info(`Not restoring stored shapes (${resumeAt}); clients of the previous run will refetch.`)
+        await store.discardAll()
+        if (keptSlot) await advanceSlot(pool, slotName)
+      } else {
+        restoredShapes = await restoreShapes(resumeAt, { pool, store, registry, publisher, log })
+        resumeAfterLsn = BigInt(resumeAt.lsn)
+        registry.processedLsn = resumeAfterLsn
+        store.durableLsn = resumeAfterLsn
+        log.info(
+          `Restored ${restoredShapes} of ${resumeAt.shapes.length} stored shapes; replication resumes at ${formatLsn(resumeAfterLsn)}`,
+        )
+      }
+    }
     const activeStream = new ReplicationStream({
       databaseUrl: settings.databaseUrl,
       slotName,
       publicationName: settings.publicationName,
       log,
+      resumeAfterLsn,
+      confirmablePosition: store ? () => store.durableLsn : undefined,
       onTransaction: (transaction) => {
         registry.enqueueTransaction(transaction)
         // Applying may need Postgres round trips; do not buffer an unbounded backlog meanwhile.
@@ -216,6 +255,16 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
       'Checking the synced tables for schema changes',
     )
 
+    // What the stored logs hold every change before: with transactions still queued, only what
+    // was applied; with none, also what replication reported as passed without a change for us.
+    const checkpointCapture = () => ({
+      lsn: registry.isIdle ? maxBigInt(activeStream.deliveredPosition, registry.processedLsn) : registry.processedLsn,
+      shapes: registry.persistableShapes(),
+    })
+    const stopCheckpoints = store
+      ? every(CHECKPOINT_INTERVAL_MS, () => store.checkpoint(checkpointCapture), log, 'Storing shape logs')
+      : () => {}
+
     const stopExpiry = every(
       Math.max(50, Math.min(60_000, Math.floor(settings.idleShapeMs / 10))),
       async () => registry.expireIdleShapes(),
@@ -228,6 +277,7 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
       url: `http://${host}:${port}`,
       port,
       slotName,
+      restoredShapes,
       diagnostics: () => ({
         shapes: registry.shapeCount,
         shapeBytes: registry.dataBytes,
@@ -240,10 +290,14 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
           closing = true
           stopSchemaChecks()
           stopExpiry()
+          stopCheckpoints()
+          // The last checkpoint before the shapes are let go; the slot keeps the rest for next time.
+          if (store) await store.checkpoint(checkpointCapture, { force: true })
           registry.close()
           await closeHttpServer(server)
           await activeStream.stop()
-          await dropSlot(pool, slotName, log)
+          if (store) await store.settled()
+          else await dropSlot(pool, slotName, log)
           await pool.end()
           log.info('Shape server stopped')
         })()
@@ -255,6 +309,31 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
     await pool.end().catch(() => {})
     throw error
   }
+}
+
+async function openStore(pool: ReturnType<typeof createQueryPool>, dir: string, slotName: string, log: Logger) {
+  const {
+    rows: [owner],
+  } = await pool.query<{ system_identifier: string; database: string }>(
+    'SELECT system_identifier::text AS system_identifier, current_database() AS database FROM pg_control_system()',
+  )
+  return ShapeStore.open(dir, { systemIdentifier: owner.system_identifier, database: owner.database, slotName }, log)
+}
+
+/**
+ * The stored checkpoint if replication can resume from it without missing a change, else why
+ * not. The slot must still hold everything after the checkpoint: it must exist (not recreated,
+ * not lost) and never have been confirmed past it — which this server never does, so a slot
+ * further ahead was moved by someone else.
+ */
+async function resumePoint(store: ShapeStore, keptSlot: { confirmedFlushLsn: bigint } | undefined) {
+  const checkpoint = await store.readCheckpoint()
+  if (typeof checkpoint === 'string') return checkpoint
+  if (!keptSlot) return 'the replication slot was missing or unusable, so changes made meanwhile are unknown'
+  if (keptSlot.confirmedFlushLsn > BigInt(checkpoint.lsn)) {
+    return `the replication slot was confirmed past the stored checkpoint (${formatLsn(keptSlot.confirmedFlushLsn)} > ${formatLsn(BigInt(checkpoint.lsn))})`
+  }
+  return checkpoint
 }
 
 /** Refuses settings that would expose the database; returns whether the server runs without a secret. */

@@ -21,6 +21,17 @@ export interface ShapeDefinition {
   keyPrefix: string
   /** Canonical identity string. */
   identity: string
+  /** What the definition was built from, so a restarted server can rebuild it (`shape-store.ts`). */
+  source: ShapeSource
+}
+
+/** The request's own words for a definition: table, where, params, columns and modes. */
+export interface ShapeSource {
+  where: string | undefined
+  params: Array<[number, string]>
+  columns: string | undefined
+  replica: ReplicaMode
+  logMode: LogMode
 }
 
 export class DefinitionError extends Error {
@@ -140,6 +151,13 @@ export async function buildShapeDefinition(table: TableInfo, input: DefinitionIn
     logMode: input.logMode,
     keyPrefix: buildKeyPrefix(table),
     identity,
+    source: {
+      where: whereText,
+      params: [...input.params],
+      columns: input.columns,
+      replica: input.replica,
+      logMode: input.logMode,
+    },
   }
 }
 

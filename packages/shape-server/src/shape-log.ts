@@ -22,6 +22,8 @@ export class ByteMeter {
  */
 export class ShapeLog {
   private readonly entries: LogEntry[] = []
+  /** Entries before this index have been handed to the disk store (`takeUnpersisted`). */
+  private persistedCount = 0
   private entryBytes = 0
   private appliedThroughLsn = 0n
   private readonly snapshotBytes: number
@@ -66,6 +68,26 @@ export class ShapeLog {
     }
     if (endLsn > this.appliedThroughLsn) this.appliedThroughLsn = endLsn
     this.wake()
+  }
+
+  /**
+   * Puts back what a restarted server read from disk (`shape-store.ts`): the entries are already
+   * on disk, and `throughLsn` is the checkpoint they are complete up to.
+   */
+  restore(entries: readonly LogEntry[], throughLsn: bigint): void {
+    this.append(entries, throughLsn)
+    this.persistedCount = this.entries.length
+  }
+
+  /** The entries appended since the last call, to be written to disk. */
+  takeUnpersisted(): LogEntry[] {
+    const fresh = this.entries.slice(this.persistedCount)
+    this.persistedCount = this.entries.length
+    return fresh
+  }
+
+  get snapshotChunkTexts(): readonly string[] {
+    return this.snapshotChunks
   }
 
   /** Resolves waiters without new data (rotation, shutdown); they re-check the shape's state. */

@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import type { LogEntry } from './change-converter.ts'
 import { errorMessage } from './errors.ts'
 import { quoteTable } from './identifiers.ts'
 import type { Logger } from './logger.ts'
@@ -11,7 +12,7 @@ import { type Canonicalizer, compileRowMatcher } from './row-predicate.ts'
 import { findChangedTables } from './schema-watch.ts'
 import { type ActiveShape, hasLog, type RowMatcher, Shape } from './shape.ts'
 import { DefinitionError, identityHash, type ShapeDefinition } from './shape-definition.ts'
-import { ByteMeter } from './shape-log.ts'
+import { ByteMeter, ShapeLog } from './shape-log.ts'
 import { type PostgresSnapshot, takeInitialSnapshot } from './snapshot-query.ts'
 import type { SqlPredicateEvaluator } from './sql-predicate-evaluator.ts'
 import { livePlanSql, planTables } from './subquery-plan.ts'
@@ -40,6 +41,25 @@ export interface ShapeRegistryOptions {
   maxLogBytesPerShape: number
   /** Called whenever the queue of transactions to apply has been worked off. */
   onDrained?: () => void
+  /** Told about shapes that become active or go away, to keep them on disk (`ShapeStore`). */
+  persistence?: ShapePersistence
+}
+
+export interface ShapePersistence {
+  shapeActivated(shape: ActiveShape): void
+  shapeReleased(shape: Shape): void
+}
+
+/** A shape read back from disk after a restart (`restore`). */
+export interface RestoredShapeData {
+  handle: string
+  definition: ShapeDefinition
+  snapshot: PostgresSnapshot
+  filteringBySnapshot: boolean
+  chunks: string[]
+  entries: LogEntry[]
+  /** The checkpoint the entries are complete up to. */
+  throughLsn: bigint
 }
 
 /**
@@ -72,6 +92,7 @@ export class ShapeRegistry {
   private readonly meter = new ByteMeter()
   private readonly jobs: Job[] = []
   private draining = false
+  private closed = false
   private lastHandleMicros = 0
   /** End LSN of the last transaction applied. */
   processedLsn = 0n
@@ -111,6 +132,41 @@ export class ShapeRegistry {
     if (raced) return raced
     this.evictIfFull()
     const shape = new Shape(this.nextHandle(definition.identity), definition)
+    this.register(shape)
+    void this.initialise(shape)
+    return shape
+  }
+
+  /**
+   * Puts back a shape a previous run of the server kept on disk, active at once: its log is
+   * complete up to where replication resumes. Call before replication starts.
+   */
+  async restore(data: RestoredShapeData): Promise<ActiveShape> {
+    const shape = new Shape(data.handle, data.definition)
+    shape.matcher = await this.matcherFor(data.definition)
+    const log = new ShapeLog(data.chunks, this.options.chunkBytes, this.meter)
+    log.restore(data.entries, data.throughLsn)
+    shape.restoreLog(data.snapshot, data.filteringBySnapshot, log)
+    this.register(shape)
+    shape.markActive()
+    this.byTable.get(shape.table.oid)?.activate(shape)
+    const micros = Number(data.handle.split('-')[1])
+    if (micros > this.lastHandleMicros) this.lastHandleMicros = micros
+    this.enforceMemoryBudget()
+    return shape as ActiveShape
+  }
+
+  /** Active shapes that can be kept on disk (subquery shapes are not, see docs/sync.md). */
+  persistableShapes(): ActiveShape[] {
+    const shapes: ActiveShape[] = []
+    for (const shape of this.byHandle.values()) {
+      if (shape.state === 'active' && !shape.subqueries && hasLog(shape)) shapes.push(shape)
+    }
+    return shapes
+  }
+
+  private register(shape: Shape) {
+    const { definition } = shape
     this.byHandle.set(shape.handle, shape)
     this.byIdentity.set(definition.identity, shape)
     this.recency.add(shape)
@@ -131,8 +187,6 @@ export class ShapeRegistry {
       }
       shapes.add(shape)
     }
-    void this.initialise(shape)
-    return shape
   }
 
   rotate(shape: Shape, reason: string): void {
@@ -155,6 +209,8 @@ export class ShapeRegistry {
       if (shapes?.size === 0) this.subqueryShapesByTable.delete(oid)
     }
     if (shape.state !== 'rotated') this.options.log.info(`Rotating shape ${shape.handle} (${reason})`)
+    // At shutdown the shapes stay on disk for the next start.
+    if (!this.closed && !shape.subqueries && shape.state !== 'rotated') this.options.persistence?.shapeReleased(shape)
     shape.rotate(reason)
   }
 
@@ -194,6 +250,7 @@ export class ShapeRegistry {
 
   /** Wakes every waiting request and forgets all shapes (server shutdown). */
   close(): void {
+    this.closed = true
     for (const shape of this.allShapes()) this.rotate(shape, 'server shutting down')
     this.jobs.length = 0
   }
@@ -355,6 +412,7 @@ export class ShapeRegistry {
     }
     shape.markActive()
     this.byTable.get(shape.table.oid)?.activate(shape)
+    if (!shape.subqueries && hasLog(shape)) this.options.persistence?.shapeActivated(shape)
     this.enforceMemoryBudget()
   }
 

@@ -61,6 +61,22 @@ export class Shape {
     this.log = new ShapeLog(chunks, maxReadBytes, meter)
   }
 
+  /**
+   * A shape read back from disk after a restart: its snapshot's visibility (whether transactions
+   * still need filtering against it) is where it was at the checkpoint the log is complete to.
+   */
+  restoreLog(snapshot: PostgresSnapshot, filteringBySnapshot: boolean, log: ShapeLog): void {
+    this.snapshot = snapshot
+    this.xip = new Set(snapshot.xip)
+    this.filteringBySnapshot = filteringBySnapshot
+    this.log = log
+  }
+
+  /** What `isInSnapshot` depends on, for the disk store. */
+  get snapshotFilter(): { snapshot: PostgresSnapshot; filtering: boolean } | undefined {
+    return this.snapshot && { snapshot: this.snapshot, filtering: this.filteringBySnapshot }
+  }
+
   markActive(): void {
     if (!hasLog(this)) throw new Error(`Shape ${this.handle} cannot become active before its snapshot is stored`)
     this.state = 'active'

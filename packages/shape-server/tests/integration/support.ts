@@ -12,8 +12,11 @@ export interface ShapeServerFixture {
   server: RunningShapeServer
   /** `…/v1/shape`, with `?secret=` when the fixture chose the secret itself. */
   shapeUrl: string
-  /** Stops the server and starts a new process-equivalent on the same port. */
-  restart(options?: Partial<ShapeServerOptions>): Promise<void>
+  /**
+   * Stops the server and starts a new process-equivalent on the same port; `whileDown` runs
+   * between the two (writes the restarted server has to catch up on).
+   */
+  restart(options?: Partial<ShapeServerOptions>, whileDown?: () => Promise<void>): Promise<void>
   teardown(): Promise<void>
 }
 
@@ -41,9 +44,10 @@ export async function startFixture(options: Partial<ShapeServerOptions> = {}): P
     sql,
     server: await start(0),
     shapeUrl: '',
-    async restart(extra = {}) {
+    async restart(extra = {}, whileDown) {
       const port = fixture.server.port
       await fixture.server.close()
+      await whileDown?.()
       fixture.server = await start(port, extra)
     },
     async teardown() {

@@ -22,6 +22,7 @@ describe('shape-server CLI options', () => {
         maxShapes: 5_000,
         maxMemoryBytes: 512 * 1024 * 1024,
         idleShapeMs: 1_800_000,
+        storageDir: undefined,
         logLevel: 'info',
       },
     })
@@ -37,8 +38,10 @@ describe('shape-server CLI options', () => {
       ELECTRIC_CACHE_STALE_AGE: '0',
       ELECTRIC_SHAPE_CHUNK_BYTES_THRESHOLD: '65536',
       ELECTRIC_MAX_SHAPES: '100',
+      ELECTRIC_STORAGE_DIR: '/var/lib/shapes',
     })
     expect(result.kind === 'run' && result.options).toMatchObject({
+      storageDir: '/var/lib/shapes',
       port: 3000,
       longPollTimeoutMs: 15_000,
       cacheMaxAge: 5,

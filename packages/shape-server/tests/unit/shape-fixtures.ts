@@ -50,6 +50,7 @@ export function definition(info: TableInfo, options: Partial<ShapeDefinition> = 
     logMode: 'full',
     keyPrefix: keyPrefix(info),
     identity: 'test',
+    source: { where: undefined, params: [], columns: undefined, replica: 'default', logMode: 'full' },
     ...options,
   }
 }
