@@ -124,6 +124,8 @@ export const SHAPE_SERVER_DEFAULTS = {
 export class UnsafeConfigurationError extends Error {}
 
 const STARTUP_TIMEOUT_MS = 30_000
+/** How long a restarted server with stored shapes waits for replication to replay what it missed. */
+const CATCH_UP_TIMEOUT_MS = 30_000
 /** How often stored shape logs are fsynced and the slot confirmed up to them. */
 const CHECKPOINT_INTERVAL_MS = 1_000
 const MAX_PENDING_TRANSACTIONS = 1_000
@@ -209,6 +211,23 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
       STARTUP_TIMEOUT_MS,
       `Replication on slot ${slotName} did not start within ${STARTUP_TIMEOUT_MS / 1000} s; check the log above.`,
     )
+    if (resumeAfterLsn !== undefined) {
+      // Restored logs end at the checkpoint, but clients may have read further before the stop.
+      // Serving only once the replay reached where the WAL was at start means such a client finds
+      // its offset in the log again instead of waiting out the out-of-bounds timeout.
+      const caughtUp = await until(
+        () =>
+          (registry.isIdle
+            ? maxBigInt(activeStream.deliveredPosition, registry.processedLsn)
+            : registry.processedLsn) >= startLsn,
+        CATCH_UP_TIMEOUT_MS,
+      )
+      if (!caughtUp) {
+        log.warn(
+          `Replication had not caught up to ${formatLsn(startLsn)} after ${CATCH_UP_TIMEOUT_MS / 1000} s; serving anyway.`,
+        )
+      }
+    }
 
     let closing = false
     const endpoint = new ShapeEndpoint({
@@ -490,6 +509,16 @@ async function dropSlot(pool: ReturnType<typeof createQueryPool>, slotName: stri
     }
   }
   log.warn(`Replication slot ${slotName} stayed active; it will be reused on the next start.`)
+}
+
+/** Polls `condition` until it holds (true) or the time is up (false). */
+async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) return false
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  return true
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
