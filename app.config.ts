@@ -104,6 +104,16 @@ export const configSchema = z
     ELECTRIC_SECRET: z.preprocess(emptyToUndefined, z.string().min(8, 'must be at least 8 characters').optional()),
     SHAPE_SERVER_PORT: port(3001),
     SHAPE_SERVER_LONG_POLL_MS: z.coerce.number().int().min(100).max(44_000).default(20_000),
+    /**
+     * Silence from the sync service (no answer head, or no body bytes) that ends a proxied shape
+     * request with 503 so the client retries: a connection that died without closing.
+     */
+    SHAPE_PROXY_IDLE_TIMEOUT_MS: z.coerce
+      .number({ message: 'must be a number of milliseconds' })
+      .int('must be a whole number of milliseconds')
+      .min(1_000, 'must be at least 1000 ms')
+      .max(600_000, 'must be at most 600000 ms (10 minutes)')
+      .default(60_000),
     APP_SECRET: z.preprocess(
       emptyToUndefined,
       z.string().min(32, 'must be at least 32 characters (try `openssl rand -hex 32`)').optional(),
@@ -200,6 +210,13 @@ export const configSchema = z
         path: ['OPENAI_COMPATIBLE_BASE_URL'],
         message:
           'is required with COACH_PROVIDER=openai-compatible: the API root of your provider, e.g. http://127.0.0.1:1234/v1 (LM Studio) or http://127.0.0.1:11434/v1 (Ollama)',
+      })
+    }
+    if (config.SHAPE_PROXY_IDLE_TIMEOUT_MS <= config.SHAPE_SERVER_LONG_POLL_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SHAPE_PROXY_IDLE_TIMEOUT_MS'],
+        message: `must be longer than SHAPE_SERVER_LONG_POLL_MS (${config.SHAPE_SERVER_LONG_POLL_MS} ms), or every held request would be cut as dead`,
       })
     }
     if (config.AUTH_MODE === 'local' && !isLoopbackHost(config.HOST) && !config.ALLOW_REMOTE_LOCAL_AUTH) {

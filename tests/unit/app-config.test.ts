@@ -47,6 +47,20 @@ describe('app.config', () => {
     )
   })
 
+  it('gives up on a silent sync service only after its longest long poll', () => {
+    expect(loadConfig({}).SHAPE_PROXY_IDLE_TIMEOUT_MS).toBe(60_000)
+    expect(
+      loadConfig({ SHAPE_PROXY_IDLE_TIMEOUT_MS: '8000', SHAPE_SERVER_LONG_POLL_MS: '2000' })
+        .SHAPE_PROXY_IDLE_TIMEOUT_MS,
+    ).toBe(8_000)
+    expect(() => loadConfig({ SHAPE_PROXY_IDLE_TIMEOUT_MS: '15000' })).toThrow(
+      /SHAPE_PROXY_IDLE_TIMEOUT_MS.*must be longer than SHAPE_SERVER_LONG_POLL_MS \(20000 ms\)/,
+    )
+    expect(() => loadConfig({ SHAPE_PROXY_IDLE_TIMEOUT_MS: 'soon' })).toThrow(
+      /SHAPE_PROXY_IDLE_TIMEOUT_MS \(got "soon"\): must be a number of milliseconds/,
+    )
+  })
+
   it('treats empty strings as unset and strips trailing slashes from ELECTRIC_URL', () => {
     const config = loadConfig({ DATABASE_URL: '', ELECTRIC_URL: 'http://electric:3000/' })
     expect(config.DATABASE_URL).toBeUndefined()

@@ -32,6 +32,7 @@ async function serveShape({ request, context }: { request: Request; context: unk
     principal,
     electricUrl: config.ELECTRIC_URL,
     electricSecret: config.ELECTRIC_SECRET,
+    idleTimeoutMs: config.SHAPE_PROXY_IDLE_TIMEOUT_MS,
     memberWatch: getMemberWatch(),
   })
 }

@@ -21,6 +21,7 @@ async function serve({ request }: { request: Request }) {
     watch: getShareLinkWatch(),
     electricUrl: config.ELECTRIC_URL,
     electricSecret: config.ELECTRIC_SECRET,
+    idleTimeoutMs: config.SHAPE_PROXY_IDLE_TIMEOUT_MS,
   })
 }
 

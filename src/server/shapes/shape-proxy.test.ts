@@ -49,3 +49,61 @@ describe('a subset request the client gives up on', () => {
     expect(upstreamCalls).toBe(0)
   })
 })
+
+describe('a sync service connection that goes silent without closing', () => {
+  /** A real HTTP server standing in for a dead peer: it accepts, then stops talking. */
+  async function silentServer(behaviour: 'no-head' | 'stalls-mid-body') {
+    const { createServer } = await import('node:http')
+    const server = createServer((_request, response) => {
+      if (behaviour === 'stalls-mid-body') {
+        response.writeHead(200, { 'content-type': 'application/json' })
+        response.write('[{"headers":{"operation":"insert"},"key":"1"')
+      }
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const address = server.address()
+    if (!address || typeof address === 'string') throw new Error('no address')
+    return {
+      url: `http://127.0.0.1:${address.port}`,
+      close: () => {
+        server.closeAllConnections()
+        server.close()
+      },
+    }
+  }
+  const shape = { table: 'todos', where: '"account_id" = $1', params: ['a'], columns: '"id"' }
+  const liveRequest = () => new Request('http://app.test/api/shape?shape=todos&offset=0_0&handle=h&live=true')
+
+  it('answers 503 with retry-after when no answer head arrives in time', async () => {
+    const upstream = await silentServer('no-head')
+    try {
+      const request = liveRequest()
+      const response = await forwardShape(request, new URL(request.url), {
+        shape,
+        electricUrl: upstream.url,
+        idleTimeoutMs: 150,
+      })
+      expect(response.status).toBe(503)
+      expect(response.headers.get('retry-after')).toBe('1')
+      expect((await response.json()).message).toMatch(/did not answer in time/)
+    } finally {
+      upstream.close()
+    }
+  })
+
+  it('errors the body towards the client when the answer stalls half-way, instead of ending it as if whole', async () => {
+    const upstream = await silentServer('stalls-mid-body')
+    try {
+      const request = liveRequest()
+      const response = await forwardShape(request, new URL(request.url), {
+        shape,
+        electricUrl: upstream.url,
+        idleTimeoutMs: 150,
+      })
+      expect(response.status).toBe(200)
+      await expect(response.text()).rejects.toThrow(/sent nothing for 150 ms/)
+    } finally {
+      upstream.close()
+    }
+  })
+})

@@ -51,6 +51,8 @@ export interface ShapeProxyOptions {
   fetch?: typeof fetch
   /** Ends held `shared_sessions` requests when the user's memberships change (member-watch.ts). */
   memberWatch?: AccessWatch
+  /** See ForwardOptions.idleTimeoutMs. */
+  idleTimeoutMs?: number
 }
 
 /** Never a session id: the member shape of a user with no shared sessions matches nothing. */
@@ -117,34 +119,82 @@ export function buildScopedUpstreamUrl(requestUrl: URL, shape: ServerShape, elec
 }
 
 /**
+ * Longest the sync service may stay silent on one request: no answer head, or no body bytes, for
+ * this long means the connection is dead without having been closed (a half-open socket). Above
+ * Electric's longest long poll (44 s) and its server-sent-events keep-alive (21 s), so a healthy
+ * request never reaches it. `SHAPE_PROXY_IDLE_TIMEOUT_MS` sets it.
+ */
+export const UPSTREAM_IDLE_TIMEOUT_MS = 60_000
+
+export class UpstreamSilentError extends Error {
+  constructor(readonly idleMs: number) {
+    super(`the sync service sent nothing for ${idleMs} ms`)
+  }
+}
+
+/** Aborts its signal after `idleMs` without a `touch()`. */
+function idleWatch(idleMs: number) {
+  const controller = new AbortController()
+  let timer: NodeJS.Timeout | undefined
+  const arm = () => {
+    clearTimeout(timer)
+    timer = setTimeout(() => controller.abort(new UpstreamSilentError(idleMs)), idleMs)
+    timer.unref?.()
+  }
+  arm()
+  return { signal: controller.signal, touch: arm, stop: () => clearTimeout(timer) }
+}
+
+type IdleWatch = ReturnType<typeof idleWatch>
+
+/**
  * The upstream body, except that a read failing because the browser went away (tab closed, long
  * poll aborted) ends the stream quietly instead of surfacing as a server error; a `cut` (a share
- * link revoked while its response streams) ends it too.
+ * link revoked while its response streams) ends it too. A body that goes silent past the idle
+ * watch is aborted upstream and errors towards the browser (whose client then retries), since a
+ * cleanly ended but truncated body would be read as a whole answer.
  */
 function bodyEndingQuietlyOnAbort(
   body: ReadableStream<Uint8Array> | null,
   signal: AbortSignal,
   cut: AbortSignal = new AbortController().signal,
+  watch?: IdleWatch,
 ) {
-  if (!body) return null
+  if (!body) {
+    watch?.stop()
+    return null
+  }
   const reader = body.getReader()
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         if (cut.aborted) {
+          watch?.stop()
           await reader.cancel().catch(() => {})
           controller.close()
           return
         }
         const { done, value } = await reader.read()
-        if (done) controller.close()
-        else controller.enqueue(value)
+        if (done) {
+          watch?.stop()
+          controller.close()
+        } else {
+          watch?.touch()
+          controller.enqueue(value)
+        }
       } catch (error) {
-        if (signal.aborted || cut.aborted) controller.close()
+        watch?.stop()
+        if (watch?.signal.aborted) {
+          log.warn(`${(watch.signal.reason as Error).message} while streaming a shape answer; the client will retry`)
+          controller.error(watch.signal.reason)
+        } else if (signal.aborted || cut.aborted) controller.close()
         else controller.error(error)
       }
     },
-    cancel: (reason) => reader.cancel(reason).catch(() => {}),
+    cancel: (reason) => {
+      watch?.stop()
+      return reader.cancel(reason).catch(() => {})
+    },
   })
 }
 
@@ -164,6 +214,7 @@ export function browserResponse(
   signal: AbortSignal = new AbortController().signal,
   cut?: AbortSignal,
   varyOn = 'Cookie',
+  watch?: IdleWatch,
 ) {
   const headers = new Headers(upstream.headers)
   headers.delete('content-encoding')
@@ -174,7 +225,7 @@ export function browserResponse(
   headers.append('vary', varyOn)
   const cacheControl = headers.get('cache-control')
   if (cacheControl) headers.set('cache-control', privateCacheControl(cacheControl))
-  return new Response(bodyEndingQuietlyOnAbort(upstream.body, signal, cut), {
+  return new Response(bodyEndingQuietlyOnAbort(upstream.body, signal, cut, watch), {
     status: upstream.status,
     statusText: upstream.statusText,
     headers,
@@ -224,6 +275,7 @@ export async function proxyShapeRequest(request: Request, options: ShapeProxyOpt
     electricUrl: options.electricUrl,
     electricSecret: options.electricSecret,
     fetch: options.fetch,
+    idleTimeoutMs: options.idleTimeoutMs,
   })
 }
 
@@ -250,6 +302,7 @@ async function proxyMemberShape(request: Request, url: URL, definition: ShapeCat
       electricUrl: options.electricUrl,
       electricSecret: options.electricSecret,
       fetch: options.fetch,
+      idleTimeoutMs: options.idleTimeoutMs,
       cut: hold?.signal,
       onCut: mustRefetchResponse,
       // The URL stays the same when the memberships change: a cached answer would bring back
@@ -276,6 +329,8 @@ export interface ForwardOptions {
   varyOn?: string
   /** Extra headers of every answer (e.g. `cache-control: no-store` for share readers). */
   cacheControl?: string
+  /** Silence from the sync service that ends a request; UPSTREAM_IDLE_TIMEOUT_MS by default. */
+  idleTimeoutMs?: number
 }
 
 /**
@@ -308,7 +363,8 @@ export async function forwardShape(request: Request, url: URL, options: ForwardO
   const upstreamUrl = buildScopedUpstreamUrl(url, options.shape, options.electricUrl, options.electricSecret)
   const doFetch = options.fetch ?? fetch
   const cut = options.cut
-  const signal = cut ? AbortSignal.any([request.signal, cut]) : request.signal
+  const watch = idleWatch(options.idleTimeoutMs ?? UPSTREAM_IDLE_TIMEOUT_MS)
+  const signal = AbortSignal.any(cut ? [request.signal, cut, watch.signal] : [request.signal, watch.signal])
   let upstream: Response
   try {
     upstream = await doFetch(upstreamUrl, {
@@ -318,15 +374,21 @@ export async function forwardShape(request: Request, url: URL, options: ForwardO
       signal,
     })
   } catch (error) {
+    watch.stop()
     if (cut?.aborted && options.onCut) return options.onCut()
     if (request.signal.aborted) return new Response(null, { status: 499 })
+    if (watch.signal.aborted) {
+      log.warn(`${(watch.signal.reason as Error).message} before answering a shape request; the client will retry`)
+      return jsonError(503, 'The sync service did not answer in time; retrying shortly.', { 'retry-after': '1' })
+    }
     log.error(`sync service unreachable: ${describeError(error)}`)
     return jsonError(503, 'The sync service is not reachable right now; retrying shortly.', { 'retry-after': '1' })
   }
   if (upstream.status === 401) {
     log.error('the sync service refused our secret (401): check ELECTRIC_SECRET on both sides.')
   }
-  const response = browserResponse(upstream, request.signal, cut, options.varyOn)
+  watch.touch()
+  const response = browserResponse(upstream, request.signal, cut, options.varyOn, watch)
   if (options.cacheControl) response.headers.set('cache-control', options.cacheControl)
   return response
 }

@@ -41,6 +41,8 @@ export interface ShareShapeOptions {
   electricUrl: string
   electricSecret?: string
   fetch?: typeof fetch
+  /** See ForwardOptions.idleTimeoutMs. */
+  idleTimeoutMs?: number
 }
 
 const INCLUDE_OPTION = { uploads: 'includeUploads', rules: 'includeRules', coach: 'includeCoach' } as const
@@ -78,6 +80,7 @@ export async function serveShareShape(request: Request, options: ShareShapeOptio
       electricUrl: options.electricUrl,
       electricSecret: options.electricSecret,
       fetch: options.fetch,
+      idleTimeoutMs: options.idleTimeoutMs,
       cut: hold?.signal,
       onCut: () => endedLinkResponse(hold?.signal.reason as ShareLinkEnded),
       cacheControl: 'no-store',

@@ -12,6 +12,7 @@ import { builtAppCommand, shapeServerCommand } from '../../../dev/commands'
 import { type RunningPostgres, startEmbeddedPostgres } from '../../../dev/embedded-postgres'
 import { buildIfStale, freePort, startChild, stopChild, waitForHealthy } from '../../../dev/processes'
 import { migrateDatabase } from '../../../src/db/migrate'
+import { startTcpRelay, type TcpRelay } from './tcp-relay'
 
 const HEALTH_TIMEOUT_MS = 90_000
 
@@ -128,6 +129,8 @@ export interface ChaosStack {
   postgres: ChaosPostgres
   databaseUrl: string
   shapeServer: ManagedChild
+  /** Between the apps and the shape server when `relayShapeServer` is set. */
+  relay?: TcpRelay
   apps: ManagedChild[]
   /** Stops everything (apps, shape server, Postgres) and deletes the data directory. */
   stop(): Promise<void>
@@ -145,6 +148,8 @@ export interface ChaosStackOptions {
    * start); otherwise a throwaway one without fsync.
    */
   restartablePostgres?: boolean
+  /** Route the apps' sync traffic through a TCP relay that can black-hole connections. */
+  relayShapeServer?: boolean
 }
 
 export async function startChaosStack(options: ChaosStackOptions = {}): Promise<ChaosStack> {
@@ -188,6 +193,7 @@ export async function startChaosStack(options: ChaosStackOptions = {}): Promise<
     },
     '/v1/health',
   )
+  const relay = options.relayShapeServer ? await startTcpRelay({ host: '127.0.0.1', port: shapePort }) : undefined
   const apps: ManagedChild[] = []
   for (let index = 0; index < (options.apps ?? 1); index++) {
     const appPort = await freePort()
@@ -202,7 +208,8 @@ export async function startChaosStack(options: ChaosStackOptions = {}): Promise<
           HOST: '127.0.0.1',
           PORT: String(appPort),
           DATABASE_URL: databaseUrl,
-          ELECTRIC_URL: shapeServer.url,
+          ELECTRIC_URL: relay?.url ?? shapeServer.url,
+          SHAPE_SERVER_LONG_POLL_MS: String(options.longPollMs ?? 3_000),
           ELECTRIC_SECRET: secret,
           AUTH_MODE: options.authMode ?? 'local',
           LOG_LEVEL: 'warn',
@@ -218,6 +225,7 @@ export async function startChaosStack(options: ChaosStackOptions = {}): Promise<
   const stop = async () => {
     for (const app of apps) await app.stop().catch(() => {})
     await shapeServer.stop().catch(() => {})
+    await relay?.close().catch(() => {})
     await running.stop().catch(() => {})
     rmSync(parent, { recursive: true, force: true })
   }
@@ -228,5 +236,5 @@ export async function startChaosStack(options: ChaosStackOptions = {}): Promise<
     await stop()
     throw error
   }
-  return { postgres, databaseUrl, shapeServer, apps, stop }
+  return { postgres, databaseUrl, shapeServer, relay, apps, stop }
 }
