@@ -43,6 +43,8 @@ export interface CheckpointCapture {
 /** After this long a checkpoint is written even when only the WAL position moved (releases WAL). */
 const POSITION_ONLY_CHECKPOINT_MS = 30_000
 const PARALLEL_WRITES = 16
+const PRIVATE_DIR = 0o700
+const PRIVATE_FILE = 0o600
 
 /**
  * Shape logs on disk, so a restarted server keeps serving its clients' handles (design in
@@ -68,7 +70,9 @@ export class ShapeStore {
   ) {}
 
   static async open(dir: string, owner: StoreOwner, log: Logger): Promise<ShapeStore> {
-    await mkdir(join(dir, 'shapes'), { recursive: true })
+    // The files hold table rows: readable by this user only, like Postgres' own data directory
+    // (an existing folder keeps its mode; what is created inside it is private).
+    await mkdir(join(dir, 'shapes'), { recursive: true, mode: PRIVATE_DIR })
     return new ShapeStore(dir, owner, log)
   }
 
@@ -125,7 +129,7 @@ export class ShapeStore {
     this.listChanged = true
     await rm(join(this.dir, 'checkpoint.json'), { force: true })
     await rm(join(this.dir, 'shapes'), { recursive: true, force: true })
-    await mkdir(join(this.dir, 'shapes'), { recursive: true })
+    await mkdir(join(this.dir, 'shapes'), { recursive: true, mode: PRIVATE_DIR })
   }
 
   /** Removes shape folders no checkpoint names (left by a crash between writing and listing). */
@@ -141,7 +145,7 @@ export class ShapeStore {
     this.enqueue(`storing shape ${shape.handle}`, async () => {
       if (shape.isRotated) return
       const dir = this.shapeDir(shape.handle)
-      await mkdir(dir, { recursive: true })
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR })
       const snapshotText = encodeSnapshot(shape.log.snapshotChunkTexts)
       await writeDurably(join(dir, 'snapshot.jsonl'), snapshotText)
       await writeDurably(join(dir, 'log.jsonl'), '')
@@ -221,7 +225,7 @@ export class ShapeStore {
 }
 
 async function writeDurably(path: string, text: string) {
-  const file = await open(path, 'w')
+  const file = await open(path, 'w', PRIVATE_FILE)
   try {
     await file.writeFile(text)
     await file.sync()
@@ -231,7 +235,7 @@ async function writeDurably(path: string, text: string) {
 }
 
 async function appendDurably(path: string, text: string) {
-  const file = await open(path, 'a')
+  const file = await open(path, 'a', PRIVATE_FILE)
   try {
     await file.writeFile(text)
     await file.datasync()

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -101,6 +101,11 @@ describe('a restarted server with stored shapes', () => {
     expect(refetches(recorder)).toEqual([])
     expect(recorder.stream.shapeHandle).toBe(handle)
     expect(deliveries(recorder, [before, ...whileDown, after])).toEqual([1, 1, 1, 1, 1, 1, 1])
+
+    // The stored rows are private to the server's user, like Postgres' data directory.
+    const shapeDir = join(dir, 'shapes', handle as string)
+    expect((await stat(shapeDir)).mode & 0o077).toBe(0)
+    expect((await stat(join(shapeDir, 'log.jsonl'))).mode & 0o077).toBe(0)
 
     // A new client of the same definition gets the same handle and the same rows.
     const fresh = await getShape(fixture.shapeUrl, { table: 'notes', offset: '-1' })
