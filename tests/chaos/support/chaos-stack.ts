@@ -190,6 +190,8 @@ export async function startChaosStack(options: ChaosStackOptions = {}): Promise<
       LOG_LEVEL: 'warn',
       ENV_FILE: 'none',
       SHAPE_SERVER_LONG_POLL_MS: String(options.longPollMs ?? 3_000),
+      // As `npm start` runs it: stored shapes, so a restarted shape server resumes the browsers.
+      ELECTRIC_STORAGE_DIR: join(parent, 'shapes'),
     },
     '/v1/health',
   )
