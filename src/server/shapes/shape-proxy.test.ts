@@ -94,7 +94,8 @@ describe('a sync service connection that goes silent without closing', () => {
   it('errors the body towards the client when the answer stalls half-way, instead of ending it as if whole', async () => {
     const upstream = await silentServer('stalls-mid-body')
     try {
-      const request = liveRequest()
+      // A catch-up read streams its answer through; held live requests are read whole (below).
+      const request = new Request('http://app.test/api/shape?shape=todos&offset=0_0&handle=h')
       const response = await forwardShape(request, new URL(request.url), {
         shape,
         electricUrl: upstream.url,
@@ -102,6 +103,24 @@ describe('a sync service connection that goes silent without closing', () => {
       })
       expect(response.status).toBe(200)
       await expect(response.text()).rejects.toThrow(/sent nothing for 150 ms/)
+    } finally {
+      upstream.close()
+    }
+  })
+
+  it('answers every waiter of a held live request 503 when its shared answer stalls half-way', async () => {
+    const upstream = await silentServer('stalls-mid-body')
+    try {
+      const forward = () => {
+        const request = liveRequest()
+        return forwardShape(request, new URL(request.url), { shape, electricUrl: upstream.url, idleTimeoutMs: 150 })
+      }
+      const responses = await Promise.all([forward(), forward()])
+      for (const response of responses) {
+        expect(response.status).toBe(503)
+        expect(response.headers.get('retry-after')).toBe('1')
+        expect((await response.json()).message).toMatch(/did not answer in time/)
+      }
     } finally {
       upstream.close()
     }

@@ -12,6 +12,7 @@ import { membershipSignature, sessionMembersRepository } from '~/server/reposito
 import { sessionsRepository } from '~/server/repositories/sessions-repository'
 import { SHAPE_NAMES } from '~/sync/catalog'
 import type { AccessWatch } from './access-watch'
+import { type CollapsedAnswer, LiveRequestCollapser, readWholeAnswer } from './live-request-collapser'
 import { memberHoldKey, mustRefetchResponse } from './member-watch'
 import { findShape, quotedColumns, type ShapeCatalogEntry } from './shape-catalog'
 
@@ -53,6 +54,8 @@ export interface ShapeProxyOptions {
   memberWatch?: AccessWatch
   /** See ForwardOptions.idleTimeoutMs. */
   idleTimeoutMs?: number
+  /** Shares identical held live requests; the process-wide one unless a test brings its own. */
+  collapser?: LiveRequestCollapser
 }
 
 /** Never a session id: the member shape of a user with no shared sessions matches nothing. */
@@ -208,15 +211,9 @@ export function privateCacheControl(value: string) {
     .join(', ')
 }
 
-/** Copies the upstream response for the browser: identity-scoped, never publicly cacheable. */
-export function browserResponse(
-  upstream: Response,
-  signal: AbortSignal = new AbortController().signal,
-  cut?: AbortSignal,
-  varyOn = 'Cookie',
-  watch?: IdleWatch,
-) {
-  const headers = new Headers(upstream.headers)
+/** The upstream headers as the browser gets them: identity-scoped, never publicly cacheable. */
+function browserHeaders(upstreamHeaders: Headers, varyOn: string) {
+  const headers = new Headers(upstreamHeaders)
   headers.delete('content-encoding')
   headers.delete('content-length')
   headers.delete('transfer-encoding')
@@ -225,11 +222,63 @@ export function browserResponse(
   headers.append('vary', varyOn)
   const cacheControl = headers.get('cache-control')
   if (cacheControl) headers.set('cache-control', privateCacheControl(cacheControl))
+  return headers
+}
+
+/** Copies the upstream response for the browser: identity-scoped, never publicly cacheable. */
+export function browserResponse(
+  upstream: Response,
+  signal: AbortSignal = new AbortController().signal,
+  cut?: AbortSignal,
+  varyOn = 'Cookie',
+  watch?: IdleWatch,
+) {
   return new Response(bodyEndingQuietlyOnAbort(upstream.body, signal, cut, watch), {
     status: upstream.status,
     statusText: upstream.statusText,
+    headers: browserHeaders(upstream.headers, varyOn),
+  })
+}
+
+/** One waiter's own copy of a collapsed answer (its own headers object; the bytes are shared). */
+function collapsedBrowserResponse(answer: CollapsedAnswer, varyOn = 'Cookie') {
+  const headers = browserHeaders(answer.headers, varyOn)
+  // The whole body is known: a length lets Node send head and body without chunked framing.
+  headers.set('content-length', String(answer.body.byteLength))
+  return new Response(answer.body.byteLength > 0 ? answer.body : null, {
+    status: answer.status,
+    statusText: answer.statusText,
     headers,
   })
+}
+
+/**
+ * Held live requests of the whole process: identical ones (same upstream URL, hence the same
+ * authorized shape, handle, offset and cursor) share one upstream long-poll.
+ */
+const sharedLiveRequests = new LiveRequestCollapser()
+
+/**
+ * A plain long-poll (`live=true`, not server-sent events) is answered in one piece once something
+ * changes, so callers waiting on the same URL can share it. Snapshots, catch-up reads and subsets
+ * answer at once and may be large: each goes upstream on its own.
+ */
+function isCollapsibleLiveRequest(request: Request, url: URL) {
+  return (
+    request.method === 'GET' &&
+    url.searchParams.get('live') === 'true' &&
+    url.searchParams.get('live_sse') !== 'true' &&
+    url.searchParams.get('experimental_live_sse') !== 'true'
+  )
+}
+
+/** A failure or a refused secret shared by many waiters is logged once, not once per waiter. */
+const reported = new WeakSet<object>()
+function reportOnce(subject: unknown, report: () => void) {
+  if (typeof subject !== 'object' || subject === null) return report()
+  if (reported.has(subject)) return
+  reported.add(subject)
+  report()
 }
 
 export async function proxyShapeRequest(request: Request, options: ShapeProxyOptions): Promise<Response> {
@@ -276,6 +325,7 @@ export async function proxyShapeRequest(request: Request, options: ShapeProxyOpt
     electricSecret: options.electricSecret,
     fetch: options.fetch,
     idleTimeoutMs: options.idleTimeoutMs,
+    collapser: options.collapser,
   })
 }
 
@@ -303,6 +353,7 @@ async function proxyMemberShape(request: Request, url: URL, definition: ShapeCat
       electricSecret: options.electricSecret,
       fetch: options.fetch,
       idleTimeoutMs: options.idleTimeoutMs,
+      collapser: options.collapser,
       cut: hold?.signal,
       onCut: mustRefetchResponse,
       // The URL stays the same when the memberships change: a cached answer would bring back
@@ -331,6 +382,8 @@ export interface ForwardOptions {
   cacheControl?: string
   /** Silence from the sync service that ends a request; UPSTREAM_IDLE_TIMEOUT_MS by default. */
   idleTimeoutMs?: number
+  /** Shares identical held live requests (see `isCollapsibleLiveRequest`); process-wide by default. */
+  collapser?: LiveRequestCollapser
 }
 
 /**
@@ -363,7 +416,14 @@ export async function forwardShape(request: Request, url: URL, options: ForwardO
   const upstreamUrl = buildScopedUpstreamUrl(url, options.shape, options.electricUrl, options.electricSecret)
   const doFetch = options.fetch ?? fetch
   const cut = options.cut
-  const watch = idleWatch(options.idleTimeoutMs ?? UPSTREAM_IDLE_TIMEOUT_MS)
+  const idleTimeoutMs = options.idleTimeoutMs ?? UPSTREAM_IDLE_TIMEOUT_MS
+  if (isCollapsibleLiveRequest(request, url)) {
+    return forwardCollapsed(upstreamUrl, doFetch, cut ? AbortSignal.any([request.signal, cut]) : request.signal, {
+      ...options,
+      idleTimeoutMs,
+    })
+  }
+  const watch = idleWatch(idleTimeoutMs)
   const signal = AbortSignal.any(cut ? [request.signal, cut, watch.signal] : [request.signal, watch.signal])
   let upstream: Response
   try {
@@ -379,16 +439,75 @@ export async function forwardShape(request: Request, url: URL, options: ForwardO
     if (request.signal.aborted) return new Response(null, { status: 499 })
     if (watch.signal.aborted) {
       log.warn(`${(watch.signal.reason as Error).message} before answering a shape request; the client will retry`)
-      return jsonError(503, 'The sync service did not answer in time; retrying shortly.', { 'retry-after': '1' })
+      return silentUpstreamResponse()
     }
     log.error(`sync service unreachable: ${describeError(error)}`)
-    return jsonError(503, 'The sync service is not reachable right now; retrying shortly.', { 'retry-after': '1' })
+    return unreachableResponse()
   }
-  if (upstream.status === 401) {
-    log.error('the sync service refused our secret (401): check ELECTRIC_SECRET on both sides.')
-  }
+  if (upstream.status === 401) logRefusedSecret()
   watch.touch()
   const response = browserResponse(upstream, request.signal, cut, options.varyOn, watch)
+  if (options.cacheControl) response.headers.set('cache-control', options.cacheControl)
+  return response
+}
+
+function unreachableResponse() {
+  return jsonError(503, 'The sync service is not reachable right now; retrying shortly.', { 'retry-after': '1' })
+}
+
+function silentUpstreamResponse() {
+  return jsonError(503, 'The sync service did not answer in time; retrying shortly.', { 'retry-after': '1' })
+}
+
+function logRefusedSecret() {
+  log.error('the sync service refused our secret (401): check ELECTRIC_SECRET on both sides.')
+}
+
+/** The shared upstream request of collapsed waiters, read whole, ended by silence past the idle timeout. */
+async function fetchWholeAnswer(upstreamUrl: URL, doFetch: typeof fetch, signal: AbortSignal, idleTimeoutMs: number) {
+  const watch = idleWatch(idleTimeoutMs)
+  try {
+    const response = await doFetch(upstreamUrl, { signal: AbortSignal.any([signal, watch.signal]) })
+    watch.touch()
+    return await readWholeAnswer(response)
+  } catch (error) {
+    throw watch.signal.aborted ? watch.signal.reason : error
+  } finally {
+    watch.stop()
+  }
+}
+
+/**
+ * A held live request that shares its upstream long-poll with identical ones (already authorized
+ * each on its own). This caller leaving (closed tab, cut access) ends only its own wait.
+ */
+async function forwardCollapsed(
+  upstreamUrl: URL,
+  doFetch: typeof fetch,
+  signal: AbortSignal,
+  options: ForwardOptions & { idleTimeoutMs: number },
+): Promise<Response> {
+  const collapser = options.collapser ?? sharedLiveRequests
+  const outcome = await collapser.join(
+    upstreamUrl.href,
+    (upstreamSignal) => fetchWholeAnswer(upstreamUrl, doFetch, upstreamSignal, options.idleTimeoutMs),
+    signal,
+  )
+  if (outcome.kind === 'left') {
+    if (options.cut?.aborted && options.onCut) return options.onCut()
+    return new Response(null, { status: 499 })
+  }
+  if (outcome.kind === 'failed') {
+    const { error } = outcome
+    if (error instanceof UpstreamSilentError) {
+      reportOnce(error, () => log.warn(`${error.message} before answering a shape request; the client will retry`))
+      return silentUpstreamResponse()
+    }
+    reportOnce(error, () => log.error(`sync service unreachable: ${describeError(error)}`))
+    return unreachableResponse()
+  }
+  if (outcome.answer.status === 401) reportOnce(outcome.answer, logRefusedSecret)
+  const response = collapsedBrowserResponse(outcome.answer, options.varyOn)
   if (options.cacheControl) response.headers.set('cache-control', options.cacheControl)
   return response
 }
