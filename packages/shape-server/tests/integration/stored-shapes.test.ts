@@ -185,7 +185,7 @@ describe('a restarted server with stored shapes', () => {
     expect((await getShape(fixture.shapeUrl.replace('/v1/shape', '/v1/health'), {})).status).toBe(200)
   })
 
-  it('answers 409 for every stored handle when the slot is gone, the checkpoint is damaged, or the table changed', async () => {
+  it('answers 409 for every stored handle when the slot is gone, the checkpoint is damaged, or the table changed or was truncated', async () => {
     const dir = await storageDir()
     const fixture = await fixtureWithStorage(dir)
     await fixture.sql.unsafe(`
@@ -222,6 +222,17 @@ describe('a restarted server with stored shapes', () => {
       await fixture.sql`ALTER TABLE rows_a ADD COLUMN extra text`
     })
     expect(fixture.server.restoredShapes).toBe(0)
+    stale = await getShape(fixture.shapeUrl, { table: 'rows_a', offset: '0_inf', handle })
+    expect(stale.status).toBe(409)
+    handle = stale.headers.get('electric-handle') as string
+    await getShape(fixture.shapeUrl, { table: 'rows_a', offset: '-1', handle })
+
+    // Truncated while down: the shape is restored, then the replayed TRUNCATE rotates it before
+    // the server answers anyone.
+    await fixture.restart({}, async () => {
+      await fixture.sql`TRUNCATE rows_a`
+    })
+    expect(fixture.server.restoredShapes).toBe(1)
     stale = await getShape(fixture.shapeUrl, { table: 'rows_a', offset: '0_inf', handle })
     expect(stale.status).toBe(409)
   })
