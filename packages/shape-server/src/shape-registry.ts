@@ -144,6 +144,7 @@ export class ShapeRegistry {
   async restore(data: RestoredShapeData): Promise<ActiveShape> {
     const shape = new Shape(data.handle, data.definition)
     shape.matcher = await this.matcherFor(data.definition)
+    this.evictIfFull()
     const log = new ShapeLog(data.chunks, this.options.chunkBytes, this.meter)
     log.restore(data.entries, data.throughLsn)
     shape.restoreLog(data.snapshot, data.filteringBySnapshot, log)
