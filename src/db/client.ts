@@ -14,6 +14,16 @@ export interface DatabaseClient {
   close(): Promise<void>
 }
 
+/**
+ * The postgres.js connection a transaction runs on, for what Drizzle has no API for (COPY streams).
+ * Drizzle keeps it as its session's `client`; queries sent through it belong to the transaction.
+ */
+export function driverOf(tx: Transaction): postgres.Sql {
+  const client = (tx as unknown as { session?: { client?: postgres.Sql } }).session?.client
+  if (!client) throw new Error('This Drizzle transaction does not expose its postgres.js connection.')
+  return client
+}
+
 export function createDatabaseClient(url: string, { max = 10 }: { max?: number } = {}): DatabaseClient {
   // idle_timeout lets a SIGTERMed server exit instead of waiting on pooled connections.
   const sql = postgres(url, {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { createAgentLogParser } from '~/domain/agent-logs/create-parser'
 import type { TimelineEventDraft } from '~/domain/agent-logs/types'
 import { parseInstructions } from '~/domain/rules/parse-instructions'
-import { type DetectionEvent, detectMisalignments } from './detect'
+import { createDetector, type DetectionEvent, detectMisalignments } from './detect'
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../../tests/fixtures/rules/${name}`, import.meta.url), 'utf8')
@@ -50,6 +50,30 @@ describe('detection on the acme-api session with its AGENTS.md', () => {
       23, 97,
     ])
     expect(byRule.get('safety-never-run-rm-rf-on-build')?.evidence.map((item) => item.eventIndex)).toEqual([71])
+  })
+})
+
+describe('feeding a detector page by page', () => {
+  const events = codexEvents(fixture('../agent-logs/codex/synthetic-acme-api.jsonl'))
+  const whole = detectMisalignments(rules, events)
+
+  it('gives what one scan of everything gives, for any page size', () => {
+    for (const pageSize of [1, 2, 3, 7, 50]) {
+      const detector = createDetector(rules)
+      for (let start = 0; start < events.length; start += pageSize) detector.scan(events.slice(start, start + pageSize))
+      expect(detector.results()).toEqual(whole)
+    }
+  })
+
+  it('tells which rules fired on each page, and results can be limited to them', () => {
+    const detector = createDetector(rules)
+    expect([...detector.scan(events.slice(0, 11))]).toEqual([])
+    expect([...detector.scan(events.slice(11, 12))]).toEqual(['safety-never-force-push-git-push-force-rewrites'])
+    const fired = detector.scan(events.slice(12))
+    expect([...fired].sort()).toEqual(whole.map((item) => item.ruleId).sort())
+    expect(detector.results(new Set(['safety-never-run-rm-rf-on-build'])).map((item) => item.ruleId)).toEqual([
+      'safety-never-run-rm-rf-on-build',
+    ])
   })
 })
 

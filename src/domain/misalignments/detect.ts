@@ -90,6 +90,8 @@ function highlightOf(event: DetectionEvent) {
   return event.at ? `event #${event.ordinal + 1} • ${event.at}` : `event #${event.ordinal + 1}`
 }
 
+export type Detector = ReturnType<typeof createDetector>
+
 export function createDetector(rules: readonly DetectionRule[]) {
   const checkable = rules.filter(isCheckable)
   const found = new Map<string, Accumulated>()
@@ -121,9 +123,14 @@ export function createDetector(rules: readonly DetectionRule[]) {
   }
 
   return {
-    /** Feeds events in any page size; each event is judged on its own. */
-    scan(events: readonly DetectionEvent[]) {
-      if (checkable.length === 0) return
+    /**
+     * Feeds events in any page size, in ordinal order, each event once; each event is judged on
+     * its own. Returns the rules that fired on these events, so a caller feeding a growing
+     * session batch by batch knows which results changed.
+     */
+    scan(events: readonly DetectionEvent[]): ReadonlySet<string> {
+      const fired = new Set<string>()
+      if (checkable.length === 0) return fired
       for (const event of events) {
         const action = actionTextOf(event)
         const message = action === null ? messageTextOf(event) : null
@@ -141,12 +148,18 @@ export function createDetector(rules: readonly DetectionRule[]) {
               if (excerpt !== null) break
             }
           }
-          if (excerpt !== null) record(rule, event, excerpt)
+          if (excerpt !== null) {
+            record(rule, event, excerpt)
+            fired.add(rule.ruleId)
+          }
         }
       }
+      return fired
     },
-    results(): DetectedRuleMisalignment[] {
-      return [...found.values()].map(({ rule, range, evidence, eventCount }) => ({
+    /** What fired in everything scanned so far; only the rules in `only` when given. */
+    results(only?: ReadonlySet<string>): DetectedRuleMisalignment[] {
+      const entries = [...found.values()].filter((entry) => !only || only.has(entry.rule.ruleId))
+      return entries.map(({ rule, range, evidence, eventCount }) => ({
         ruleId: rule.ruleId,
         title: rule.heading,
         summary: rule.summary,

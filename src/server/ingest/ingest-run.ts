@@ -21,6 +21,7 @@ import { type IngestedSessionFields, sessionsRepository } from '~/server/reposit
 import { timelineEventsRepository } from '~/server/repositories/timeline-events-repository'
 import { writeTransaction } from '~/server/repositories/write-transaction'
 import { refreshRulesAfterIngest } from '~/server/rules/after-ingest'
+import { forgetDetectionState } from '~/server/rules/detect-session'
 import { agentName } from './agent-log-parsers'
 import { MAX_LINE_BYTES, type SplitLine } from './line-splitter'
 
@@ -260,18 +261,19 @@ export class IngestRun {
     const fields = this.sessionFields(status, statusMessage)
     // Each chunk is a gzip member of its own: the concatenation is one valid gzip stream.
     const raw = rawBytes ? await gzipAsync(rawBytes, { level: 1 }) : undefined
-    const {
-      txid,
-      session: written,
-      created,
-    } = await writeTransaction(this.db, async (tx) => {
+    const { txid, session, created, eventsWritten } = await writeTransaction(this.db, async (tx) => {
       if (!this.session) await this.claimLegacySession(tx, fields)
-      // The session row first: concurrent runs of one log queue on it instead of deadlocking on events.
+      // The session row first: concurrent runs of one log queue on it instead of deadlocking on
+      // events, and writeEvents relies on holding its lock (see there).
       const { session, created } = await sessionsRepository.upsertIngestedSession(tx, fields, {
         exactCounts: this.options.exactCounts,
       })
       this.session ??= { id: session.id, created }
-      await timelineEventsRepository.upsertEvents(tx, { sessionId: session.id, accountId: session.accountId }, events)
+      const eventsWritten = await timelineEventsRepository.writeEvents(
+        tx,
+        { sessionId: session.id, accountId: session.accountId },
+        events,
+      )
       if (raw) {
         this.uploadId ??= await sessionUploadsRepository.beginUpload(tx, {
           sessionId: session.id,
@@ -280,11 +282,17 @@ export class IngestRun {
         })
         await sessionUploadsRepository.appendChunk(tx, this.uploadId, this.chunkSeq, raw, this.bytesRead)
       }
-      return { session, created }
+      return { session, created, eventsWritten }
     })
     this.lastTxid = txid
-    // After the commit, off the ingest path: binds a new session's repository, re-runs detection.
-    if (events.length > 0 || created) void refreshRulesAfterIngest(this.db, written, created)
+    // After the commit, off the ingest path: binds a new session's repository, runs detection over
+    // the events this batch inserted or changed (none when the same log is read again).
+    const { firstOrdinal, lastOrdinal } = eventsWritten
+    if (firstOrdinal !== null && lastOrdinal !== null) {
+      void refreshRulesAfterIngest(this.db, session, created, { firstOrdinal, lastOrdinal })
+    } else if (created) {
+      void refreshRulesAfterIngest(this.db, session, created)
+    }
     if (raw) this.chunkSeq++
     this.lastFlushAt = Date.now()
     this.options.onProgress?.({
@@ -411,6 +419,7 @@ export class IngestRun {
       await timelineEventsRepository.deleteEventsFrom(tx, before.id, 0)
       await sessionsRepository.restoreLegacySession(tx, before)
     })
+    forgetDetectionState(before.id)
     this.claimedLegacy = undefined
     this.session = undefined
     this.uploadId = undefined

@@ -20,6 +20,8 @@ import { LineSplitter } from '~/server/ingest/line-splitter'
 import { DELETED_SESSION_REJECTION, type DiscoveredFileState } from '~/server/repositories/discovered-files-repository'
 import { sessionsRepository } from '~/server/repositories/sessions-repository'
 import { timelineEventsRepository } from '~/server/repositories/timeline-events-repository'
+import { refreshRulesAfterIngest } from '~/server/rules/after-ingest'
+import { forgetDetectionState } from '~/server/rules/detect-session'
 import type { FoundFile } from './file-walker'
 
 const READ_BYTES = 1024 * 1024
@@ -159,7 +161,12 @@ export async function readDiscoveredFile(
   const sessionId = run.sessionId ?? (continues ? (previous?.sessionId ?? null) : null)
   if (replaced && sessionId) {
     // The log now ends earlier than what was stored from it.
-    await timelineEventsRepository.deleteEventsFrom(context.db, sessionId, parser.info().eventCount)
+    const deleted = await timelineEventsRepository.deleteEventsFrom(context.db, sessionId, parser.info().eventCount)
+    if (deleted > 0) {
+      // What detection kept of the longer log no longer holds: the session is scanned again whole.
+      forgetDetectionState(sessionId)
+      void refreshRulesAfterIngest(context.db, { id: sessionId, accountId: context.accountId }, false)
+    }
   }
   return {
     live: !idle && !isDocument,

@@ -1,0 +1,159 @@
+/**
+ * How a batch of events reaches timeline_events: new ordinals by binary COPY, known ones by upsert.
+ * Both paths must store exactly the same rows (and search documents), and the answer must say what
+ * was written, which detection relies on.
+ */
+import { eq, sql } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import type { Database, Transaction } from '../../../src/db/client'
+import { timelineEvents } from '../../../src/db/schema'
+import { CodexParser } from '../../../src/domain/agent-logs/codex/parser'
+import type { TimelineEventDraft } from '../../../src/domain/agent-logs/types'
+import { timelineEventsRepository } from '../../../src/server/repositories/timeline-events-repository'
+import { databaseForThisFile } from '../../helpers/database'
+import { CODEX_SMALL, CODEX_SYNTHETIC, fixtureBytes } from '../../helpers/ingest'
+import { seedAccountWithSession } from '../../helpers/seed'
+
+const testDb = databaseForThisFile()
+
+function parsed(fixture: string): TimelineEventDraft[] {
+  const parser = new CodexParser()
+  const events: TimelineEventDraft[] = []
+  fixture.split('\n').forEach((line, index) => {
+    if (line) events.push(...parser.push(line, index + 1))
+  })
+  events.push(...parser.finish().events)
+  return events
+}
+
+function draft(ordinal: number, fields: Partial<TimelineEventDraft> = {}): TimelineEventDraft {
+  return {
+    ordinal,
+    eventKey: null,
+    type: 'Message',
+    role: 'assistant',
+    at: null,
+    name: null,
+    command: null,
+    path: null,
+    exitCode: null,
+    durationMs: null,
+    summary: '',
+    payload: {},
+    ...fields,
+  }
+}
+
+/** Odd values both paths must store alike. */
+const ODD_EVENTS = [
+  draft(0, {
+    eventKey: 'call_1',
+    type: 'LocalShellCall',
+    at: '2026-02-23T12:40:23.123Z',
+    command: 'git push --force origin main',
+    exitCode: -1,
+    durationMs: 2_147_483_647,
+    summary: 'tab\tnewline\nbackslash\\ quote" émoji 🎉',
+    payload: { stdout: 'a\u0000b', lone: 'x\ud800y', nested: { list: [1, 2.5, null, true], text: '\\u0000 kept' } },
+  }),
+  draft(1, { at: '1970-01-01T00:00:00.000Z', summary: 'epoch', payload: { sidechain: true } }),
+  draft(2, { at: '2199-12-31T23:59:59.999Z', role: null, summary: 'far future', name: 'nul\u0000name' }),
+  draft(3, { at: '1999-12-31T23:59:59.999Z', type: 'FileChange', path: '/tmp/a b/ç.txt', summary: 'before 2000' }),
+]
+
+async function storedRows(db: Database, sessionId: string) {
+  const rows = await db
+    .select()
+    .from(timelineEvents)
+    .where(eq(timelineEvents.sessionId, sessionId))
+    .orderBy(timelineEvents.ordinal)
+  return rows.map(({ sessionId: _s, accountId: _a, ...row }) => row)
+}
+
+async function searchDocuments(db: Database, sessionId: string) {
+  return db.execute<{ ordinal: number; document: string; at: string | null }>(
+    sql`select ordinal, document::text as document, at::text as at from timeline_event_search where session_id = ${sessionId} order by ordinal`,
+  )
+}
+
+const write = (target: { sessionId: string; accountId: string }, events: TimelineEventDraft[]) =>
+  testDb.db.transaction((tx: Transaction) => timelineEventsRepository.writeEvents(tx, target, events))
+
+describe('writing a batch of timeline events', () => {
+  it('stores the same rows and search documents by COPY as by upsert', async () => {
+    const events = [...ODD_EVENTS, ...parsed(fixtureBytes(CODEX_SYNTHETIC).toString('utf8'))].map((event, index) => ({
+      ...event,
+      ordinal: index,
+    }))
+    const copied = await seedAccountWithSession(testDb.db, 'copied')
+    const upserted = await seedAccountWithSession(testDb.db, 'upserted')
+    const copyTarget = { sessionId: copied.session.id, accountId: copied.account.id }
+    const upsertTarget = { sessionId: upserted.session.id, accountId: upserted.account.id }
+
+    expect(await write(copyTarget, events)).toEqual({
+      count: events.length,
+      firstOrdinal: 0,
+      lastOrdinal: events.length - 1,
+    })
+    await timelineEventsRepository.upsertEvents(testDb.db, upsertTarget, events)
+
+    const viaCopy = await storedRows(testDb.db, copied.session.id)
+    expect(viaCopy).toHaveLength(events.length)
+    expect(viaCopy).toEqual(await storedRows(testDb.db, upserted.session.id))
+    expect(await searchDocuments(testDb.db, copied.session.id)).toEqual(
+      await searchDocuments(testDb.db, upserted.session.id),
+    )
+    expect(viaCopy[0]).toMatchObject({
+      commandFamily: 'git',
+      exitCode: -1,
+      durationMs: 2_147_483_647,
+      at: new Date('2026-02-23T12:40:23.123Z'),
+      summary: 'tab\tnewline\nbackslash\\ quote" émoji 🎉',
+      payload: { stdout: 'a\ufffdb', lone: 'x\ufffdy', nested: { list: [1, 2.5, null, true], text: '\\u0000 kept' } },
+    })
+    expect(viaCopy[1]).toMatchObject({ sidechain: true, at: new Date(0) })
+    expect(viaCopy[2]).toMatchObject({ role: null, name: 'nul\ufffdname' })
+    expect(viaCopy[3].at).toEqual(new Date('1999-12-31T23:59:59.999Z'))
+  })
+
+  it('writes only past the stored events by COPY, upserts the rest, and reports what changed', async () => {
+    const events = parsed(fixtureBytes(CODEX_SMALL).toString('utf8'))
+    const { account, session } = await seedAccountWithSession(testDb.db, 'mixed')
+    const target = { sessionId: session.id, accountId: account.id }
+    const half = Math.floor(events.length / 2)
+
+    expect(await write(target, events.slice(0, half))).toMatchObject({ count: half, firstOrdinal: 0 })
+    // The same events again change nothing.
+    expect(await write(target, events.slice(0, half))).toEqual({ count: 0, firstOrdinal: null, lastOrdinal: null })
+    // An overlapping batch: one known event changed, the rest new.
+    const changed = { ...events[half - 2], summary: 'output arrived since' }
+    const overlap = [events[half - 3], changed, events[half - 1], ...events.slice(half)]
+    expect(await write(target, overlap)).toEqual({
+      count: 1 + events.length - half,
+      firstOrdinal: half - 2,
+      lastOrdinal: events.length - 1,
+    })
+    const stored = await storedRows(testDb.db, session.id)
+    expect(stored.map((row) => row.ordinal)).toEqual(events.map((event) => event.ordinal))
+    expect(stored[half - 2].summary).toBe('output arrived since')
+  })
+
+  it("refuses an event in another account's session, by COPY as by upsert", async () => {
+    const owner = await seedAccountWithSession(testDb.db, 'owner')
+    const intruder = await seedAccountWithSession(testDb.db, 'intruder')
+    const target = { sessionId: owner.session.id, accountId: intruder.account.id }
+    await expect(write(target, [draft(0)])).rejects.toThrow()
+    await expect(timelineEventsRepository.upsertEvents(testDb.db, target, [draft(0)])).rejects.toThrow()
+    expect(await storedRows(testDb.db, owner.session.id)).toEqual([])
+  })
+
+  it('fails (and does not hang) when Postgres refuses a row of the COPY, and stores nothing of the batch', async () => {
+    const { account, session } = await seedAccountWithSession(testDb.db, 'refused')
+    const target = { sessionId: session.id, accountId: account.id }
+    const bogus = draft(1, { type: 'NotAnEventType' as TimelineEventDraft['type'] })
+    await expect(write(target, [draft(0), bogus])).rejects.toThrow(/Postgres refused the timeline events/)
+    expect(await storedRows(testDb.db, session.id)).toEqual([])
+    // The connection is usable afterwards.
+    expect(await write(target, [draft(0)])).toMatchObject({ count: 1 })
+  })
+})
