@@ -249,13 +249,17 @@ export const legacyRepository = {
    * may (superuser: the embedded Postgres, most self-hosted set-ups), they are switched off for
    * this transaction only and `verifyReferencesAfterBulkLoad` checks every foreign key set-wise
    * before commit instead. `session_replication_role = replica` switches off every other trigger
-   * too, so a table with a trigger of its own keeps the ordinary path. Returns whether the fast
-   * path is on.
+   * too, so a table with a trigger of its own that the import's writes would fire keeps the
+   * ordinary path: any INSERT trigger, and UPDATE triggers of the tables it upserts (sessions are
+   * only inserted; their DELETE/UPDATE/TRUNCATE triggers, which keep timeline_events in step, have
+   * nothing to do here). Returns whether the fast path is on.
    */
   async beginBulkLoad(tx: Executor): Promise<boolean> {
+    // pg_trigger.tgtype bits: 4 = INSERT, 16 = UPDATE.
     const [{ superuser, userTriggers }] = await tx.execute<{ superuser: boolean; userTriggers: number }>(sql`
       select (select rolsuper from pg_roles where rolname = current_user) as superuser,
-             (select count(*)::int from pg_trigger where tgrelid in (${tableList}) and not tgisinternal) as "userTriggers"`)
+             (select count(*)::int from pg_trigger where tgrelid in (${tableList}) and not tgisinternal
+                and (tgtype & 4 <> 0 or (tgtype & 16 <> 0 and tgrelid <> 'sessions'::regclass))) as "userTriggers"`)
     const fastPath = superuser && userTriggers === 0
     if (fastPath) await tx.execute(sql`set local session_replication_role = replica`)
     return fastPath

@@ -345,7 +345,9 @@ export const timelineEvents = pgTable(
     payload: jsonb('payload').notNull().default({}),
   },
   (t) => [
-    sessionAccountKey('timeline_events', t),
+    // No composite foreign key here: ingest writes about a thousand events per MB of log, and its
+    // per-row check was a fifth of Postgres' ingest work. The same guarantee is checked once per
+    // statement by triggers (drizzle/0015; docs/data-model.md).
     primaryKey({ columns: [t.sessionId, t.ordinal] }),
     index('timeline_events_session_at_idx').on(t.sessionId, t.at),
     check('timeline_events_type_ck', inList('type', TIMELINE_EVENT_TYPES)),

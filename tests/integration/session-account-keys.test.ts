@@ -5,6 +5,7 @@
 import { getTableColumns, isTable, sql } from 'drizzle-orm'
 import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core'
 import { describe, expect, it } from 'vitest'
+import { createDatabaseClient } from '../../src/db/client'
 import * as schema from '../../src/db/schema'
 import { databaseForThisFile } from '../helpers/database'
 import { seedAccountWithSession } from '../helpers/seed'
@@ -80,4 +81,122 @@ describe('session-scoped tables', () => {
       expect(n).toBeGreaterThan(0)
     })
   }
+})
+
+/**
+ * timeline_events keeps the composite key's guarantee with statement-level triggers instead of the
+ * per-row foreign key (drizzle/0015): the same refusals, the same cascade.
+ */
+describe('timeline_events without the per-row foreign key', () => {
+  const event = (seeded: Seeded, ordinal: number, accountId = seeded.account.id) => ({
+    sessionId: seeded.session.id,
+    accountId,
+    ordinal,
+    type: 'Other' as const,
+  })
+  const eventsOf = async (sessionId: string) => {
+    const [{ n }] = await testDb.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from timeline_events where session_id = ${sessionId}`,
+    )
+    return n
+  }
+  const searchDocumentsOf = async (sessionId: string) => {
+    const [{ n }] = await testDb.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from timeline_event_search where session_id = ${sessionId}`,
+    )
+    return n
+  }
+  const fkViolation = { cause: { code: '23503', constraint_name: 'timeline_events_session_account_fk' } }
+
+  it('refuses a batch with one row outside its account, and a session that does not exist', async () => {
+    const owner = await seedAccountWithSession(testDb.db, 'batch owner')
+    const intruder = await seedAccountWithSession(testDb.db, 'batch intruder')
+    const mixed = [event(owner, 0), event(owner, 1, intruder.account.id), event(owner, 2)]
+    expect(
+      await testDb.db
+        .insert(schema.timelineEvents)
+        .values(mixed)
+        .catch((error: unknown) => error),
+    ).toMatchObject(fkViolation)
+    const ghost = { ...event(owner, 0), sessionId: crypto.randomUUID() }
+    expect(
+      await testDb.db
+        .insert(schema.timelineEvents)
+        .values(ghost)
+        .catch((error: unknown) => error),
+    ).toMatchObject(fkViolation)
+    expect(await eventsOf(owner.session.id)).toBe(0)
+  })
+
+  it("refuses moving an event into another account, or changing its session's account", async () => {
+    const owner = await seedAccountWithSession(testDb.db, 'move owner')
+    const other = await seedAccountWithSession(testDb.db, 'move other')
+    await testDb.db.insert(schema.timelineEvents).values([event(owner, 0), event(owner, 1)])
+    const moved = await testDb.db
+      .execute(sql`update timeline_events set account_id = ${other.account.id} where session_id = ${owner.session.id}`)
+      .catch((error: unknown) => error)
+    expect(moved).toMatchObject(fkViolation)
+    const rehomed = await testDb.db
+      .execute(sql`update sessions set account_id = ${other.account.id} where id = ${owner.session.id}`)
+      .catch((error: unknown) => error)
+    expect(rehomed).toMatchObject(fkViolation)
+    // A session without events may still be changed like any row (the old key protected nothing).
+    await testDb.db.execute(sql`update sessions set title = 'renamed' where id = ${owner.session.id}`)
+    expect(await eventsOf(owner.session.id)).toBe(2)
+  })
+
+  it('makes a delete of the session wait for a transaction still writing its events (no orphans)', async () => {
+    const owner = await seedAccountWithSession(testDb.db, 'concurrent delete')
+    const writer = createDatabaseClient(testDb.url, { max: 1 })
+    const deleter = createDatabaseClient(testDb.url, { max: 1 })
+    try {
+      let release: () => void = () => {}
+      const released = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      let inserted: () => void = () => {}
+      const insertedOnce = new Promise<void>((resolve) => {
+        inserted = resolve
+      })
+      const writing = writer.sql.begin(async (tx) => {
+        await tx`insert into timeline_events (session_id, account_id, ordinal, type) values (${owner.session.id}, ${owner.account.id}, 0, 'Other')`
+        inserted()
+        await released
+      })
+      await insertedOnce
+      const [{ pid }] = await deleter.sql<{ pid: number }[]>`select pg_backend_pid() as pid`
+      let deleted = false
+      const deleting = deleter.sql`delete from sessions where id = ${owner.session.id}`.then(() => {
+        deleted = true
+      })
+      // Until the delete either waits on the writer's lock or (without the lock) has finished.
+      for (;;) {
+        const [{ waiting }] = await testDb.db.execute<{ waiting: boolean }>(
+          sql`select exists (select 1 from pg_stat_activity where pid = ${pid} and wait_event_type = 'Lock') as waiting`,
+        )
+        if (waiting || deleted) break
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      release()
+      await writing
+      await deleting
+      expect(await eventsOf(owner.session.id)).toBe(0)
+    } finally {
+      await writer.close()
+      await deleter.close()
+    }
+  })
+
+  it('deletes the events (and their search documents) with their session, and with its account', async () => {
+    const first = await seedAccountWithSession(testDb.db, 'cascade one')
+    const second = await seedAccountWithSession(testDb.db, 'cascade two')
+    await testDb.db.insert(schema.timelineEvents).values([event(first, 0), event(first, 1)])
+    await testDb.db.insert(schema.timelineEvents).values([event(second, 0)])
+    await testDb.db.execute(sql`delete from sessions where id = ${first.session.id}`)
+    expect(await eventsOf(first.session.id)).toBe(0)
+    expect(await searchDocumentsOf(first.session.id)).toBe(0)
+    expect(await eventsOf(second.session.id)).toBe(1)
+    await testDb.db.execute(sql`delete from accounts where id = ${second.account.id}`)
+    expect(await eventsOf(second.session.id)).toBe(0)
+  })
 })

@@ -113,6 +113,16 @@ describe('bulk load without row-by-row foreign-key checks', () => {
     }
   })
 
+  it('keeps the fast path beside the triggers on sessions that never fire on an insert', async () => {
+    const [{ n }] = await testDb.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from pg_trigger where tgrelid = 'sessions'::regclass and not tgisinternal`,
+    )
+    expect(n).toBeGreaterThan(0)
+    await inRolledBackTransaction(async (tx) => {
+      expect(await legacyRepository.beginBulkLoad(tx)).toBe(true)
+    })
+  })
+
   it('keeps the ordinary path when a written table has a trigger of its own (replica mode would skip it)', async () => {
     await inRolledBackTransaction(async (tx) => {
       await tx.execute(
