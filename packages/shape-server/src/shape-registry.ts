@@ -209,7 +209,8 @@ export class ShapeRegistry {
       shapes?.delete(shape)
       if (shapes?.size === 0) this.subqueryShapesByTable.delete(oid)
     }
-    if (shape.state !== 'rotated') this.options.log.info(`Rotating shape ${shape.handle} (${reason})`)
+    // At shutdown every shape goes at once: one line for all of them (close()), not one each.
+    if (shape.state !== 'rotated' && !this.closed) this.options.log.info(`Rotating shape ${shape.handle} (${reason})`)
     // At shutdown the shapes stay on disk for the next start.
     if (!this.closed && !shape.subqueries && shape.state !== 'rotated') this.options.persistence?.shapeReleased(shape)
     shape.rotate(reason)
@@ -252,6 +253,9 @@ export class ShapeRegistry {
   /** Wakes every waiting request and forgets all shapes (server shutdown). */
   close(): void {
     this.closed = true
+    this.options.log.info(
+      `Releasing ${this.byHandle.size} shapes${this.options.persistence ? ' (kept on disk for the next start)' : ''}`,
+    )
     for (const shape of this.allShapes()) this.rotate(shape, 'server shutting down')
     this.jobs.length = 0
   }
