@@ -263,6 +263,38 @@ async function dropSlotOnceReleased(sql: postgres.Sql, slotName: string) {
   await sql`SELECT pg_drop_replication_slot(${slotName})`
 }
 
+describe('shapes that are not stored', () => {
+  it('answers 409 for a subquery shape after a restart, and keeps the plain shape beside it', async () => {
+    const dir = await storageDir()
+    const fixture = await fixtureWithStorage(dir)
+    await fixture.sql.unsafe(`
+      CREATE TABLE projects (id int PRIMARY KEY, active boolean NOT NULL);
+      CREATE TABLE tickets (id int PRIMARY KEY, project_id int NOT NULL);
+      INSERT INTO projects VALUES (1, true), (2, false);
+      INSERT INTO tickets VALUES (1, 1), (2, 2);
+    `)
+    const where = 'project_id IN (SELECT id FROM projects WHERE active)'
+    const subquery = await getShape(fixture.shapeUrl, { table: 'tickets', offset: '-1', where })
+    expect(subquery.status).toBe(200)
+    const plain = await getShape(fixture.shapeUrl, { table: 'tickets', offset: '-1' })
+    await fixture.restart()
+    expect(fixture.server.restoredShapes).toBe(1)
+    const stale = await getShape(fixture.shapeUrl, {
+      table: 'tickets',
+      offset: '0_inf',
+      where,
+      handle: subquery.headers.get('electric-handle') as string,
+    })
+    expect(stale.status).toBe(409)
+    const kept = await getShape(fixture.shapeUrl, {
+      table: 'tickets',
+      offset: '0_inf',
+      handle: plain.headers.get('electric-handle') as string,
+    })
+    expect(kept.status).toBe(200)
+  })
+})
+
 describe('stored shapes and the memory bounds', () => {
   it('removes an evicted shape from disk as well', async () => {
     const dir = await storageDir()
