@@ -2,177 +2,39 @@
  * `pnpm bench shape-server`: write → client latency with 1, 100, 1000 and 10 000 live shapes
  * (`SHAPE_BENCH_LIVE_SHAPES` changes the largest), initial sync of 100k rows, memory per shape and
  * per held request, and a memory-budget run that opens 100 000 distinct shapes over time
- * (`SHAPE_BENCH_OPENED_SHAPES`) against a 64 MiB budget. The shape server runs in a worker
- * thread (its own V8 heap, so memory is measured without the clients); Postgres is a throwaway
- * embedded cluster. Results go to docs/benchmarks.md by hand, with machine and date.
+ * (`SHAPE_BENCH_OPENED_SHAPES`) against a 64 MiB budget. The shape server runs in a child process
+ * of its own (./shape-server-process.ts: its RSS and open files are the server's alone), the live
+ * clients in up to `SHAPE_BENCH_CLIENT_PROCESSES` (4) more (./live-shape-clients.ts), the writer
+ * here; Postgres is a throwaway embedded cluster. Results go to docs/benchmarks.md by hand, with
+ * machine, date and load average.
  */
 
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { cpus, tmpdir, totalmem } from 'node:os'
-import { dirname, join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
 import { Shape, ShapeStream } from '@electric-sql/client'
-import { silentLogger, startShapeServer } from '@session-coach/shape-server'
 import postgres from 'postgres'
 import { startEmbeddedPostgres } from '../../dev/embedded-postgres.ts'
 import { freePort } from '../../dev/processes.ts'
 import { buildBenchResult, percentile, writeBenchResult } from './bench-results.ts'
+import { LiveShapeClients, monotonicMs } from './live-shape-clients.ts'
+import { cpuSeconds } from './process-cpu.ts'
+import { ShapeServerProcess } from './shape-server-process.ts'
 
-type WorkerRequest =
-  | { id: number; kind: 'memory' }
-  | { id: number; kind: 'diagnostics' }
-  | { id: number; kind: 'close' }
-
-const WORKER_ROLE = 'shape-server-bench'
-
-if (!isMainThread && workerData?.role === WORKER_ROLE) void serveFromWorker()
-
-/** Worker side: runs the server and answers memory questions about its own heap. */
-async function serveFromWorker() {
-  setFlagsFromString('--expose-gc')
-  const collectGarbage = runInNewContext('gc') as () => void
-  const server = await startShapeServer({
-    databaseUrl: workerData.databaseUrl,
-    port: 0,
-    // Loopback-only clients in this process; no secret to thread through them.
-    insecure: true,
-    log: silentLogger,
-    poolSize: 10,
-    maxLiveRequests: 20_000,
-    ...workerData.options,
-  })
-  const port = parentPort as NonNullable<typeof parentPort>
-  port.postMessage({ ready: true, url: server.url })
-  port.on('message', async (request: WorkerRequest) => {
-    if (request.kind === 'memory') {
-      for (let round = 0; round < 3; round++) {
-        collectGarbage()
-        await new Promise((resolve) => setTimeout(resolve, 50))
-      }
-      port.postMessage({
-        id: request.id,
-        heapUsed: process.memoryUsage().heapUsed,
-        rss: process.memoryUsage().rss,
-        diagnostics: server.diagnostics(),
-      })
-    } else if (request.kind === 'diagnostics') {
-      port.postMessage({ id: request.id, diagnostics: server.diagnostics() })
-    } else {
-      await server.close()
-      port.postMessage({ id: request.id, closed: true })
-    }
-  })
-}
-
-class ServerWorker {
-  private nextId = 1
-  private readonly pending = new Map<number, (value: Record<string, unknown>) => void>()
-  private constructor(
-    private readonly worker: Worker,
-    readonly url: string,
-  ) {
-    worker.on('message', (message: { id?: number }) => {
-      if (message.id === undefined) return
-      this.pending.get(message.id)?.(message as Record<string, unknown>)
-      this.pending.delete(message.id)
-    })
-  }
-
-  static async start(databaseUrl: string, options: Record<string, number | string> = {}): Promise<ServerWorker> {
-    // tsx's loader hooks are per thread: register them in the worker before loading this module.
-    const tsxApi = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/esm/api')), 'index.mjs')).href
-    const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(import.meta.url)}) })`
-    const worker = new Worker(bootstrap, { eval: true, workerData: { role: WORKER_ROLE, databaseUrl, options } })
-    const url = await new Promise<string>((resolve, reject) => {
-      worker.once('error', reject)
-      worker.once('message', (message: { url: string }) => resolve(message.url))
-    })
-    return new ServerWorker(worker, url)
-  }
-
-  ask<T>(kind: WorkerRequest['kind']): Promise<T> {
-    const id = this.nextId++
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve as (value: Record<string, unknown>) => void)
-      this.worker.postMessage({ id, kind })
-    })
-  }
-
-  async heapUsed(): Promise<number> {
-    return (await this.ask<{ heapUsed: number }>('memory')).heapUsed
-  }
-
-  async stop() {
-    await this.ask('close')
-    await this.worker.terminate()
-  }
-}
+/** Long-polls per client process at most; 4 processes hold the 10 000-shape run. */
+const SHAPES_PER_CLIENT_PROCESS = 2_500
+const MAX_CLIENT_PROCESSES = Number(process.env.SHAPE_BENCH_CLIENT_PROCESSES ?? 4)
+const BUDGET_BYTES = 64 * 1024 * 1024
 
 const format = (ms: number) => `${ms.toFixed(1)} ms`
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`
 
-/** A minimal long-poll client (the official client is measured in the initial-sync test). */
-class LiveShapeClient {
-  private stopped = false
-  private readonly controller = new AbortController()
-  readonly done: Promise<void>
-
-  constructor(
-    private readonly url: URL,
-    private readonly onRow: (key: string) => void,
-  ) {
-    this.done = this.loop()
-  }
-
-  static async open(shapeUrl: string, params: Record<string, string>, onRow: (key: string) => void) {
-    const url = new URL(shapeUrl)
-    url.search = new URLSearchParams({ ...params, offset: '-1' }).toString()
-    let response = await fetch(url)
-    await response.arrayBuffer()
-    const handle = response.headers.get('electric-handle') as string
-    url.searchParams.set('handle', handle)
-    url.searchParams.set('offset', response.headers.get('electric-offset') as string)
-    while (!response.headers.has('electric-up-to-date')) {
-      response = await fetch(url)
-      await response.arrayBuffer()
-      url.searchParams.set('offset', response.headers.get('electric-offset') as string)
-    }
-    url.searchParams.set('live', 'true')
-    url.searchParams.set('cursor', '')
-    return new LiveShapeClient(url, onRow)
-  }
-
-  private async loop() {
-    while (!this.stopped) {
-      let response: Response
-      try {
-        response = await fetch(this.url, { signal: this.controller.signal })
-      } catch {
-        return
-      }
-      const body = (await response.json()) as Array<{ key?: string }>
-      if (response.status !== 200)
-        throw new Error(`live request failed with ${response.status}: ${JSON.stringify(body)} (${this.url})`)
-      for (const item of body) if (item.key) this.onRow(item.key)
-      this.url.searchParams.set('offset', response.headers.get('electric-offset') as string)
-      this.url.searchParams.set('cursor', response.headers.get('electric-cursor') ?? '')
-    }
-  }
-
-  stop() {
-    this.stopped = true
-    this.controller.abort()
-  }
-}
-
 interface LatencyResult {
   scenario: string
   shapes: number
+  /** Child processes holding the shapes' long-polls. */
+  clientProcesses: number
   writes: number
   p50: number
   p99: number
@@ -180,6 +42,10 @@ interface LatencyResult {
   /** Same, measured from the moment the INSERT's commit returned (excludes Postgres' commit). */
   afterCommitP50: number
   afterCommitP99: number
+  /** Requests the clients retried after a 503 (overload) or a failed connection, opening included. */
+  retried503: number
+  /** One-minute load average when the run ended (the machine is shared). */
+  loadAverage: number
 }
 
 const WARM_UP_WRITES = 20
@@ -193,44 +59,45 @@ async function measureLatency(
   where: (index: number) => { where: string; 'params[1]': string },
   keyFor: (index: number) => number,
 ): Promise<LatencyResult> {
-  const arrivals = new Map<string, () => void>()
-  const clients: LiveShapeClient[] = []
   const table = `bench_live_${shapeCount}_${scenario.replace(/\W+/g, '_')}`.toLowerCase()
   await sql.unsafe(
     `DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (id int PRIMARY KEY, shape_key int NOT NULL, payload text)`,
   )
   await sql.unsafe(`CREATE INDEX ON ${table} (shape_key)`)
-  for (let start = 0; start < shapeCount; start += 50) {
-    const batch = Array.from({ length: Math.min(50, shapeCount - start) }, (_, offset) => start + offset)
-    clients.push(
-      ...(await Promise.all(
-        batch.map((index) =>
-          LiveShapeClient.open(shapeUrl, { table, ...where(index) }, (key) => arrivals.get(key)?.()),
-        ),
-      )),
-    )
-  }
+  const processCount = Math.min(MAX_CLIENT_PROCESSES, Math.ceil(shapeCount / SHAPES_PER_CLIENT_PROCESS))
+  const openedAt = performance.now()
+  const clients = await LiveShapeClients.open(
+    shapeUrl,
+    Array.from({ length: shapeCount }, (_, index) => ({ table, ...where(index) })),
+    processCount,
+  )
+  console.log(
+    `${scenario}: ${shapeCount} live shapes opened by ${clients.processCount} client process(es) in ` +
+      `${((performance.now() - openedAt) / 1000).toFixed(1)} s (${clients.retries} requests retried after a 503 or a failed connection)`,
+  )
   await new Promise((resolve) => setTimeout(resolve, 500))
   const latencies: number[] = []
   const afterCommit: number[] = []
-  for (let write = 0; write < WARM_UP_WRITES + writes; write++) {
-    const id = write + 1
-    const target = keyFor(write % shapeCount)
-    const arrived = new Promise<number>((resolve) =>
-      arrivals.set(`"public"."${table}"/"${id}"`, () => resolve(performance.now())),
-    )
-    const started = performance.now()
-    await sql.unsafe(`INSERT INTO ${table} VALUES ($1, $2, 'x')`, [id, target])
-    const committed = performance.now()
-    const received = await arrived
-    if (write >= WARM_UP_WRITES) {
-      latencies.push(received - started)
-      afterCommit.push(received - committed)
+  try {
+    for (let write = 0; write < WARM_UP_WRITES + writes; write++) {
+      const id = write + 1
+      const target = keyFor(write % shapeCount)
+      const arrived = clients.arrival(`"public"."${table}"/"${id}"`)
+      // A client process failing during the INSERT must not be an unhandled rejection.
+      arrived.catch(() => {})
+      const started = monotonicMs()
+      await sql.unsafe(`INSERT INTO ${table} VALUES ($1, $2, 'x')`, [id, target])
+      const committed = monotonicMs()
+      const received = await arrived
+      if (write >= WARM_UP_WRITES) {
+        latencies.push(received - started)
+        afterCommit.push(received - committed)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5))
     }
-    await new Promise((resolve) => setTimeout(resolve, 5))
+  } finally {
+    await clients.stop()
   }
-  for (const client of clients) client.stop()
-  await Promise.all(clients.map((client) => client.done))
   latencies.sort((a, b) => a - b)
   afterCommit.sort((a, b) => a - b)
   return {
@@ -238,80 +105,136 @@ async function measureLatency(
     afterCommitP99: percentile(afterCommit, 99),
     scenario,
     shapes: shapeCount,
+    clientProcesses: clients.processCount,
     writes,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1],
+    retried503: clients.retries,
+    loadAverage: loadavg()[0],
   }
+}
+
+interface BudgetSample {
+  opened: number
+  elapsedMs: number
+  /** Shapes the server held at the sample. */
+  shapes: number
+  /** What the server counts against the budget (data plus 8 KiB per shape). */
+  shapeBytes: number
+  /** The server process' V8 heap after GC. */
+  heapUsed: number
+  external: number
+  /** The server process' resident set (/proc/<pid>/status VmRSS). */
+  rss: number
 }
 
 interface BudgetResult {
   budgetBytes: number
   opened: number
+  /** The server process before the first shape: Node, tsx, the server's modules and pools. */
+  baseline: { rss: number; heapUsed: number }
   /** Highest total of shape data the server reported while opening them. */
   maxShapeBytes: number
-  /** Highest heap of the server's thread (after GC) at the samples. */
+  /** Highest heap of the server process (after GC) at the samples. */
   maxHeapUsed: number
-  /** Process RSS at the samples (includes this client thread). */
+  /** Highest RSS of the server process, sampled every second, and the kernel's peak (VmHWM). */
   maxRss: number
+  peakRss: number
+  /** RSS and heap after the last shape, after GC. */
+  finalRss: number
+  finalHeapUsed: number
   shapesAtEnd: number
   elapsedMs: number
+  /** CPU the server process spent per opened shape (snapshot query, serialisation, eviction). */
+  serverCpuMsPerShape: number
+  samples: BudgetSample[]
+  loadAverage: number[]
 }
 
 /**
  * Opens `opened` distinct shapes (one per simulated session, each read once to its tip) on a
- * server with a data budget, sampling what it holds: the budget must hold however many are opened.
+ * server with a data budget, sampling the server process: the budget must hold however many are
+ * opened, and the server's RSS must level off instead of growing with the shapes opened.
  */
 async function measureMemoryBudget(sql: postgres.Sql, databaseUrl: string, opened: number): Promise<BudgetResult> {
-  const budgetBytes = 64 * 1024 * 1024
   await sql.unsafe(`
     CREATE TABLE bench_budget (id int PRIMARY KEY, session int NOT NULL, body text NOT NULL);
     INSERT INTO bench_budget SELECT n, n % ${opened}, repeat('b', 200) FROM generate_series(1, ${opened * 2}) AS n;
     CREATE INDEX ON bench_budget (session);
   `)
-  const server = await ServerWorker.start(databaseUrl, {
-    maxMemoryBytes: budgetBytes,
+  const server = await ShapeServerProcess.start(databaseUrl, {
+    insecure: true,
+    maxMemoryBytes: BUDGET_BYTES,
     maxShapes: 1_000_000,
     slotName: 'bench_budget_slot',
     publicationName: 'bench_budget_publication',
   })
+  const baselineMemory = await server.memory()
   const started = performance.now()
-  let maxShapeBytes = 0
-  let maxHeapUsed = 0
-  let maxRss = 0
+  const cpuBefore = cpuSeconds(server.pid)
+  let maxRss = baselineMemory.rss
+  const rssSampler = setInterval(() => {
+    maxRss = Math.max(maxRss, server.resident().rss)
+  }, 1_000)
+  const samples: BudgetSample[] = []
+  let count = 0
   const sample = async () => {
-    const memory = await server.ask<{ heapUsed: number; rss: number; diagnostics: { shapeBytes: number } }>('memory')
-    maxShapeBytes = Math.max(maxShapeBytes, memory.diagnostics.shapeBytes)
-    maxHeapUsed = Math.max(maxHeapUsed, memory.heapUsed)
+    const memory = await server.memory()
+    samples.push({
+      opened: count,
+      elapsedMs: performance.now() - started,
+      shapes: memory.diagnostics.shapes,
+      shapeBytes: memory.diagnostics.shapeBytes,
+      heapUsed: memory.heapUsed,
+      external: memory.external,
+      rss: memory.rss,
+    })
     maxRss = Math.max(maxRss, memory.rss)
+    // Progress: the full run takes minutes.
+    console.log(
+      `memory budget: ${count} opened, ${memory.diagnostics.shapes} held, shape bytes ${megabytes(memory.diagnostics.shapeBytes)}, ` +
+        `server heap ${megabytes(memory.heapUsed)}, RSS ${megabytes(memory.rss)}`,
+    )
   }
   try {
     const batch = 50
+    const samplesEvery = Math.max(batch, Math.ceil(opened / 20 / batch) * batch)
     for (let start = 0; start < opened; start += batch) {
       await Promise.all(
         Array.from({ length: Math.min(batch, opened - start) }, async (_, offset) => {
           const query = `table=bench_budget&where=session%20%3D%20%241&params%5B1%5D=${start + offset}`
           const first = await fetch(`${server.url}/v1/shape?${query}&offset=-1`)
           await first.arrayBuffer()
+          if (first.status !== 200) throw new Error(`opening shape ${start + offset} failed with ${first.status}`)
           const handle = first.headers.get('electric-handle')
           const tip = await fetch(`${server.url}/v1/shape?${query}&offset=0_0&handle=${handle}`)
           await tip.arrayBuffer()
         }),
       )
-      if ((start / batch) % Math.max(1, Math.floor(opened / batch / 20)) === 0) await sample()
+      count = Math.min(opened, start + batch)
+      if (count % samplesEvery === 0 || count === opened) await sample()
     }
-    await sample()
-    const { diagnostics } = await server.ask<{ diagnostics: { shapes: number } }>('diagnostics')
+    const cpuMs = (cpuSeconds(server.pid) - cpuBefore) * 1000
+    const final = samples[samples.length - 1]
     return {
-      budgetBytes,
+      budgetBytes: BUDGET_BYTES,
       opened,
-      maxShapeBytes,
-      maxHeapUsed,
+      baseline: { rss: baselineMemory.rss, heapUsed: baselineMemory.heapUsed },
+      maxShapeBytes: Math.max(...samples.map((entry) => entry.shapeBytes)),
+      maxHeapUsed: Math.max(...samples.map((entry) => entry.heapUsed)),
       maxRss,
-      shapesAtEnd: diagnostics.shapes,
+      peakRss: server.resident().peak,
+      finalRss: final.rss,
+      finalHeapUsed: final.heapUsed,
+      shapesAtEnd: final.shapes,
       elapsedMs: performance.now() - started,
+      serverCpuMsPerShape: cpuMs / opened,
+      samples,
+      loadAverage: loadavg(),
     }
   } finally {
+    clearInterval(rssSampler)
     await server.stop()
   }
 }
@@ -348,7 +271,7 @@ async function measureInitialSync(sql: postgres.Sql, shapeUrl: string) {
   return { rawMs, clientMs, bytes }
 }
 
-async function measureMemory(sql: postgres.Sql, server: ServerWorker) {
+async function measureMemory(sql: postgres.Sql, server: ShapeServerProcess) {
   await sql.unsafe(`
     CREATE TABLE bench_memory (id int PRIMARY KEY, owner int NOT NULL, title text NOT NULL);
     INSERT INTO bench_memory SELECT n, n % 1000, 'Title ' || n FROM generate_series(1, 10000) AS n;
@@ -387,16 +310,14 @@ async function measureMemory(sql: postgres.Sql, server: ServerWorker) {
     )
   }
   for (;;) {
-    const { diagnostics } = await server.ask<{ diagnostics: { heldRequests: number } }>('diagnostics')
-    if (diagnostics.heldRequests === held) break
+    if ((await server.diagnostics()).heldRequests === held) break
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   const withHeld = await server.heapUsed()
   for (const controller of controllers) controller.abort()
   await Promise.all(requests)
   for (;;) {
-    const { diagnostics } = await server.ask<{ diagnostics: { heldRequests: number } }>('diagnostics')
-    if (diagnostics.heldRequests === 0) break
+    if ((await server.diagnostics()).heldRequests === 0) break
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   const afterRelease = await server.heapUsed()
@@ -408,7 +329,60 @@ async function measureMemory(sql: postgres.Sql, server: ServerWorker) {
   }
 }
 
+const PARTS = ['latency', 'sync', 'memory', 'budget'] as const
+type Part = (typeof PARTS)[number]
+
+/** `SHAPE_BENCH_ONLY=latency,budget` runs only those parts (all by default). */
+function requestedParts(): Set<Part> {
+  const names = (process.env.SHAPE_BENCH_ONLY ?? PARTS.join(',')).split(',').map((name) => name.trim())
+  const unknown = names.filter((name) => !PARTS.includes(name as Part))
+  if (unknown.length > 0)
+    throw new Error(`SHAPE_BENCH_ONLY: unknown part(s) ${unknown.join(', ')}; known: ${PARTS.join(', ')}`)
+  return new Set(names as Part[])
+}
+
+const loadText = (load: readonly number[]) => load.map((value) => value.toFixed(2)).join(' / ')
+
+function printLatency(results: LatencyResult[]) {
+  console.log(
+    '\n| scenario | live shapes | client processes | writes | p50 | p99 | max | p50 after commit | p99 after commit | retried | load (1 min) |\n' +
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  )
+  for (const result of results) {
+    console.log(
+      `| ${result.scenario} | ${result.shapes} | ${result.clientProcesses} | ${result.writes} | ${format(result.p50)} | ` +
+        `${format(result.p99)} | ${format(result.max)} | ${format(result.afterCommitP50)} | ${format(result.afterCommitP99)} | ` +
+        `${result.retried503} | ${result.loadAverage.toFixed(2)} |`,
+    )
+  }
+}
+
+function printBudget(budget: BudgetResult) {
+  console.log(
+    `\nMemory budget: ${budget.opened} distinct shapes opened in ${format(budget.elapsedMs)} against ` +
+      `${megabytes(budget.budgetBytes)} (load ${loadText(budget.loadAverage)}); server process before the first shape: ` +
+      `RSS ${megabytes(budget.baseline.rss)}, heap ${megabytes(budget.baseline.heapUsed)}.\n`,
+  )
+  console.log(
+    '| opened | elapsed | shapes held | shape bytes | server heap (after GC) | external | server RSS |\n' +
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  )
+  for (const sample of budget.samples) {
+    console.log(
+      `| ${sample.opened} | ${(sample.elapsedMs / 1000).toFixed(0)} s | ${sample.shapes} | ${megabytes(sample.shapeBytes)} | ` +
+        `${megabytes(sample.heapUsed)} | ${megabytes(sample.external)} | ${megabytes(sample.rss)} |`,
+    )
+  }
+  console.log(
+    `\nShape data at most ${megabytes(budget.maxShapeBytes)}, server heap at most ${megabytes(budget.maxHeapUsed)} ` +
+      `(${megabytes(budget.finalHeapUsed)} at the end), server RSS at most ${megabytes(budget.maxRss)} ` +
+      `(sampled every second; kernel peak ${megabytes(budget.peakRss)}; ${megabytes(budget.finalRss)} at the end), ` +
+      `${budget.shapesAtEnd} shapes kept at the end; server CPU ${budget.serverCpuMsPerShape.toFixed(2)} ms per opened shape.`,
+  )
+}
+
 export async function run(): Promise<void> {
+  const parts = requestedParts()
   // A persistent data directory gives the same settings as the dev database (fsync and
   // synchronous_commit on); throwaway clusters defer WAL flushes, which delays replication by
   // up to wal_writer_delay (200 ms).
@@ -417,66 +391,70 @@ export async function run(): Promise<void> {
   const postgresServer = await startEmbeddedPostgres({ port: await freePort(), dataDir: join(parent, 'data') })
   const sql = postgres(postgresServer.url, { max: 4, onnotice: () => {} })
   const mostLiveShapes = Number(process.env.SHAPE_BENCH_LIVE_SHAPES ?? 10_000)
-  // The shape count cap (ELECTRIC_MAX_SHAPES, 5 000 by default) must hold every live shape of the
-  // largest run plus the earlier runs' (they are released by idle expiry, not at once); past it the
-  // least recently used shapes are dropped and their clients resync, which is not what this measures.
-  const server = await ServerWorker.start(postgresServer.url, { maxShapes: 2 * mostLiveShapes + 10_000 })
+  const server = await ShapeServerProcess.start(postgresServer.url, {
+    // Loopback-only clients on this machine; no secret to thread through them.
+    insecure: true,
+    poolSize: 10,
+    maxLiveRequests: 2 * mostLiveShapes,
+    // The shape count cap (ELECTRIC_MAX_SHAPES, 5 000 by default) must hold every live shape of
+    // the largest run plus the earlier runs' (they are released by idle expiry, not at once); past
+    // it the least recently used shapes are dropped and their clients resync, which is not what
+    // this measures.
+    maxShapes: 2 * mostLiveShapes + 10_000,
+  })
   const shapeUrl = `${server.url}/v1/shape`
+  const metrics: Record<string, unknown> = { unit: 'ms, bytes' }
   try {
     console.log(
-      `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${megabytes(totalmem())} RAM, Node ${process.version}`,
+      `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${megabytes(totalmem())} RAM, Node ${process.version}; ` +
+        `load average ${loadText(loadavg())} at the start`,
     )
-    const equality = (index: number) => ({ where: 'shape_key = $1', 'params[1]': String(index) })
-    const range = (index: number) => ({ where: 'shape_key BETWEEN $1 AND $1 + 0', 'params[1]': String(index) })
-    const results: LatencyResult[] = []
-    for (const shapes of [1, 100, 1000, mostLiveShapes]) {
+    if (parts.has('latency')) {
+      const equality = (index: number) => ({ where: 'shape_key = $1', 'params[1]': String(index) })
+      const range = (index: number) => ({ where: 'shape_key BETWEEN $1 AND $1 + 0', 'params[1]': String(index) })
+      const results: LatencyResult[] = []
+      const counts = [...new Set([1, 100, 1000, mostLiveShapes])].sort((a, b) => a - b)
+      for (const shapes of counts) {
+        results.push(
+          await measureLatency(sql, shapeUrl, 'equality where (in-process)', shapes, 200, equality, (index) => index),
+        )
+      }
       results.push(
-        await measureLatency(sql, shapeUrl, 'equality where (in-process)', shapes, 200, equality, (index) => index),
+        await measureLatency(sql, shapeUrl, 'range where (Postgres-evaluated)', 100, 200, range, (index) => index),
       )
+      printLatency(results)
+      metrics.latency = results
     }
-    results.push(
-      await measureLatency(sql, shapeUrl, 'range where (Postgres-evaluated)', 100, 200, range, (index) => index),
-    )
-    console.log(
-      '\n| scenario | live shapes | writes | p50 | p99 | max | p50 after commit | p99 after commit |\n' +
-        '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    )
-    for (const result of results) {
+
+    if (parts.has('sync')) {
+      const sync = await measureInitialSync(sql, shapeUrl)
       console.log(
-        `| ${result.scenario} | ${result.shapes} | ${result.writes} | ${format(result.p50)} | ${format(result.p99)} | ` +
-          `${format(result.max)} | ${format(result.afterCommitP50)} | ${format(result.afterCommitP99)} |`,
+        `\nInitial sync of 100k rows: ${format(sync.rawMs)} until up-to-date over HTTP (new shape: snapshot + transfer, ` +
+          `${megabytes(sync.bytes)} JSON); ${format(sync.clientMs)} with @electric-sql/client Shape on the existing shape (parsing included).`,
       )
+      metrics.initialSync = sync
     }
 
-    const sync = await measureInitialSync(sql, shapeUrl)
-    console.log(
-      `\nInitial sync of 100k rows: ${format(sync.rawMs)} until up-to-date over HTTP (new shape: snapshot + transfer, ` +
-        `${megabytes(sync.bytes)} JSON); ${format(sync.clientMs)} with @electric-sql/client Shape on the existing shape (parsing included).`,
-    )
+    if (parts.has('memory')) {
+      const memory = await measureMemory(sql, server)
+      console.log(
+        `\nMemory (server heap after GC): ${kilobytes(memory.perShape)} per shape (${memory.rowsPerShape}-row snapshot, where owner = $1), ` +
+          `${kilobytes(memory.perHeldRequest)} per held live request; ${megabytes(memory.releasedBytes)} released after aborting them.`,
+      )
+      metrics.memory = memory
+    }
+    await server.stop()
 
-    const memory = await measureMemory(sql, server)
-    console.log(
-      `\nMemory (server heap after GC): ${kilobytes(memory.perShape)} per shape (${memory.rowsPerShape}-row snapshot, where owner = $1), ` +
-        `${kilobytes(memory.perHeldRequest)} per held live request; ${megabytes(memory.releasedBytes)} released after aborting them.`,
-    )
-    const budget = await measureMemoryBudget(
-      sql,
-      postgresServer.url,
-      Number(process.env.SHAPE_BENCH_OPENED_SHAPES ?? 100_000),
-    )
-    console.log(
-      `\nMemory budget: ${budget.opened} distinct shapes opened in ${format(budget.elapsedMs)} against ` +
-        `${megabytes(budget.budgetBytes)}: shape data at most ${megabytes(budget.maxShapeBytes)}, server heap at most ` +
-        `${megabytes(budget.maxHeapUsed)} (process RSS ${megabytes(budget.maxRss)}), ${budget.shapesAtEnd} shapes kept at the end.`,
-    )
-    const record = buildBenchResult('shape-server', {
-      unit: 'ms, bytes',
-      latency: results,
-      initialSync: sync,
-      memory,
-      memoryBudget: budget,
-    })
-    console.log(`\nWrote ${writeBenchResult(record)}`)
+    if (parts.has('budget')) {
+      const budget = await measureMemoryBudget(
+        sql,
+        postgresServer.url,
+        Number(process.env.SHAPE_BENCH_OPENED_SHAPES ?? 100_000),
+      )
+      printBudget(budget)
+      metrics.memoryBudget = budget
+    }
+    console.log(`\nWrote ${writeBenchResult(buildBenchResult('shape-server', metrics))}`)
   } finally {
     await server.stop()
     await sql.end()
