@@ -4,12 +4,16 @@ import { E2E_URLS } from './e2e/support/e2e-ports'
 export default defineConfig({
   testDir: './e2e',
   outputDir: './test-results/playwright-artifacts',
+  // Two workers, one spec file each at a time: most of a spec's time is spent waiting for sync,
+  // so two browsers fit on two cores. Specs never depend on each other's data: they use unique
+  // texts on the local owner or a fresh password-mode account, and the one spec that stops a
+  // shape server uses a stack of its own (e2e/support/e2e-stack.ts).
   fullyParallel: false,
-  // Two cores: one browser at a time keeps the server and Postgres responsive.
-  workers: 1,
+  workers: 2,
   forbidOnly: true,
   retries: 0,
-  timeout: 30_000,
+  // Two browsers share the two cores, so a step can take twice as long as it does alone.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
   use: {
@@ -35,7 +39,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    // Throwaway Postgres, two shape servers and three app instances (local ×2, password); see
+    // Throwaway Postgres, three shape servers and five app instances (local ×3, password ×2); see
     // e2e/support/e2e-stack.ts. It rebuilds the app first when .output is stale.
     command: 'pnpm exec tsx e2e/support/e2e-stack.ts',
     url: `${E2E_URLS.control}/ready`,

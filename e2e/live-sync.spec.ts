@@ -1,4 +1,5 @@
 import { type Browser, expect, test } from '@playwright/test'
+import { E2E_URLS } from './support/e2e-ports'
 import { gotoHydrated } from './support/page-helpers'
 import { readShapeRows } from './support/shape-reader'
 import { startShapeServer, stopShapeServer } from './support/stack-control'
@@ -8,10 +9,10 @@ import { todoPage, uniqueTodo } from './support/todo-page'
  * Two browser contexts share no cookies; in AUTH_MODE=local each is signed in as the same local
  * owner on its first page load, so they are two devices of one user.
  */
-async function twoDevicesOnTodos(browser: Browser) {
+async function twoDevicesOnTodos(browser: Browser, baseURL: string = E2E_URLS.app) {
   const devices = []
   for (const name of ['laptop', 'phone']) {
-    const context = await browser.newContext({ colorScheme: 'light' })
+    const context = await browser.newContext({ colorScheme: 'light', baseURL })
     const page = await context.newPage()
     await gotoHydrated(page, '/todos')
     devices.push({ name, context, page, todos: todoPage(page) })
@@ -39,10 +40,11 @@ test('a todo added on one device appears on the other without a reload', async (
 
 test('a write made while the shape server restarts appears once it is back, exactly once', async ({ browser }) => {
   test.setTimeout(60_000)
-  const [laptop, phone] = await twoDevicesOnTodos(browser)
+  // The app whose shape server nothing else uses: the other worker's specs keep theirs running.
+  const [laptop, phone] = await twoDevicesOnTodos(browser, E2E_URLS.restartApp)
   const text = uniqueTodo('Written during the restart')
 
-  await stopShapeServer()
+  await stopShapeServer('restart')
   try {
     // Postgres takes the write; only its echo through the sync service has to wait.
     await laptop.todos.newTodoInput.fill(text)
@@ -51,7 +53,7 @@ test('a write made while the shape server restarts appears once it is back, exac
     await expect(laptop.todos.row(text).getByText('Saving…')).toBeVisible()
     await expect(phone.todos.row(text)).toHaveCount(0)
   } finally {
-    await startShapeServer()
+    await startShapeServer('restart')
   }
 
   await expect(phone.todos.row(text)).toHaveCount(1, { timeout: 20_000 })

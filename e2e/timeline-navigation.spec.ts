@@ -4,8 +4,10 @@
  * and the small-screen drawer. Real fixture: the synthetic Codex rollout, uploaded per test.
  */
 import { expect, type Page, test } from '@playwright/test'
+import { signUpThroughForm } from './support/accounts'
 import { uniqueRollout } from './support/agent-log-files'
 import { expectNoAxeViolations } from './support/axe'
+import { E2E_URLS } from './support/e2e-ports'
 import { eventRows, openTimeline, rowShownInList, uploadFromPage } from './support/timeline-page'
 
 // Each test uploads a session and walks several pages of the UI: more than the default budget on a
@@ -154,10 +156,13 @@ test('the event detail copies the event as JSON, shows patches as diffs and adds
 })
 
 test('keys move between sessions, and on a phone the detail is a drawer', async ({ page }) => {
+  // A fresh account: its neighbours are exactly these two sessions, whatever other specs upload
+  // to the local owner meanwhile.
+  await signUpThroughForm(page)
   const older = await uploadFromPage(page, uniqueRollout())
   const newer = await uploadFromPage(page, uniqueRollout())
   expect(newer).not.toBe(older)
-  await openTimeline(page, `/sessions/${newer}`)
+  await openTimeline(page, `${E2E_URLS.passwordApp}/sessions/${newer}`)
   // Both start at the same time; the explorer's order puts the later upload first.
   await page.keyboard.press(']')
   await expect(page).toHaveURL(new RegExp(`/sessions/${older}`))

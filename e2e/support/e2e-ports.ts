@@ -22,6 +22,11 @@ export const E2E_PORTS = {
   passwordApp: base + 2,
   /** AUTH_MODE=password with sign-up closed (the default), on the password database. */
   closedSignUpApp: base + 3,
+  /**
+   * AUTH_MODE=local on a cluster and shape server of its own ("restart"): the one spec that stops a
+   * shape server does it here, so the specs running beside it in the other worker never notice.
+   */
+  restartApp: base + 4,
   /** The stack's control endpoint: readiness, and stopping/starting a shape server. */
   control: base + 99,
 } as const
@@ -33,6 +38,7 @@ export const E2E_URLS = {
   secondApp: appUrl(E2E_PORTS.secondApp),
   passwordApp: appUrl(E2E_PORTS.passwordApp),
   closedSignUpApp: appUrl(E2E_PORTS.closedSignUpApp),
+  restartApp: appUrl(E2E_PORTS.restartApp),
   control: appUrl(E2E_PORTS.control),
 } as const
 

@@ -5,8 +5,11 @@
  *                                               └─ app :3301 (AUTH_MODE=local)
  *   throwaway Postgres ── shape server "password" ─┬─ app :3302 (AUTH_MODE=password, ALLOW_SIGNUP=true)
  *                                                   └─ app :3303 (AUTH_MODE=password, sign-up closed)
+ *   throwaway Postgres ── shape server "restart" ── app :3304 (AUTH_MODE=local)
  *
- * Two clusters, not two databases: a shape server's replication slot name is cluster-wide.
+ * Separate clusters, not databases: a shape server's replication slot name is cluster-wide. The
+ * "restart" trio exists so the spec that stops and starts a shape server can do it while the other
+ * Playwright worker keeps using "main" and "password".
  * plus a control endpoint on :3399 (`GET /ready`, `POST /shape-servers/<name>/stop|start`) so a
  * spec can take a shape server down and bring it back on the same port, the way a crash and a
  * restart look to the app. Unlike `scripts/stack.ts`, a child that exits is reported but does not
@@ -157,7 +160,7 @@ function reply(response: ServerResponse, status: number, body: unknown) {
   response.end(JSON.stringify(body))
 }
 
-/** `POST /shape-servers/<main|password>/<stop|start>` and `GET /ready`; loopback only. */
+/** `POST /shape-servers/<main|password|restart>/<stop|start>` and `GET /ready`; loopback only. */
 async function handleControl(request: IncomingMessage, response: ServerResponse) {
   const path = new URL(request.url ?? '/', 'http://control').pathname
   if (request.method === 'GET' && path === '/ready') return reply(response, ready ? 200 : 503, { ready })
@@ -203,15 +206,17 @@ async function main() {
   // The live tail's folder starts empty: files a previous run left would become sessions again.
   rmSync(E2E_AGENT_LOG_DIR, { recursive: true, force: true })
   mkdirSync(E2E_AGENT_LOG_DIR, { recursive: true })
-  const [mainDatabase, passwordDatabase] = await Promise.all([
+  const [mainDatabase, passwordDatabase, restartDatabase] = await Promise.all([
     startMigratedDatabase('session_coach_e2e'),
     startMigratedDatabase('session_coach_e2e_password'),
+    startMigratedDatabase('session_coach_e2e_restart'),
   ])
   const secret = randomBytes(24).toString('hex')
-  const [mainSyncPort, passwordSyncPort] = [await freePort(), await freePort()]
+  const [mainSyncPort, passwordSyncPort, restartSyncPort] = [await freePort(), await freePort(), await freePort()]
   await Promise.all([
     startProcess(shapeServer('main', mainDatabase, mainSyncPort, secret)),
     startProcess(shapeServer('password', passwordDatabase, passwordSyncPort, secret)),
+    startProcess(shapeServer('restart', restartDatabase, restartSyncPort, secret)),
   ])
   await Promise.all([
     startProcess(
@@ -232,9 +237,10 @@ async function main() {
         ALLOW_SIGNUP: 'false',
       }),
     ),
+    startProcess(appServer(E2E_PORTS.restartApp, 'local', restartDatabase, appUrl(restartSyncPort), secret)),
   ])
   ready = true
-  log(`ready: apps on ${Object.values(E2E_PORTS).slice(0, 4).join(', ')}, control on ${E2E_PORTS.control}`)
+  log(`ready: apps on ${Object.values(E2E_PORTS).slice(0, 5).join(', ')}, control on ${E2E_PORTS.control}`)
 }
 
 main().catch(async (error) => {
