@@ -22,9 +22,10 @@ import { createShareLinkFromSessionPage } from './support/share-page'
 import { expectNoHorizontalScroll, screenshotInBothThemes, switchSystemTheme } from './support/themes'
 import { uploadFromPage } from './support/timeline-page'
 
-// Fourteen pages per width, each hydrating, syncing its shapes and scanned: minutes on a busy 2-core
-// machine. The walks share nothing (each uploads its own session), so both workers can take one.
-test.describe.configure({ mode: 'parallel', timeout: 300_000 })
+// Fourteen pages per width, each hydrating, syncing its shapes and scanned: about a minute alone, but
+// over five on a 2-core machine loaded twenty times over (seen while others ran their suites). The
+// walks share nothing (each uploads its own session), so both workers can take one.
+test.describe.configure({ mode: 'parallel', timeout: 600_000 })
 test.use({ colorScheme: 'light' })
 
 const VIEWPORTS = {
