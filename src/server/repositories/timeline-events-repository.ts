@@ -41,6 +41,9 @@ export interface EventsWritten {
 
 const NOTHING_WRITTEN: EventsWritten = { count: 0, firstOrdinal: null, lastOrdinal: null }
 
+/** Batches with fewer events go through the upsert alone (see writeEvents). */
+export const COPY_MIN_EVENTS = 200
+
 /**
  * Streams a COPY body into timeline_events. postgres.js settles a COPY stream only when it
  * succeeds: when Postgres refuses the data (at its end, where constraints and triggers run), the
@@ -71,7 +74,8 @@ async function copyIn(tx: Transaction, body: Buffer) {
 
 export const timelineEventsRepository = {
   /**
-   * Writes a batch of one session's events: those past the session's last stored ordinal go in by
+   * Writes a batch of one session's events. In a batch of COPY_MIN_EVENTS or more, those past the
+   * session's last stored ordinal go in by
    * binary COPY (no conflict to check, no batch JSON for Postgres to parse), the rest through
    * `upsertEvents` (the same log read again, a call whose output arrived, a re-read after
    * truncation). The caller must hold the session row's lock in this transaction, as ingest does
@@ -84,8 +88,12 @@ export const timelineEventsRepository = {
     events: TimelineEventInput[],
   ): Promise<EventsWritten> {
     if (events.length === 0) return NOTHING_WRITTEN
-    // The foreign key would refuse an event outside its account's session only at the end of the
-    // COPY, where postgres.js cannot report it (below); checked here with a clear message instead.
+    // A COPY costs three round trips more than one upsert statement; only a batch this large (an
+    // upload, a long read) gains from it. Small batches (a tailed line, a small file) stay upserts.
+    if (events.length < COPY_MIN_EVENTS) return this.upsertEvents(tx, target, events)
+    // The session check (a statement trigger, drizzle/0015) would refuse an event outside its
+    // account's session only at the end of the COPY, where postgres.js cannot report it (below);
+    // checked here with a clear message instead.
     const [session] = await tx.execute<{ sameAccount: boolean; last: number | null }>(sql`
       select account_id = ${target.accountId}::uuid as "sameAccount",
              (select max(ordinal) from timeline_events where session_id = ${target.sessionId}) as last

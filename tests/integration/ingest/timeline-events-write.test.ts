@@ -9,7 +9,7 @@ import type { Database, Transaction } from '../../../src/db/client'
 import { timelineEvents } from '../../../src/db/schema'
 import { CodexParser } from '../../../src/domain/agent-logs/codex/parser'
 import type { TimelineEventDraft } from '../../../src/domain/agent-logs/types'
-import { timelineEventsRepository } from '../../../src/server/repositories/timeline-events-repository'
+import { COPY_MIN_EVENTS, timelineEventsRepository } from '../../../src/server/repositories/timeline-events-repository'
 import { databaseForThisFile } from '../../helpers/database'
 import { CODEX_SMALL, CODEX_SYNTHETIC, fixtureBytes } from '../../helpers/ingest'
 import { seedAccountWithSession } from '../../helpers/seed'
@@ -24,6 +24,13 @@ function parsed(fixture: string): TimelineEventDraft[] {
   })
   events.push(...parser.finish().events)
   return events
+}
+
+/** The events repeated (renumbered) until there are at least `count`, so a batch takes the COPY path. */
+function atLeast(count: number, events: TimelineEventDraft[]): TimelineEventDraft[] {
+  const out: TimelineEventDraft[] = []
+  while (out.length < count) for (const event of events) out.push({ ...event, ordinal: out.length })
+  return out
 }
 
 function draft(ordinal: number, fields: Partial<TimelineEventDraft> = {}): TimelineEventDraft {
@@ -81,10 +88,7 @@ const write = (target: { sessionId: string; accountId: string }, events: Timelin
 
 describe('writing a batch of timeline events', () => {
   it('stores the same rows and search documents by COPY as by upsert', async () => {
-    const events = [...ODD_EVENTS, ...parsed(fixtureBytes(CODEX_SYNTHETIC).toString('utf8'))].map((event, index) => ({
-      ...event,
-      ordinal: index,
-    }))
+    const events = atLeast(COPY_MIN_EVENTS, [...ODD_EVENTS, ...parsed(fixtureBytes(CODEX_SYNTHETIC).toString('utf8'))])
     const copied = await seedAccountWithSession(testDb.db, 'copied')
     const upserted = await seedAccountWithSession(testDb.db, 'upserted')
     const copyTarget = { sessionId: copied.session.id, accountId: copied.account.id }
@@ -116,8 +120,8 @@ describe('writing a batch of timeline events', () => {
     expect(viaCopy[3].at).toEqual(new Date('1999-12-31T23:59:59.999Z'))
   })
 
-  it('writes only past the stored events by COPY, upserts the rest, and reports what changed', async () => {
-    const events = parsed(fixtureBytes(CODEX_SMALL).toString('utf8'))
+  it('writes only past the stored events by COPY, upserts the rest and small batches, and reports what changed', async () => {
+    const events = atLeast(3 * COPY_MIN_EVENTS, parsed(fixtureBytes(CODEX_SMALL).toString('utf8')))
     const { account, session } = await seedAccountWithSession(testDb.db, 'mixed')
     const target = { sessionId: session.id, accountId: account.id }
     const half = Math.floor(events.length / 2)
@@ -136,22 +140,32 @@ describe('writing a batch of timeline events', () => {
     const stored = await storedRows(testDb.db, session.id)
     expect(stored.map((row) => row.ordinal)).toEqual(events.map((event) => event.ordinal))
     expect(stored[half - 2].summary).toBe('output arrived since')
+    // A small batch of new events (a tailed line) is one upsert, reported the same way.
+    const tail = events.slice(0, 3).map((event, index) => ({ ...event, ordinal: events.length + index }))
+    expect(await write(target, tail)).toEqual({
+      count: 3,
+      firstOrdinal: events.length,
+      lastOrdinal: events.length + 2,
+    })
   })
 
   it("refuses an event in another account's session, by COPY as by upsert", async () => {
     const owner = await seedAccountWithSession(testDb.db, 'owner')
     const intruder = await seedAccountWithSession(testDb.db, 'intruder')
     const target = { sessionId: owner.session.id, accountId: intruder.account.id }
+    const batch = atLeast(COPY_MIN_EVENTS, [draft(0)])
+    await expect(write(target, batch)).rejects.toThrow(/does not exist in account/)
     await expect(write(target, [draft(0)])).rejects.toThrow()
-    await expect(timelineEventsRepository.upsertEvents(testDb.db, target, [draft(0)])).rejects.toThrow()
+    await expect(timelineEventsRepository.upsertEvents(testDb.db, target, batch)).rejects.toThrow()
     expect(await storedRows(testDb.db, owner.session.id)).toEqual([])
   })
 
   it('fails (and does not hang) when Postgres refuses a row of the COPY, and stores nothing of the batch', async () => {
     const { account, session } = await seedAccountWithSession(testDb.db, 'refused')
     const target = { sessionId: session.id, accountId: account.id }
-    const bogus = draft(1, { type: 'NotAnEventType' as TimelineEventDraft['type'] })
-    await expect(write(target, [draft(0), bogus])).rejects.toThrow(/Postgres refused the timeline events/)
+    const bogus = draft(0, { type: 'NotAnEventType' as TimelineEventDraft['type'] })
+    const batch = [...atLeast(COPY_MIN_EVENTS, [draft(0)]), { ...bogus, ordinal: COPY_MIN_EVENTS }]
+    await expect(write(target, batch)).rejects.toThrow(/Postgres refused the timeline events/)
     expect(await storedRows(testDb.db, session.id)).toEqual([])
     // The connection is usable afterwards.
     expect(await write(target, [draft(0)])).toMatchObject({ count: 1 })
