@@ -3,16 +3,22 @@
  * Both paths must store exactly the same rows (and search documents), and the answer must say what
  * was written, which detection relies on.
  */
+import { electricCollectionOptions } from '@tanstack/electric-db-collection'
+import { createCollection, createLiveQueryCollection, gte } from '@tanstack/react-db'
 import { eq, sql } from 'drizzle-orm'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sessionCollectionConfig } from '../../../src/collections/session-collections'
 import type { Database, Transaction } from '../../../src/db/client'
 import { timelineEvents } from '../../../src/db/schema'
 import { CodexParser } from '../../../src/domain/agent-logs/codex/parser'
 import type { TimelineEventDraft } from '../../../src/domain/agent-logs/types'
 import { COPY_MIN_EVENTS, timelineEventsRepository } from '../../../src/server/repositories/timeline-events-repository'
+import { proxyShapeRequest } from '../../../src/server/shapes/shape-proxy'
 import { databaseForThisFile } from '../../helpers/database'
+import { eventually } from '../../helpers/eventually'
 import { CODEX_SMALL, CODEX_SYNTHETIC, fixtureBytes } from '../../helpers/ingest'
 import { seedAccountWithSession } from '../../helpers/seed'
+import { type SyncTarget, startSyncTarget } from '../../helpers/sync-target'
 
 const testDb = databaseForThisFile()
 
@@ -169,5 +175,50 @@ describe('writing a batch of timeline events', () => {
     expect(await storedRows(testDb.db, session.id)).toEqual([])
     // The connection is usable afterwards.
     expect(await write(target, [draft(0)])).toMatchObject({ count: 1 })
+  })
+})
+
+describe('events written by COPY reach the timeline shape', () => {
+  let sync: SyncTarget
+  beforeAll(async () => {
+    sync = await startSyncTarget(testDb.url)
+  })
+  afterAll(async () => {
+    await sync?.close()
+  })
+
+  it('a browser collection following the session receives every COPY-written event live', async () => {
+    const { account, user, session } = await seedAccountWithSession(testDb.db, 'live copy')
+    const config = sessionCollectionConfig('timeline_events', session.id)
+    const events = createCollection(
+      electricCollectionOptions({
+        ...config,
+        id: `${config.id}:copy`,
+        shapeOptions: {
+          ...config.shapeOptions,
+          url: 'http://app.test/api/shape',
+          fetchClient: (input, init) =>
+            proxyShapeRequest(new Request(input, init), {
+              db: testDb.db,
+              principal: { account, user },
+              electricUrl: sync.url,
+              electricSecret: sync.secret,
+            }),
+        },
+      }),
+    )
+    const all = createLiveQueryCollection((q) => q.from({ e: events }).where(({ e }) => gte(e.ordinal, 0)))
+    await all.preload()
+
+    const batch = atLeast(2 * COPY_MIN_EVENTS, parsed(fixtureBytes(CODEX_SYNTHETIC).toString('utf8')))
+    await write({ sessionId: session.id, accountId: account.id }, batch)
+    await eventually(() => all.size === batch.length, 'every written event in the collection')
+    const stored = await storedRows(testDb.db, session.id)
+    const received = all.toArray.sort((a, b) => a.ordinal - b.ordinal)
+    expect(received.map((e) => [e.ordinal, e.type, e.command, e.summary])).toEqual(
+      stored.map((e) => [e.ordinal, e.type, e.command, e.summary]),
+    )
+    await all.cleanup()
+    await events.cleanup()
   })
 })
