@@ -25,10 +25,14 @@ export type CollapseOutcome =
   /** This caller's own signal ended its wait; the others (if any) still wait. */
   | { kind: 'left' }
 
+interface Waiter {
+  settle(outcome: CollapseOutcome): void
+}
+
 interface InFlight {
-  waiters: number
+  /** In the order they joined: the first to ask is the first answered. */
+  waiters: Set<Waiter>
   controller: AbortController
-  outcome: Promise<CollapseOutcome>
 }
 
 export class LiveRequestCollapser {
@@ -44,14 +48,14 @@ export class LiveRequestCollapser {
   /** Callers waiting right now, over all upstream requests. */
   get waiting() {
     let total = 0
-    for (const entry of this.#inFlight.values()) total += entry.waiters
+    for (const entry of this.#inFlight.values()) total += entry.waiters.size
     return total
   }
 
   /**
    * Waits for the answer to `key`, starting the upstream request with `start` (which reads the
-   * answer whole) unless one is already waiting. A caller whose `signal` aborts leaves alone; the upstream request is
-   * aborted only when its last waiter left.
+   * answer whole) unless one is already waiting. A caller whose `signal` aborts leaves alone; the
+   * upstream request is aborted only when its last waiter left.
    */
   join(
     key: string,
@@ -60,36 +64,35 @@ export class LiveRequestCollapser {
   ): Promise<CollapseOutcome> {
     if (signal.aborted) return Promise.resolve({ kind: 'left' })
     const entry = this.#inFlight.get(key) ?? this.#begin(key, start)
-    entry.waiters++
     return new Promise<CollapseOutcome>((resolve) => {
+      const waiter: Waiter = {
+        settle: (outcome) => {
+          signal.removeEventListener('abort', leave)
+          resolve(outcome)
+        },
+      }
       const leave = () => {
-        entry.waiters--
-        if (entry.waiters === 0) {
+        entry.waiters.delete(waiter)
+        if (entry.waiters.size === 0) {
           // Nobody reads the answer any more; a later identical request starts afresh.
           if (this.#inFlight.get(key) === entry) this.#inFlight.delete(key)
           entry.controller.abort()
         }
         resolve({ kind: 'left' })
       }
+      entry.waiters.add(waiter)
       signal.addEventListener('abort', leave, { once: true })
-      entry.outcome.then((outcome) => {
-        signal.removeEventListener('abort', leave)
-        resolve(outcome)
-      })
     })
   }
 
   #begin(key: string, start: (signal: AbortSignal) => Promise<CollapsedAnswer>): InFlight {
-    const entry: InFlight = {
-      waiters: 0,
-      controller: new AbortController(),
-      outcome: Promise.resolve({ kind: 'left' }),
-    }
+    const entry: InFlight = { waiters: new Set(), controller: new AbortController() }
     this.#inFlight.set(key, entry)
     this.upstreamRequests++
-    entry.outcome = this.#answer(start, entry.controller.signal).finally(() => {
+    void this.#answer(start, entry.controller.signal).then((outcome) => {
       // Requests arriving from now on ask upstream again (their answer may differ).
       if (this.#inFlight.get(key) === entry) this.#inFlight.delete(key)
+      handOut(outcome, [...entry.waiters])
     })
     return entry
   }
@@ -104,6 +107,16 @@ export class LiveRequestCollapser {
       return { kind: 'failed', error }
     }
   }
+}
+
+/**
+ * Settles each waiter in its own turn (one `setImmediate` each, all queued now): the promise chain
+ * of a waiter's response, down to the socket write, then runs to its end before the next waiter's
+ * starts. Settled all at once, the chains would advance in lockstep and even the first caller's
+ * answer would leave only after every waiter's response had been built.
+ */
+function handOut(outcome: CollapseOutcome, waiters: Waiter[]) {
+  for (const waiter of waiters) setImmediate(() => waiter.settle(outcome))
 }
 
 /**
