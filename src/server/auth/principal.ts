@@ -50,7 +50,9 @@ export async function authenticate(
     const now = options.now ?? new Date()
     const cached = sessionCache.get(db, tokenHash, now.getTime())
     if (cached) return { principal: cached, tokenHash, setCookies: [] }
-    const resolved = await authRepository.resolveSession(db, tokenHash, now)
+    const resolved = await sessionCache.shareLookup(db, tokenHash, () =>
+      authRepository.resolveSession(db, tokenHash, now),
+    )
     if (resolved) {
       sessionCache.set(db, tokenHash, resolved.principal, now.getTime(), resolved.expiresAt.getTime())
       return {

@@ -32,4 +32,30 @@ describe('sessionCache', () => {
     expect(sessionCache.get(second, 'y', 1)).toBeUndefined()
     expect(sessionCache.get(second, 'z', 1)?.user.id).toBe('u2')
   })
+
+  it('shares one lookup between concurrent misses of a cookie, never across a revocation', async () => {
+    const db = {}
+    let lookups = 0
+    let finish: (principal: Principal) => void = () => {}
+    const lookup = () => {
+      lookups++
+      return new Promise<Principal>((resolve) => {
+        finish = resolve
+      })
+    }
+    const waiting = [sessionCache.shareLookup(db, 'c', lookup), sessionCache.shareLookup(db, 'c', lookup)]
+    expect(lookups).toBe(1)
+    const firstFinish = finish
+    // Another database client, or a lookup after a revocation, asks on its own.
+    void sessionCache.shareLookup({}, 'c', lookup)
+    expect(lookups).toBe(2)
+    sessionCache.forgetSession('c')
+    void sessionCache.shareLookup(db, 'c', lookup)
+    expect(lookups).toBe(3)
+    firstFinish(principalOf('u1'))
+    expect((await Promise.all(waiting)).map((principal) => principal.user.id)).toEqual(['u1', 'u1'])
+    // Once settled, the next miss queries again (the cache, not this, remembers results).
+    void sessionCache.shareLookup(db, 'd', lookup)
+    expect(lookups).toBe(4)
+  })
 })

@@ -19,6 +19,10 @@ interface Entry {
 }
 
 const caches = new WeakMap<object, Map<string, Entry>>()
+/** Lookups under way, per database client, so concurrent misses of one cookie share one query. */
+const pendingLookups = new WeakMap<object, Map<string, Promise<unknown>>>()
+/** Bumped by every revocation: a lookup started before it is never joined after it. */
+let revocations = 0
 /** Every cache, so a revocation through one database client reaches entries made through another. */
 const allCaches = new Set<WeakRef<Map<string, Entry>>>()
 
@@ -58,11 +62,32 @@ export const sessionCache = {
     cache.set(tokenHash, { principal, cachedAt: now, validUntil: Math.min(now + SESSION_CACHE_TTL_MS, expiresAt) })
   },
 
+  /**
+   * One Postgres lookup per cookie however many requests miss the cache at the same moment: a
+   * commit wakes every open long-poll of a browser together, and when the entry has just expired
+   * each of them would otherwise query on its own.
+   */
+  shareLookup<T>(db: object, tokenHash: string, lookup: () => Promise<T>): Promise<T> {
+    let pending = pendingLookups.get(db)
+    if (!pending) {
+      pending = new Map()
+      pendingLookups.set(db, pending)
+    }
+    const key = `${revocations}:${tokenHash}`
+    const existing = pending.get(key) as Promise<T> | undefined
+    if (existing) return existing
+    const started = lookup().finally(() => pending.delete(key))
+    pending.set(key, started)
+    return started
+  },
+
   forgetSession(tokenHash: string) {
+    revocations++
     eachCache((cache) => cache.delete(tokenHash))
   },
 
   forgetUser(userId: string) {
+    revocations++
     eachCache((cache) => {
       for (const [tokenHash, entry] of cache) if (entry.principal.user.id === userId) cache.delete(tokenHash)
     })

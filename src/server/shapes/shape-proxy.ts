@@ -241,15 +241,33 @@ export function browserResponse(
 }
 
 /** One waiter's own copy of a collapsed answer (its own headers object; the bytes are shared). */
-function collapsedBrowserResponse(answer: CollapsedAnswer, varyOn = 'Cookie') {
-  const headers = browserHeaders(answer.headers, varyOn)
-  // The whole body is known: a length lets Node send head and body without chunked framing.
-  headers.set('content-length', String(answer.body.byteLength))
+function collapsedBrowserResponse(answer: CollapsedAnswer, browserHeadersOfAnswer: Headers) {
   return new Response(answer.body.byteLength > 0 ? answer.body : null, {
     status: answer.status,
     statusText: answer.statusText,
-    headers,
+    headers: new Headers(browserHeadersOfAnswer),
   })
+}
+
+/**
+ * The browser's headers of a collapsed answer, worked out once per answer and `Vary` rather than
+ * once per waiter (with a hundred waiters, the filtering showed in profiles).
+ */
+const browserHeadersOfAnswers = new WeakMap<CollapsedAnswer, Map<string, Headers>>()
+function sharedBrowserHeaders(answer: CollapsedAnswer, varyOn: string) {
+  let byVary = browserHeadersOfAnswers.get(answer)
+  if (!byVary) {
+    byVary = new Map()
+    browserHeadersOfAnswers.set(answer, byVary)
+  }
+  let headers = byVary.get(varyOn)
+  if (!headers) {
+    headers = browserHeaders(answer.headers, varyOn)
+    // The whole body is known: a length lets Node send head and body without chunked framing.
+    headers.set('content-length', String(answer.body.byteLength))
+    byVary.set(varyOn, headers)
+  }
+  return headers
 }
 
 /**
@@ -507,7 +525,10 @@ async function forwardCollapsed(
     return unreachableResponse()
   }
   if (outcome.answer.status === 401) reportOnce(outcome.answer, logRefusedSecret)
-  const response = collapsedBrowserResponse(outcome.answer, options.varyOn)
+  const response = collapsedBrowserResponse(
+    outcome.answer,
+    sharedBrowserHeaders(outcome.answer, options.varyOn ?? 'Cookie'),
+  )
   if (options.cacheControl) response.headers.set('cache-control', options.cacheControl)
   return response
 }
