@@ -240,12 +240,16 @@ export function browserResponse(
   })
 }
 
-/** One waiter's own copy of a collapsed answer (its own headers object; the bytes are shared). */
+/**
+ * One waiter's own copy of a collapsed answer: the Response constructor copies the shared headers
+ * into a headers object of its own (so the app's cookies and security headers stay per caller);
+ * the bytes are shared.
+ */
 function collapsedBrowserResponse(answer: CollapsedAnswer, browserHeadersOfAnswer: Headers) {
   return new Response(answer.body.byteLength > 0 ? answer.body : null, {
     status: answer.status,
     statusText: answer.statusText,
-    headers: new Headers(browserHeadersOfAnswer),
+    headers: browserHeadersOfAnswer,
   })
 }
 
