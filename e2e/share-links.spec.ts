@@ -13,7 +13,8 @@ import { gotoHydrated, waitForHydration } from './support/page-helpers'
 import { createShareLinkFromSessionPage } from './support/share-page'
 import { eventRows, uploadFromPage } from './support/timeline-page'
 
-test.describe.configure({ timeout: 120_000 })
+// Two browsers, live waits and several axe scans per test; minutes when the machine is busy.
+test.describe.configure({ timeout: 240_000 })
 
 interface ServerFnCall {
   url: string
@@ -113,6 +114,72 @@ test('a visitor watches a shared session grow live, and revoking the link ends t
   await visitor.reload()
   await waitForHydration(visitor)
   await expect(visitor.getByRole('heading', { name: 'This link was revoked' })).toBeVisible()
+  await visitorContext.close()
+})
+
+test('a visitor gets the owner’s timeline read-only: filters, order and #N links work, there is no search', async ({
+  page,
+  browser,
+}) => {
+  const sessionId = await uploadFromPage(page, uniqueRollout())
+  await gotoHydrated(page, `/sessions/${sessionId}`)
+  const url = await createShareLinkFromSessionPage(page)
+
+  const visitorContext = await browser.newContext({ colorScheme: 'light' })
+  const visitor = await visitorContext.newPage()
+  await gotoHydrated(visitor, url)
+  await expect(eventRows(visitor).first()).toBeVisible({ timeout: 30_000 })
+  // The in-session search asks the server, which serves accounts only: a visitor has none.
+  await expect(visitor.getByTestId('timeline-find')).toHaveCount(0)
+  await expect(visitor.getByRole('navigation', { name: 'Other sessions' })).toHaveCount(0)
+
+  // The event filter narrows the list, in the URL of the share page itself.
+  await visitor.getByRole('navigation', { name: 'Event filter' }).getByRole('link', { name: 'Tools' }).click()
+  await expect(visitor).toHaveURL(/\/share\/scs_[^?]+\?filter=tools/)
+  await expect(eventRows(visitor).filter({ hasText: 'Why is CI red on main?' })).toHaveCount(0)
+  await expect(eventRows(visitor).filter({ hasText: 'rg -n "paginate" src' }).first()).toBeVisible()
+  const types = await eventRows(visitor).evaluateAll((elements) => elements.map((element) => element.dataset.type))
+  expect(types.length).toBeGreaterThan(0)
+  for (const type of types)
+    expect(['FunctionCall', 'LocalShellCall', 'WebSearchCall', 'CustomToolCall']).toContain(type)
+
+  // More filters: one command family, then the order flips.
+  await visitor.getByText('More filters').click()
+  await visitor.getByLabel('Command family').selectOption('remove')
+  await expect(visitor).toHaveURL(/family=remove/)
+  await expect(eventRows(visitor)).toHaveCount(1)
+  await expect(eventRows(visitor).first()).toContainText('rm -rf dist node_modules/.cache')
+  await visitor.getByRole('link', { name: 'Clear filters' }).click()
+  await expect(visitor).not.toHaveURL(/family=|filter=/)
+  await visitor.getByRole('link', { name: /Oldest first/ }).click()
+  await expect(visitor).toHaveURL(/order=newest/)
+  await expect
+    .poll(async () => Number(await eventRows(visitor).first().getAttribute('data-ordinal')))
+    .toBeGreaterThan(90)
+  await expectNoAxeViolations(visitor)
+
+  // A range with a selected event, typed as a link: only #10–#20, #15 shown in the detail.
+  await gotoHydrated(visitor, `${url}?from=10&to=20#15`)
+  await expect(visitor.getByTestId('event-detail').getByRole('heading', { level: 2 })).toContainText('#15')
+  await expect(visitor.getByRole('button', { name: 'Add to coach' })).toHaveCount(0)
+  const shownRange = async () => {
+    const ordinals = await eventRows(visitor).evaluateAll((rows) => rows.map((row) => Number(row.dataset.ordinal)))
+    return ordinals.length === 0 ? null : [Math.min(...ordinals), Math.max(...ordinals)]
+  }
+  await expect.poll(shownRange).toEqual([9, 19])
+  await expectNoAxeViolations(visitor)
+  await visitor.screenshot({ path: 'test-results/share-visitor-filtered.png', fullPage: true })
+
+  // At 390 px the selected event is a drawer, as for the owner; Escape closes it and drops the #N.
+  await visitor.setViewportSize({ width: 390, height: 844 })
+  const drawer = visitor.getByRole('dialog')
+  await expect(drawer.getByRole('heading', { level: 2 })).toContainText('#15')
+  await expectNoAxeViolations(visitor, '[role="dialog"]')
+  await visitor.screenshot({ path: 'test-results/share-visitor-drawer-390.png' })
+  await visitor.keyboard.press('Escape')
+  await expect(drawer).toHaveCount(0)
+  await expect(visitor).not.toHaveURL(/#\d+$/)
+  expect((await visitorContext.cookies()).length).toBe(0)
   await visitorContext.close()
 })
 

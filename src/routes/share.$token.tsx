@@ -1,12 +1,15 @@
-import { createFileRoute } from '@tanstack/react-router'
+import { createFileRoute, stripSearchParams } from '@tanstack/react-router'
 import { GaugeIcon } from 'lucide-react'
 import { Skeleton } from '~/components/ui/skeleton'
 import { ShareEnded, ShareView } from '~/features/share/share-view'
+import { TIMELINE_SEARCH_DEFAULTS, timelineSearchSchema } from '~/features/timeline/timeline-search'
 import { openShareLink } from '~/server/functions/share-links'
 
 /**
  * `/share/<token>`: a read-only, live view of one session for a visitor without an account. No
- * app shell (the visitor has no navigation here); never indexed, never sends a Referer.
+ * app shell (the visitor has no navigation here); never indexed, never sends a Referer. The
+ * timeline's filters, order and selected event (`#N`) live in the URL as on the owner's page; the
+ * search text `q` is accepted but unused (visitors have no in-session search).
  */
 export const Route = createFileRoute('/share/$token')({
   head: () => ({
@@ -16,6 +19,8 @@ export const Route = createFileRoute('/share/$token')({
       { name: 'referrer', content: 'no-referrer' },
     ],
   }),
+  validateSearch: timelineSearchSchema,
+  search: { middlewares: [stripSearchParams(TIMELINE_SEARCH_DEFAULTS)] },
   // Collections sync in the browser only, and opening the link counts a view: both client-side.
   ssr: false,
   loader: ({ params }) => openShareLink({ data: { token: params.token } }),
@@ -50,10 +55,11 @@ function SharePage({ children }: { children: React.ReactNode }) {
 function ShareRoute() {
   const { token } = Route.useParams()
   const opened = Route.useLoaderData()
+  const search = Route.useSearch()
   return (
     <SharePage>
       {opened.state === 'valid' ? (
-        <ShareView token={token} link={opened} />
+        <ShareView token={token} link={opened} search={search} />
       ) : (
         <ShareEnded state={opened.state} message={opened.message} />
       )}

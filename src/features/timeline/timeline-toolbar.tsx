@@ -1,7 +1,9 @@
 /**
  * The timeline's controls, all of them links or forms that change the URL: the event filter, the
  * role / type / command family / origin selects, the event range, the order, and the in-session
- * search with next/previous.
+ * search with next/previous (not for a share link's visitor: `find` is null). The links and
+ * navigations stay on the current address (`to="."`), the owner's `/sessions/<id>` or a visitor's
+ * `/share/<token>`.
  */
 import { Link, useNavigate } from '@tanstack/react-router'
 import { ArrowDownUpIcon, ChevronDownIcon, ChevronUpIcon, FilterXIcon, SlidersHorizontalIcon } from 'lucide-react'
@@ -38,7 +40,7 @@ const ORIGIN_LABELS: Record<TimelineOrigin, string> = { main: 'Main conversation
 type SearchUpdate = Partial<TimelineSearch>
 
 function useUpdateSearch() {
-  const navigate = useNavigate({ from: '/sessions/$sessionId' })
+  const navigate = useNavigate()
   return useCallback(
     (update: SearchUpdate) =>
       navigate({
@@ -238,13 +240,14 @@ function FindInSession({
   )
 }
 
-export function TimelineToolbar(props: {
-  search: TimelineSearch
+/** The in-session search's state; absent for a visitor. */
+export interface TimelineFind {
   matches: TimelineMatchesState
   currentMatch: number
-  onStepMatch: (step: 1 | -1) => void
-}) {
-  const { search } = props
+  onStep: (step: 1 | -1) => void
+}
+
+export function TimelineToolbar({ search, find }: { search: TimelineSearch; find: TimelineFind | null }) {
   const update = useUpdateSearch()
   const linkClass =
     'rounded-md px-3 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-ring aria-[current=true]:bg-primary aria-[current=true]:text-primary-foreground hover:bg-accent aria-[current=true]:hover:bg-primary'
@@ -261,7 +264,6 @@ export function TimelineToolbar(props: {
           {TIMELINE_FILTERS.map((filter) => (
             <Link
               key={filter}
-              from="/sessions/$sessionId"
               to="."
               search={(previous) => ({ ...previous, filter })}
               hash={(previous) => previous ?? ''}
@@ -276,7 +278,6 @@ export function TimelineToolbar(props: {
         <div className="flex flex-wrap items-center gap-2">
           {narrowed ? (
             <Link
-              from="/sessions/$sessionId"
               to="."
               search={(previous) => ({ order: previous.order, q: previous.q })}
               hash={(previous) => previous ?? ''}
@@ -288,7 +289,6 @@ export function TimelineToolbar(props: {
             </Link>
           ) : null}
           <Link
-            from="/sessions/$sessionId"
             to="."
             search={(previous) => ({ ...previous, order: search.order === 'oldest' ? 'newest' : 'oldest' })}
             hash={(previous) => previous ?? ''}
@@ -301,12 +301,9 @@ export function TimelineToolbar(props: {
           </Link>
         </div>
       </div>
-      <FindInSession
-        search={search}
-        matches={props.matches}
-        currentMatch={props.currentMatch}
-        onStep={props.onStepMatch}
-      />
+      {find ? (
+        <FindInSession search={search} matches={find.matches} currentMatch={find.currentMatch} onStep={find.onStep} />
+      ) : null}
       <details
         className="group rounded-lg border bg-card"
         open={filtersOpen}

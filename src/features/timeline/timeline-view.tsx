@@ -4,6 +4,11 @@
  * selected event's detail (beside the list on wide screens, a drawer below `lg`). Everything that
  * decides what is shown lives in the URL: the view and search text in the search params, the
  * selected event in the hash (`#N`), so every view is a link.
+ *
+ * A share link's visitor gets the same list read-only (`SessionTimeline` with `visitor`): the same
+ * filters, order and `#N` links, over the events the link's own collection serves; no in-session
+ * search (the server search checks an account's access, not a link), no add to coach and no
+ * previous/next session.
  */
 import { eq, useLiveQuery } from '@tanstack/react-db'
 import { Link, useNavigate, useRouterState } from '@tanstack/react-router'
@@ -40,7 +45,7 @@ import { hashOfOrdinal, ordinalFromHash, type TimelineSearch, viewOf } from './t
 import { TimelineToolbar } from './timeline-toolbar'
 import { useReaderPosition } from './use-reader-position'
 import { useSessionNeighbours } from './use-session-neighbours'
-import { useTimelineEvent, useTimelineEvents } from './use-timeline-events'
+import { type TimelineEventsCollection, useTimelineEvent, useTimelineEvents } from './use-timeline-events'
 import { useTimelineMatches } from './use-timeline-matches'
 import { useWideScreen } from './use-wide-screen'
 
@@ -130,7 +135,7 @@ function TimelineForSession({
           </AlertDescription>
         </Alert>
       ) : null}
-      <Timeline key={session.id} session={session} search={search} markerFor={markerFor} />
+      <SessionTimeline key={session.id} session={session} search={search} markerFor={markerFor} />
     </>
   )
 }
@@ -182,16 +187,38 @@ function isTyping(target: EventTarget | null) {
   )
 }
 
-function Timeline({ session, search, markerFor }: { session: Session; search: TimelineSearch; markerFor?: MarkerFor }) {
-  const navigate = useNavigate({ from: '/sessions/$sessionId' })
+/** A share link's visitor: the link's own events collection, and no owner actions. */
+export interface TimelineVisitor {
+  events: TimelineEventsCollection
+}
+
+/**
+ * The toolbar, the list and the selected event's detail of a session the page already has. Works on
+ * whichever route shows it (`/sessions/<id>`, `/share/<token>`): navigation stays on the current
+ * address and only changes its search params and hash.
+ */
+export function SessionTimeline({
+  session,
+  search,
+  markerFor,
+  visitor,
+}: {
+  session: Session
+  search: TimelineSearch
+  markerFor?: MarkerFor
+  visitor?: TimelineVisitor
+}) {
+  const navigate = useNavigate()
   const hash = useRouterState({ select: (state) => state.location.hash })
   const selectedOrdinal = ordinalFromHash(hash)
-  const selected = useTimelineEvent(session.id, selectedOrdinal)
+  const selected = useTimelineEvent(session.id, selectedOrdinal, visitor?.events)
   const view = viewOf(search)
   const viewKey = JSON.stringify(view)
   // biome-ignore lint/correctness/useExhaustiveDependencies: the key stands for the view's content
   const conditions = useMemo(() => timelineConditions(view), [viewKey])
-  const matches = useTimelineMatches(session.id, view, search.order, search.q, session.eventCount)
+  // A visitor has no search: without text the hook never asks the server.
+  const findText = visitor ? undefined : search.q
+  const matches = useTimelineMatches(session.id, view, search.order, findText, session.eventCount)
 
   const select = useCallback(
     (ordinal: number | null) => {
@@ -220,7 +247,7 @@ function Timeline({ session, search, markerFor }: { session: Session; search: Ti
 
   const wide = useWideScreen()
   const detail = selected.event ? (
-    <EventDetail event={selected.event} onClose={() => select(null)} />
+    <EventDetail event={selected.event} onClose={() => select(null)} readOnly={visitor !== undefined} />
   ) : selectedOrdinal !== null && selected.isReady ? (
     <EmptyState icon={SearchXIcon} title={`No event #${selectedOrdinal + 1}`}>
       <p>This session has no event with that number.</p>
@@ -241,7 +268,7 @@ function Timeline({ session, search, markerFor }: { session: Session; search: Ti
   return (
     <div className="grid min-w-0 gap-4 lg:grid-cols-[minmax(0,1fr)_minmax(0,26rem)]">
       <div className="flex min-w-0 flex-col">
-        <TimelineToolbar search={search} matches={matches} currentMatch={currentMatch} onStepMatch={stepMatch} />
+        <TimelineToolbar search={search} find={visitor ? null : { matches, currentMatch, onStep: stepMatch }} />
         <EventList
           // A new view starts a new list: its pages, anchor and scroll position belong to the old one.
           key={`${viewKey}|${search.order}`}
@@ -253,6 +280,7 @@ function Timeline({ session, search, markerFor }: { session: Session; search: Ti
           matchOrdinals={matchOrdinals}
           onSelect={select}
           markerFor={markerFor}
+          visitor={visitor}
         />
       </div>
       {wide ? (
@@ -279,6 +307,7 @@ function Timeline({ session, search, markerFor }: { session: Session; search: Ti
             {selected.event ? (
               <EventDetail
                 event={selected.event}
+                readOnly={visitor !== undefined}
                 renderTitle={(title) => <DialogPrimitive.Title asChild>{title}</DialogPrimitive.Title>}
               />
             ) : (
@@ -303,6 +332,7 @@ function EventList({
   matchOrdinals,
   onSelect,
   markerFor,
+  visitor,
 }: {
   session: Session
   search: TimelineSearch
@@ -312,12 +342,13 @@ function EventList({
   matchOrdinals: number[]
   onSelect: (ordinal: number | null) => void
   markerFor?: MarkerFor
+  visitor?: TimelineVisitor
 }) {
   // The event the list starts from after a jump (a `#N` link, a search match); null: the start.
   const [anchor, setAnchor] = useState<number | null>(selectedOrdinal)
   // After a jump the selected row comes to the middle of the list; after j/k just into view.
   const centerSelection = useRef(selectedOrdinal !== null)
-  const events = useTimelineEvents(session.id, conditions, search.order, anchor)
+  const events = useTimelineEvents(session.id, conditions, search.order, anchor, visitor?.events)
   const rows = events.rows
   const scrollRef = useRef<HTMLDivElement>(null)
   const focusAfterScroll = useRef(false)
@@ -458,8 +489,8 @@ function EventList({
         </p>
       ) : null}
       <p className="sr-only" id="timeline-keys">
-        Use j and k or the arrow keys to move between events, Enter to show one, Escape to close it; [ and ] open the
-        previous and next session.
+        Use j and k or the arrow keys to move between events, Enter to show one, Escape to close it
+        {visitor ? '.' : '; [ and ] open the previous and next session.'}
       </p>
       <div className="relative">
         {/* biome-ignore lint/a11y/noStaticElementInteractions: the keys move between the row buttons inside */}
@@ -489,7 +520,7 @@ function EventList({
                     event={row}
                     selected={row.ordinal === selectedOrdinal}
                     onSelect={onSelect}
-                    query={search.q}
+                    query={visitor ? undefined : search.q}
                     isMatch={matchSet.has(row.ordinal)}
                     marker={markerFor?.(row.ordinal)}
                   />
