@@ -26,13 +26,16 @@ type ShapeParams = Record<string, string>
 
 type ParentMessage = { kind: 'open'; shapeUrl: string; shapes: ShapeParams[]; concurrency: number } | { kind: 'stop' }
 type ChildMessage =
-  | { kind: 'opened'; retries: number }
+  | { kind: 'opened'; retries: Record<string, number> }
   | { kind: 'arrival'; key: string; at: number }
   | { kind: 'failed'; message: string }
-  | { kind: 'stopped'; retries: number }
+  | { kind: 'stopped'; retries: Record<string, number> }
 
-/** 503s and failed connections retried so far in this process (reported when opened and at the end). */
-let retries = 0
+/**
+ * 503s and failed connections retried so far in this process, by reason (the 503's body, the
+ * connection error's code), reported when opened and at the end.
+ */
+const retries: Record<string, number> = {}
 
 /**
  * `fetch`, retrying a 503 after its `retry-after` (at most 5 s) and a failed connection after a
@@ -41,17 +44,19 @@ let retries = 0
 async function fetchRetrying(url: URL, init?: RequestInit): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
     let waitSeconds: number
+    let reason: string
     try {
       const response = await fetch(url, init)
       if (response.status !== 503 || attempt >= MAX_RETRIES) return response
-      await response.arrayBuffer()
+      reason = `503 ${(await response.text()).slice(0, 100)}`
       waitSeconds = Math.min(5, Number(response.headers.get('retry-after') ?? 1))
     } catch (error) {
       if (init?.signal?.aborted) throw error
       if (attempt >= MAX_RETRIES) throw new Error(`${url}: ${describeFetchError(error)}`)
+      reason = describeFetchError(error)
       waitSeconds = 1
     }
-    retries++
+    retries[reason] = (retries[reason] ?? 0) + 1
     await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000 * (0.5 + Math.random())))
   }
 }
@@ -160,7 +165,7 @@ export class LiveShapeClients {
   private readonly waiting = new Map<string, (at: number) => void>()
   private failure: Error | undefined
   private readonly failureListeners = new Set<(error: Error) => void>()
-  private readonly retriesByChild = new Map<ReturnType<typeof fork>, number>()
+  private readonly retriesByChild = new Map<ReturnType<typeof fork>, Record<string, number>>()
 
   private constructor(private readonly children: ReturnType<typeof fork>[]) {
     for (const child of children) {
@@ -202,7 +207,16 @@ export class LiveShapeClients {
 
   /** Requests the children retried (503 or failed connection; reported when opened and when stopped). */
   get retries(): number {
-    return [...this.retriesByChild.values()].reduce((total, count) => total + count, 0)
+    return Object.values(this.retryReasons).reduce((total, count) => total + count, 0)
+  }
+
+  /** The same, by reason, over all children. */
+  get retryReasons(): Record<string, number> {
+    const total: Record<string, number> = {}
+    for (const reasons of this.retriesByChild.values()) {
+      for (const [reason, count] of Object.entries(reasons)) total[reason] = (total[reason] ?? 0) + count
+    }
+    return total
   }
 
   get processCount(): number {

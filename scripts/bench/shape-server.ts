@@ -44,6 +44,7 @@ interface LatencyResult {
   afterCommitP99: number
   /** Requests the clients retried after a 503 (overload) or a failed connection, opening included. */
   retried503: number
+  retryReasons: Record<string, number>
   /** One-minute load average when the run ended (the machine is shared). */
   loadAverage: number
 }
@@ -75,6 +76,8 @@ async function measureLatency(
     `${scenario}: ${shapeCount} live shapes opened by ${clients.processCount} client process(es) in ` +
       `${((performance.now() - openedAt) / 1000).toFixed(1)} s (${clients.retries} requests retried after a 503 or a failed connection)`,
   )
+  for (const [reason, count] of Object.entries(clients.retryReasons))
+    console.log(`  retried ${count}× after: ${reason}`)
   await new Promise((resolve) => setTimeout(resolve, 500))
   const latencies: number[] = []
   const afterCommit: number[] = []
@@ -111,6 +114,7 @@ async function measureLatency(
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1],
     retried503: clients.retries,
+    retryReasons: clients.retryReasons,
     loadAverage: loadavg()[0],
   }
 }
@@ -355,6 +359,11 @@ function printLatency(results: LatencyResult[]) {
         `${result.retried503} | ${result.loadAverage.toFixed(2)} |`,
     )
   }
+  for (const result of results) {
+    for (const [reason, count] of Object.entries(result.retryReasons)) {
+      console.log(`${result.scenario}, ${result.shapes} shapes: retried ${count}× after ${reason}`)
+    }
+  }
 }
 
 function printBudget(budget: BudgetResult) {
@@ -395,7 +404,8 @@ export async function run(): Promise<void> {
     // Loopback-only clients on this machine; no secret to thread through them.
     insecure: true,
     poolSize: 10,
-    maxLiveRequests: 2 * mostLiveShapes,
+    // Above the largest run (1 000 when SHAPE_BENCH_LIVE_SHAPES is smaller), or clients get 503s.
+    maxLiveRequests: 2 * Math.max(1_000, mostLiveShapes),
     // The shape count cap (ELECTRIC_MAX_SHAPES, 5 000 by default) must hold every live shape of
     // the largest run plus the earlier runs' (they are released by idle expiry, not at once); past
     // it the least recently used shapes are dropped and their clients resync, which is not what
