@@ -3,7 +3,6 @@
  * and must end where a full scan of the whole session ends: same misalignments, same evidence and
  * ranges, statuses a person chose never reset, near misses never firing.
  */
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { Database } from '../../../src/db/client'
 import { createAgentLogParser } from '../../../src/domain/agent-logs/create-parser'
@@ -21,16 +20,9 @@ import { storeInstructionFile } from '../../../src/server/rules/session-rules'
 import { databaseForThisFile } from '../../helpers/database'
 import { createAccount, ingestBytes, sessionsOf, uploadTarget } from '../../helpers/ingest'
 import { seedAccountWithSession } from '../../helpers/seed'
+import { AGENTS_MD, FIRED, SESSION_LOG } from './rules-fixtures'
 
 const testDb = databaseForThisFile({ maxConnections: 20 })
-const FIXTURES = new URL('../../fixtures/rules/', import.meta.url)
-const AGENTS_MD = readFileSync(new URL('AGENTS.md', FIXTURES), 'utf8')
-const SESSION_LOG = readFileSync(new URL('../agent-logs/codex/synthetic-acme-api.jsonl', FIXTURES), 'utf8')
-const FIRED = [
-  'safety-do-not-commit-with-no-verify-the',
-  'safety-never-force-push-git-push-force-rewrites',
-  'safety-never-run-rm-rf-on-build',
-]
 const FORCE_PUSH = 'safety-never-force-push-git-push-force-rewrites'
 
 /** The log with a session id of its own, so each test's session is apart from the others. */

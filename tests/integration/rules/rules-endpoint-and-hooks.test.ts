@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { Database } from '../../../src/db/client'
 import { users } from '../../../src/db/schema'
@@ -8,9 +7,9 @@ import { rulesSettled } from '../../../src/server/rules/after-ingest'
 import { uploadSessionRules } from '../../../src/server/rules/rules-upload'
 import { databaseForThisFile } from '../../helpers/database'
 import { CODEX_SYNTHETIC, createAccount, fixtureBytes, ingestBytes, sessionsOf } from '../../helpers/ingest'
+import { AGENTS_MD } from './rules-fixtures'
 
 const testDb = databaseForThisFile()
-const AGENTS_MD = readFileSync(new URL('../../fixtures/rules/AGENTS.md', import.meta.url), 'utf8')
 
 async function accountWithSessions(db: Database, count = 1) {
   const account = await createAccount(db)

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -16,16 +16,9 @@ import {
 } from '../../../src/server/rules/session-rules'
 import { databaseForThisFile } from '../../helpers/database'
 import { createAccount, ingestBytes, sessionsOf } from '../../helpers/ingest'
+import { AGENTS_MD, FIRED, SESSION_LOG } from './rules-fixtures'
 
 const testDb = databaseForThisFile({ maxConnections: 20 })
-const FIXTURES = new URL('../../fixtures/rules/', import.meta.url)
-const AGENTS_MD = readFileSync(new URL('AGENTS.md', FIXTURES), 'utf8')
-const SESSION_LOG = readFileSync(new URL('../agent-logs/codex/synthetic-acme-api.jsonl', FIXTURES), 'utf8')
-const FIRED = [
-  'safety-do-not-commit-with-no-verify-the',
-  'safety-never-force-push-git-push-force-rewrites',
-  'safety-never-run-rm-rf-on-build',
-]
 
 const scratch = mkdtempSync(join(tmpdir(), 'rules-test-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
