@@ -100,7 +100,8 @@ test('rename, archive and delete a session through the explorer', async ({ page 
   await (await openActions(page, row)).getByRole('menuitem', { name: 'Delete…' }).click()
   await deleteDialog.getByRole('button', { name: 'Delete session' }).click()
   await expect(page.getByTestId('explorer-session')).toHaveCount(0)
-  await expect((await page.request.get(`/api/sessions/${sessionId}/raw`)).status()).toBe(404)
+  // The row leaves at once (optimistic); the server's delete may still be committing.
+  await expect.poll(async () => (await page.request.get(`/api/sessions/${sessionId}/raw`)).status()).toBe(404)
   await page.reload()
   await waitForHydration(page)
   // Gone for good, while the account's other session stays.
