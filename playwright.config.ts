@@ -4,17 +4,18 @@ import { E2E_URLS } from './e2e/support/e2e-ports'
 export default defineConfig({
   testDir: './e2e',
   outputDir: './test-results/playwright-artifacts',
-  // Two workers, one spec file each at a time: most of a spec's time is spent waiting for sync,
-  // so two browsers fit on two cores. Specs never depend on each other's data: they use unique
-  // texts on the local owner or a fresh password-mode account, and the one spec that stops a
-  // shape server uses a stack of its own (e2e/support/e2e-stack.ts).
+  // One worker. Specs never depend on each other's data (unique texts on the local owner or a
+  // fresh password-mode account; the one spec that stops a shape server has a stack of its own,
+  // e2e/support/e2e-stack.ts), so two workers run correctly — but on two cores they were no faster
+  // (docs/testing.md: 714 s with two against about 600 s serial on a quiet machine), since the
+  // browsers, the app, Postgres and the shape servers all share the same two cores.
   fullyParallel: false,
-  workers: 2,
+  workers: 1,
   forbidOnly: true,
   retries: 0,
-  // Two browsers share the two cores, so a step can take twice as long as it does alone.
+  // Generous for a loaded machine (rows after a sync round trip took over 10 s at load 30+); a
+  // passing step never waits for them.
   timeout: 60_000,
-  // Rows appearing after a sync round trip took over 10 s while two workers ran at load 30+.
   expect: { timeout: 20_000 },
   reporter: [['list'], ['json', { outputFile: 'test-results/playwright.json' }]],
   use: {

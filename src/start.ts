@@ -1,6 +1,5 @@
 import { createMiddleware, createStart } from '@tanstack/react-start'
 import { authenticateRequest } from './server/auth/request-auth'
-import { treatAbortAsClientClosed } from './server/http/abandoned-request'
 import { mapErrors } from './server/http/middleware'
 import { assertReadableServerFnPayload } from './server/http/server-fn-payload'
 
@@ -9,7 +8,6 @@ import { assertReadableServerFnPayload } from './server/http/server-fn-payload'
  * Start compiler strips it, and with it the import above, from the browser bundle.
  */
 const authMiddleware = createMiddleware().server(async ({ request, next }) => {
-  treatAbortAsClientClosed(request)
   const result = await authenticateRequest(request)
   if (result instanceof Response) return result
   return next({ context: result })
