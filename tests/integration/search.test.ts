@@ -10,26 +10,13 @@ import {
 } from '../../src/server/repositories/search-repository'
 import { timelineEventsRepository } from '../../src/server/repositories/timeline-events-repository'
 import { databaseForThisFile } from '../helpers/database'
+import { eventDraft } from '../helpers/event-draft'
 import { seedAccountWithSession } from '../helpers/seed'
 
 const testDb = databaseForThisFile()
 
 function draft(ordinal: number, fields: Partial<TimelineEventDraft>): TimelineEventDraft {
-  return {
-    ordinal,
-    eventKey: null,
-    type: 'Message',
-    role: 'user',
-    at: new Date(Date.UTC(2026, 1, 1, 12, 0, ordinal)).toISOString(),
-    name: null,
-    command: null,
-    path: null,
-    exitCode: null,
-    durationMs: null,
-    summary: '',
-    payload: {},
-    ...fields,
-  }
+  return eventDraft(ordinal, { at: new Date(Date.UTC(2026, 1, 1, 12, 0, ordinal)).toISOString(), ...fields })
 }
 
 async function seedEvents(name: string, events: TimelineEventDraft[]) {

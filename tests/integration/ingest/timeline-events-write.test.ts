@@ -15,6 +15,7 @@ import type { TimelineEventDraft } from '../../../src/domain/agent-logs/types'
 import { COPY_MIN_EVENTS, timelineEventsRepository } from '../../../src/server/repositories/timeline-events-repository'
 import { proxyShapeRequest } from '../../../src/server/shapes/shape-proxy'
 import { databaseForThisFile } from '../../helpers/database'
+import { eventDraft } from '../../helpers/event-draft'
 import { eventually } from '../../helpers/eventually'
 import { CODEX_SMALL, CODEX_SYNTHETIC, fixtureBytes } from '../../helpers/ingest'
 import { seedAccountWithSession } from '../../helpers/seed'
@@ -40,21 +41,7 @@ function atLeast(count: number, events: TimelineEventDraft[]): TimelineEventDraf
 }
 
 function draft(ordinal: number, fields: Partial<TimelineEventDraft> = {}): TimelineEventDraft {
-  return {
-    ordinal,
-    eventKey: null,
-    type: 'Message',
-    role: 'assistant',
-    at: null,
-    name: null,
-    command: null,
-    path: null,
-    exitCode: null,
-    durationMs: null,
-    summary: '',
-    payload: {},
-    ...fields,
-  }
+  return eventDraft(ordinal, { role: 'assistant', ...fields })
 }
 
 /** Odd values both paths must store alike. */

@@ -194,47 +194,41 @@ describe('a restarted server with stored shapes', () => {
     `)
     const first = await getShape(fixture.shapeUrl, { table: 'rows_a', offset: '-1' })
     let handle = first.headers.get('electric-handle') as string
+    /** The old handle gets 409; the new one it names serves a fresh snapshot. */
+    const refetched = async (expectedRestored: number) => {
+      expect(fixture.server.restoredShapes).toBe(expectedRestored)
+      const stale = await getShape(fixture.shapeUrl, { table: 'rows_a', offset: '0_inf', handle })
+      expect(stale.status).toBe(409)
+      handle = stale.headers.get('electric-handle') as string
+      return getShape(fixture.shapeUrl, { table: 'rows_a', offset: '-1', handle })
+    }
 
     // The slot dropped while the server was down: what was committed meanwhile is unknown.
     await fixture.restart({}, async () => {
       await dropSlotOnceReleased(fixture.sql, fixture.server.slotName)
       await fixture.sql`INSERT INTO rows_a VALUES (2, 'missed by the dropped slot')`
     })
-    expect(fixture.server.restoredShapes).toBe(0)
-    let stale = await getShape(fixture.shapeUrl, { table: 'rows_a', offset: '0_inf', handle })
-    expect(stale.status).toBe(409)
-    handle = stale.headers.get('electric-handle') as string
-    const resynced = await getShape(fixture.shapeUrl, { table: 'rows_a', offset: '-1', handle })
+    const resynced = await refetched(0)
     expect(JSON.stringify(resynced.body)).toContain('missed by the dropped slot')
 
     // A damaged checkpoint: nothing stored can be trusted.
     await fixture.restart({}, async () => {
       await writeFile(join(dir, 'checkpoint.json'), '{"version":1,"lsn":"nope"}')
     })
-    expect(fixture.server.restoredShapes).toBe(0)
-    stale = await getShape(fixture.shapeUrl, { table: 'rows_a', offset: '0_inf', handle })
-    expect(stale.status).toBe(409)
-    handle = stale.headers.get('electric-handle') as string
-    await getShape(fixture.shapeUrl, { table: 'rows_a', offset: '-1', handle })
+    await refetched(0)
 
     // The table altered while the server was down.
     await fixture.restart({}, async () => {
       await fixture.sql`ALTER TABLE rows_a ADD COLUMN extra text`
     })
-    expect(fixture.server.restoredShapes).toBe(0)
-    stale = await getShape(fixture.shapeUrl, { table: 'rows_a', offset: '0_inf', handle })
-    expect(stale.status).toBe(409)
-    handle = stale.headers.get('electric-handle') as string
-    await getShape(fixture.shapeUrl, { table: 'rows_a', offset: '-1', handle })
+    await refetched(0)
 
     // Truncated while down: the shape is restored, then the replayed TRUNCATE rotates it before
     // the server answers anyone.
     await fixture.restart({}, async () => {
       await fixture.sql`TRUNCATE rows_a`
     })
-    expect(fixture.server.restoredShapes).toBe(1)
-    stale = await getShape(fixture.shapeUrl, { table: 'rows_a', offset: '0_inf', handle })
-    expect(stale.status).toBe(409)
+    await refetched(1)
   })
 })
 
