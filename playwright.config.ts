@@ -7,7 +7,7 @@ export default defineConfig({
   // One worker. Specs never depend on each other's data (unique texts on the local owner or a
   // fresh password-mode account; the one spec that stops a shape server has a stack of its own,
   // e2e/support/e2e-stack.ts), so two workers run correctly — but on two cores they were no faster
-  // (docs/testing.md: 714 s with two against about 600 s serial on a quiet machine), since the
+  // (docs/testing.md: 714 s with two workers, 642 s with one, on a quiet machine), since the
   // browsers, the app, Postgres and the shape servers all share the same two cores.
   fullyParallel: false,
   workers: 1,
