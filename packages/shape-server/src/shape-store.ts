@@ -224,25 +224,23 @@ export class ShapeStore {
   }
 }
 
-async function writeDurably(path: string, text: string) {
-  const file = await open(path, 'w', PRIVATE_FILE)
+/**
+ * Writes (`w`) or appends (`a`) and waits until the bytes are on disk. A new file's size and
+ * directory entry must be durable too (`fsync`); an append to a file that already exists only
+ * needs its data (`fdatasync`).
+ */
+async function writeFileDurably(path: string, text: string, flag: 'w' | 'a') {
+  const file = await open(path, flag, PRIVATE_FILE)
   try {
     await file.writeFile(text)
-    await file.sync()
+    await (flag === 'w' ? file.sync() : file.datasync())
   } finally {
     await file.close()
   }
 }
 
-async function appendDurably(path: string, text: string) {
-  const file = await open(path, 'a', PRIVATE_FILE)
-  try {
-    await file.writeFile(text)
-    await file.datasync()
-  } finally {
-    await file.close()
-  }
-}
+const writeDurably = (path: string, text: string) => writeFileDurably(path, text, 'w')
+const appendDurably = (path: string, text: string) => writeFileDurably(path, text, 'a')
 
 /** Makes a created or renamed file's directory entry durable. */
 async function syncDirectory(path: string) {
