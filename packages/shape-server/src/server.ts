@@ -88,6 +88,12 @@ export interface ShapeServerDiagnostics {
   heldRequests: number
   replicationStreaming: boolean
   pendingTransactions: number
+  /**
+   * Transactions applied to subquery shapes so far, one per shape and transaction (a predicate
+   * statement each when the clause has other conditions); the equality index keeps it to the
+   * shapes a change can concern.
+   */
+  subqueryApplications: number
 }
 
 export interface RunningShapeServer {
@@ -303,6 +309,7 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
         heldRequests: endpoint.heldRequests,
         replicationStreaming: activeStream.isStreaming,
         pendingTransactions: registry.pendingJobs,
+        subqueryApplications: registry.subqueryApplications,
       }),
       close() {
         closed ??= (async () => {

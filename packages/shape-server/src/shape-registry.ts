@@ -3,11 +3,9 @@ import type { LogEntry } from './change-converter.ts'
 import { errorMessage } from './errors.ts'
 import { quoteTable } from './identifiers.ts'
 import type { Logger } from './logger.ts'
-import type { Relation } from './pgoutput-decoder.ts'
 import { postgresErrorCode } from './postgres-connections.ts'
 import type { TablePublisher } from './replication-setup.ts'
 import type { ReplicatedTransaction } from './replication-stream.ts'
-import type { RowValues } from './row-key.ts'
 import { type Canonicalizer, compileRowMatcher } from './row-predicate.ts'
 import { findChangedTables } from './schema-watch.ts'
 import { type ActiveShape, hasLog, type RowMatcher, Shape } from './shape.ts'
@@ -15,11 +13,13 @@ import { DefinitionError, identityHash, type ShapeDefinition } from './shape-def
 import { ByteMeter, ShapeLog } from './shape-log.ts'
 import { type PostgresSnapshot, takeInitialSnapshot } from './snapshot-query.ts'
 import type { SqlPredicateEvaluator } from './sql-predicate-evaluator.ts'
+import { subqueryIndexKey } from './subquery-index-key.ts'
 import { livePlanSql, planTables } from './subquery-plan.ts'
 import { SubqueryRotation } from './subquery-runtime.ts'
+import { SubqueryShapeIndex } from './subquery-shape-index.ts'
 import type { TableInfo } from './table-catalog.ts'
 import { TableShapes } from './table-shapes.ts'
-import { applyTableChanges, groupByTable, REPLICA_IDENTITY_LOST, type TableChanges } from './transaction-applier.ts'
+import { applyTableChanges, groupByTable, REPLICA_IDENTITY_LOST } from './transaction-applier.ts'
 
 export interface ShapeRegistryOptions {
   pool: pg.Pool
@@ -69,6 +69,9 @@ export interface RestoredShapeData {
  */
 export const SHAPE_OVERHEAD_BYTES = 8 * 1024
 
+/** What filing a subquery shape under one more value costs (map and set entries), besides the value. */
+const INDEX_ENTRY_BYTES = 64
+
 type Job =
   | { kind: 'transaction'; transaction: ReplicatedTransaction }
   | { kind: 'activate'; shape: Shape; snapshot: PostgresSnapshot; chunks: string[] }
@@ -82,13 +85,12 @@ type Job =
 export class ShapeRegistry {
   private readonly byHandle = new Map<string, Shape>()
   private readonly byIdentity = new Map<string, Shape>()
+  /** Shapes without subqueries, per table. */
   private readonly byTable = new Map<number, TableShapes>()
-  /** Subquery shapes by every table they read (their own and the subqueries'). */
-  private readonly subqueryShapesByTable = new Map<number, Set<Shape>>()
+  /** Subquery shapes: per table they read, and per own table by their index key. */
+  private readonly subqueryIndex = new SubqueryShapeIndex()
   /** Every shape, least recently read first (a read moves it to the end). */
   private readonly recency = new Set<Shape>()
-  /** Per table, the relation message the active shapes were last checked against. */
-  private readonly checkedRelations = new Map<number, Relation>()
   private readonly meter = new ByteMeter()
   private readonly jobs: Job[] = []
   private draining = false
@@ -96,6 +98,11 @@ export class ShapeRegistry {
   private lastHandleMicros = 0
   /** End LSN of the last transaction applied. */
   processedLsn = 0n
+  /**
+   * Transactions applied to subquery shapes, one per shape and transaction: the work the equality
+   * index saves (each costs a predicate statement when the clause has other conditions).
+   */
+  subqueryApplications = 0
 
   constructor(private readonly options: ShapeRegistryOptions) {}
 
@@ -143,14 +150,14 @@ export class ShapeRegistry {
    */
   async restore(data: RestoredShapeData): Promise<ActiveShape> {
     const shape = new Shape(data.handle, data.definition)
-    shape.matcher = await this.matcherFor(data.definition)
+    await this.prepareMatcher(shape)
     this.evictIfFull()
     const log = new ShapeLog(data.chunks, this.options.chunkBytes, this.meter)
     log.restore(data.entries, data.throughLsn)
     shape.restoreLog(data.snapshot, data.filteringBySnapshot, log)
     this.register(shape)
     shape.markActive()
-    this.byTable.get(shape.table.oid)?.activate(shape)
+    this.index(shape)
     const micros = Number(data.handle.split('-')[1])
     if (micros > this.lastHandleMicros) this.lastHandleMicros = micros
     this.enforceMemoryBudget()
@@ -173,21 +180,17 @@ export class ShapeRegistry {
     this.recency.add(shape)
     this.meter.bytes += SHAPE_OVERHEAD_BYTES
     // Subquery views and held rows count against the budget like logs do.
-    if (shape.subqueries) shape.subqueries.held.meter = this.meter
+    if (shape.subqueries) {
+      shape.subqueries.held.meter = this.meter
+      this.subqueryIndex.add(shape)
+      return
+    }
     let tableShapes = this.byTable.get(definition.table.oid)
     if (!tableShapes) {
       tableShapes = new TableShapes()
       this.byTable.set(definition.table.oid, tableShapes)
     }
     tableShapes.add(shape)
-    for (const oid of shape.subqueries?.tables() ?? []) {
-      let shapes = this.subqueryShapesByTable.get(oid)
-      if (!shapes) {
-        shapes = new Set()
-        this.subqueryShapesByTable.set(oid, shapes)
-      }
-      shapes.add(shape)
-    }
   }
 
   rotate(shape: Shape, reason: string): void {
@@ -198,16 +201,11 @@ export class ShapeRegistry {
       this.meter.bytes -= SHAPE_OVERHEAD_BYTES + (shape.log?.bytes ?? 0) + (shape.subqueries?.held.bytes ?? 0)
       if (shape.subqueries) shape.subqueries.held.meter = undefined
     }
-    const tableShapes = this.byTable.get(shape.table.oid)
-    tableShapes?.remove(shape)
-    if (tableShapes?.size === 0) {
-      this.byTable.delete(shape.table.oid)
-      this.checkedRelations.delete(shape.table.oid)
-    }
-    for (const oid of shape.subqueries?.tables() ?? []) {
-      const shapes = this.subqueryShapesByTable.get(oid)
-      shapes?.delete(shape)
-      if (shapes?.size === 0) this.subqueryShapesByTable.delete(oid)
+    if (shape.subqueries) this.subqueryIndex.remove(shape)
+    else {
+      const tableShapes = this.byTable.get(shape.table.oid)
+      tableShapes?.remove(shape)
+      if (tableShapes?.size === 0) this.byTable.delete(shape.table.oid)
     }
     // At shutdown every shape goes at once: one line for all of them (close()), not one each.
     if (shape.state !== 'rotated' && !this.closed) this.options.log.info(`Rotating shape ${shape.handle} (${reason})`)
@@ -223,19 +221,17 @@ export class ShapeRegistry {
   async rotateShapesOnChangedTables(): Promise<void> {
     const tables = new Set<TableInfo>()
     for (const shapes of this.byTable.values()) for (const shape of shapes.all) tables.add(shape.table)
-    // The tables subqueries read, as their shapes resolved them.
+    // The tables subquery shapes read (their own included), as they resolved them.
     const readBy = new Map<TableInfo, Set<Shape>>()
-    for (const shapes of this.subqueryShapesByTable.values()) {
-      for (const shape of shapes) {
-        for (const table of planTables(shape.table, shape.definition.plan).values()) {
-          tables.add(table)
-          let readers = readBy.get(table)
-          if (!readers) {
-            readers = new Set()
-            readBy.set(table, readers)
-          }
-          readers.add(shape)
+    for (const shape of this.subqueryIndex.shapes()) {
+      for (const table of planTables(shape.table, shape.definition.plan).values()) {
+        tables.add(table)
+        let readers = readBy.get(table)
+        if (!readers) {
+          readers = new Set()
+          readBy.set(table, readers)
         }
+        readers.add(shape)
       }
     }
     const changed = await findChangedTables(this.options.pool, [...tables])
@@ -245,7 +241,7 @@ export class ShapeRegistry {
         if (shape.table === table) this.rotate(shape, reason)
       }
       for (const shape of readBy.get(table) ?? []) {
-        this.rotate(shape, `${reason} (read by a subquery of the shape)`)
+        this.rotate(shape, shape.table === table ? reason : `${reason} (read by a subquery of the shape)`)
       }
     }
   }
@@ -298,10 +294,10 @@ export class ShapeRegistry {
         ? onlyShape.table.oid === oid
           ? [onlyShape]
           : []
-        : this.candidatesFor(oid, tableChanges)
+        : (this.byTable.get(oid)?.candidatesFor(tableChanges) ?? [])
       const targets: ActiveShape[] = []
       for (const shape of candidates) {
-        if (shape.state === 'rotated' || shape.subqueries) continue
+        if (shape.state === 'rotated') continue
         if (!onlyShape && shape.state === 'snapshotting') {
           if (shape.buffered.at(-1) !== transaction) shape.buffered.push(transaction)
           continue
@@ -337,19 +333,23 @@ export class ShapeRegistry {
   }
 
   /**
-   * Applies a transaction to the subquery shapes reading any table it touches (or to `onlyShape`
-   * when activating it). Each such shape sees the changes of all its tables at once: the
-   * subqueries' sets move first, then its own rows (see `SubqueryShapeState.apply`).
+   * Applies a transaction to the subquery shapes it concerns (or to `onlyShape` when activating
+   * it): every shape reading a table it changes in a subquery, and of the shapes on a table it
+   * changes those the equality index finds for the old and new rows. Each such shape sees the
+   * changes of all its tables at once: the subqueries' sets move first, then its own rows (see
+   * `SubqueryShapeState.apply`); a set that moved refiles the shape in the index.
    */
   private async applySubqueryTransaction(transaction: ReplicatedTransaction, onlyShape?: Shape) {
-    const shapes = new Set<Shape>()
-    if (onlyShape) shapes.add(onlyShape)
-    else if (this.subqueryShapesByTable.size > 0) {
-      for (const change of transaction.changes) {
-        const oids = change.kind === 'truncate' ? change.relations.map((relation) => relation.oid) : []
-        if (change.kind !== 'truncate' && change.kind !== 'relation') oids.push(change.relation.oid)
-        for (const oid of oids) for (const shape of this.subqueryShapesByTable.get(oid) ?? []) shapes.add(shape)
-      }
+    let shapes: Iterable<Shape>
+    let grouped: ReturnType<typeof groupByTable>
+    if (onlyShape) {
+      const tables = onlyShape.subqueries?.tables() ?? new Set<number>()
+      grouped = groupByTable(transaction, (oid) => tables.has(oid))
+      shapes = [onlyShape]
+    } else {
+      grouped = groupByTable(transaction, (oid) => this.subqueryIndex.reads(oid))
+      if (grouped.size === 0) return
+      shapes = this.subqueryIndex.shapesFor(grouped)
     }
     for (const shape of shapes) {
       const state = shape.subqueries
@@ -359,15 +359,17 @@ export class ShapeRegistry {
         continue
       }
       if (!hasLog(shape) || shape.isInSnapshot(transaction.xid)) continue
-      const tables = state.tables()
+      this.subqueryApplications++
       try {
-        const entries = await state.apply(
+        const { entries, setChanges } = await state.apply(
           transaction,
-          groupByTable(transaction, (oid) => tables.has(oid)),
+          grouped,
           { pool: this.options.pool, evaluator: this.options.evaluator },
           (relation) => shape.acceptsRelation(relation),
         )
         shape.log.append(entries, transaction.endLsn)
+        const refiled = this.subqueryIndex.setsMoved(shape, setChanges)
+        if (refiled) state.held.add(indexBytes(refiled.added) - indexBytes(refiled.removed))
       } catch (error) {
         if (error instanceof SubqueryRotation && error.message === REPLICA_IDENTITY_LOST) {
           this.options.publisher.forget(shape.table.oid)
@@ -384,27 +386,9 @@ export class ShapeRegistry {
     }
   }
 
-  /**
-   * The shapes a table's changes can concern. Through the equality index when every change
-   * carries the relation all of them were already checked against; otherwise (a truncate, a new
-   * relation message, a lost old row) every shape, so each is checked and rotated if need be.
-   */
-  private candidatesFor(oid: number, tableChanges: TableChanges): Iterable<Shape> {
-    const shapes = this.byTable.get(oid)
-    if (!shapes) return []
-    const checked = this.checkedRelations.get(oid)
-    const { changes } = tableChanges
-    if (tableChanges.truncated || changes.some((change) => change.relation !== checked || change.incompleteOldRow)) {
-      const relation = changes.at(-1)?.relation
-      if (relation && !tableChanges.truncated) this.checkedRelations.set(oid, relation)
-      return [...shapes.all]
-    }
-    const rows: RowValues[] = []
-    for (const change of changes) {
-      if (change.oldRow) rows.push(change.oldRow)
-      if (change.newRow) rows.push(change.newRow)
-    }
-    return shapes.candidates(rows)
+  /** The values a subquery shape is filed under now (undefined: not indexed), for tests. */
+  subqueryIndexValues(shape: Shape): ReadonlySet<string> | undefined {
+    return this.subqueryIndex.filedValues(shape)
   }
 
   private async activate(shape: Shape, snapshot: PostgresSnapshot, chunks: string[]) {
@@ -416,7 +400,7 @@ export class ShapeRegistry {
       if (shape.isRotated) return
     }
     shape.markActive()
-    this.byTable.get(shape.table.oid)?.activate(shape)
+    this.index(shape)
     if (!shape.subqueries && hasLog(shape)) this.options.persistence?.shapeActivated(shape)
     this.enforceMemoryBudget()
   }
@@ -428,7 +412,7 @@ export class ShapeRegistry {
       for (const table of definition.plan ? planTables(definition.table, definition.plan).values() : []) {
         await this.options.publisher.ensurePublished(table)
       }
-      shape.matcher = shape.subqueries ? { kind: 'postgres' } : await this.matcherFor(definition)
+      await this.prepareMatcher(shape)
       const { snapshot, chunks } = shape.subqueries
         ? await shape.subqueries.takeSnapshot(this.options.pool, this.options.chunkBytes)
         : await takeInitialSnapshot(this.options.pool, definition, this.options.chunkBytes)
@@ -440,6 +424,24 @@ export class ShapeRegistry {
       shape.fail(error as Error)
       this.rotate(shape, 'snapshot failed')
     }
+  }
+
+  /** How the shape's rows are tested; for a subquery shape also the key it is indexed by. */
+  private async prepareMatcher(shape: Shape) {
+    const { definition } = shape
+    if (!shape.subqueries || !definition.plan) {
+      shape.matcher = await this.matcherFor(definition)
+      return
+    }
+    shape.matcher = { kind: 'postgres' }
+    const key = await subqueryIndexKey(definition.plan, definition.table, this.canonicalize)
+    if (!shape.isRotated) this.subqueryIndex.setKey(shape, key)
+  }
+
+  /** The shape is active: from now on it is offered only the changes its index key allows. */
+  private index(shape: Shape) {
+    if (shape.subqueries) shape.subqueries.held.add(indexBytes(this.subqueryIndex.activate(shape)))
+    else this.byTable.get(shape.table.oid)?.activate(shape)
   }
 
   private async matcherFor(definition: ShapeDefinition): Promise<RowMatcher> {
@@ -532,4 +534,10 @@ export class ShapeRegistry {
       return
     }
   }
+}
+
+function indexBytes(values: Iterable<string>): number {
+  let bytes = 0
+  for (const value of values) bytes += 2 * value.length + INDEX_ENTRY_BYTES
+  return bytes
 }

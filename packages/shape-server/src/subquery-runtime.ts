@@ -548,13 +548,15 @@ export class SubqueryShapeState {
    * own changes are judged against the sets as they were before this transaction; then values
    * that left send a move-out and values that entered a move-in with the rows that now match
    * (read after the transaction committed). Throws `SubqueryRotation` when the shape must resync.
+   * Returns the log entries and, per subquery position, the values that entered and left its set
+   * (the equality index refiles the shape by them).
    */
   async apply(
     transaction: ReplicatedTransaction,
     tables: ReadonlyMap<number, TableChanges>,
     context: SubqueryContext,
     acceptsRelation: (relation: TableChanges['changes'][number]['relation']) => boolean,
-  ): Promise<LogEntry[]> {
+  ): Promise<{ entries: LogEntry[]; setChanges: (ViewDelta | undefined)[] }> {
     const { table } = this.definition
     const deltas: (ViewDelta | undefined)[] = []
     for (const view of this.views) deltas.push(view ? await view.apply(tables, context) : undefined)
@@ -652,6 +654,6 @@ export class SubqueryShapeState {
         })
       })
     }
-    return entries
+    return { entries, setChanges: deltas }
   }
 }

@@ -1,4 +1,3 @@
-import type { Message, Row } from '@electric-sql/client'
 import { createCollection, createLiveQueryCollection, inArray } from '@tanstack/db'
 import { electricCollectionOptions } from '@tanstack/electric-db-collection'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -11,6 +10,7 @@ import {
   StreamRecorder,
   startProtocolTarget,
 } from './support.ts'
+import { type ChangeMessage, events, ids, materialise } from './tagged-rows.ts'
 
 /**
  * Subqueries in `where` (`column IN (SELECT … FROM other WHERE …)`), held to what the official
@@ -48,65 +48,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await target?.teardown()
 })
-
-type ChangeMessage = Extract<Message<Row>, { key: string }>
-type EventMessage = { headers: { event: 'move-in' | 'move-out'; patterns: { pos: number; value: string }[] } }
-
-function events(messages: Message<Row>[]): EventMessage[] {
-  return messages.filter((message) => 'event' in message.headers) as unknown as EventMessage[]
-}
-
-/**
- * Rows as a client following tags sees them (the electric collection's rule): a move-out turns
- * off the condition at the pattern's position for the rows whose tags carry that value; a row
- * stays while one of its alternatives (the positions its tag fills) has all conditions on.
- */
-function materialise(messages: Message<Row>[]): Map<string, { value: Row; tags: string[]; active: boolean[] }> {
-  const rows = new Map<string, { value: Row; tags: string[]; active: boolean[] }>()
-  for (const message of messages) {
-    if ('key' in message) {
-      const change = message as ChangeMessage
-      if (change.headers.operation === 'delete') {
-        rows.delete(change.key)
-        continue
-      }
-      const previous = rows.get(change.key)
-      const removed = (change.headers.removed_tags as string[] | undefined) ?? []
-      const tags = [
-        ...(previous?.tags ?? []).filter((tag) => !removed.includes(tag)),
-        ...((change.headers.tags as string[] | undefined) ?? []),
-      ]
-      rows.set(change.key, {
-        value: { ...previous?.value, ...change.value },
-        tags: [...new Set(tags)],
-        active: (change.headers.active_conditions as boolean[] | undefined) ?? previous?.active ?? [],
-      })
-    } else if ((message.headers as { event?: string }).event === 'move-out') {
-      const { patterns } = (message as unknown as EventMessage).headers
-      for (const [key, row] of rows) {
-        const matches = (tag: string) => patterns.some((pattern) => tag.split('/')[pattern.pos] === pattern.value)
-        if (row.active.length === 0) {
-          // Tags without active conditions (older servers): a row goes with its last tag.
-          row.tags = row.tags.filter((tag) => !matches(tag))
-          if (row.tags.length === 0) rows.delete(key)
-          continue
-        }
-        for (const pattern of patterns) {
-          if (row.tags.some((tag) => tag.split('/')[pattern.pos] === pattern.value)) row.active[pattern.pos] = false
-        }
-        const visible = row.tags.some((tag) =>
-          tag.split('/').every((slot, position) => slot === '' || row.active[position]),
-        )
-        if (!visible) rows.delete(key)
-      }
-    }
-  }
-  return rows
-}
-
-function ids(rows: Map<string, { value: Row }>): number[] {
-  return [...rows.values()].map((row) => Number(row.value.id)).sort((a, b) => a - b)
-}
 
 // Electric accepts some of these (it implements NOT IN) and words its errors differently.
 describe.skipIf(onRealElectric)('validation of this server', () => {
