@@ -5,12 +5,22 @@
  */
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import { SHAPE_SERVER_NODE_FLAGS } from '@session-coach/shape-server/node-flags'
 
 const require = createRequire(import.meta.url)
 
-/** The shape server package's CLI as its own process (reads DATABASE_URL, SHAPE_SERVER_PORT, ELECTRIC_SECRET). */
+/**
+ * The shape server package's CLI as its own process (reads DATABASE_URL, SHAPE_SERVER_PORT, ELECTRIC_SECRET),
+ * with the V8 heap flags its memory budget was measured with.
+ */
 export function shapeServerCommand() {
-  return [process.execPath, '--import', 'tsx', require.resolve('@session-coach/shape-server/cli')]
+  return [
+    process.execPath,
+    ...SHAPE_SERVER_NODE_FLAGS,
+    '--import',
+    'tsx',
+    require.resolve('@session-coach/shape-server/cli'),
+  ]
 }
 
 /**

@@ -7,6 +7,7 @@ import { fork } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { ShapeServerDiagnostics, ShapeServerOptions } from '@session-coach/shape-server'
+import { SHAPE_SERVER_NODE_FLAGS } from '@session-coach/shape-server/node-flags'
 
 const CHILD_FLAG = '--shape-server-bench-child'
 
@@ -92,7 +93,8 @@ export class ShapeServerProcess {
 
   static async start(databaseUrl: string, options: BenchServerOptions = {}): Promise<ShapeServerProcess> {
     const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, JSON.stringify({ databaseUrl, options })], {
-      execArgv: ['--expose-gc', '--import', 'tsx'],
+      // As the stacks start the CLI (dev/commands.ts), plus --expose-gc for heap-after-GC samples.
+      execArgv: ['--expose-gc', ...SHAPE_SERVER_NODE_FLAGS, '--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     })
     const url = await new Promise<string>((resolve, reject) => {

@@ -66,7 +66,9 @@ const environmentSchema = z.object({
   ELECTRIC_CACHE_STALE_AGE: wholeNumber('seconds', 0),
   ELECTRIC_SHAPE_CHUNK_BYTES_THRESHOLD: wholeNumber('bytes', 1024),
   ELECTRIC_MAX_SHAPES: wholeNumber('shapes', 1),
-  SHAPE_SERVER_MEMORY_BUDGET_MB: wholeNumber('MiB', 1),
+  ELECTRIC_EXPERIMENTAL_MAX_SHAPES: wholeNumber('shapes', 1),
+  // Node alone needs more than this; the real minimum is measured at start (MemoryBudgetTooSmallError).
+  SHAPE_SERVER_MEMORY_BUDGET_MB: wholeNumber('MiB', 64),
   SHAPE_SERVER_IDLE_SHAPE_SECONDS: wholeNumber('seconds', 1),
   ELECTRIC_STORAGE_DIR: z.preprocess(emptyToUndefined, z.string().trim().min(1).optional()),
   LOG_LEVEL: z.preprocess(
@@ -92,8 +94,8 @@ export interface CliOptions {
   /** Target size of a snapshot chunk and of a log response. */
   chunkBytes: number
   maxShapes: number
-  /** One budget for all shapes' snapshots and logs. */
-  maxMemoryBytes: number
+  /** What the process's RSS must stay under; the shapes' data gets what the process leaves of it. */
+  memoryBudgetBytes: number
   idleShapeMs: number
   /** Shape logs kept on disk across restarts; undefined: in memory only. */
   storageDir: string | undefined
@@ -128,9 +130,13 @@ Environment (Electric's names where Electric has the setting; SHAPE_SERVER_* sti
   ELECTRIC_SHAPE_CHUNK_BYTES_THRESHOLD
                              size of a snapshot chunk / log response, bytes (default 10485760)
   ELECTRIC_MAX_SHAPES        shapes kept before the least recently used is dropped (default 5000)
+                             (alias ELECTRIC_EXPERIMENTAL_MAX_SHAPES, Electric's older name)
   SHAPE_SERVER_MEMORY_BUDGET_MB
-                             budget for all shapes' data; past it the least recently read go
-                             (default 512)
+                             what the server process's RSS stays under, in MiB (default 512): shape
+                             data gets the budget minus what the process uses once started and 32 MiB
+                             of headroom, adjusted from RSS every second; the least recently read
+                             shapes go past it. A budget too small to run refuses to start, naming
+                             the minimum
   SHAPE_SERVER_IDLE_SHAPE_SECONDS
                              a shape nobody read for this long is dropped (default 1800)
   ELECTRIC_STORAGE_DIR       keep shape logs here (and the replication slot across stops), so a
@@ -144,6 +150,7 @@ const ALIASES = [
   ['ELECTRIC_PORT', 'SHAPE_SERVER_PORT'],
   ['ELECTRIC_LONG_POLL_TIMEOUT', 'SHAPE_SERVER_LONG_POLL_MS'],
   ['ELECTRIC_INSECURE', 'SHAPE_SERVER_INSECURE'],
+  ['ELECTRIC_MAX_SHAPES', 'ELECTRIC_EXPERIMENTAL_MAX_SHAPES'],
 ] as const
 
 export function parseCliOptions(argv: string[], env: Record<string, string | undefined>): CliParseResult {
@@ -196,8 +203,8 @@ export function parseCliOptions(argv: string[], env: Record<string, string | und
       cacheMaxAge: settings.ELECTRIC_CACHE_MAX_AGE ?? 60,
       cacheStaleAge: settings.ELECTRIC_CACHE_STALE_AGE ?? 300,
       chunkBytes: settings.ELECTRIC_SHAPE_CHUNK_BYTES_THRESHOLD ?? 10 * 1024 * 1024,
-      maxShapes: settings.ELECTRIC_MAX_SHAPES ?? 5_000,
-      maxMemoryBytes: (settings.SHAPE_SERVER_MEMORY_BUDGET_MB ?? 512) * 1024 * 1024,
+      maxShapes: settings.ELECTRIC_MAX_SHAPES ?? settings.ELECTRIC_EXPERIMENTAL_MAX_SHAPES ?? 5_000,
+      memoryBudgetBytes: (settings.SHAPE_SERVER_MEMORY_BUDGET_MB ?? 512) * 1024 * 1024,
       idleShapeMs: (settings.SHAPE_SERVER_IDLE_SHAPE_SECONDS ?? 1_800) * 1_000,
       storageDir: settings.ELECTRIC_STORAGE_DIR,
       logLevel: settings.LOG_LEVEL,

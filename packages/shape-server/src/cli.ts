@@ -6,6 +6,7 @@
 import { parseCliOptions, USAGE } from './cli-options.ts'
 import { errorMessage } from './errors.ts'
 import { consoleLogger } from './logger.ts'
+import { MemoryBudgetTooSmallError } from './memory-budget.ts'
 import { type RunningShapeServer, startShapeServer } from './server.ts'
 
 const parsed = parseCliOptions(process.argv.slice(2), process.env)
@@ -46,13 +47,23 @@ try {
     cacheStaleAge: options.cacheStaleAge,
     chunkBytes: options.chunkBytes,
     maxShapes: options.maxShapes,
-    maxMemoryBytes: options.maxMemoryBytes,
+    // The process budget is the only limit: the shape data gets what it leaves.
+    maxMemoryBytes: options.memoryBudgetBytes,
+    memoryBudgetBytes: options.memoryBudgetBytes,
     idleShapeMs: options.idleShapeMs,
     storageDir: options.storageDir,
     log,
     onStatement: options.logLevel === 'debug' ? (sql) => log.debug(`SQL ${sql.replace(/\s+/g, ' ')}`) : undefined,
   })
 } catch (error) {
+  if (error instanceof MemoryBudgetTooSmallError) {
+    // A setting to fix, reported like the option problems above (and with their exit status).
+    const given = Math.round(error.budgetBytes / 1024 / 1024)
+    console.error(
+      `The shape server cannot start:\n  - SHAPE_SERVER_MEMORY_BUDGET_MB (got "${given}"): ${error.message}`,
+    )
+    process.exit(2)
+  }
   console.error(`The shape server could not start: ${errorMessage(error)}`)
   process.exit(1)
 }

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net'
 import { errorMessage } from './errors.ts'
 import { HttpError, send, sendJson, withoutCors } from './http-responses.ts'
 import { consoleLogger, type Logger } from './logger.ts'
+import { MemoryBudgetTooSmallError } from './memory-budget.ts'
+import { watchMemory } from './memory-watch.ts'
 import { createQueryPool, postgresErrorCode, type StatementObserver } from './postgres-connections.ts'
 import { redactSecrets } from './redaction.ts'
 import { advanceSlot, defaultSlotName, prepareReplication, TablePublisher } from './replication-setup.ts'
@@ -59,6 +61,15 @@ export interface ShapeServerOptions {
    * estimated 8 KiB each): past it the least recently read shapes without a waiting request go.
    */
   maxMemoryBytes?: number
+  /**
+   * What the whole process's resident set (RSS) must stay under (CLI: `SHAPE_SERVER_MEMORY_BUDGET_MB`).
+   * Only for a server that has its process to itself: the baseline RSS is measured once the server
+   * listens, the shape data gets `budget − baseline − headroom` (at most `maxMemoryBytes`), and RSS
+   * readings every second shrink or grow that allowance (`memory-budget.ts`). A budget below what
+   * the process needs to run makes `startShapeServer` throw `MemoryBudgetTooSmallError`. Unset: only
+   * `maxMemoryBytes` applies.
+   */
+  memoryBudgetBytes?: number
   /** A shape nobody has read for this long is dropped (its clients resync when they come back). */
   idleShapeMs?: number
   maxLogBytesPerShape?: number
@@ -85,6 +96,10 @@ export interface ShapeServerDiagnostics {
    * UTF-16 code units (≈ bytes for ASCII), plus a fixed estimate of 8 KiB per shape.
    */
   shapeBytes: number
+  /** What the shape data may use now: `maxMemoryBytes`, or less under `memoryBudgetBytes`. */
+  shapeDataLimitBytes: number
+  /** Shapes dropped so far to stay within the limits, or for being idle. */
+  evictedShapes: number
   heldRequests: number
   replicationStreaming: boolean
   pendingTransactions: number
@@ -290,6 +305,7 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
       ? every(CHECKPOINT_INTERVAL_MS, () => store.checkpoint(checkpointCapture), log, 'Storing shape logs')
       : () => {}
 
+    let stopMemoryChecks = () => {}
     const stopExpiry = every(
       Math.max(50, Math.min(60_000, Math.floor(settings.idleShapeMs / 10))),
       async () => registry.expireIdleShapes(),
@@ -298,7 +314,7 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
     )
 
     let closed: Promise<void> | undefined
-    return {
+    const running: RunningShapeServer = {
       url: `http://${host}:${port}`,
       port,
       slotName,
@@ -306,6 +322,8 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
       diagnostics: () => ({
         shapes: registry.shapeCount,
         shapeBytes: registry.dataBytes,
+        shapeDataLimitBytes: registry.shapeDataLimitBytes,
+        evictedShapes: registry.evictedShapes,
         heldRequests: endpoint.heldRequests,
         replicationStreaming: activeStream.isStreaming,
         pendingTransactions: registry.pendingJobs,
@@ -316,6 +334,7 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
           closing = true
           stopSchemaChecks()
           stopExpiry()
+          stopMemoryChecks()
           stopCheckpoints()
           // The last checkpoint before the shapes are let go; the slot keeps the rest for next time.
           if (store) await store.checkpoint(checkpointCapture, { force: true })
@@ -330,6 +349,13 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
         return closed
       },
     }
+    const memoryWatch = watchMemory(registry, log, settings.memoryBudgetBytes)
+    if (memoryWatch instanceof MemoryBudgetTooSmallError) {
+      await running.close()
+      throw memoryWatch
+    }
+    stopMemoryChecks = memoryWatch
+    return running
   } catch (error) {
     await stream?.stop()
     await pool.end().catch(() => {})

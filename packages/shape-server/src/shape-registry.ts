@@ -33,6 +33,7 @@ export interface ShapeRegistryOptions {
   /**
    * One budget for the data of all shapes (snapshots and logs): past it, the least recently read
    * shapes without a waiting request are dropped until it fits again (their clients resync).
+   * `limitShapeData` can lower it while running (the process memory budget, `memory-budget.ts`).
    */
   maxMemoryBytes: number
   /** A shape nobody has read for this long is dropped (`expireIdleShapes`). */
@@ -92,6 +93,10 @@ export class ShapeRegistry {
   /** Every shape, least recently read first (a read moves it to the end). */
   private readonly recency = new Set<Shape>()
   private readonly meter = new ByteMeter()
+  /** `maxMemoryBytes`, or less while the process memory budget asks for less. */
+  private shapeDataLimit: number
+  /** Shapes dropped to stay within the limits or for being idle (logged per shape at debug only). */
+  evictedShapes = 0
   private readonly jobs: Job[] = []
   private draining = false
   private closed = false
@@ -104,7 +109,9 @@ export class ShapeRegistry {
    */
   subqueryApplications = 0
 
-  constructor(private readonly options: ShapeRegistryOptions) {}
+  constructor(private readonly options: ShapeRegistryOptions) {
+    this.shapeDataLimit = options.maxMemoryBytes
+  }
 
   get shapeCount(): number {
     return this.byHandle.size
@@ -193,7 +200,7 @@ export class ShapeRegistry {
     tableShapes.add(shape)
   }
 
-  rotate(shape: Shape, reason: string): void {
+  rotate(shape: Shape, reason: string, logLevel: 'info' | 'debug' = 'info'): void {
     if (this.byHandle.get(shape.handle) === shape) this.byHandle.delete(shape.handle)
     if (this.byIdentity.get(shape.definition.identity) === shape) this.byIdentity.delete(shape.definition.identity)
     // Logs of shapes still registered count against the budget; a rotated one is released.
@@ -208,7 +215,8 @@ export class ShapeRegistry {
       if (tableShapes?.size === 0) this.byTable.delete(shape.table.oid)
     }
     // At shutdown every shape goes at once: one line for all of them (close()), not one each.
-    if (shape.state !== 'rotated' && !this.closed) this.options.log.info(`Rotating shape ${shape.handle} (${reason})`)
+    if (shape.state !== 'rotated' && !this.closed)
+      this.options.log[logLevel](`Rotating shape ${shape.handle} (${reason})`)
     // At shutdown the shapes stay on disk for the next start.
     if (!this.closed && !shape.subqueries && shape.state !== 'rotated') this.options.persistence?.shapeReleased(shape)
     shape.rotate(reason)
@@ -508,18 +516,35 @@ export class ShapeRegistry {
     // Deleting the entry being visited is safe while iterating a Set.
     for (const shape of this.recency) {
       if (now - shape.lastUsedAt < this.options.idleShapeMs) break
-      if (this.isEvictable(shape)) this.rotate(shape, `not read for ${Math.round(this.options.idleShapeMs / 1000)} s`)
+      if (this.isEvictable(shape)) this.evict(shape, `not read for ${Math.round(this.options.idleShapeMs / 1000)} s`)
     }
     this.enforceMemoryBudget()
   }
 
+  /** The shape data allowed now (`maxMemoryBytes` or what `limitShapeData` set). */
+  get shapeDataLimitBytes(): number {
+    return this.shapeDataLimit
+  }
+
+  /** Lowers (or restores, up to `maxMemoryBytes`) the shape data allowed, evicting what no longer fits. */
+  limitShapeData(bytes: number): void {
+    this.shapeDataLimit = Math.min(this.options.maxMemoryBytes, bytes)
+    this.enforceMemoryBudget()
+  }
+
   private enforceMemoryBudget() {
-    if (this.meter.bytes <= this.options.maxMemoryBytes) return
+    if (this.meter.bytes <= this.shapeDataLimit) return
     for (const shape of this.recency) {
-      if (this.meter.bytes <= this.options.maxMemoryBytes) return
+      if (this.meter.bytes <= this.shapeDataLimit) return
       if (!this.isEvictable(shape)) continue
-      this.rotate(shape, `shape data over the ${this.options.maxMemoryBytes}-byte budget; least recently used`)
+      this.evict(shape, `shape data over the ${this.shapeDataLimit}-byte allowance; least recently used`)
     }
+  }
+
+  /** At 100 000 shapes one line per eviction would drown the log: counted, and logged at debug. */
+  private evict(shape: Shape, reason: string) {
+    this.evictedShapes++
+    this.rotate(shape, reason, 'debug')
   }
 
   private isEvictable(shape: Shape): boolean {
@@ -530,7 +555,7 @@ export class ShapeRegistry {
     if (this.byHandle.size < this.options.maxShapes) return
     for (const shape of this.recency) {
       if (!this.isEvictable(shape)) continue
-      this.rotate(shape, `more than ${this.options.maxShapes} shapes; least recently used`)
+      this.evict(shape, `more than ${this.options.maxShapes} shapes; least recently used`)
       return
     }
   }

@@ -20,7 +20,7 @@ describe('shape-server CLI options', () => {
         cacheStaleAge: 300,
         chunkBytes: 10 * 1024 * 1024,
         maxShapes: 5_000,
-        maxMemoryBytes: 512 * 1024 * 1024,
+        memoryBudgetBytes: 512 * 1024 * 1024,
         idleShapeMs: 1_800_000,
         storageDir: undefined,
         logLevel: 'info',
@@ -49,6 +49,13 @@ describe('shape-server CLI options', () => {
       chunkBytes: 65_536,
       maxShapes: 100,
     })
+    // Electric's older name for the shape cap.
+    const experimental = parseCliOptions([], {
+      DATABASE_URL,
+      ELECTRIC_SECRET: 'a-long-secret',
+      ELECTRIC_EXPERIMENTAL_MAX_SHAPES: '250',
+    })
+    expect(experimental.kind === 'run' && experimental.options.maxShapes).toBe(250)
     const insecure = parseCliOptions([], { DATABASE_URL, ELECTRIC_INSECURE: 'true' })
     expect(insecure.kind === 'run' && insecure.options.insecure).toBe(true)
   })
@@ -61,9 +68,11 @@ describe('shape-server CLI options', () => {
       SHAPE_SERVER_PORT: '3001',
       ELECTRIC_CACHE_MAX_AGE: '-1',
       ELECTRIC_SHAPE_CHUNK_BYTES_THRESHOLD: 'big',
+      SHAPE_SERVER_MEMORY_BUDGET_MB: '32',
     })
     const problems = result.kind === 'invalid' ? result.problems.join('\n') : ''
     expect(problems).toContain('ELECTRIC_CACHE_MAX_AGE (got "-1"): must be at least 0')
+    expect(problems).toContain('SHAPE_SERVER_MEMORY_BUDGET_MB (got "32"): must be at least 64')
     expect(problems).toContain('ELECTRIC_SHAPE_CHUNK_BYTES_THRESHOLD (got "big"): must be a number of bytes')
     const aliases = parseCliOptions([], {
       DATABASE_URL,
