@@ -12,17 +12,28 @@ export interface NewShareLink {
   includeCoach: boolean
 }
 
-/** Creates a link and waits until it is in the synced list; the token is returned this once. */
+/**
+ * Waits until the change is in the synced list, where a list is on screen (Settings). The share
+ * dialog shows none: there the collection has not started syncing, never sees the txid, and the
+ * wait would only run out its whole timeout (5 s) before the link appeared.
+ */
+async function awaitInSyncedList(txid: number) {
+  const status = shareLinksCollection.status
+  if (status === 'idle' || status === 'cleaned-up') return
+  await shareLinksCollection.utils.awaitTxId(txid).catch(() => {})
+}
+
+/** Creates a link and answers its token (returned this once). */
 export async function createLink(input: NewShareLink) {
   const result = await createShareLink({ data: input })
-  await shareLinksCollection.utils.awaitTxId(txidOf(result)).catch(() => {})
+  await awaitInSyncedList(txidOf(result))
   return result.token
 }
 
 export async function revokeLink(id: string) {
   try {
     const result = await revokeShareLink({ data: { id } })
-    await shareLinksCollection.utils.awaitTxId(txidOf(result)).catch(() => {})
+    await awaitInSyncedList(txidOf(result))
     notify({ tone: 'success', title: 'Link revoked', description: 'Anyone viewing it is cut off within seconds.' })
   } catch (error) {
     notify({ tone: 'destructive', title: 'Could not revoke the link', description: errorMessage(error) })
