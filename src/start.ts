@@ -5,7 +5,9 @@ import { assertReadableServerFnPayload } from './server/http/server-fn-payload'
 
 /**
  * Runs for every request (pages, server functions, server routes). Its body is server-only: the
- * Start compiler strips it, and with it the import above, from the browser bundle.
+ * Start compiler strips it, and with it the import above, from the browser bundle. The shape
+ * routes, answered before the router (src/server/http/early-routes.ts), call `authenticateRequest`
+ * themselves: a check every request needs belongs in there, not in another middleware here.
  */
 const authMiddleware = createMiddleware().server(async ({ request, next }) => {
   const result = await authenticateRequest(request)
