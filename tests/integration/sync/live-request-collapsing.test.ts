@@ -7,18 +7,18 @@
 import { randomUUID } from 'node:crypto'
 import { silentLogger, startShapeServer } from '@session-coach/shape-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDatabaseClient, type DatabaseClient } from '../../../src/db/client'
+import type { DatabaseClient } from '../../../src/db/client'
 import type { Principal } from '../../../src/server/repositories/accounts-repository'
 import { todosRepository } from '../../../src/server/repositories/todos-repository'
 import { LiveRequestCollapser } from '../../../src/server/shapes/live-request-collapser'
 import { findShape, quotedColumns } from '../../../src/server/shapes/shape-catalog'
 import { forwardShape, proxyShapeRequest } from '../../../src/server/shapes/shape-proxy'
-import { createTestDatabase, type TestDatabase } from '../../helpers/database'
+import type { TestDatabase } from '../../helpers/database'
 import { eventually } from '../../helpers/eventually'
-import { seedAccountWithEverything } from '../../helpers/seed-everything'
-import { type SyncTarget, startSyncTarget } from '../../helpers/sync-target'
+import type { SyncTarget } from '../../helpers/sync-target'
+import { type SeededAccount, startTwoSeededAccounts, type TwoSeededAccounts } from '../../helpers/two-seeded-accounts'
 
-type Seeded = Awaited<ReturnType<typeof seedAccountWithEverything>>
+type Seeded = SeededAccount
 type Item = { key?: string; value?: Record<string, unknown>; headers: Record<string, unknown> }
 
 let database: TestDatabase
@@ -26,19 +26,13 @@ let client: DatabaseClient
 let sync: SyncTarget
 let alice: Seeded
 let bob: Seeded
+let setup: TwoSeededAccounts
 
 beforeAll(async () => {
-  database = await createTestDatabase()
-  client = createDatabaseClient(database.url)
-  alice = await seedAccountWithEverything(client.db, 'alice')
-  bob = await seedAccountWithEverything(client.db, 'bob')
-  sync = await startSyncTarget(database.url)
+  setup = await startTwoSeededAccounts()
+  ;({ database, client, sync, alice, bob } = setup)
 })
-afterAll(async () => {
-  await sync?.close()
-  await client?.close()
-  await database?.drop()
-})
+afterAll(() => setup?.stop())
 
 /** The proxy of one test: its own collapser, and every request it sends to the shape server counted. */
 function proxyFor(electricUrl = sync.url) {

@@ -3,32 +3,24 @@
  * body, it only ever receives rows of its own account (account shapes) or of a session it may read.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDatabaseClient, type DatabaseClient } from '../../../src/db/client'
+import type { DatabaseClient } from '../../../src/db/client'
 import { todosRepository } from '../../../src/server/repositories/todos-repository'
 import { allShapes } from '../../../src/server/shapes/shape-catalog'
 import { proxyShapeRequest } from '../../../src/server/shapes/shape-proxy'
-import { createTestDatabase, type TestDatabase } from '../../helpers/database'
-import { seedAccountWithEverything } from '../../helpers/seed-everything'
-import { type SyncTarget, startSyncTarget } from '../../helpers/sync-target'
+import type { SyncTarget } from '../../helpers/sync-target'
+import { type SeededAccount, startTwoSeededAccounts, type TwoSeededAccounts } from '../../helpers/two-seeded-accounts'
 
-let database: TestDatabase
 let client: DatabaseClient
 let sync: SyncTarget
-let alice: Awaited<ReturnType<typeof seedAccountWithEverything>>
-let bob: Awaited<ReturnType<typeof seedAccountWithEverything>>
+let alice: SeededAccount
+let bob: SeededAccount
+let setup: TwoSeededAccounts
 
 beforeAll(async () => {
-  database = await createTestDatabase()
-  client = createDatabaseClient(database.url)
-  alice = await seedAccountWithEverything(client.db, 'alice')
-  bob = await seedAccountWithEverything(client.db, 'bob')
-  sync = await startSyncTarget(database.url)
+  setup = await startTwoSeededAccounts()
+  ;({ client, sync, alice, bob } = setup)
 })
-afterAll(async () => {
-  await sync?.close()
-  await client?.close()
-  await database?.drop()
-})
+afterAll(() => setup?.stop())
 
 type ShapeItem = { key?: string; value?: Record<string, string | null>; headers: Record<string, unknown> }
 

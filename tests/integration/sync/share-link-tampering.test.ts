@@ -7,38 +7,30 @@
  */
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { createDatabaseClient, type DatabaseClient } from '../../../src/db/client'
+import type { DatabaseClient } from '../../../src/db/client'
 import { shareLinks } from '../../../src/db/schema'
 import { hashShareToken, shareLinksRepository } from '../../../src/server/repositories/share-links-repository'
 import { createShareLinkWatch } from '../../../src/server/share/share-shape'
 import { SHARE_SHAPE_NAMES, SHARE_SHAPES } from '../../../src/sync/share-catalog'
-import { createTestDatabase, type TestDatabase } from '../../helpers/database'
-import { seedAccountWithEverything } from '../../helpers/seed-everything'
 import { seededRandom } from '../../helpers/seeded-random'
 import { readShareRows, type ShapeItem, shareRequester } from '../../helpers/share-reader'
-import { type SyncTarget, startSyncTarget } from '../../helpers/sync-target'
+import type { SyncTarget } from '../../helpers/sync-target'
+import { type SeededAccount, startTwoSeededAccounts, type TwoSeededAccounts } from '../../helpers/two-seeded-accounts'
 
 const SEED = Number(process.env.SHARE_TAMPER_SEED ?? 20261129)
 const REQUESTS = 400
 
-let database: TestDatabase
 let client: DatabaseClient
 let sync: SyncTarget
-let alice: Awaited<ReturnType<typeof seedAccountWithEverything>>
-let bob: Awaited<ReturnType<typeof seedAccountWithEverything>>
+let alice: SeededAccount
+let bob: SeededAccount
+let setup: TwoSeededAccounts
 
 beforeAll(async () => {
-  database = await createTestDatabase()
-  client = createDatabaseClient(database.url)
-  alice = await seedAccountWithEverything(client.db, 'alice')
-  bob = await seedAccountWithEverything(client.db, 'bob')
-  sync = await startSyncTarget(database.url)
+  setup = await startTwoSeededAccounts()
+  ;({ client, sync, alice, bob } = setup)
 })
-afterAll(async () => {
-  await sync?.close()
-  await client?.close()
-  await database?.drop()
-})
+afterAll(() => setup?.stop())
 
 it(`${REQUESTS} tampered share requests leak nothing and never fail with 5xx (seed ${SEED})`, async () => {
   const random = seededRandom(SEED).next
