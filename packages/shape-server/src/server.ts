@@ -181,6 +181,17 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
       log,
     )
     const publisher = new TablePublisher(pool, settings.publicationName, log)
+    /** Writes a checkpoint (queued behind any running one); set once replication runs. */
+    let checkpoint: (force: boolean) => Promise<void> = async () => {}
+    // Entries held until they are on disk (subquery moves) wait for a checkpoint; ask for one at
+    // once instead of waiting out the interval. A queued checkpoint that has not yet taken its
+    // capture covers every hold until it does, so at most one waits.
+    let captureQueued = false
+    const checkpointSoon = () => {
+      if (captureQueued) return
+      captureQueued = true
+      void checkpoint(false)
+    }
     const registry = new ShapeRegistry({
       pool,
       publisher,
@@ -193,6 +204,7 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
       maxLogBytesPerShape: settings.maxLogBytesPerShape,
       onDrained: () => stream?.resume(),
       persistence: store,
+      onEntriesHeld: () => checkpointSoon(),
     })
     registry.processedLsn = startLsn
     let resumeAfterLsn: bigint | undefined
@@ -227,6 +239,17 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
       },
     })
     stream = activeStream
+    // What the stored logs hold every change before: with transactions still queued, only what
+    // was applied; with none, also what replication reported as passed without a change for us.
+    const capture = () => {
+      captureQueued = false
+      return {
+        lsn: registry.isIdle ? maxBigInt(activeStream.deliveredPosition, registry.processedLsn) : registry.processedLsn,
+        shapes: registry.persistableShapes(),
+      }
+    }
+    checkpoint = (force) =>
+      store ? store.checkpoint(capture, { force, atRest: (read) => registry.betweenJobs(read) }) : Promise.resolve()
     await withTimeout(
       activeStream.start(),
       STARTUP_TIMEOUT_MS,
@@ -295,14 +318,8 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
       'Checking the synced tables for schema changes',
     )
 
-    // What the stored logs hold every change before: with transactions still queued, only what
-    // was applied; with none, also what replication reported as passed without a change for us.
-    const checkpointCapture = () => ({
-      lsn: registry.isIdle ? maxBigInt(activeStream.deliveredPosition, registry.processedLsn) : registry.processedLsn,
-      shapes: registry.persistableShapes(),
-    })
     const stopCheckpoints = store
-      ? every(CHECKPOINT_INTERVAL_MS, () => store.checkpoint(checkpointCapture), log, 'Storing shape logs')
+      ? every(CHECKPOINT_INTERVAL_MS, () => checkpoint(false), log, 'Storing shape logs')
       : () => {}
 
     let stopMemoryChecks = () => {}
@@ -337,7 +354,7 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
           stopMemoryChecks()
           stopCheckpoints()
           // The last checkpoint before the shapes are let go; the slot keeps the rest for next time.
-          if (store) await store.checkpoint(checkpointCapture, { force: true })
+          if (store) await checkpoint(true)
           registry.close()
           await closeHttpServer(server)
           await activeStream.stop()

@@ -78,6 +78,8 @@ export class ShapeEndpoint {
 
     const requestStart = Date.now()
     let definition = await this.definitionFor(shapeRequest)
+    // Shapes are let go while closing: a lookup would create a new shape and answer 409.
+    this.refuseWhileClosing()
     let shape = this.context.registry.current(definition)
     if (!shape) {
       // A new shape is built from the catalog as it is now, never from an older cache entry.
@@ -155,9 +157,7 @@ export class ShapeEndpoint {
       if (!(error instanceof ShapeRotatedError) && !isSchemaChangeError(error)) throw asInvalidRequest(error)
     }
     if (response.destroyed) return 'aborted'
-    if (this.context.isClosing()) {
-      throw new HttpError(503, { message: 'The shape server is shutting down; retry shortly.' }, { 'retry-after': '1' })
-    }
+    this.refuseWhileClosing()
     if (!active || shape.state === 'rotated') return 'rotated'
     return active
   }
@@ -172,10 +172,10 @@ export class ShapeEndpoint {
     )
   }
 
-  private upToDateMessage(): string {
-    return JSON.stringify({
-      headers: { control: 'up-to-date', global_last_seen_lsn: this.context.lastSeenLsn().toString() },
-    })
+  /** `global_last_seen_lsn` never past what this shape serves (its log may hold entries back). */
+  private upToDateMessage(shape: ActiveShape): string {
+    const seen = shape.log.seenLsn(this.context.lastSeenLsn())
+    return JSON.stringify({ headers: { control: 'up-to-date', global_last_seen_lsn: seen.toString() } })
   }
 
   private serveNow(request: IncomingMessage, response: ServerResponse, shape: ActiveShape) {
@@ -194,7 +194,7 @@ export class ShapeEndpoint {
         'cache-control': nonLiveCacheControl(this.context.cache),
         etag: noChangeEtag(shape.handle, 'now', offset),
       },
-      `[${this.upToDateMessage()}]`,
+      `[${this.upToDateMessage(shape)}]`,
     )
   }
 
@@ -239,7 +239,7 @@ export class ShapeEndpoint {
     const endsUpToDate = read.reachedEnd
     const parts: string[] = []
     if (read.body) parts.push(read.body)
-    if (endsUpToDate) parts.push(this.upToDateMessage())
+    if (endsUpToDate) parts.push(this.upToDateMessage(shape))
     const offset = formatOffset(read.end)
     // Only a live request that waited in vain is "no change": its etag can never be revalidated,
     // so a cache has to hold and collapse live requests instead. Any other read — an empty one at
@@ -275,7 +275,7 @@ export class ShapeEndpoint {
    */
   private isBeyondEnd(shape: ActiveShape, from: LogOffset): boolean {
     if (!shape.log.isBeyondEnd(from)) return false
-    const seen = this.context.lastSeenLsn()
+    const seen = shape.log.seenLsn(this.context.lastSeenLsn())
     return !(from.op === 0 && (from.tx <= seen || from.tx <= shape.log.throughLsn))
   }
 
@@ -321,7 +321,7 @@ export class ShapeEndpoint {
       await streamShapeEvents(shape, response, from, {
         timeoutMs: this.context.sseTimeoutMs,
         keepAliveMs: this.context.sseKeepAliveMs,
-        lastSeenLsn: () => this.context.lastSeenLsn(),
+        lastSeenLsn: () => shape.log.seenLsn(this.context.lastSeenLsn()),
         isClosing: () => this.context.isClosing(),
       })
     } finally {
@@ -329,10 +329,14 @@ export class ShapeEndpoint {
     }
   }
 
-  private async afterRotation(request: IncomingMessage, response: ServerResponse, shapeRequest: ShapeRequest) {
+  private refuseWhileClosing() {
     if (this.context.isClosing()) {
       throw new HttpError(503, { message: 'The shape server is shutting down; retry shortly.' }, { 'retry-after': '1' })
     }
+  }
+
+  private async afterRotation(request: IncomingMessage, response: ServerResponse, shapeRequest: ShapeRequest) {
+    this.refuseWhileClosing()
     return this.mustRefetch(request, response, await this.replacementFor(shapeRequest))
   }
 

@@ -6,6 +6,8 @@
  * `<dir>/shapes/<handle>/meta.json`       definition, snapshot visibility, snapshot checksum
  * `<dir>/shapes/<handle>/snapshot.jsonl`  one snapshot chunk per line, as served
  * `<dir>/shapes/<handle>/log.jsonl`       append-only, one `<tx>_<op> <message json>` per line
+ * `<dir>/shapes/<handle>/subquery-state-<n>.json`  subquery shapes: sets and held rows as of the
+ *                                         checkpoint that names generation `n` and its checksum
  */
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
@@ -14,6 +16,9 @@ import { formatOffset, type LogOffset, parseRequestedOffset } from './offsets.ts
 import type { ActiveShape } from './shape.ts'
 import type { ShapeSource } from './shape-definition.ts'
 import type { PostgresSnapshot } from './snapshot-query.ts'
+import { planTables } from './subquery-plan.ts'
+import type { StoredSubqueryState, StoredViewState } from './subquery-runtime.ts'
+import type { TableInfo } from './table-catalog.ts'
 
 export const STORE_FORMAT_VERSION = 1
 
@@ -22,6 +27,7 @@ export const HANDLE_PATTERN = /^\d{1,10}-\d{1,20}$/
 
 const decimal = z.string().regex(/^\d+$/, 'must be a decimal integer')
 const handle = z.string().regex(HANDLE_PATTERN, 'must be a shape handle')
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/)
 
 const checkpointSchema = z.object({
   version: z.literal(STORE_FORMAT_VERSION),
@@ -31,7 +37,14 @@ const checkpointSchema = z.object({
   slotName: z.string().min(1),
   /** Every listed shape's log holds every change committed before this WAL position. */
   lsn: decimal,
-  shapes: z.array(z.object({ handle, filtering: z.boolean() })),
+  shapes: z.array(
+    z.object({
+      handle,
+      filtering: z.boolean(),
+      /** Subquery shapes: which state file holds their sets as of `lsn`, and its checksum. */
+      subqueryState: z.object({ generation: z.number().int().min(1), sha256: sha256Hex }).optional(),
+    }),
+  ),
 })
 
 export type StoredCheckpoint = z.infer<typeof checkpointSchema>
@@ -52,7 +65,11 @@ const metaSchema = z.object({
   }),
   snapshot: z.object({ xmin: decimal, xmax: decimal, xip: z.array(decimal) }),
   snapshotChunks: z.number().int().min(1),
-  snapshotSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  snapshotSha256: sha256Hex,
+  /** Subquery shapes: the other tables the subqueries read, as they were when the shape was built. */
+  subqueryTables: z
+    .array(z.object({ schema: z.string(), name: z.string(), oid: z.number().int(), signature: z.string() }))
+    .optional(),
 })
 
 export type StoredMeta = z.infer<typeof metaSchema>
@@ -91,7 +108,11 @@ export function encodeSnapshot(chunks: readonly string[]): string {
   return `${chunks.join('\n')}\n`
 }
 
-export function encodeMeta(shape: ActiveShape, tableSignature: string, snapshotText: string): string {
+export function encodeMeta(
+  shape: ActiveShape,
+  tableSignature: (table: TableInfo) => string,
+  snapshotText: string,
+): string {
   const { definition } = shape
   const filter = shape.snapshotFilter as { snapshot: PostgresSnapshot }
   const meta: StoredMeta = {
@@ -99,7 +120,7 @@ export function encodeMeta(shape: ActiveShape, tableSignature: string, snapshotT
     handle: shape.handle,
     identity: definition.identity,
     table: { schema: definition.table.schema, name: definition.table.name, oid: definition.table.oid },
-    tableSignature,
+    tableSignature: tableSignature(definition.table),
     source: {
       where: definition.source.where ?? null,
       params: definition.source.params,
@@ -114,6 +135,11 @@ export function encodeMeta(shape: ActiveShape, tableSignature: string, snapshotT
     },
     snapshotChunks: shape.log.snapshotChunkTexts.length,
     snapshotSha256: sha256(snapshotText),
+  }
+  if (definition.plan) {
+    meta.subqueryTables = [...planTables(definition.table, definition.plan).values()]
+      .filter((table) => table.oid !== definition.table.oid)
+      .map((table) => ({ schema: table.schema, name: table.name, oid: table.oid, signature: tableSignature(table) }))
   }
   return `${JSON.stringify(meta)}\n`
 }
@@ -194,4 +220,38 @@ export function decodeLog(text: string, checkpointLsn: bigint): DecodedLog {
     previous = offset
   }
   return { entries, keptBytes }
+}
+
+const viewStateSchema: z.ZodType<StoredViewState> = z.lazy(() =>
+  z.object({
+    rows: z.array(z.tuple([z.string(), z.string()])),
+    children: z.array(viewStateSchema.nullable()),
+  }),
+)
+
+const subqueryStateSchema = z.object({
+  version: z.literal(STORE_FORMAT_VERSION),
+  handle,
+  views: z.array(viewStateSchema.nullable()),
+  present: z.array(z.tuple([z.string(), z.array(z.string().nullable()), z.array(z.boolean())])),
+})
+
+export function subqueryStateFileName(generation: number): string {
+  return `subquery-state-${generation}.json`
+}
+
+export const SUBQUERY_STATE_FILE_PATTERN = /^subquery-state-(\d+)\.json$/
+
+export function encodeSubqueryState(shapeHandle: string, state: StoredSubqueryState): string {
+  return `${JSON.stringify({ version: STORE_FORMAT_VERSION, handle: shapeHandle, ...state })}\n`
+}
+
+/** A subquery shape's state file, trusted only with the checksum the checkpoint recorded for it. */
+export function decodeSubqueryState(text: string, expectedHandle: string, expectedSha256: string): StoredSubqueryState {
+  if (sha256(text) !== expectedSha256) {
+    throw new CorruptShapeFileError('the subquery state file does not match the checksum in checkpoint.json')
+  }
+  const { handle: owner, views, present } = parseJson(text, subqueryStateSchema, 'the subquery state file')
+  if (owner !== expectedHandle) throw new CorruptShapeFileError('the subquery state file belongs to another shape')
+  return { views, present }
 }

@@ -26,6 +26,13 @@ export class ShapeLog {
   private persistedCount = 0
   private entryBytes = 0
   private appliedThroughLsn = 0n
+  /**
+   * Readers see the entries before this index only: later ones wait until they are on disk
+   * (`holdFrom`). Equal to the number of entries when nothing is held.
+   */
+  private visibleCount = 0
+  /** Commit LSNs of held transactions not yet covered by a durable checkpoint, ascending. */
+  private readonly heldTransactions: bigint[] = []
   private readonly snapshotBytes: number
   private readonly waiters = new Set<() => void>()
 
@@ -47,16 +54,25 @@ export class ShapeLog {
     return this.entryBytes
   }
 
+  /** The last offset readers can get (held entries are not served yet). */
   get lastOffset(): LogOffset {
-    return this.entries.length > 0 ? this.entries[this.entries.length - 1].offset : SNAPSHOT_END
+    return this.visibleCount > 0 ? this.entries[this.visibleCount - 1].offset : SNAPSHOT_END
   }
 
   /**
    * End LSN of the last transaction appended: a client that has everything up to here may resume
-   * at `<lsn>_0` without being sent that transaction again.
+   * at `<lsn>_0` without being sent that transaction again. While entries are held, the position
+   * just before the first held transaction.
    */
   get throughLsn(): bigint {
-    return this.appliedThroughLsn
+    const firstHeld = this.heldTransactions[0]
+    return firstHeld === undefined ? this.appliedThroughLsn : firstHeld - 1n
+  }
+
+  /** `lsn` (a position every shape has passed), lowered to before this log's first held transaction. */
+  seenLsn(lsn: bigint): bigint {
+    const firstHeld = this.heldTransactions[0]
+    return firstHeld !== undefined && lsn >= firstHeld ? firstHeld - 1n : lsn
   }
 
   /** `endLsn`: where the transaction the entries come from ends in the WAL. */
@@ -67,6 +83,34 @@ export class ShapeLog {
       this.meter.bytes += entry.json.length + 64
     }
     if (endLsn > this.appliedThroughLsn) this.appliedThroughLsn = endLsn
+    if (this.heldTransactions.length > 0) return
+    this.visibleCount = this.entries.length
+    this.wake()
+  }
+
+  /**
+   * The transaction committed at `commitLsn` (about to be appended) and everything after it is
+   * served only once a durable checkpoint covers it (`releaseThrough`): a restarted server replays
+   * it and could produce other entries (a subquery shape's move-in rows), so no client may have
+   * seen entries that are not on disk.
+   */
+  holdFrom(commitLsn: bigint): void {
+    if (this.heldTransactions.at(-1) === commitLsn) return
+    this.heldTransactions.push(commitLsn)
+  }
+
+  get isHolding(): boolean {
+    return this.heldTransactions.length > 0
+  }
+
+  /** A checkpoint made every transaction before `lsn` durable: what it covers may be served. */
+  releaseThrough(lsn: bigint): void {
+    if (this.heldTransactions.length === 0) return
+    while (this.heldTransactions.length > 0 && this.heldTransactions[0] < lsn) this.heldTransactions.shift()
+    const firstHeld = this.heldTransactions[0]
+    const visible = firstHeld === undefined ? this.entries.length : this.firstEntryFrom(firstHeld)
+    if (visible === this.visibleCount) return
+    this.visibleCount = visible
     this.wake()
   }
 
@@ -75,6 +119,7 @@ export class ShapeLog {
    * on disk, and `throughLsn` is the checkpoint they are complete up to.
    */
   restore(entries: readonly LogEntry[], throughLsn: bigint): void {
+    // Not held: these come from disk.
     this.append(entries, throughLsn)
     this.persistedCount = this.entries.length
   }
@@ -120,13 +165,13 @@ export class ShapeLog {
     const parts: string[] = []
     let bytes = 0
     let end = isSnapshotOffset(from) ? SNAPSHOT_END : from
-    while (index < this.entries.length && (bytes < this.maxReadBytes || parts.length === 0)) {
+    while (index < this.visibleCount && (bytes < this.maxReadBytes || parts.length === 0)) {
       const entry = this.entries[index++]
       parts.push(entry.json)
       bytes += entry.json.length
       end = entry.offset
     }
-    return { body: parts.join(','), count: parts.length, end, reachedEnd: index >= this.entries.length }
+    return { body: parts.join(','), count: parts.length, end, reachedEnd: index >= this.visibleCount }
   }
 
   /**
@@ -149,11 +194,16 @@ export class ShapeLog {
   hasEntriesAfter(from: LogOffset): boolean {
     if (from.tx < 0n) return true
     if (isSnapshotOffset(from) && from.op + 1 < this.snapshotChunks.length) return true
-    return this.firstEntryAfter(from) < this.entries.length
+    return this.firstEntryAfter(from) < this.visibleCount
   }
 
   private readChunk(index: number): LogRead {
     return { body: this.snapshotChunks[index], count: 1, end: snapshotChunkOffset(index), reachedEnd: false }
+  }
+
+  /** Index of the first entry of the transaction committed at `commitLsn` or later. */
+  private firstEntryFrom(commitLsn: bigint): number {
+    return this.firstEntryAfter({ tx: commitLsn - 1n, op: Number.POSITIVE_INFINITY })
   }
 
   private firstEntryAfter(offset: LogOffset): number {

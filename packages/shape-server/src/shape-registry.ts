@@ -15,7 +15,7 @@ import { type PostgresSnapshot, takeInitialSnapshot } from './snapshot-query.ts'
 import type { SqlPredicateEvaluator } from './sql-predicate-evaluator.ts'
 import { subqueryIndexKey } from './subquery-index-key.ts'
 import { livePlanSql, planTables } from './subquery-plan.ts'
-import { SubqueryRotation } from './subquery-runtime.ts'
+import { type StoredSubqueryState, SubqueryRotation, SubqueryStateMismatch } from './subquery-runtime.ts'
 import { SubqueryShapeIndex } from './subquery-shape-index.ts'
 import type { TableInfo } from './table-catalog.ts'
 import { TableShapes } from './table-shapes.ts'
@@ -44,6 +44,8 @@ export interface ShapeRegistryOptions {
   onDrained?: () => void
   /** Told about shapes that become active or go away, to keep them on disk (`ShapeStore`). */
   persistence?: ShapePersistence
+  /** A stored shape holds entries back until a checkpoint covers them (`ShapeLog.holdFrom`). */
+  onEntriesHeld?: () => void
 }
 
 export interface ShapePersistence {
@@ -61,6 +63,8 @@ export interface RestoredShapeData {
   entries: LogEntry[]
   /** The checkpoint the entries are complete up to. */
   throughLsn: bigint
+  /** Subquery shapes: their sets and held rows as of `throughLsn`. */
+  subqueryState?: StoredSubqueryState
 }
 
 /**
@@ -98,6 +102,8 @@ export class ShapeRegistry {
   /** Shapes dropped to stay within the limits or for being idle (logged per shape at debug only). */
   evictedShapes = 0
   private readonly jobs: Job[] = []
+  /** Run by the queue between two jobs (`betweenJobs`). */
+  private readonly atRest: Array<() => void> = []
   private draining = false
   private closed = false
   private lastHandleMicros = 0
@@ -157,6 +163,11 @@ export class ShapeRegistry {
    */
   async restore(data: RestoredShapeData): Promise<ActiveShape> {
     const shape = new Shape(data.handle, data.definition)
+    if (shape.subqueries) {
+      // Before the index files the shape under its sets' values.
+      if (!data.subqueryState) throw new SubqueryStateMismatch('its subquery state is missing')
+      shape.subqueries.restoreState(data.subqueryState)
+    }
     await this.prepareMatcher(shape)
     this.evictIfFull()
     const log = new ShapeLog(data.chunks, this.options.chunkBytes, this.meter)
@@ -171,13 +182,35 @@ export class ShapeRegistry {
     return shape as ActiveShape
   }
 
-  /** Active shapes that can be kept on disk (subquery shapes are not, see docs/sync.md). */
+  /** Active shapes, the ones kept on disk. */
   persistableShapes(): ActiveShape[] {
     const shapes: ActiveShape[] = []
     for (const shape of this.byHandle.values()) {
-      if (shape.state === 'active' && !shape.subqueries && hasLog(shape)) shapes.push(shape)
+      if (shape.state === 'active' && hasLog(shape)) shapes.push(shape)
     }
     return shapes
+  }
+
+  /**
+   * Runs `read` between two jobs of the queue (at once when it is idle), where every shape —
+   * a subquery shape's sets and held rows included — is exactly as of `processedLsn`.
+   */
+  betweenJobs<T>(read: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const run = () => {
+        try {
+          resolve(read())
+        } catch (error) {
+          reject(error)
+        }
+      }
+      if (this.draining) this.atRest.push(run)
+      else run()
+    })
+  }
+
+  private runAtRest() {
+    for (const run of this.atRest.splice(0)) run()
   }
 
   private register(shape: Shape) {
@@ -186,9 +219,10 @@ export class ShapeRegistry {
     this.byIdentity.set(definition.identity, shape)
     this.recency.add(shape)
     this.meter.bytes += SHAPE_OVERHEAD_BYTES
-    // Subquery views and held rows count against the budget like logs do.
+    // Subquery views and held rows count against the budget like logs do (restored ones have some).
     if (shape.subqueries) {
       shape.subqueries.held.meter = this.meter
+      this.meter.bytes += shape.subqueries.held.bytes
       this.subqueryIndex.add(shape)
       return
     }
@@ -218,7 +252,7 @@ export class ShapeRegistry {
     if (shape.state !== 'rotated' && !this.closed)
       this.options.log[logLevel](`Rotating shape ${shape.handle} (${reason})`)
     // At shutdown the shapes stay on disk for the next start.
-    if (!this.closed && !shape.subqueries && shape.state !== 'rotated') this.options.persistence?.shapeReleased(shape)
+    if (!this.closed && shape.state !== 'rotated') this.options.persistence?.shapeReleased(shape)
     shape.rotate(reason)
   }
 
@@ -285,9 +319,11 @@ export class ShapeRegistry {
         } else {
           await this.activate(job.shape, job.snapshot, job.chunks)
         }
+        this.runAtRest()
       }
     } finally {
       this.draining = false
+      this.runAtRest()
     }
     this.options.onDrained?.()
   }
@@ -369,14 +405,18 @@ export class ShapeRegistry {
       if (!hasLog(shape) || shape.isInSnapshot(transaction.xid)) continue
       this.subqueryApplications++
       try {
-        const { entries, setChanges } = await state.apply(
+        const applied = await state.apply(
           transaction,
           grouped,
           { pool: this.options.pool, evaluator: this.options.evaluator },
           (relation) => shape.acceptsRelation(relation),
         )
-        shape.log.append(entries, transaction.endLsn)
-        const refiled = this.subqueryIndex.setsMoved(shape, setChanges)
+        // A stored shape must never have served what a replay after a crash could not repeat.
+        const hold = applied.readCurrentRows && this.options.persistence !== undefined
+        if (hold) shape.log.holdFrom(transaction.commitLsn)
+        shape.log.append(applied.entries, transaction.endLsn)
+        if (hold) this.options.onEntriesHeld?.()
+        const refiled = this.subqueryIndex.setsMoved(shape, applied.setChanges)
         if (refiled) state.held.add(indexBytes(refiled.added) - indexBytes(refiled.removed))
       } catch (error) {
         if (error instanceof SubqueryRotation && error.message === REPLICA_IDENTITY_LOST) {
@@ -409,7 +449,7 @@ export class ShapeRegistry {
     }
     shape.markActive()
     this.index(shape)
-    if (!shape.subqueries && hasLog(shape)) this.options.persistence?.shapeActivated(shape)
+    if (hasLog(shape)) this.options.persistence?.shapeActivated(shape)
     this.enforceMemoryBudget()
   }
 

@@ -11,15 +11,21 @@ import {
   decodeLog,
   decodeMeta,
   decodeSnapshot,
+  decodeSubqueryState,
   encodeCheckpoint,
   encodeLogEntries,
   encodeMeta,
   encodeSnapshot,
+  encodeSubqueryState,
   HANDLE_PATTERN,
   STORE_FORMAT_VERSION,
   type StoredCheckpoint,
   type StoredMeta,
+  SUBQUERY_STATE_FILE_PATTERN,
+  sha256,
+  subqueryStateFileName,
 } from './shape-files.ts'
+import type { StoredSubqueryState } from './subquery-runtime.ts'
 
 /** Where the checkpoint belongs: a checkpoint of another cluster, database or slot is not ours. */
 export interface StoreOwner {
@@ -32,6 +38,16 @@ export interface LoadedShape {
   meta: StoredMeta
   chunks: string[]
   entries: LogEntry[]
+  subqueryState?: StoredSubqueryState
+}
+
+type StoredShapeRef = StoredCheckpoint['shapes'][number]
+
+/** The state file a subquery shape's last checkpoint names, and the state version it holds. */
+interface WrittenSubqueryState {
+  generation: number
+  sha256: string
+  version: number
 }
 
 export interface CheckpointCapture {
@@ -39,6 +55,11 @@ export interface CheckpointCapture {
   lsn: bigint
   shapes: readonly ActiveShape[]
 }
+
+/** Runs a read at a point where every shape is consistent (`ShapeRegistry.betweenJobs`). */
+export type RunAtRest = <T>(read: () => T) => Promise<T>
+
+const runNow: RunAtRest = async (read) => read()
 
 /** After this long a checkpoint is written even when only the WAL position moved (releases WAL). */
 const POSITION_ONLY_CHECKPOINT_MS = 30_000
@@ -60,6 +81,8 @@ export class ShapeStore {
   private queue: Promise<void> = Promise.resolve()
   /** Shapes whose meta, snapshot and log file are on disk. */
   private readonly written = new Set<string>()
+  /** Subquery shapes: the state file the last checkpoint on disk names. */
+  private readonly subqueryStates = new Map<string, WrittenSubqueryState>()
   private listChanged = true
   private lastCheckpointAt = 0
 
@@ -104,18 +127,27 @@ export class ShapeStore {
   }
 
   /** A shape's files, with its log cut back to `checkpointLsn`; a string says why it is unusable. */
-  async loadShape(handle: string, checkpointLsn: bigint): Promise<LoadedShape | string> {
+  async loadShape(ref: StoredShapeRef, checkpointLsn: bigint): Promise<LoadedShape | string> {
+    const { handle } = ref
     const dir = this.shapeDir(handle)
     try {
       const meta = decodeMeta(await readFile(join(dir, 'meta.json'), 'utf8'), handle)
       const chunks = decodeSnapshot(await readFile(join(dir, 'snapshot.jsonl'), 'utf8'), meta)
+      let subqueryState: StoredSubqueryState | undefined
+      if (ref.subqueryState) {
+        const { generation, sha256: checksum } = ref.subqueryState
+        const text = await readFile(join(dir, subqueryStateFileName(generation)), 'utf8')
+        subqueryState = decodeSubqueryState(text, handle, checksum)
+        await this.removeOtherStateFiles(handle, generation)
+        this.subqueryStates.set(handle, { generation, sha256: checksum, version: 0 })
+      }
       const logPath = join(dir, 'log.jsonl')
       const logText = await readFile(logPath, 'utf8')
       const { entries, keptBytes } = decodeLog(logText, checkpointLsn)
       // Later lines come again from the slot; appending after them would duplicate them.
       if (keptBytes < Buffer.byteLength(logText, 'utf8')) await truncate(logPath, keptBytes)
       this.written.add(handle)
-      return { meta, chunks, entries }
+      return { meta, chunks, entries, subqueryState }
     } catch (error) {
       if (error instanceof CorruptShapeFileError) return error.message
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'its files are incomplete'
@@ -126,6 +158,7 @@ export class ShapeStore {
   /** Forgets every stored shape (a checkpoint that cannot be trusted). */
   async discardAll(): Promise<void> {
     this.written.clear()
+    this.subqueryStates.clear()
     this.listChanged = true
     await rm(join(this.dir, 'checkpoint.json'), { force: true })
     await rm(join(this.dir, 'shapes'), { recursive: true, force: true })
@@ -135,6 +168,7 @@ export class ShapeStore {
   /** Removes shape folders no checkpoint names (left by a crash between writing and listing). */
   async removeUnlisted(keep: ReadonlySet<string>): Promise<void> {
     for (const handle of [...this.written]) if (!keep.has(handle)) this.written.delete(handle)
+    for (const handle of [...this.subqueryStates.keys()]) if (!keep.has(handle)) this.subqueryStates.delete(handle)
     for (const name of await readdir(join(this.dir, 'shapes'))) {
       if (!keep.has(name)) await rm(this.shapeDir(name), { recursive: true, force: true })
     }
@@ -149,7 +183,7 @@ export class ShapeStore {
       const snapshotText = encodeSnapshot(shape.log.snapshotChunkTexts)
       await writeDurably(join(dir, 'snapshot.jsonl'), snapshotText)
       await writeDurably(join(dir, 'log.jsonl'), '')
-      await writeDurably(join(dir, 'meta.json'), encodeMeta(shape, tableSignature(shape.table), snapshotText))
+      await writeDurably(join(dir, 'meta.json'), encodeMeta(shape, tableSignature, snapshotText))
       await syncDirectory(dir)
       if (shape.isRotated) return
       this.written.add(shape.handle)
@@ -162,42 +196,59 @@ export class ShapeStore {
     if (!HANDLE_PATTERN.test(shape.handle)) return
     this.enqueue(`removing shape ${shape.handle}`, async () => {
       if (this.written.delete(shape.handle)) this.listChanged = true
+      this.subqueryStates.delete(shape.handle)
       await rm(this.shapeDir(shape.handle), { recursive: true, force: true })
     })
   }
 
   /**
-   * Appends what the listed shapes' logs gained, fsyncs it, then records `lsn` as the point they are
-   * complete to. `capture` runs when the queue reaches this checkpoint, so all it returns is current.
+   * Appends what the listed shapes' logs gained and writes the subquery shapes' changed state,
+   * fsyncs it, then records `lsn` as the point they are complete to. `capture` runs when the queue
+   * reaches this checkpoint, inside `atRest` (between two transactions of the shape registry, so
+   * a subquery shape's sets are exactly as of `lsn`, never halfway through a transaction).
    */
-  checkpoint(capture: () => CheckpointCapture, { force = false } = {}): Promise<void> {
+  checkpoint(
+    capture: () => CheckpointCapture,
+    { force = false, atRest = runNow }: { force?: boolean; atRest?: RunAtRest } = {},
+  ): Promise<void> {
     return this.enqueue('writing a checkpoint', async () => {
-      const { lsn, shapes } = capture()
-      const listed = shapes.filter((shape) => this.written.has(shape.handle) && !shape.isRotated)
-      const appends = listed
-        .map((shape) => ({ shape, entries: shape.log.takeUnpersisted() }))
-        .filter(({ entries }) => entries.length > 0)
-      const positionOnly = appends.length === 0 && !this.listChanged
+      const { lsn, shapes, listed, appends, states } = await atRest(() => this.take(capture()))
+      const positionOnly = appends.length === 0 && states.length === 0 && !this.listChanged
       if (
         positionOnly &&
         (lsn <= this.durableLsn || (!force && Date.now() - this.lastCheckpointAt < POSITION_ONLY_CHECKPOINT_MS))
       ) {
+        for (const shape of shapes) shape.log.releaseThrough(this.durableLsn)
         return
       }
-      for (let index = 0; index < appends.length; index += PARALLEL_WRITES) {
-        await Promise.all(
-          appends
-            .slice(index, index + PARALLEL_WRITES)
-            .map(({ shape, entries }) =>
+      const writes = [
+        ...appends.map(
+          ({ shape, entries }) =>
+            () =>
               appendDurably(join(this.shapeDir(shape.handle), 'log.jsonl'), encodeLogEntries(entries)),
-            ),
-        )
+        ),
+        ...states.map(({ shape, generation, text }) => async () => {
+          const dir = this.shapeDir(shape.handle)
+          await writeDurably(join(dir, subqueryStateFileName(generation)), text)
+          await syncDirectory(dir)
+        }),
+      ]
+      for (let index = 0; index < writes.length; index += PARALLEL_WRITES) {
+        await Promise.all(writes.slice(index, index + PARALLEL_WRITES).map((write) => write()))
       }
+      const written = new Map(states.map((state) => [state.shape.handle, state]))
       const checkpoint: StoredCheckpoint = {
         version: STORE_FORMAT_VERSION,
         ...this.owner,
         lsn: lsn.toString(),
-        shapes: listed.map((shape) => ({ handle: shape.handle, filtering: shape.snapshotFilter?.filtering ?? true })),
+        shapes: listed.map((shape) => {
+          const state = written.get(shape.handle) ?? this.subqueryStates.get(shape.handle)
+          return {
+            handle: shape.handle,
+            filtering: shape.snapshotFilter?.filtering ?? true,
+            ...(state && { subqueryState: { generation: state.generation, sha256: state.sha256 } }),
+          }
+        }),
       }
       const path = join(this.dir, 'checkpoint.json')
       await writeDurably(`${path}.tmp`, encodeCheckpoint(checkpoint))
@@ -206,7 +257,43 @@ export class ShapeStore {
       this.listChanged = false
       this.lastCheckpointAt = Date.now()
       if (lsn > this.durableLsn) this.durableLsn = lsn
+      for (const shape of shapes) shape.log.releaseThrough(lsn)
+      for (const { shape, generation, sha256: checksum, version } of states) {
+        // A shape released meanwhile has its folder removed already.
+        if (!this.written.has(shape.handle)) continue
+        this.subqueryStates.set(shape.handle, { generation, sha256: checksum, version })
+        await this.removeOtherStateFiles(shape.handle, generation)
+      }
     })
+  }
+
+  /**
+   * What a checkpoint writes, taken in one synchronous step: the log entries not yet on disk and
+   * the state of every subquery shape that changed since its last state file (with the version it
+   * had then, so a failed write is retried by the next checkpoint).
+   */
+  private take({ lsn, shapes }: CheckpointCapture) {
+    const listed = shapes.filter((shape) => this.written.has(shape.handle) && !shape.isRotated)
+    const appends = listed
+      .map((shape) => ({ shape, entries: shape.log.takeUnpersisted() }))
+      .filter(({ entries }) => entries.length > 0)
+    const states = listed.flatMap((shape) => {
+      const state = shape.subqueries
+      const previous = this.subqueryStates.get(shape.handle)
+      if (!state || previous?.version === state.version) return []
+      const text = encodeSubqueryState(shape.handle, state.exportState())
+      const generation = (previous?.generation ?? 0) + 1
+      return [{ shape, generation, text, sha256: sha256(text), version: state.version }]
+    })
+    return { lsn, shapes, listed, appends, states }
+  }
+
+  private async removeOtherStateFiles(handle: string, keepGeneration: number) {
+    const dir = this.shapeDir(handle)
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      const match = SUBQUERY_STATE_FILE_PATTERN.exec(name)
+      if (match && Number(match[1]) !== keepGeneration) await rm(join(dir, name), { force: true })
+    }
   }
 
   /** Resolves when every disk operation asked for so far is done. */

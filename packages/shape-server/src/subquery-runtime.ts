@@ -46,7 +46,38 @@ export interface SubqueryContext {
 export interface ViewDelta {
   added: Set<string>
   removed: Set<string>
+  /** The set was read again from the tables as they are now (a nested move), not from the change. */
+  readCurrentRows?: boolean
 }
+
+/** One transaction applied to a subquery shape. */
+export interface AppliedSubqueryTransaction {
+  entries: LogEntry[]
+  /** Per position, the values that entered and left its set (the equality index refiles by them). */
+  setChanges: (ViewDelta | undefined)[]
+  /**
+   * Something was read from the tables as they are now rather than derived from the transaction
+   * (move-in rows, a nested view read again). Replaying the transaction later may give other
+   * entries, so a stored shape serves them only once they are on disk (`ShapeLog.holdFrom`).
+   */
+  readCurrentRows: boolean
+}
+
+/** A dependency view as stored on disk: its rows' keys and tested values, and its nested views. */
+export interface StoredViewState {
+  rows: Array<[key: string, value: string]>
+  children: Array<StoredViewState | null>
+}
+
+/** Everything a subquery shape needs to continue where it was (`exportState` / `restoreState`). */
+export interface StoredSubqueryState {
+  views: Array<StoredViewState | null>
+  /** Rows the clients hold: key, tested value per position (null for other conditions), conditions. */
+  present: Array<[key: string, values: Array<string | null>, conditions: boolean[]]>
+}
+
+/** Stored state that does not fit the shape's plan (another plan, or a damaged file). */
+export class SubqueryStateMismatch extends Error {}
 
 /**
  * Bytes a subquery shape holds besides its log (views and held-row keys), estimated per entry and
@@ -189,10 +220,12 @@ export class DependencyView {
       if (!presentBefore.has(value)) presentBefore.set(value, this.counts.has(value))
     }
     let nestedMoved = false
+    let readCurrentRows = false
     for (const child of this.children) {
       if (!child) continue
       const delta = await child.apply(tables, context)
       if (delta.added.size > 0 || delta.removed.size > 0) nestedMoved = true
+      if (delta.readCurrentRows) readCurrentRows = true
     }
     const own = tables.get(table.oid)
     if (own?.truncated) throw new SubqueryRotation(`${table.schema}.${table.name}, read by a subquery, was truncated`)
@@ -200,6 +233,7 @@ export class DependencyView {
       // Which inner rows a nested move brings in or out depends on columns the view does not
       // keep; read the set again (at least as new as this transaction).
       const fresh = await this.query(context.pool, false)
+      readCurrentRows = true
       for (const [key, value] of [...this.valueByKey]) if (fresh.get(key) !== value) this.remove(key, note)
       for (const [key, value] of fresh) if (this.valueByKey.get(key) !== value) this.set(key, value, note)
     } else if (own && own.changes.length > 0) {
@@ -214,13 +248,32 @@ export class DependencyView {
         if (row && matching.has(row) && value !== null && value !== undefined) this.set(keyOf(row), value, note)
       }
     }
-    const delta: ViewDelta = { added: new Set(), removed: new Set() }
+    const delta: ViewDelta = { added: new Set(), removed: new Set(), readCurrentRows }
     for (const [value, wasPresent] of presentBefore) {
       const isPresent = this.counts.has(value)
       if (isPresent && !wasPresent) delta.added.add(value)
       if (wasPresent && !isPresent) delta.removed.add(value)
     }
     return delta
+  }
+
+  exportState(): StoredViewState {
+    return { rows: [...this.valueByKey], children: this.children.map((child) => child?.exportState() ?? null) }
+  }
+
+  /** Fills an empty view (and its nested ones) from `exportState`'s output. */
+  restoreState(stored: StoredViewState): void {
+    if (stored.children.length !== this.children.length) {
+      throw new SubqueryStateMismatch('a stored view has other nested subqueries than the shape')
+    }
+    this.children.forEach((child, index) => {
+      const nested = stored.children[index]
+      if ((child === undefined) !== (nested === null)) {
+        throw new SubqueryStateMismatch('a stored view has other nested subqueries than the shape')
+      }
+      if (child && nested) child.restoreState(nested)
+    })
+    for (const [key, value] of stored.rows) this.set(key, value, () => {})
   }
 
   private async matching(rows: RowValues[], context: SubqueryContext): Promise<Set<RowValues>> {
@@ -317,6 +370,8 @@ export class SubqueryShapeState {
   readonly held = new HeldBytes()
   /** Per subquery position: tested value → keys of present rows with that value. */
   private readonly presentByValue: Map<string, Set<string>>[]
+  /** Grows whenever the state may have changed, so the disk store writes it only then. */
+  version = 0
 
   constructor(
     readonly handle: string,
@@ -375,6 +430,40 @@ export class SubqueryShapeState {
     return state
   }
 
+  exportState(): StoredSubqueryState {
+    return {
+      views: this.views.map((view) => view?.exportState() ?? null),
+      present: [...this.present].map(([key, state]) => [key, state.values, state.conditions]),
+    }
+  }
+
+  /** Puts back what `exportState` gave (into a state that has nothing yet); checks it fits the plan. */
+  restoreState(stored: StoredSubqueryState): void {
+    const { positions } = this.plan
+    const fits =
+      stored.views.length === positions.length &&
+      positions.every((position, index) => (position.kind === 'subquery') === (stored.views[index] !== null)) &&
+      stored.present.every(
+        ([, values, conditions]) =>
+          values.length === positions.length &&
+          conditions.length === positions.length &&
+          isIncluded(this.plan, conditions) &&
+          values.every((value, index) => value === null || positions[index].kind === 'subquery'),
+      )
+    if (!fits) throw new SubqueryStateMismatch('the stored subquery state does not fit the shape')
+    this.views.forEach((view, index) => {
+      const storedView = stored.views[index]
+      if (view && storedView) view.restoreState(storedView)
+    })
+    for (const [key, values, conditions] of stored.present) {
+      const row = emptyRow()
+      positions.forEach((position, index) => {
+        if (position.kind === 'subquery') row[position.column] = values[index]
+      })
+      this.track(key, row, conditions)
+    }
+  }
+
   /** Oids of every table the shape reads (its own and the subqueries'). */
   tables(): Set<number> {
     const tables = new Set([this.definition.table.oid])
@@ -408,6 +497,7 @@ export class SubqueryShapeState {
    * then follow replication from exactly where the rows were read.
    */
   async takeSnapshot(pool: pg.Pool, chunkBytes: number): Promise<InitialSnapshot> {
+    this.version++
     return inSnapshotTransaction(pool, async (client, snapshot) => {
       const chunks: string[] = []
       let current: string[] = []
@@ -556,10 +646,12 @@ export class SubqueryShapeState {
     tables: ReadonlyMap<number, TableChanges>,
     context: SubqueryContext,
     acceptsRelation: (relation: TableChanges['changes'][number]['relation']) => boolean,
-  ): Promise<{ entries: LogEntry[]; setChanges: (ViewDelta | undefined)[] }> {
+  ): Promise<AppliedSubqueryTransaction> {
     const { table } = this.definition
+    this.version++
     const deltas: (ViewDelta | undefined)[] = []
     for (const view of this.views) deltas.push(view ? await view.apply(tables, context) : undefined)
+    let readCurrentRows = deltas.some((delta) => delta?.readCurrentRows === true)
     const hadBefore = (position: number, value: string) => {
       const view = this.views[position]
       const delta = deltas[position]
@@ -582,6 +674,13 @@ export class SubqueryShapeState {
       // In order: whether the clients hold the old row decides between insert, update and delete.
       const evaluated: EvaluatedChange[] = own.changes.map((change) => {
         const oldState = change.oldRow ? this.untrack(keyOf(change.oldRow)) : undefined
+        if (!oldState && change.newRow && this.present.has(keyOf(change.newRow))) {
+          // The clients already hold this row: a move-in read it after this change committed
+          // (the later state), so this change is older than what they have. Later changes of
+          // the row still arrive relative to what they hold; sending it again would duplicate it.
+          const { kind, oldRow, newRow, opPosition } = change
+          return { kind, oldRow, newRow, oldMatches: false, newMatches: false, opPosition }
+        }
         const newConditions = change.newRow ? byRow.get(change.newRow) : undefined
         const newMatches = newConditions !== undefined && isIncluded(this.plan, newConditions)
         const newState =
@@ -635,6 +734,7 @@ export class SubqueryShapeState {
         }
       }
       if (this.definition.logMode !== 'full') continue
+      readCurrentRows = true
       const moved = [...move.in]
       await inSnapshotTransaction(context.pool, async (client) => {
         const values: unknown[] = []
@@ -654,6 +754,6 @@ export class SubqueryShapeState {
         })
       })
     }
-    return { entries, setChanges: deltas }
+    return { entries, setChanges: deltas, readCurrentRows }
   }
 }

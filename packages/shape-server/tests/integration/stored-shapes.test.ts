@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,6 +9,7 @@ import { isControlMessage } from '@electric-sql/client'
 import postgres from 'postgres'
 import { afterEach, describe, expect, it } from 'vitest'
 import { byKey, getShape, type ShapeServerFixture, StreamRecorder, startFixture } from './support.ts'
+import { events, materialise } from './tagged-rows.ts'
 import { createTestDatabase, type TestDatabase } from './test-database.ts'
 
 /**
@@ -257,27 +258,164 @@ async function dropSlotOnceReleased(sql: postgres.Sql, slotName: string) {
   await sql`SELECT pg_drop_replication_slot(${slotName})`
 }
 
-describe('shapes that are not stored', () => {
-  it('answers 409 for a subquery shape after a restart, and keeps the plain shape beside it', async () => {
+describe('stored subquery shapes', () => {
+  const projectsAndTickets = `
+    CREATE TABLE projects (id int PRIMARY KEY, active boolean NOT NULL);
+    CREATE TABLE tickets (id int PRIMARY KEY, project_id int NOT NULL, title text NOT NULL);
+    INSERT INTO projects VALUES (1, true), (2, false), (3, true);
+    INSERT INTO tickets SELECT n, 1 + n % 3, 'ticket ' || n FROM generate_series(1, 9) AS n;
+  `
+  const activeProjects = 'project_id IN (SELECT id FROM projects WHERE active)'
+  const inactiveProjects = 'project_id NOT IN (SELECT id FROM projects WHERE active)'
+
+  it('resumes IN and NOT IN shapes after a clean stop: moves caused while down arrive once, no 409', async () => {
+    const dir = await storageDir()
+    const fixture = await fixtureWithStorage(dir)
+    await fixture.sql.unsafe(projectsAndTickets)
+    const inShape = followWhere(fixture.shapeUrl, 'tickets', activeProjects)
+    const notInShape = followWhere(fixture.shapeUrl, 'tickets', inactiveProjects)
+    await Promise.all([inShape.upToDate(), notInShape.upToDate()])
+    const handles = [inShape.stream.shapeHandle, notInShape.stream.shapeHandle]
+    // A move while running, so the stored sets and held rows are not the snapshot's.
+    await fixture.sql`UPDATE projects SET active = false WHERE id = 3`
+    await converged(fixture.sql, inShape, activeProjects, 'the live move-out')
+    await converged(fixture.sql, notInShape, inactiveProjects, 'the live move-in')
+    const before = [inShape.messages.length, notInShape.messages.length]
+
+    await fixture.restart({}, async () => {
+      await fixture.sql`UPDATE projects SET active = true WHERE id = 2`
+      await fixture.sql`UPDATE projects SET active = false WHERE id = 1`
+      // Read by the replayed move-in of project 2 already; must not arrive a second time.
+      await fixture.sql`INSERT INTO tickets VALUES (20, 2, 'written while down')`
+      await fixture.sql`DELETE FROM tickets WHERE id = 5`
+      await fixture.sql`UPDATE tickets SET title = 'renamed while down' WHERE id = 2`
+    })
+    expect(fixture.server.restoredShapes).toBe(2)
+
+    await converged(fixture.sql, inShape, activeProjects, 'the moves made while the server was down')
+    await converged(fixture.sql, notInShape, inactiveProjects, 'the NOT IN moves made while the server was down')
+    expect([inShape.stream.shapeHandle, notInShape.stream.shapeHandle]).toEqual(handles)
+    expect([...refetches(inShape), ...refetches(notInShape)]).toEqual([])
+    // In commit order: project 2 entered the set, then project 1 left it (NOT IN: the other way).
+    const eventsAfter = (recorder: StreamRecorder, from: number) =>
+      events(recorder.messages.slice(from)).map((event) => event.headers.event)
+    expect(eventsAfter(inShape, before[0])).toEqual(['move-in', 'move-out'])
+    expect(eventsAfter(notInShape, before[1])).toEqual(['move-out', 'move-in'])
+    expect(inserts(inShape.messages.slice(before[0]), '20')).toBe(1)
+
+    // What a new client of each shape reads (snapshot and log) ends the same.
+    for (const [where, handle] of [
+      [activeProjects, handles[0]],
+      [inactiveProjects, handles[1]],
+    ] as const) {
+      const fresh = followWhere(fixture.shapeUrl, 'tickets', where)
+      await converged(fixture.sql, fresh, where, 'a new client')
+      expect(fresh.stream.shapeHandle).toBe(handle)
+    }
+
+    // The sets and held rows are private to the server's user, like the rest.
+    for (const file of await subqueryStateFiles(dir, handles[0] as string)) {
+      expect((await stat(join(dir, 'shapes', handles[0] as string, file))).mode & 0o077).toBe(0)
+    }
+  })
+
+  it('resumes a subquery shape after kill -9: a move served before the kill is not read again', async () => {
+    const dir = await storageDir()
+    const db = await createTestDatabase()
+    const sql = postgres(db.url, { max: 2, onnotice: () => {} })
+    cleanups.push(async () => {
+      await sql.end()
+      await db.drop()
+    })
+    await sql.unsafe(projectsAndTickets)
+    const server = await spawnedServer(db, sql, dir)
+    const recorder = followWhere(server.shapeUrl, 'tickets', activeProjects)
+    await recorder.upToDate()
+    const handle = recorder.stream.shapeHandle as string
+    await eventually(async () => (await listedHandles(dir)).includes(handle), 'the shape in a checkpoint')
+    // Served just before the kill: a move-in is served only once it is on disk, so the restarted
+    // server does not read its rows again (at a later state) behind the client's back.
+    await sql`UPDATE projects SET active = true WHERE id = 2`
+    await sql`INSERT INTO tickets VALUES (20, 2, 'before the kill')`
+    await converged(sql, recorder, activeProjects, 'the move-in before the kill')
+
+    await server.kill()
+    // Rows the client got from that move-in: had the restarted server read the move-in again
+    // (now, without them), it would not know the client holds them and never send the deletes.
+    await sql`DELETE FROM tickets WHERE id IN (4, 20)`
+    await sql`UPDATE tickets SET title = 'renamed while killed' WHERE id = 7`
+    await sql`UPDATE projects SET active = false WHERE id = 1`
+    await sql`INSERT INTO tickets VALUES (21, 2, 'while killed')`
+    await server.start()
+
+    await converged(sql, recorder, activeProjects, 'the changes made around the kill')
+    expect(refetches(recorder)).toEqual([])
+    expect(recorder.stream.shapeHandle).toBe(handle)
+    for (const key of ['1', '7', '20', '21']) expect(inserts(recorder.messages, key)).toBe(1)
+    const fresh = followWhere(server.shapeUrl, 'tickets', activeProjects)
+    await converged(sql, fresh, activeProjects, 'a new client after the kill')
+    expect(fresh.stream.shapeHandle).toBe(handle)
+  })
+
+  it('resumes a nested subquery with params through changes of the middle and inner tables', async () => {
     const dir = await storageDir()
     const fixture = await fixtureWithStorage(dir)
     await fixture.sql.unsafe(`
-      CREATE TABLE projects (id int PRIMARY KEY, active boolean NOT NULL);
-      CREATE TABLE tickets (id int PRIMARY KEY, project_id int NOT NULL);
-      INSERT INTO projects VALUES (1, true), (2, false);
-      INSERT INTO tickets VALUES (1, 1), (2, 2);
+      CREATE TABLE teams (id int PRIMARY KEY, active boolean NOT NULL);
+      CREATE TABLE projects (id int PRIMARY KEY, owner text NOT NULL, team_id int NOT NULL);
+      CREATE TABLE issues (id int PRIMARY KEY, project_id int NOT NULL, title text NOT NULL);
+      INSERT INTO teams VALUES (1, true), (2, false);
+      INSERT INTO projects VALUES (1, 'ada', 1), (2, 'ada', 2), (3, 'bob', 1);
+      INSERT INTO issues SELECT n, 1 + n % 3, 'issue ' || n FROM generate_series(1, 9) AS n;
     `)
-    const where = 'project_id IN (SELECT id FROM projects WHERE active)'
-    const subquery = await getShape(fixture.shapeUrl, { table: 'tickets', offset: '-1', where })
-    expect(subquery.status).toBe(200)
+    const where =
+      'project_id IN (SELECT id FROM projects WHERE owner = $1 AND team_id IN (SELECT id FROM teams WHERE active = $2))'
+    const params = { '1': 'ada', '2': 'true' }
+    const truth = `project_id IN (SELECT id FROM projects WHERE owner = 'ada' AND team_id IN (SELECT id FROM teams WHERE active))`
+    const recorder = followWhere(fixture.shapeUrl, 'issues', where, params)
+    await converged(fixture.sql, recorder, truth, 'the snapshot', 'issues')
+    const handle = recorder.stream.shapeHandle
+    const before = recorder.messages.length
+
+    await fixture.restart({}, async () => {
+      await fixture.sql`UPDATE teams SET active = true WHERE id = 2`
+      await fixture.sql`UPDATE projects SET owner = 'ada' WHERE id = 3`
+      await fixture.sql`UPDATE teams SET active = false WHERE id = 1`
+      await fixture.sql`INSERT INTO issues VALUES (20, 2, 'written while down')`
+    })
+    expect(fixture.server.restoredShapes).toBe(1)
+
+    await converged(fixture.sql, recorder, truth, 'the nested moves made while down', 'issues')
+    expect(recorder.stream.shapeHandle).toBe(handle)
+    expect(refetches(recorder)).toEqual([])
+    const moved = events(recorder.messages.slice(before)).map((event) => event.headers.event)
+    expect(moved).toContain('move-in')
+    expect(moved).toContain('move-out')
+    expect(inserts(recorder.messages, '20')).toBe(1)
+    const fresh = followWhere(fixture.shapeUrl, 'issues', where, params)
+    await converged(fixture.sql, fresh, truth, 'a new client', 'issues')
+    expect(fresh.stream.shapeHandle).toBe(handle)
+  })
+
+  it('answers 409 for a subquery shape whose state file is damaged, and keeps the plain shape beside it', async () => {
+    const dir = await storageDir()
+    const fixture = await fixtureWithStorage(dir)
+    await fixture.sql.unsafe(projectsAndTickets)
+    const subquery = await getShape(fixture.shapeUrl, { table: 'tickets', offset: '-1', where: activeProjects })
+    const subqueryHandle = subquery.headers.get('electric-handle') as string
     const plain = await getShape(fixture.shapeUrl, { table: 'tickets', offset: '-1' })
-    await fixture.restart()
+    await fixture.restart({}, async () => {
+      const [file] = await subqueryStateFiles(dir, subqueryHandle)
+      const path = join(dir, 'shapes', subqueryHandle, file)
+      // Still valid JSON of the right form, but not what was written: only the checksum tells.
+      await writeFile(path, (await readFile(path, 'utf8')).replace('true', 'false'))
+    })
     expect(fixture.server.restoredShapes).toBe(1)
     const stale = await getShape(fixture.shapeUrl, {
       table: 'tickets',
       offset: '0_inf',
-      where,
-      handle: subquery.headers.get('electric-handle') as string,
+      where: activeProjects,
+      handle: subqueryHandle,
     })
     expect(stale.status).toBe(409)
     const kept = await getShape(fixture.shapeUrl, {
@@ -287,7 +425,84 @@ describe('shapes that are not stored', () => {
     })
     expect(kept.status).toBe(200)
   })
+
+  it('answers 409 when a table a subquery reads was altered or truncated while the server was down', async () => {
+    const dir = await storageDir()
+    const fixture = await fixtureWithStorage(dir)
+    await fixture.sql.unsafe(projectsAndTickets)
+    let handle = (
+      await getShape(fixture.shapeUrl, { table: 'tickets', offset: '-1', where: activeProjects })
+    ).headers.get('electric-handle') as string
+    const refetched = async (expectedRestored: number) => {
+      expect(fixture.server.restoredShapes).toBe(expectedRestored)
+      const stale = await getShape(fixture.shapeUrl, {
+        table: 'tickets',
+        offset: '0_inf',
+        where: activeProjects,
+        handle,
+      })
+      expect(stale.status).toBe(409)
+      handle = stale.headers.get('electric-handle') as string
+      const resynced = await getShape(fixture.shapeUrl, {
+        table: 'tickets',
+        offset: '-1',
+        where: activeProjects,
+        handle,
+      })
+      expect(resynced.status).toBe(200)
+    }
+
+    await fixture.restart({}, async () => {
+      await fixture.sql`ALTER TABLE projects ADD COLUMN extra text`
+    })
+    await refetched(0)
+
+    // Restored, then the replayed TRUNCATE of the inner table rotates it before anyone is answered.
+    await fixture.restart({}, async () => {
+      await fixture.sql`TRUNCATE projects`
+    })
+    await refetched(1)
+  })
 })
+
+function followWhere(url: string, table: string, where: string, params?: Record<string, string>) {
+  const recorder = new StreamRecorder({
+    url,
+    params: { table, where, ...(params && { params }) },
+    backoffOptions: { initialDelay: 50, maxDelay: 200, multiplier: 1.5 },
+  })
+  cleanups.push(async () => recorder.close())
+  return recorder
+}
+
+/** Waits until the rows the client holds (following tags and moves) are what `where` selects now. */
+async function converged(sql: postgres.Sql, recorder: StreamRecorder, where: string, what: string, table = 'tickets') {
+  const expected = await sql.unsafe<{ id: number; title: string }[]>(
+    `SELECT id, title FROM ${table} WHERE ${where} ORDER BY id`,
+  )
+  const wanted = JSON.stringify(expected.map((row) => [String(row.id), row.title]))
+  const held = () =>
+    JSON.stringify(
+      [...materialise(recorder.messages).values()]
+        .map((row) => [String(row.value.id), row.value.title])
+        .sort((a, b) => Number(a[0]) - Number(b[0])),
+    )
+  await recorder.waitFor(() => held() === wanted, `${what} (expected ${wanted})`)
+}
+
+/** How many inserts of the row with this id the messages hold. */
+function inserts(messages: StreamRecorder['messages'], id: string) {
+  return messages.filter(
+    (message) => 'key' in message && message.headers.operation === 'insert' && String(message.value.id) === id,
+  ).length
+}
+
+/** The shape's subquery state files: the one the checkpoint names (and the next, while one is written). */
+async function subqueryStateFiles(dir: string, handle: string) {
+  const files = (await readdir(join(dir, 'shapes', handle))).filter((name) => name.startsWith('subquery-state-'))
+  expect(files.length).toBeGreaterThan(0)
+  return files
+}
 
 describe('stored shapes and the memory bounds', () => {
   it('removes an evicted shape from disk as well', async () => {

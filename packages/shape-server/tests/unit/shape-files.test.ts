@@ -6,11 +6,14 @@ import {
   decodeLog,
   decodeMeta,
   decodeSnapshot,
+  decodeSubqueryState,
   encodeLogEntries,
   encodeSnapshot,
+  encodeSubqueryState,
   type StoredMeta,
   sha256,
 } from '../../src/shape-files.ts'
+import type { StoredSubqueryState } from '../../src/subquery-runtime.ts'
 
 const entry = (tx: bigint, op: number) => ({ offset: { tx, op }, json: `{"n":"${tx}_${op}"}` })
 
@@ -59,5 +62,27 @@ describe('stored shape logs', () => {
     }
     expect(() => decodeCheckpoint(JSON.stringify(checkpoint))).toThrow(/handle/)
     expect(() => decodeMeta('{"version":1}', '1-2')).toThrow(CorruptShapeFileError)
+  })
+})
+
+describe('stored subquery state', () => {
+  const handle = '123-456'
+  const state: StoredSubqueryState = {
+    views: [{ rows: [['"public"."projects"/"1"', '1']], children: [null] }, null],
+    present: [['"public"."tickets"/"3"', ['1', null], [true, true]]],
+  }
+
+  it('reads back what was written when the checksum in checkpoint.json matches', () => {
+    const text = encodeSubqueryState(handle, state)
+    expect(decodeSubqueryState(text, handle, sha256(text))).toEqual(state)
+  })
+
+  it('refuses a file that does not match its checksum, belongs to another shape or has the wrong form', () => {
+    const text = encodeSubqueryState(handle, state)
+    const altered = text.replace('true', 'false')
+    expect(() => decodeSubqueryState(altered, handle, sha256(text))).toThrow(/checksum/)
+    expect(() => decodeSubqueryState(text, '123-789', sha256(text))).toThrow(/another shape/)
+    const malformed = text.replace('"present":[[', '"present":[[1,')
+    expect(() => decodeSubqueryState(malformed, handle, sha256(malformed))).toThrow(CorruptShapeFileError)
   })
 })

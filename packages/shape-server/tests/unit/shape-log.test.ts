@@ -56,3 +56,36 @@ describe('shape log reads', () => {
     expect(log.throughLsn).toBe(15n)
   })
 })
+
+describe('entries held until they are on disk', () => {
+  it('serves nothing from a held transaction on until a checkpoint covers it, and wakes readers then', () => {
+    const log = new ShapeLog([''], 1024)
+    log.append([entry(10n, 0)], 11n)
+    log.holdFrom(20n)
+    log.append([entry(20n, 0), entry(20n, 2)], 21n)
+    log.append([entry(30n, 0)], 31n)
+    log.holdFrom(40n)
+    log.append([entry(40n, 0)], 41n)
+    expect(log.read(SNAPSHOT_END)).toMatchObject({ count: 1, reachedEnd: true })
+    expect(formatOffset(log.lastOffset)).toBe('10_0')
+    expect(log.hasEntriesAfter({ tx: 10n, op: 0 })).toBe(false)
+    // Nothing at or after the first held transaction may be skipped by `<lsn>_0` resumption.
+    expect(log.throughLsn).toBe(19n)
+    expect(log.seenLsn(50n)).toBe(19n)
+    expect(log.seenLsn(15n)).toBe(15n)
+
+    let woken = 0
+    log.onChange(() => woken++)
+    log.releaseThrough(31n)
+    expect(woken).toBe(1)
+    expect(log.read({ tx: 10n, op: 0 })).toMatchObject({ count: 3, reachedEnd: true })
+    expect(log.throughLsn).toBe(39n)
+
+    log.releaseThrough(41n)
+    expect(log.isHolding).toBe(false)
+    expect(log.read({ tx: 30n, op: 0 })).toMatchObject({ count: 1, reachedEnd: true })
+    expect(log.throughLsn).toBe(41n)
+    // The disk store still gets every entry, held or not.
+    expect(log.takeUnpersisted()).toHaveLength(5)
+  })
+})
