@@ -3,7 +3,10 @@
  * (`SHAPE_BENCH_LIVE_SHAPES` changes the largest), initial sync of 100k rows, memory per shape and
  * per held request, and a memory-budget run that opens 100 000 distinct shapes over time
  * (`SHAPE_BENCH_OPENED_SHAPES`) against a 192 MiB process memory budget (`SHAPE_BENCH_MEMORY_BUDGET_MB`):
- * the server's RSS must stay under it, and the run says whether it did. The shape server runs in a child process
+ * the server's RSS must stay under it, and the run says whether it did; and the CPU a transaction
+ * costs with 2 000 subquery shapes on its table (`SHAPE_BENCH_SUBQUERY_SHAPES`;
+ * `SHAPE_BENCH_SUBQUERY_TRANSACTIONS`, 100, transactions of 4 rows) when it concerns only a few of
+ * them (the equality index). The shape server runs in a child process
  * of its own (./shape-server-process.ts: its RSS and open files are the server's alone), the live
  * clients in up to `SHAPE_BENCH_CLIENT_PROCESSES` (4) more (./live-shape-clients.ts), the writer
  * here; Postgres is a throwaway embedded cluster. Results go to docs/benchmarks.md by hand, with
@@ -19,7 +22,7 @@ import { startEmbeddedPostgres } from '../../dev/embedded-postgres.ts'
 import { freePort } from '../../dev/processes.ts'
 import { buildBenchResult, percentile, writeBenchResult } from './bench-results.ts'
 import { LiveShapeClients, monotonicMs } from './live-shape-clients.ts'
-import { cpuSeconds } from './process-cpu.ts'
+import { cpuSeconds, postgresCpuSeconds } from './process-cpu.ts'
 import { ShapeServerProcess } from './shape-server-process.ts'
 
 /** Long-polls per client process at most; 4 processes hold the 10 000-shape run. */
@@ -255,6 +258,154 @@ async function measureMemoryBudget(sql: postgres.Sql, databaseUrl: string, opene
   }
 }
 
+interface SubqueryIndexResult {
+  scenario: string
+  where: string
+  shapes: number
+  transactions: number
+  rowsPerTransaction: number
+  /** Shapes each transaction's rows belong to (their sets hold the rows' projects). */
+  matchingShapesPerTransaction: number
+  /** Server CPU per transaction (/proc/<pid>/stat), from the first write until the last was applied. */
+  serverCpuMsPerTransaction: number
+  /** CPU of every Postgres process per transaction (predicate statements, WAL sending, the writes). */
+  postgresCpuMsPerTransaction: number
+  /** Subquery shapes each transaction was applied to (`diagnostics().subqueryApplications`); absent before it existed. */
+  applicationsPerTransaction: number | undefined
+  elapsedMs: number
+  loadAverage: number[]
+}
+
+/**
+ * `shapes` subquery shapes, one per owner (`project_id IN (SELECT id FROM projects WHERE owner =
+ * $1)`, optionally with a row condition Postgres evaluates), then transactions that each insert
+ * issues into the projects of a few owners. Without the index every transaction is applied to
+ * every shape (a predicate statement each when the clause has a row condition); with it, to the
+ * shapes whose set holds a row's project. Measured as CPU of the server process and of Postgres.
+ */
+async function measureSubqueryIndex(
+  sql: postgres.Sql,
+  databaseUrl: string,
+  dataDir: string,
+  scenario: string,
+  rowCondition: string,
+  shapes: number,
+): Promise<SubqueryIndexResult> {
+  const transactions = Number(process.env.SHAPE_BENCH_SUBQUERY_TRANSACTIONS ?? 100)
+  const rowsPerTransaction = 4
+  const suffix = rowCondition ? 'conditioned' : 'plain'
+  const projects = `bench_sq_projects_${suffix}`
+  const issues = `bench_sq_issues_${suffix}`
+  const marks = `bench_sq_marks_${suffix}`
+  await sql.unsafe(`
+    CREATE TABLE ${projects} (id int PRIMARY KEY, owner int NOT NULL);
+    CREATE TABLE ${issues} (id int PRIMARY KEY, project_id int NOT NULL, title text NOT NULL);
+    CREATE TABLE ${marks} (id int PRIMARY KEY);
+    INSERT INTO ${projects} SELECT p, p % ${shapes} FROM generate_series(0, ${2 * shapes - 1}) AS p;
+    INSERT INTO ${issues} SELECT n, n % ${2 * shapes}, 'Issue ' || n FROM generate_series(0, ${4 * shapes - 1}) AS n;
+    CREATE INDEX ON ${projects} (owner);
+    CREATE INDEX ON ${issues} (project_id);
+  `)
+  const server = await ShapeServerProcess.start(databaseUrl, {
+    insecure: true,
+    maxShapes: shapes + 100,
+    slotName: `bench_sq_slot_${suffix}`,
+    publicationName: `bench_sq_publication_${suffix}`,
+  })
+  const where = `project_id IN (SELECT id FROM ${projects} WHERE owner = $1)${rowCondition ? ` AND ${rowCondition}` : ''}`
+  const shapeQuery = (params: Record<string, string>) => new URLSearchParams(params).toString()
+  try {
+    const openedAt = performance.now()
+    for (let start = 0; start < shapes; start += 50) {
+      await Promise.all(
+        Array.from({ length: Math.min(50, shapes - start) }, async (_, offset) => {
+          const query = shapeQuery({ table: issues, where, 'params[1]': String(start + offset), offset: '-1' })
+          const response = await fetch(`${server.url}/v1/shape?${query}`)
+          await response.arrayBuffer()
+          if (response.status !== 200) throw new Error(`opening subquery shape ${start + offset}: ${response.status}`)
+        }),
+      )
+    }
+    console.log(
+      `${scenario}: ${shapes} subquery shapes opened in ${((performance.now() - openedAt) / 1000).toFixed(1)} s`,
+    )
+    // A plain shape on a table of its own: once a mark written after the transactions arrives
+    // there, every transaction before it has been applied (one serial queue, commit order).
+    const markQuery = (extra: Record<string, string>) => shapeQuery({ table: marks, ...extra })
+    let markResponse = await fetch(`${server.url}/v1/shape?${markQuery({ offset: '-1' })}`)
+    await markResponse.arrayBuffer()
+    const markHandle = markResponse.headers.get('electric-handle') as string
+    let markOffset = markResponse.headers.get('electric-offset') as string
+    const markApplied = async (id: number) => {
+      for (;;) {
+        markResponse = await fetch(
+          `${server.url}/v1/shape?${markQuery({ handle: markHandle, offset: markOffset, live: 'true', cursor: '' })}`,
+        )
+        const items = (await markResponse.json()) as { key?: string }[]
+        markOffset = markResponse.headers.get('electric-offset') ?? markOffset
+        if (items.some((item) => item.key === `"public"."${marks}"/"${id}"`)) return
+      }
+    }
+    // The first change of each table carries its relation message, which every shape checks once.
+    await sql.unsafe(`UPDATE ${issues} SET title = title WHERE id = 0`)
+    await sql.unsafe(`INSERT INTO ${marks} VALUES (0)`)
+    await markApplied(0)
+
+    const applicationsBefore = (await server.diagnostics()).subqueryApplications
+    const serverCpuBefore = cpuSeconds(server.pid)
+    const postgresCpuBefore = postgresCpuSeconds(dataDir)
+    const started = performance.now()
+    let nextId = 4 * shapes
+    for (let transaction = 0; transaction < transactions; transaction++) {
+      await sql.begin(async (tx) => {
+        for (let row = 0; row < rowsPerTransaction; row++) {
+          // Owners spread over the whole range: each row belongs to a different shape.
+          const owner = (transaction * 7919 + row * 104729) % shapes
+          await tx.unsafe(`INSERT INTO ${issues} VALUES ($1, $2, 'Bench issue')`, [nextId++, owner])
+        }
+      })
+    }
+    await sql.unsafe(`INSERT INTO ${marks} VALUES (1)`)
+    await markApplied(1)
+    const elapsedMs = performance.now() - started
+    const serverCpuMs = (cpuSeconds(server.pid) - serverCpuBefore) * 1000
+    const postgresCpuMs = (postgresCpuSeconds(dataDir) - postgresCpuBefore) * 1000
+    const applicationsAfter = (await server.diagnostics()).subqueryApplications
+    return {
+      scenario,
+      where,
+      shapes,
+      transactions,
+      rowsPerTransaction,
+      matchingShapesPerTransaction: rowsPerTransaction,
+      serverCpuMsPerTransaction: serverCpuMs / transactions,
+      postgresCpuMsPerTransaction: postgresCpuMs / transactions,
+      applicationsPerTransaction:
+        applicationsAfter === undefined || applicationsBefore === undefined
+          ? undefined
+          : (applicationsAfter - applicationsBefore) / transactions,
+      elapsedMs,
+      loadAverage: loadavg(),
+    }
+  } finally {
+    await server.stop()
+  }
+}
+
+function printSubqueryIndex(results: SubqueryIndexResult[]) {
+  console.log(
+    '\n| scenario | subquery shapes | transactions × rows | shapes matching a transaction | shapes applied per transaction | server CPU per transaction | Postgres CPU per transaction | elapsed | load (1 / 5 / 15 min) |\n' +
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  )
+  for (const result of results) {
+    console.log(
+      `| ${result.scenario} | ${result.shapes} | ${result.transactions} × ${result.rowsPerTransaction} | ${result.matchingShapesPerTransaction} | ` +
+        `${result.applicationsPerTransaction?.toFixed(1) ?? '—'} | ${format(result.serverCpuMsPerTransaction)} | ` +
+        `${format(result.postgresCpuMsPerTransaction)} | ${(result.elapsedMs / 1000).toFixed(1)} s | ${loadText(result.loadAverage)} |`,
+    )
+  }
+}
+
 async function measureInitialSync(sql: postgres.Sql, shapeUrl: string) {
   await sql.unsafe(`
     CREATE TABLE bench_sync (id int PRIMARY KEY, title text NOT NULL, amount numeric(10, 2), created_at timestamptz NOT NULL, done boolean NOT NULL);
@@ -345,7 +496,7 @@ async function measureMemory(sql: postgres.Sql, server: ShapeServerProcess) {
   }
 }
 
-const PARTS = ['latency', 'sync', 'memory', 'budget'] as const
+const PARTS = ['latency', 'sync', 'memory', 'budget', 'subquery'] as const
 type Part = (typeof PARTS)[number]
 
 /** `SHAPE_BENCH_ONLY=latency,budget` runs only those parts (all by default). */
@@ -480,6 +631,24 @@ export async function run(): Promise<void> {
       )
       printBudget(budget)
       metrics.memoryBudget = budget
+    }
+
+    if (parts.has('subquery')) {
+      const shapes = Number(process.env.SHAPE_BENCH_SUBQUERY_SHAPES ?? 2_000)
+      const dataDir = join(parent, 'data')
+      const results = [
+        await measureSubqueryIndex(sql, postgresServer.url, dataDir, 'IN (SELECT …)', '', shapes),
+        await measureSubqueryIndex(
+          sql,
+          postgresServer.url,
+          dataDir,
+          "IN (SELECT …) AND title <> 'hidden' (Postgres-evaluated)",
+          "title <> 'hidden'",
+          shapes,
+        ),
+      ]
+      printSubqueryIndex(results)
+      metrics.subqueryIndex = results
     }
     console.log(`\nWrote ${writeBenchResult(buildBenchResult('shape-server', metrics))}`)
   } finally {
