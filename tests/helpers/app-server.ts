@@ -57,3 +57,14 @@ export async function startTestApp(databaseUrl: string, env: Record<string, stri
   }
   return { url, output: () => output, stop }
 }
+
+/** A session cookie of the local owner (`name=value`), as a browser gets it by opening a page. */
+export async function localOwnerCookie(appUrl: string): Promise<string> {
+  const response = await fetch(`${appUrl}/`, { headers: { accept: 'text/html', 'sec-fetch-dest': 'document' } })
+  await response.arrayBuffer()
+  const cookie = response.headers.get('set-cookie')?.split(';')[0]
+  if (!cookie?.startsWith('sc_session=')) {
+    throw new Error(`a page load of ${appUrl} gave no session cookie (HTTP ${response.status}); is AUTH_MODE=local?`)
+  }
+  return cookie
+}

@@ -8,7 +8,7 @@ import { createDatabaseClient, type DatabaseClient } from '../../../src/db/clien
 import { generateApiToken } from '../../../src/server/auth/api-token-secrets'
 import { ensureLocalOwner, type Principal } from '../../../src/server/repositories/accounts-repository'
 import { apiTokensRepository } from '../../../src/server/repositories/api-tokens-repository'
-import { startTestApp, type TestApp } from '../../helpers/app-server'
+import { localOwnerCookie, startTestApp, type TestApp } from '../../helpers/app-server'
 import { createTestDatabase, type TestDatabase } from '../../helpers/database'
 import { CODEX_SYNTHETIC, fixtureBytes } from '../../helpers/ingest'
 
@@ -42,14 +42,6 @@ async function token(scopes: ('ingest' | 'read')[], expiresAt: Date | null = nul
     tokenHash: secret.tokenHash,
   })
   return { secret: secret.token, id: row.id }
-}
-
-/** A session cookie of the local owner, as a browser gets it by opening a page. */
-async function ownerCookie() {
-  const response = await fetch(`${app.url}/`, { headers: { accept: 'text/html', 'sec-fetch-dest': 'document' } })
-  const cookie = response.headers.get('set-cookie')?.split(';')[0]
-  expect(cookie).toMatch(/^sc_session=/)
-  return cookie as string
 }
 
 function chunkUrl(offset: number, sourceKey = '/home/dev/.codex/sessions/a.jsonl') {
@@ -110,7 +102,7 @@ describe('Bearer tokens through the app', () => {
   })
 
   it('never lends a token request the powers of its cookie, and skips the same-origin check only for tokens', async () => {
-    const cookie = await ownerCookie()
+    const cookie = await localOwnerCookie(app.url)
     const { secret } = await token(['ingest'])
     // Cookie plus a bad token: judged as a token request (401), not as the cookie's owner.
     const withBadToken = await fetch(`${app.url}/api/sessions/00000000-0000-4000-8000-000000000000/raw`, {

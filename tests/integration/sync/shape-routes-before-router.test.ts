@@ -7,29 +7,22 @@
  * the router path still does (TanStack Start's client-disconnect noise, AGENTS.md "Known noise").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDatabaseClient, type DatabaseClient } from '../../../src/db/client'
-import { startTestApp, type TestApp } from '../../helpers/app-server'
+import { localOwnerCookie, startTestApp, type TestApp } from '../../helpers/app-server'
 import { createTestDatabase, type TestDatabase } from '../../helpers/database'
 import { eventually } from '../../helpers/eventually'
 
 let database: TestDatabase
-let client: DatabaseClient
 let app: TestApp
 let cookie: string
 
 beforeAll(async () => {
   database = await createTestDatabase()
-  client = createDatabaseClient(database.url, { max: 2 })
   app = await startTestApp(database.url)
-  const page = await fetch(`${app.url}/`, { headers: { accept: 'text/html', 'sec-fetch-dest': 'document' } })
-  await page.arrayBuffer()
-  cookie = page.headers.get('set-cookie')?.split(';')[0] ?? ''
-  expect(cookie).toMatch(/^sc_session=/)
+  cookie = await localOwnerCookie(app.url)
 }, 240_000)
 
 afterAll(async () => {
   await app?.stop()
-  await client?.close()
   await database?.drop()
 })
 
