@@ -25,7 +25,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url: adminUrl.replace(/\/postgres$/, `/${name}`),
     drop: () =>
       withAdmin(adminUrl, async (admin) => {
-        // A server that crashed in a test leaves its slot behind, and a slot keeps the database in use.
+        // A server that crashed in a test, or one that stored its shapes, leaves its slot behind, and a
+        // slot keeps the database in use. The walsender of a server that just stopped may still be
+        // exiting (its slot still active) for a moment.
+        for (let waited = 0; waited < 10_000; waited += 100) {
+          const [{ active }] = await admin.unsafe<{ active: number }[]>(
+            `SELECT count(*)::int AS active FROM pg_replication_slots WHERE database = '${name}' AND active`,
+          )
+          if (active === 0) break
+          await new Promise((resolve) => setTimeout(resolve, 100))
+        }
         await admin.unsafe(
           `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '${name}' AND NOT active`,
         )
