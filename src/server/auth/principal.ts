@@ -31,11 +31,12 @@ export function isPageNavigation(request: Request) {
   if (dest) return dest === 'document'
   const mode = request.headers.get('sec-fetch-mode')
   if (mode) return mode === 'navigate'
-  const path = new URL(request.url).pathname
+  // Lower-cased as in request-auth.ts: the router serves `/API/…` as `/api/…`.
+  const path = new URL(request.url).pathname.toLowerCase()
   return (
     (request.headers.get('accept') ?? '').includes('text/html') &&
     !path.startsWith('/api/') &&
-    !path.startsWith('/_serverFn')
+    !path.startsWith('/_serverfn')
   )
 }
 

@@ -48,7 +48,7 @@ function isHtmlRequest(request: Request, path: string) {
   return (
     request.method === 'GET' &&
     !path.startsWith('/api/') &&
-    !path.startsWith('/_serverFn') &&
+    !path.startsWith('/_serverfn') &&
     !path.startsWith('/assets/')
   )
 }
@@ -57,7 +57,11 @@ const log = createLogger('auth')
 
 export async function authenticateRequest(request: Request): Promise<RequestAuthContext | Response> {
   const config = getConfig()
-  const path = new URL(request.url).pathname
+  const url = new URL(request.url)
+  // The router matches paths in any letter case (`/API/SHARE/SHAPE` reaches the share shape
+  // route), so every rule here is judged on the lower-cased path too, or a differently cased
+  // spelling would slip past the share headers, body limits and public-path rules.
+  const path = url.pathname.toLowerCase()
   if (!ANY_HOST_PATHS.has(path) && !isServedHost(request, hostPolicy(config))) {
     return refusal(
       421,
@@ -107,7 +111,7 @@ export async function authenticateRequest(request: Request): Promise<RequestAuth
   for (const cookie of auth.setCookies) appendResponseHeader('set-cookie', cookie)
 
   if (AUTH_MODE === 'password' && !auth.principal && isPageNavigation(request) && !PUBLIC_PAGES.includes(path)) {
-    const target = `/sign-in?next=${encodeURIComponent(path + new URL(request.url).search)}`
+    const target = `/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`
     return new Response(null, { status: 303, headers: { location: target, 'cache-control': 'no-store' } })
   }
   return { principal: auth.principal, authTokenHash: auth.tokenHash, cspNonce }

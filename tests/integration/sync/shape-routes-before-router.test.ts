@@ -113,6 +113,20 @@ describe('shape routes served before the router', () => {
     expect(tooLarge.headers['x-content-type-options']).toBe('nosniff')
   })
 
+  it('a path in another letter case, which the router still serves, gets the same middleware rules', async () => {
+    const share = await answer('/API/SHARE/SHAPE', 'share=scs_unknown&shape=session&offset=-1')
+    expect(share.status).toBe(404)
+    expect(share.headers['referrer-policy']).toBe('no-referrer')
+    expect(share.headers['x-robots-tag']).toContain('noindex')
+    const tooLarge = await answer('/API/Shape', 'shape=todos&offset=-1', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: 'x'.repeat(70_000),
+    })
+    expect(tooLarge.status).toBe(413)
+    expect(tooLarge.body).toContain('larger than this endpoint accepts (64 KiB)')
+  })
+
   it('a browser leaving a held request on /api/shape is not reported as an error; through the router it is', async () => {
     const snapshot = await fetch(`${app.url}/api/shape?shape=todos&offset=-1`, { headers: { cookie } })
     await snapshot.arrayBuffer()
