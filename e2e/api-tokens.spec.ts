@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { expect, type Page, test } from '@playwright/test'
-import { signUpThroughForm } from './support/accounts'
+import { signUpDirectly } from './support/accounts'
 import { expectNoAxeViolations } from './support/axe'
 import { E2E_URLS } from './support/e2e-ports'
 import { waitForHydration } from './support/page-helpers'
@@ -29,7 +29,7 @@ function offsetsWith(page: Page, token: string) {
 test('create a token (secret shown once, usable as Bearer), then revoke it; axe-clean at 1280 and 390 px', async ({
   page,
 }) => {
-  await signUpThroughForm(page, { name: 'Token Owner' })
+  await signUpDirectly(page.context(), { name: 'Token Owner' })
   await openSettings(page)
   await expect(page.getByTestId('api-tokens-empty')).toBeVisible()
   await expectNoAxeViolations(page)

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from '@playwright/test'
-import { signUpThroughForm } from './support/accounts'
+import { signUpDirectly } from './support/accounts'
 import { uniqueRollout } from './support/agent-log-files'
 import { expectNoAxeViolations } from './support/axe'
 import { E2E_URLS } from './support/e2e-ports'
@@ -215,8 +215,8 @@ test('Settings → System is for operators only: the local owner sees it, a sign
 
   // A password-mode user who is no operator: no section, and the same call is refused.
   const context = await browser.newContext()
+  await signUpDirectly(context)
   const userPage = await context.newPage()
-  await signUpThroughForm(userPage)
   await gotoHydrated(userPage, `${E2E_URLS.passwordApp}/settings`)
   await expect(userPage.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible()
   await expect(userPage.getByRole('region', { name: /^System/ })).toHaveCount(0)

@@ -12,10 +12,10 @@
  * not on a second visit. Password mode's signed-out pages and a new account's empty pages are
  * scanned by the second test.
  */
-import AxeBuilder from '@axe-core/playwright'
 import { expect, type Page, test } from '@playwright/test'
-import { signUpThroughForm } from './support/accounts'
+import { signUpDirectly } from './support/accounts'
 import { uniqueRollout } from './support/agent-log-files'
+import { axeBuilder } from './support/axe'
 import { E2E_URLS } from './support/e2e-ports'
 import { gotoHydrated } from './support/page-helpers'
 import { createShareLinkFromSessionPage } from './support/share-page'
@@ -83,7 +83,7 @@ const PAGES: PageVisit[] = [
 ]
 
 async function violationsOn(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  const results = await axeBuilder(page).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
   return results.violations.map(
     (violation) =>
       `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.html.slice(0, 160)).join(' | ')})`,
@@ -137,7 +137,7 @@ test('password mode: the sign-in and sign-up pages and a new account’s pages h
   // Signed out first.
   expect(await scan(['/sign-in', '/sign-up'])).toEqual([])
   await page.setViewportSize(VIEWPORTS.desktop)
-  await signUpThroughForm(page)
+  await signUpDirectly(page.context())
   // A fresh account: every page in its empty state, with the account menu in the header.
   expect(await scan(['/', '/todos', '/search', '/stats', '/coach', '/rules', '/settings'])).toEqual([])
 })

@@ -1,24 +1,23 @@
 import { readFileSync } from 'node:fs'
-import AxeBuilder from '@axe-core/playwright'
 import { type Browser, expect, type Page, test } from '@playwright/test'
-import { signUpThroughForm } from './support/accounts'
+import { signUpDirectly } from './support/accounts'
 import { uniqueRollout } from './support/agent-log-files'
+import { axeBuilder } from './support/axe'
 import { E2E_URLS } from './support/e2e-ports'
-import { findInExplorer, uploadThroughExplorer } from './support/explorer-page'
 import { gotoHydrated } from './support/page-helpers'
+import { uploadFromPage } from './support/timeline-page'
 
 const AGENTS_MD = readFileSync(new URL('../tests/fixtures/rules/AGENTS.md', import.meta.url), 'utf8')
 const FORCE_PUSH = 'safety-never-force-push-git-push-force-rewrites'
 const RM_RF = 'safety-never-run-rm-rf-on-build'
 
-/** Uploads a fresh copy of the synthetic rollout through the session explorer and returns its session id. */
+/**
+ * Uploads a fresh copy of the synthetic rollout to the app at `base` and returns its session id,
+ * through the upload API the page's client uses (the explorer's upload panel has specs of its own).
+ */
 async function uploadSession(page: Page, base = '') {
-  const file = uniqueRollout()
-  await uploadThroughExplorer(page, file, base)
-  const row = await findInExplorer(page, file.name)
-  await row.getByRole('link', { name: 'Why is CI red on main?', exact: true }).click()
-  await expect(page).toHaveURL(/\/sessions\/[0-9a-f-]{36}$/)
-  return page.url().split('/sessions/')[1]
+  await gotoHydrated(page, `${base}/`)
+  return uploadFromPage(page, uniqueRollout())
 }
 
 /** Pastes the acme-api AGENTS.md into the session's rules on the Rules page. */
@@ -49,6 +48,8 @@ test('a misalignment acknowledged in one browser shows as acknowledged in the ot
   browser,
 }) => {
   const sessionId = await uploadSession(page)
+  await gotoHydrated(page, `/sessions/${sessionId}`)
+  await expect(page.getByTestId('session-header')).toContainText('Why is CI red on main?')
   await expect(page.getByTestId('misalignment-banner')).toHaveCount(0)
   await pasteAgentsMd(page, sessionId)
   await expect(page.getByTestId('misalignment-item')).toHaveCount(3)
@@ -104,7 +105,7 @@ test('a generated hook shows its backtest over the account, and the Rules page p
   page,
 }) => {
   // A fresh account, so the backtest counts exactly this one session.
-  await signUpThroughForm(page)
+  await signUpDirectly(page.context())
   const sessionId = await uploadSession(page, E2E_URLS.passwordApp)
   await pasteAgentsMd(page, sessionId, E2E_URLS.passwordApp)
 
@@ -115,12 +116,12 @@ test('a generated hook shows its backtest over the account, and the Rules page p
   await expect(dialog.getByTestId('hook-backtest')).toHaveText('Would have fired 3 times in 1 session (of 1 scanned).')
   await expect(dialog.getByLabel(/^Hookify rule/)).toHaveValue(/^---\nname: safety-never-force-push/)
   await expect(dialog.getByLabel(/^Hooks entry/)).toHaveValue(/"PreToolUse"/)
-  expect((await new AxeBuilder({ page }).include('[data-testid="hook-dialog"]').analyze()).violations).toEqual([])
+  expect((await axeBuilder(page).include('[data-testid="hook-dialog"]').analyze()).violations).toEqual([])
   await page.keyboard.press('Escape')
 
   await expect(page.getByTestId('inventory-rule')).toHaveCount(10)
   // The page's own content (the password-mode account menu of the shell is not this page's).
-  expect((await new AxeBuilder({ page }).include('#main-content').analyze()).violations).toEqual([])
+  expect((await axeBuilder(page).include('#main-content').analyze()).violations).toEqual([])
 
   await page.setViewportSize({ width: 390, height: 844 })
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises'
-import AxeBuilder from '@axe-core/playwright'
 import { expect, type Page, test } from '@playwright/test'
 import { uniqueRollout } from './support/agent-log-files'
-import { axeViolations } from './support/axe'
-import { findInExplorer, uploadThroughExplorer } from './support/explorer-page'
+import { axeBuilder, axeViolations } from './support/axe'
 import { gotoHydrated } from './support/page-helpers'
+import { uploadFromPage } from './support/timeline-page'
 
 /**
  * The synthetic rollout under a fresh session id, with a developer prompt, an injected AGENTS.md
@@ -31,8 +30,9 @@ function rolloutWithNeedle() {
   return { ...file, needle, question, buffer: Buffer.from(lines.join('\n')) }
 }
 
+/** Through the upload API the page's client uses: the explorer's upload panel has specs of its own. */
 async function upload(page: Page, file: ReturnType<typeof rolloutWithNeedle>) {
-  await uploadThroughExplorer(page, file)
+  return uploadFromPage(page, file)
 }
 
 // Uploading and parsing a log takes a while on a busy machine.
@@ -77,9 +77,7 @@ test('search finds an event across sessions, shows markup as text, and opens the
 
 test('export downloads Markdown, JSON and HTML with instructions redacted and content escaped', async ({ page }) => {
   const file = rolloutWithNeedle()
-  await upload(page, file)
-  const row = await findInExplorer(page, file.name)
-  await row.getByRole('link', { name: 'Why is CI red on main?', exact: true }).click()
+  await gotoHydrated(page, `/sessions/${await upload(page, file)}`)
   await expect(page.getByTestId('session-header')).toContainText('Why is CI red on main?')
   const sessionId = new URL(page.url()).pathname.split('/').at(-1) ?? ''
 
@@ -102,7 +100,7 @@ test('export downloads Markdown, JSON and HTML with instructions redacted and co
   await page.getByRole('button', { name: 'Export' }).click()
   const exportDialog = page.getByRole('dialog', { name: 'Export session' })
   await exportDialog.getByRole('radio', { name: 'Range of events' }).click()
-  const dialogResults = await new AxeBuilder({ page })
+  const dialogResults = await axeBuilder(page)
     .include('[role="dialog"]')
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
     .analyze()

@@ -3,8 +3,12 @@ import { uniqueRollout } from './support/agent-log-files'
 import { expectNoAxeViolations } from './support/axe'
 import { findInExplorer, uploadThroughExplorer } from './support/explorer-page'
 import { gotoHydrated } from './support/page-helpers'
+import { openTimeline, uploadFromPage } from './support/timeline-page'
 
-/** Uploads a fresh copy of the synthetic rollout and opens its timeline from the session explorer. */
+/**
+ * Uploads a fresh copy of the synthetic rollout and opens its timeline from the session explorer,
+ * the way a person does (the first test's subject).
+ */
 async function uploadAndOpenTimeline(page: Page, file = uniqueRollout()) {
   await uploadThroughExplorer(page, file)
   const row = await findInExplorer(page, file.name)
@@ -15,6 +19,14 @@ async function uploadAndOpenTimeline(page: Page, file = uniqueRollout()) {
 }
 
 const rows = (page: Page) => page.getByTestId('event-row')
+
+/** The same session through the upload API, its timeline opened by URL: for tests of the timeline itself. */
+async function uploadAndOpenByUrl(page: Page, file = uniqueRollout()) {
+  const sessionId = await uploadFromPage(page, file)
+  await openTimeline(page, `/sessions/${sessionId}`)
+  await expect(page.getByTestId('session-header')).toContainText('Why is CI red on main?')
+  return file
+}
 
 // Upload, parse and open through the explorer: tens of seconds on a machine shared with other suites.
 test.describe.configure({ timeout: 90_000 })
@@ -69,7 +81,7 @@ test('an uploaded session opens as a timeline with its events, a selectable even
 })
 
 test('the tools filter and the order are in the URL, and the page has no axe violations', async ({ page }) => {
-  await uploadAndOpenTimeline(page)
+  await uploadAndOpenByUrl(page)
   await expect(rows(page).first()).toBeVisible()
 
   await page.getByRole('navigation', { name: 'Event filter' }).getByRole('link', { name: 'Tools' }).click()
@@ -108,7 +120,7 @@ test('an unknown or foreign session gets a friendly message, not an error page',
 test('an open timeline shows the events of a session that grows, without a reload', async ({ page, context }) => {
   // The start of a log, then the whole log under the same agent session id: one session that grows.
   const start = uniqueRollout({ firstLines: 20 })
-  await uploadAndOpenTimeline(page, start)
+  await uploadAndOpenByUrl(page, start)
   await page.getByRole('link', { name: /Oldest first/ }).click()
   await expect(page).toHaveURL(/order=newest/)
   await expect(rows(page).filter({ hasText: 'rg -n "paginate" src' }).first()).toBeVisible()
@@ -117,7 +129,7 @@ test('an open timeline shows the events of a session that grows, without a reloa
 
   const uploader = await context.newPage()
   const whole = uniqueRollout({ id: start.id })
-  await uploadThroughExplorer(uploader, whole)
+  await uploadFromPage(uploader, whole)
 
   // Same page, never reloaded: the later events arrive through the shape.
   expect(page.url()).toBe(timelineUrl)

@@ -4,7 +4,7 @@
  * Settings and the visitor's page ends within seconds, without a reload.
  */
 import { expect, type Page, test } from '@playwright/test'
-import { signUpThroughForm } from './support/accounts'
+import { signUpDirectly } from './support/accounts'
 import { uniqueRollout } from './support/agent-log-files'
 import { expectNoAxeViolations } from './support/axe'
 import { E2E_URLS } from './support/e2e-ports'
@@ -73,7 +73,7 @@ test('a visitor watches a shared session grow live, and revoking the link ends t
 
   // The owner's agent log grows (the whole log under the same agent session id).
   await expect(visitor.getByTestId('event-row').filter({ hasText: 'pnpm test -- billing' })).toHaveCount(0)
-  await uploadThroughExplorer(page, uniqueRollout({ id: start.id }))
+  await uploadFromPage(page, uniqueRollout({ id: start.id }))
   await expect(visitor.getByTestId('session-header')).toContainText('104, 1 unreadable', { timeout: 30_000 })
   await visitor.getByTestId('timeline-scroll').evaluate((element) => {
     element.scrollTop = element.scrollHeight
@@ -197,11 +197,11 @@ test('password mode: a session shared with another account appears live in their
 }) => {
   const ownerContext = await browser.newContext()
   const memberContext = await browser.newContext()
+  const ownerName = `Owner ${Date.now().toString(36)}`
+  await signUpDirectly(ownerContext, { name: ownerName })
+  const { email: memberEmail } = await signUpDirectly(memberContext, { name: 'Team Member' })
   const owner = await ownerContext.newPage()
   const member = await memberContext.newPage()
-  const ownerName = `Owner ${Date.now().toString(36)}`
-  await signUpThroughForm(owner, { name: ownerName })
-  const { email: memberEmail } = await signUpThroughForm(member, { name: 'Team Member' })
 
   const file = uniqueRollout()
   await uploadThroughExplorer(owner, file, E2E_URLS.passwordApp)

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { type BrowserContext, expect, type Page, test } from '@playwright/test'
-import { signUpThroughForm } from './support/accounts'
+import { signUpDirectly } from './support/accounts'
 import { uniqueRollout } from './support/agent-log-files'
 import { expectNoAxeViolations } from './support/axe'
 import { E2E_URLS } from './support/e2e-ports'
@@ -42,9 +42,8 @@ async function gotoStats(page: Page, path = '/stats') {
 }
 
 async function freshAccount(context: BrowserContext) {
-  const page = await context.newPage()
-  await signUpThroughForm(page, { name: 'Stats Reader' })
-  return page
+  await signUpDirectly(context, { name: 'Stats Reader' })
+  return context.newPage()
 }
 
 test('stats start empty, follow an upload made in another tab, and open per session from the timeline', async ({

@@ -4,10 +4,11 @@
  * and the small-screen drawer. Real fixture: the synthetic Codex rollout, uploaded per test.
  */
 import { expect, type Page, test } from '@playwright/test'
-import { signUpThroughForm } from './support/accounts'
+import { signUpDirectly } from './support/accounts'
 import { uniqueRollout } from './support/agent-log-files'
 import { expectNoAxeViolations } from './support/axe'
 import { E2E_URLS } from './support/e2e-ports'
+import { gotoHydrated } from './support/page-helpers'
 import { eventRows, openTimeline, rowShownInList, uploadFromPage } from './support/timeline-page'
 
 // Each test uploads a session and walks several pages of the UI: more than the default budget on a
@@ -158,7 +159,9 @@ test('the event detail copies the event as JSON, shows patches as diffs and adds
 test('keys move between sessions, and on a phone the detail is a drawer', async ({ page }) => {
   // A fresh account: its neighbours are exactly these two sessions, whatever other specs upload
   // to the local owner meanwhile.
-  await signUpThroughForm(page)
+  await signUpDirectly(page.context())
+  // Uploads go to the app the page is on: the password-mode one, where this account lives.
+  await gotoHydrated(page, `${E2E_URLS.passwordApp}/`)
   const older = await uploadFromPage(page, uniqueRollout())
   const newer = await uploadFromPage(page, uniqueRollout())
   expect(newer).not.toBe(older)

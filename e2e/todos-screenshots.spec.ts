@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { signUpThroughForm } from './support/accounts'
+import { signUpDirectly } from './support/accounts'
 import { E2E_URLS } from './support/e2e-ports'
 import { gotoHydrated } from './support/page-helpers'
 import { expectNoHorizontalScroll, screenshotInBothThemes } from './support/themes'
@@ -41,7 +41,8 @@ for (const [viewportName, viewport] of Object.entries(VIEWPORTS)) {
       await expect(page.getByText('Enter a valid email address.')).toBeVisible()
       await shot('sign-in-invalid')
 
-      await signUpThroughForm(page, { name: 'Margaret Hamilton', next: '/todos' })
+      await signUpDirectly(context, { name: 'Margaret Hamilton' })
+      await gotoHydrated(page, '/todos')
       const todos = todoPage(page)
       await expect(page.getByRole('heading', { name: 'No todos yet' })).toBeVisible()
       await shot('todos-empty')

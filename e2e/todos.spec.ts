@@ -1,5 +1,5 @@
 import { type Browser, expect, test } from '@playwright/test'
-import { signUpThroughForm } from './support/accounts'
+import { signUpDirectly } from './support/accounts'
 import { E2E_URLS } from './support/e2e-ports'
 import { gotoHydrated, tabTo, waitForHydration } from './support/page-helpers'
 import { syncedTodoTexts } from './support/shape-reader'
@@ -97,7 +97,7 @@ test('empty text is refused next to the field, and nothing is sent', async ({ pa
 
 test('the session picker says when there are no sessions to link', async ({ page }) => {
   // The local owner may have sessions (other specs upload some): a fresh account has none.
-  await signUpThroughForm(page)
+  await signUpDirectly(page.context())
   await gotoHydrated(page, `${E2E_URLS.passwordApp}/todos`)
   const picker = page.getByLabel('Session (optional)')
   await expect(picker).toBeDisabled()

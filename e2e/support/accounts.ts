@@ -1,5 +1,5 @@
 /** Fresh password-mode accounts: every spec that signs up gets an account no other spec touches. */
-import { expect, type Page } from '@playwright/test'
+import { type BrowserContext, expect, type Page } from '@playwright/test'
 import { E2E_URLS } from './e2e-ports'
 import { waitForHydration } from './page-helpers'
 
@@ -26,5 +26,31 @@ export async function signUpThroughForm(
   await page.getByRole('button', { name: 'Create account' }).click()
   await expect(page).not.toHaveURL(/\/sign-up/)
   await waitForHydration(page)
+  return { name, email }
+}
+
+/**
+ * A fresh password-mode account, signed in in `context` (its session cookie set there), made
+ * straight in the password database by the stack (`POST /accounts`, e2e/support/account-seeder.ts).
+ * For specs that need an empty account but do not test signing up: the form costs two page loads
+ * and is tested by e2e/password-mode.spec.ts. The account signs in with TEST_PASSWORD like one
+ * made through the form.
+ */
+export async function signUpDirectly(
+  context: BrowserContext,
+  { name = 'Ada Lovelace', email = uniqueEmail() }: { name?: string; email?: string } = {},
+) {
+  const response = await fetch(`${E2E_URLS.control}/accounts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, email, password: TEST_PASSWORD }),
+  })
+  const body = (await response.json()) as { token?: string; message?: string }
+  if (response.status !== 201 || !body.token) {
+    throw new Error(`The e2e stack could not make an account: ${response.status} ${body.message}`)
+  }
+  await context.addCookies([
+    { name: 'sc_session', value: body.token, url: E2E_URLS.passwordApp, httpOnly: true, sameSite: 'Lax' },
+  ])
   return { name, email }
 }

@@ -12,7 +12,8 @@
  * Playwright worker keeps using "main" and "password".
  * plus a control endpoint on :3399 (`GET /ready`, `POST /shape-servers/<name>/stop|start`) so a
  * spec can take a shape server down and bring it back on the same port, the way a crash and a
- * restart look to the app. Unlike `scripts/stack.ts`, a child that exits is reported but does not
+ * restart look to the app, and `POST /accounts` makes a signed-in password-mode account straight
+ * in the password database (`account-seeder.ts`) for specs that do not test the sign-up form. Unlike `scripts/stack.ts`, a child that exits is reported but does not
  * stop the stack: the specs that need it fail with that message in the log.
  *
  * Runs the built server (`.output/server/index.mjs`); `npm test` builds first, and a stale or
@@ -35,6 +36,8 @@ import {
   waitForHealthy,
 } from '../../dev/processes'
 import { migrateDatabase } from '../../src/db/migrate'
+import { ConflictError } from '../../src/server/repositories/errors'
+import { createAccountSeeder, newAccountSchema } from './account-seeder'
 import { appUrl, E2E_AGENT_LOG_DIR, E2E_HOST, E2E_PORTS } from './e2e-ports'
 
 const log = (line: string) => console.log(`[e2e-stack] ${line}`)
@@ -154,16 +157,46 @@ function appServer(
 }
 
 let ready = false
+let accountSeeder: ReturnType<typeof createAccountSeeder> | undefined
 
 function reply(response: ServerResponse, status: number, body: unknown) {
   response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
   response.end(JSON.stringify(body))
 }
 
-/** `POST /shape-servers/<main|password|restart>/<stop|start>` and `GET /ready`; loopback only. */
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = []
+  for await (const chunk of request) chunks.push(chunk as Buffer)
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+/** `POST /accounts` `{ email, name, password }` → `{ token, userId }`: the new account's session cookie value. */
+async function createAccount(request: IncomingMessage, response: ServerResponse) {
+  const input = newAccountSchema.safeParse(await readJson(request))
+  if (!input.success) {
+    return reply(response, 400, { message: input.error.issues.map((issue) => issue.message).join('; ') })
+  }
+  if (!accountSeeder) return reply(response, 503, { message: 'the stack is not ready yet' })
+  try {
+    reply(response, 201, await accountSeeder.create(input.data))
+  } catch (error) {
+    if (error instanceof ConflictError) return reply(response, 409, { message: error.message })
+    reply(response, 500, { message: (error as Error).message })
+  }
+}
+
+/**
+ * `POST /shape-servers/<main|password|restart>/<stop|start>`, `POST /accounts` and `GET /ready`;
+ * loopback only.
+ */
 async function handleControl(request: IncomingMessage, response: ServerResponse) {
   const path = new URL(request.url ?? '/', 'http://control').pathname
   if (request.method === 'GET' && path === '/ready') return reply(response, ready ? 200 : 503, { ready })
+  if (request.method === 'POST' && path === '/accounts') return createAccount(request, response)
   const match = /^\/shape-servers\/([a-z]+)\/(stop|start)$/.exec(path)
   const managed = match ? processes.get(`shape-server:${match[1]}`) : undefined
   if (request.method !== 'POST' || !match || !managed) return reply(response, 404, { message: 'unknown control' })
@@ -184,6 +217,7 @@ async function shutdown(code: number) {
   const ordered = [...processes.values()].reverse()
   await Promise.all(ordered.filter((p) => p.name.startsWith('app:')).map(stopProcess))
   await Promise.all(ordered.filter((p) => !p.name.startsWith('app:')).map(stopProcess))
+  await accountSeeder?.close().catch(() => {})
   await Promise.all(
     clusters.map((cluster) =>
       cluster.stop().catch((error) => console.error(`[e2e-stack] Postgres did not stop cleanly: ${error}`)),
@@ -211,6 +245,7 @@ async function main() {
     startMigratedDatabase('session_coach_e2e_password'),
     startMigratedDatabase('session_coach_e2e_restart'),
   ])
+  accountSeeder = createAccountSeeder(passwordDatabase)
   const secret = randomBytes(24).toString('hex')
   const [mainSyncPort, passwordSyncPort, restartSyncPort] = [await freePort(), await freePort(), await freePort()]
   await Promise.all([
