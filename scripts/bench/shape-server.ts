@@ -260,15 +260,16 @@ async function measureMemoryBudget(sql: postgres.Sql, databaseUrl: string, opene
 
 interface SubqueryIndexResult {
   scenario: string
+  /** What each transaction writes. */
+  writes: string
   where: string
   shapes: number
   transactions: number
-  rowsPerTransaction: number
-  /** Shapes each transaction's rows belong to (their sets hold the rows' projects). */
+  /** Shapes each transaction can change (their sets hold its rows' projects, or the projects' owners are theirs). */
   matchingShapesPerTransaction: number
   /** Server CPU per transaction (/proc/<pid>/stat), from the first write until the last was applied. */
   serverCpuMsPerTransaction: number
-  /** CPU of every Postgres process per transaction (predicate statements, WAL sending, the writes). */
+  /** CPU of every Postgres process per transaction (predicate statements, move-in queries, WAL sending, the writes). */
   postgresCpuMsPerTransaction: number
   /** Subquery shapes each transaction was applied to (`diagnostics().subqueryApplications`); absent before it existed. */
   applicationsPerTransaction: number | undefined
@@ -278,10 +279,12 @@ interface SubqueryIndexResult {
 
 /**
  * `shapes` subquery shapes, one per owner (`project_id IN (SELECT id FROM projects WHERE owner =
- * $1)`, optionally with a row condition Postgres evaluates), then transactions that each insert
- * issues into the projects of a few owners. Without the index every transaction is applied to
- * every shape (a predicate statement each when the clause has a row condition); with it, to the
- * shapes whose set holds a row's project. Measured as CPU of the server process and of Postgres.
+ * $1)`, optionally with a row condition Postgres evaluates); then transactions that each insert
+ * issues into the projects of 4 owners (the shapes' own table), and transactions that each hand a
+ * project to the next owner (the table the subquery reads: one shape's set loses it, the next
+ * one's gains it, with a move-in query). Without the index every transaction is applied to every
+ * shape (a predicate statement each for the row condition or the subquery's WHERE); with it, to
+ * the shapes it can change. Measured as CPU of the server process and of Postgres.
  */
 async function measureSubqueryIndex(
   sql: postgres.Sql,
@@ -290,7 +293,7 @@ async function measureSubqueryIndex(
   scenario: string,
   rowCondition: string,
   shapes: number,
-): Promise<SubqueryIndexResult> {
+): Promise<SubqueryIndexResult[]> {
   const transactions = Number(process.env.SHAPE_BENCH_SUBQUERY_TRANSACTIONS ?? 100)
   const rowsPerTransaction = 4
   const suffix = rowCondition ? 'conditioned' : 'plain'
@@ -336,7 +339,10 @@ async function measureSubqueryIndex(
     await markResponse.arrayBuffer()
     const markHandle = markResponse.headers.get('electric-handle') as string
     let markOffset = markResponse.headers.get('electric-offset') as string
-    const markApplied = async (id: number) => {
+    let markId = 0
+    const allApplied = async () => {
+      const id = ++markId
+      await sql.unsafe(`INSERT INTO ${marks} VALUES ($1)`, [id])
       for (;;) {
         markResponse = await fetch(
           `${server.url}/v1/shape?${markQuery({ handle: markHandle, offset: markOffset, live: 'true', cursor: '' })}`,
@@ -348,45 +354,58 @@ async function measureSubqueryIndex(
     }
     // The first change of each table carries its relation message, which every shape checks once.
     await sql.unsafe(`UPDATE ${issues} SET title = title WHERE id = 0`)
-    await sql.unsafe(`INSERT INTO ${marks} VALUES (0)`)
-    await markApplied(0)
+    await sql.unsafe(`UPDATE ${projects} SET owner = owner WHERE id = 0`)
+    await allApplied()
 
-    const applicationsBefore = (await server.diagnostics()).subqueryApplications
-    const serverCpuBefore = cpuSeconds(server.pid)
-    const postgresCpuBefore = postgresCpuSeconds(dataDir)
-    const started = performance.now()
+    const measure = async (
+      writes: string,
+      matchingShapesPerTransaction: number,
+      write: (tx: postgres.TransactionSql, transaction: number) => Promise<void>,
+    ): Promise<SubqueryIndexResult> => {
+      const applicationsBefore = (await server.diagnostics()).subqueryApplications
+      const serverCpuBefore = cpuSeconds(server.pid)
+      const postgresCpuBefore = postgresCpuSeconds(dataDir)
+      const started = performance.now()
+      for (let transaction = 0; transaction < transactions; transaction++) {
+        await sql.begin((tx) => write(tx, transaction))
+      }
+      await allApplied()
+      const elapsedMs = performance.now() - started
+      const serverCpuMs = (cpuSeconds(server.pid) - serverCpuBefore) * 1000
+      const postgresCpuMs = (postgresCpuSeconds(dataDir) - postgresCpuBefore) * 1000
+      const applicationsAfter = (await server.diagnostics()).subqueryApplications
+      return {
+        scenario,
+        writes,
+        where,
+        shapes,
+        transactions,
+        matchingShapesPerTransaction,
+        serverCpuMsPerTransaction: serverCpuMs / transactions,
+        postgresCpuMsPerTransaction: postgresCpuMs / transactions,
+        applicationsPerTransaction:
+          applicationsAfter === undefined || applicationsBefore === undefined
+            ? undefined
+            : (applicationsAfter - applicationsBefore) / transactions,
+        elapsedMs,
+        loadAverage: loadavg(),
+      }
+    }
+
     let nextId = 4 * shapes
-    for (let transaction = 0; transaction < transactions; transaction++) {
-      await sql.begin(async (tx) => {
-        for (let row = 0; row < rowsPerTransaction; row++) {
-          // Owners spread over the whole range: each row belongs to a different shape.
-          const owner = (transaction * 7919 + row * 104729) % shapes
-          await tx.unsafe(`INSERT INTO ${issues} VALUES ($1, $2, 'Bench issue')`, [nextId++, owner])
-        }
-      })
-    }
-    await sql.unsafe(`INSERT INTO ${marks} VALUES (1)`)
-    await markApplied(1)
-    const elapsedMs = performance.now() - started
-    const serverCpuMs = (cpuSeconds(server.pid) - serverCpuBefore) * 1000
-    const postgresCpuMs = (postgresCpuSeconds(dataDir) - postgresCpuBefore) * 1000
-    const applicationsAfter = (await server.diagnostics()).subqueryApplications
-    return {
-      scenario,
-      where,
-      shapes,
-      transactions,
-      rowsPerTransaction,
-      matchingShapesPerTransaction: rowsPerTransaction,
-      serverCpuMsPerTransaction: serverCpuMs / transactions,
-      postgresCpuMsPerTransaction: postgresCpuMs / transactions,
-      applicationsPerTransaction:
-        applicationsAfter === undefined || applicationsBefore === undefined
-          ? undefined
-          : (applicationsAfter - applicationsBefore) / transactions,
-      elapsedMs,
-      loadAverage: loadavg(),
-    }
+    const issueInserts = await measure(`${rowsPerTransaction} issues`, rowsPerTransaction, async (tx, transaction) => {
+      for (let row = 0; row < rowsPerTransaction; row++) {
+        // Owners spread over the whole range: each row belongs to a different shape.
+        const owner = (transaction * 7919 + row * 104729) % shapes
+        await tx.unsafe(`INSERT INTO ${issues} VALUES ($1, $2, 'Bench issue')`, [nextId++, owner])
+      }
+    })
+    const ownerChanges = await measure('1 project changing owner', 2, async (tx, transaction) => {
+      // Project p belongs to owner p % shapes; it moves to the next owner (its 2 issues move in there).
+      const project = (transaction * 7919) % (2 * shapes)
+      await tx.unsafe(`UPDATE ${projects} SET owner = (owner + 1) % $2 WHERE id = $1`, [project, shapes])
+    })
+    return [issueInserts, ownerChanges]
   } finally {
     await server.stop()
   }
@@ -394,12 +413,12 @@ async function measureSubqueryIndex(
 
 function printSubqueryIndex(results: SubqueryIndexResult[]) {
   console.log(
-    '\n| scenario | subquery shapes | transactions × rows | shapes matching a transaction | shapes applied per transaction | server CPU per transaction | Postgres CPU per transaction | elapsed | load (1 / 5 / 15 min) |\n' +
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '\n| scenario | each transaction | subquery shapes | transactions | shapes it can change | shapes applied per transaction | server CPU per transaction | Postgres CPU per transaction | elapsed | load (1 / 5 / 15 min) |\n' +
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   )
   for (const result of results) {
     console.log(
-      `| ${result.scenario} | ${result.shapes} | ${result.transactions} × ${result.rowsPerTransaction} | ${result.matchingShapesPerTransaction} | ` +
+      `| ${result.scenario} | ${result.writes} | ${result.shapes} | ${result.transactions} | ${result.matchingShapesPerTransaction} | ` +
         `${result.applicationsPerTransaction?.toFixed(1) ?? '—'} | ${format(result.serverCpuMsPerTransaction)} | ` +
         `${format(result.postgresCpuMsPerTransaction)} | ${(result.elapsedMs / 1000).toFixed(1)} s | ${loadText(result.loadAverage)} |`,
     )
@@ -637,15 +656,15 @@ export async function run(): Promise<void> {
       const shapes = Number(process.env.SHAPE_BENCH_SUBQUERY_SHAPES ?? 2_000)
       const dataDir = join(parent, 'data')
       const results = [
-        await measureSubqueryIndex(sql, postgresServer.url, dataDir, 'IN (SELECT …)', '', shapes),
-        await measureSubqueryIndex(
+        ...(await measureSubqueryIndex(sql, postgresServer.url, dataDir, 'IN (SELECT …)', '', shapes)),
+        ...(await measureSubqueryIndex(
           sql,
           postgresServer.url,
           dataDir,
           "IN (SELECT …) AND title <> 'hidden' (Postgres-evaluated)",
           "title <> 'hidden'",
           shapes,
-        ),
+        )),
       ]
       printSubqueryIndex(results)
       metrics.subqueryIndex = results

@@ -13,7 +13,7 @@ import { DefinitionError, identityHash, type ShapeDefinition } from './shape-def
 import { ByteMeter, ShapeLog } from './shape-log.ts'
 import { type PostgresSnapshot, takeInitialSnapshot } from './snapshot-query.ts'
 import type { SqlPredicateEvaluator } from './sql-predicate-evaluator.ts'
-import { subqueryIndexKey } from './subquery-index-key.ts'
+import { innerIndexKeys, subqueryIndexKey } from './subquery-index-key.ts'
 import { livePlanSql, planTables } from './subquery-plan.ts'
 import { type StoredSubqueryState, SubqueryRotation, SubqueryStateMismatch } from './subquery-runtime.ts'
 import { SubqueryShapeIndex } from './subquery-shape-index.ts'
@@ -483,7 +483,8 @@ export class ShapeRegistry {
     }
     shape.matcher = { kind: 'postgres' }
     const key = await subqueryIndexKey(definition.plan, definition.table, this.canonicalize)
-    if (!shape.isRotated) this.subqueryIndex.setKey(shape, key)
+    const innerKeys = await innerIndexKeys(definition.plan, this.canonicalize)
+    if (!shape.isRotated) this.subqueryIndex.setKey(shape, key, innerKeys)
   }
 
   /** The shape is active: from now on it is offered only the changes its index key allows. */

@@ -1,5 +1,5 @@
 import { type Canonicalizer, compileRowMatcher, type EqualityKey } from './row-predicate.ts'
-import type { WherePlan } from './subquery-plan.ts'
+import type { SubqueryDependency, WherePlan } from './subquery-plan.ts'
 import type { TableInfo } from './table-catalog.ts'
 
 /**
@@ -48,4 +48,34 @@ export async function subqueryIndexKey(
     }
   }
   return undefined
+}
+
+/**
+ * Per table the shape's subqueries read: the equality every row its set is made of satisfies, when
+ * exactly one subquery reads that table and its `WHERE` (without subqueries of its own) implies
+ * one (`owner = $1` in `project_id IN (SELECT id FROM projects WHERE owner = $1)`). A change of
+ * that table whose old and new rows both fail it can neither enter nor leave the set (a row leaves
+ * only if its old image was in it), so the shape need not see it. Other tables read by subqueries
+ * (no such equality, several subqueries, a nested subquery whose moves re-read the rows) are not
+ * in the map: every change of them reaches the shape.
+ */
+export async function innerIndexKeys(plan: WherePlan, canonicalize: Canonicalizer): Promise<Map<number, EqualityKey>> {
+  const readers = new Map<number, SubqueryDependency[]>()
+  const collect = (current: WherePlan) => {
+    for (const position of current.positions) {
+      if (position.kind !== 'subquery') continue
+      const { dependency } = position
+      readers.set(dependency.table.oid, [...(readers.get(dependency.table.oid) ?? []), dependency])
+      if (dependency.plan) collect(dependency.plan)
+    }
+  }
+  collect(plan)
+  const keys = new Map<number, EqualityKey>()
+  for (const [oid, dependencies] of readers) {
+    const [dependency] = dependencies
+    if (dependencies.length !== 1 || !dependency.where || dependency.plan) continue
+    const key = (await compileRowMatcher(dependency.where, dependency.table, canonicalize))?.equality
+    if (key) keys.set(oid, key)
+  }
+  return keys
 }

@@ -1,3 +1,4 @@
+import type { EqualityKey } from './row-predicate.ts'
 import type { Shape } from './shape.ts'
 import type { SubqueryIndexKey } from './subquery-index-key.ts'
 import type { ViewDelta } from './subquery-runtime.ts'
@@ -5,18 +6,19 @@ import { TableShapes } from './table-shapes.ts'
 import type { TableChanges } from './transaction-applier.ts'
 
 /**
- * Which subquery shapes a transaction concerns. A shape must see every change of a table its
- * subqueries read (its sets follow them), but of its own table only the changes whose old or new
- * row can match: those are found through an equality index per table (`TableShapes`), keyed as
- * `subqueryIndexKey` says — by a fixed `column = value`, or by the current values of a subquery
- * every alternative requires, refiled whenever that set moves.
+ * Which subquery shapes a transaction concerns, through equality indexes per table
+ * (`TableShapes`): of its own table a shape sees only the changes whose old or new row can match,
+ * keyed as `subqueryIndexKey` says — by a fixed `column = value`, or by the current values of a
+ * subquery every alternative requires, refiled whenever that set moves; of a table its subqueries
+ * read, the changes that can move a set (`innerIndexKeys`: the inner `WHERE`'s equality, else all).
  */
 export class SubqueryShapeIndex {
-  /** Per table a subquery reads: the shapes whose sets follow it. */
-  private readonly readers = new Map<number, Set<Shape>>()
+  /** Per table a subquery reads: the shapes whose sets follow it, by their inner key. */
+  private readonly readers = new Map<number, TableShapes>()
   /** Per table: the subquery shapes on it, by their key. */
   private readonly byTable = new Map<number, TableShapes>()
   private readonly keys = new Map<Shape, SubqueryIndexKey>()
+  private readonly innerKeys = new Map<Shape, ReadonlyMap<number, EqualityKey>>()
 
   /** Every subquery shape. */
   shapes(): Shape[] {
@@ -37,19 +39,27 @@ export class SubqueryShapeIndex {
     }
     tableShapes.add(shape)
     for (const oid of innerTables(shape)) {
-      let shapes = this.readers.get(oid)
-      if (!shapes) {
-        shapes = new Set()
-        this.readers.set(oid, shapes)
+      let readers = this.readers.get(oid)
+      if (!readers) {
+        readers = new TableShapes()
+        this.readers.set(oid, readers)
       }
-      shapes.add(shape)
+      readers.add(shape)
     }
   }
 
-  /** Remembers the key the shape is filed under once it is active (none: it sees every change). */
-  setKey(shape: Shape, key: SubqueryIndexKey | undefined): void {
+  /**
+   * Remembers the keys the shape is filed under once it is active: of its own table (none: it
+   * sees every change) and per table its subqueries read (a table not in the map: every change).
+   */
+  setKey(
+    shape: Shape,
+    key: SubqueryIndexKey | undefined,
+    innerKeys: ReadonlyMap<number, EqualityKey> = new Map(),
+  ): void {
     if (key) this.keys.set(shape, key)
     else this.keys.delete(shape)
+    this.innerKeys.set(shape, innerKeys)
   }
 
   /**
@@ -57,6 +67,9 @@ export class SubqueryShapeIndex {
    * values as they are now. Returns the values filed (for the memory estimate).
    */
   activate(shape: Shape): string[] {
+    for (const oid of innerTables(shape)) {
+      this.readers.get(oid)?.activate(shape, this.innerKeys.get(shape)?.get(oid) ?? null)
+    }
     const tableShapes = this.byTable.get(shape.table.oid)
     const key = this.keys.get(shape)
     if (!tableShapes) return []
@@ -69,7 +82,7 @@ export class SubqueryShapeIndex {
       tableShapes.activate(shape, { column: key.column, values })
       return values
     }
-    tableShapes.activate(shape, undefined)
+    tableShapes.activate(shape, null)
     return []
   }
 
@@ -90,13 +103,14 @@ export class SubqueryShapeIndex {
 
   remove(shape: Shape): void {
     this.keys.delete(shape)
+    this.innerKeys.delete(shape)
     const tableShapes = this.byTable.get(shape.table.oid)
     tableShapes?.remove(shape)
     if (tableShapes?.size === 0) this.byTable.delete(shape.table.oid)
     for (const oid of innerTables(shape)) {
-      const shapes = this.readers.get(oid)
-      shapes?.delete(shape)
-      if (shapes?.size === 0) this.readers.delete(oid)
+      const readers = this.readers.get(oid)
+      readers?.remove(shape)
+      if (readers?.size === 0) this.readers.delete(oid)
     }
   }
 
@@ -104,7 +118,8 @@ export class SubqueryShapeIndex {
   shapesFor(tables: ReadonlyMap<number, TableChanges>): Set<Shape> {
     const found = new Set<Shape>()
     for (const [oid, tableChanges] of tables) {
-      for (const shape of this.readers.get(oid) ?? []) found.add(shape)
+      const readers = this.readers.get(oid)
+      if (readers) for (const shape of readers.candidatesFor(tableChanges)) found.add(shape)
       const own = this.byTable.get(oid)
       if (own) for (const shape of own.candidatesFor(tableChanges)) found.add(shape)
     }

@@ -39,9 +39,9 @@ export class TableShapes {
 
   /**
    * The snapshot is done: from now on the shape is offered only the rows its key allows (by
-   * default the equality its in-process predicate implies; none: every row).
+   * default the equality its in-process predicate implies; `null`: every row).
    */
-  activate(shape: Shape, key = equalityOf(shape)): void {
+  activate(shape: Shape, key: EqualityKey | null = equalityOf(shape) ?? null): void {
     if (!this.snapshotting.delete(shape)) return
     if (!key) {
       this.unindexed.add(shape)

@@ -103,6 +103,7 @@ describe('subquery shapes in the equality index', () => {
       // The first change of a table after replication (re)started carries its relation message,
       // which every shape checks itself against; from then on the index answers.
       await applicationsOf(() => fixture.sql`UPDATE issues SET title = 'Issue 240' WHERE id = 240`)
+      await applicationsOf(() => fixture.sql`UPDATE projects SET owner = owner WHERE id = 120`)
 
       // An issue of project 4 (owner-3): owner-3's two shapes and the unindexed ones.
       expect(await applicationsOf(() => fixture.sql`INSERT INTO issues VALUES (1000, 4, 'new')`)).toBe(2 + unindexed)
@@ -113,10 +114,11 @@ describe('subquery shapes in the equality index', () => {
       // A row of a project nobody's shape holds reaches only the unindexed shapes.
       expect(await applicationsOf(() => fixture.sql`INSERT INTO issues VALUES (1002, NULL, 'orphan')`)).toBe(unindexed)
 
-      // Project 6 moves from owner-5 to owner-3: a change of the inner table reaches every shape
-      // reading it (their sets follow it); owner-3's shapes get its issues as a move-in.
+      // Project 6 moves from owner-5 to owner-3: a change of the inner table reaches the shapes
+      // whose subquery's WHERE its old or new row matches (owner-5's lose it, owner-3's get its
+      // issues as a move-in) and the one whose subquery reads every project.
       expect(await applicationsOf(() => fixture.sql`UPDATE projects SET owner = 'owner-3' WHERE id = 6`)).toBe(
-        followers.length,
+        4 + 1,
       )
       // An issue written to project 6 afterwards must reach owner-3's shapes (filed under 6 now),
       // and no longer owner-5's.
@@ -132,7 +134,9 @@ describe('subquery shapes in the equality index', () => {
         2 + unindexed,
       )
       // Project 6 leaves owner-3 for nobody: its issues move out, later writes to it concern no owner.
-      await fixture.sql`UPDATE projects SET owner = 'nobody' WHERE id = 6`
+      expect(await applicationsOf(() => fixture.sql`UPDATE projects SET owner = 'nobody' WHERE id = 6`)).toBe(2 + 1)
+      // A project nobody's subquery selects concerns only the shape reading every project.
+      expect(await applicationsOf(() => fixture.sql`INSERT INTO projects VALUES (950, 'nobody')`)).toBe(1)
       expect(await applicationsOf(() => fixture.sql`UPDATE issues SET title = 'moved on' WHERE id = 1003`)).toBe(
         unindexed,
       )

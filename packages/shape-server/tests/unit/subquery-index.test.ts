@@ -3,7 +3,7 @@ import type { Relation } from '../../src/pgoutput-decoder.ts'
 import type { RowValues } from '../../src/row-key.ts'
 import type { Canonicalizer } from '../../src/row-predicate.ts'
 import { Shape } from '../../src/shape.ts'
-import { subqueryIndexKey } from '../../src/subquery-index-key.ts'
+import { innerIndexKeys, subqueryIndexKey } from '../../src/subquery-index-key.ts'
 import { buildWherePlan, expressionContextFor } from '../../src/subquery-plan.ts'
 import { SubqueryShapeIndex } from '../../src/subquery-shape-index.ts'
 import type { TableInfo } from '../../src/table-catalog.ts'
@@ -96,6 +96,32 @@ describe('the index key of a subquery shape', () => {
   })
 })
 
+describe('the index keys of the tables a subquery reads', () => {
+  const innerKeysOf = async (where: string, params: Record<string, string> = {}) =>
+    innerIndexKeys((await planOf(where, params)).plan, canonicalize)
+
+  it('key a table read by one subquery whose WHERE implies an equality', async () => {
+    expect(await innerKeysOf('project_id IN (SELECT id FROM projects WHERE owner = $1)', { 1: 'ada' })).toEqual(
+      new Map([[projects.oid, { column: 'owner', values: ['ada'] }]]),
+    )
+    // A nested subquery re-reads the middle table when it moves: only the innermost is keyed.
+    expect(
+      await innerKeysOf(
+        `project_id IN (SELECT id FROM projects WHERE owner = 'a' AND id IN (SELECT project_id FROM issues WHERE title = 'x'))`,
+      ),
+    ).toEqual(new Map([[issues.oid, { column: 'title', values: ['x'] }]]))
+  })
+
+  it.each([
+    'project_id IN (SELECT id FROM projects)',
+    `project_id IN (SELECT id FROM projects WHERE owner <> 'x')`,
+    `project_id IN (SELECT id FROM projects WHERE owner = 'a' OR owner = 'b')`,
+    `project_id IN (SELECT id FROM projects WHERE owner = 'a') AND id IN (SELECT id FROM projects WHERE owner = 'b')`,
+  ])('leave every change of the table to %s', async (where) => {
+    expect(await innerKeysOf(where)).toEqual(new Map())
+  })
+})
+
 const relation = { oid: 1, schema: 'public', name: 'issues', replicaIdentity: 'full', columns: [] } as Relation
 const innerRelation = { ...relation, oid: 2, name: 'projects' } as Relation
 
@@ -150,14 +176,15 @@ describe('SubqueryShapeIndex', () => {
     const shape = new Shape(handle, definition(issues, { where: compiled, plan, identity: handle }))
     return { shape, key: await subqueryIndexKey(plan, issues, canonicalize) }
   }
-  const inner = (projectId: number): TableChanges => ({
+  const project = (id: number, owner: string) => row({ id: String(id), owner })
+  const inner = (oldRow: RowValues | null, newRow: RowValues | null): TableChanges => ({
     truncated: false,
     changes: [
       {
-        kind: 'insert',
+        kind: oldRow && newRow ? 'update' : oldRow ? 'delete' : 'insert',
         relation: innerRelation,
-        oldRow: null,
-        newRow: row({ id: String(projectId), owner: 'ada' }),
+        oldRow,
+        newRow,
         incompleteOldRow: false,
         opPosition: 0,
       },
@@ -184,7 +211,7 @@ describe('SubqueryShapeIndex', () => {
     expect(index.filedValues(keyed.shape)).toEqual(new Set())
     expect(found(changesOf([null, issue(1, 5)]))).toEqual(['negated-1'])
     // Inner-table changes reach every shape reading it (their sets follow them).
-    expect(found(inner(5), 2)).toEqual(['keyed-1', 'negated-1', 'scoped-1'])
+    expect(found(inner(null, project(5, 'ada')), 2)).toEqual(['keyed-1', 'negated-1', 'scoped-1'])
 
     // Project 5 moves into the set: the keyed shape is now found for rows of project 5, also when
     // a row moves away from it (old value) or into it (new value); the scoped one keeps its equality.
@@ -204,5 +231,44 @@ describe('SubqueryShapeIndex', () => {
     for (const { shape } of [keyed, negated, scoped]) index.remove(shape)
     expect(index.reads(1) || index.reads(2)).toBe(false)
     expect(index.shapes()).toEqual([])
+  })
+
+  it("offers a change of an inner table only to the shapes whose subquery's WHERE it can match", async () => {
+    const index = new SubqueryShapeIndex()
+    const shapes = await Promise.all(
+      ['ada', 'bob'].map(async (owner) => {
+        const { compiled, plan } = await planOf('project_id IN (SELECT id FROM projects WHERE owner = $1)', {
+          1: owner,
+        })
+        const shape = new Shape(`${owner}-1`, definition(issues, { where: compiled, plan, identity: owner }))
+        index.add(shape)
+        index.setKey(
+          shape,
+          await subqueryIndexKey(plan, issues, canonicalize),
+          await innerIndexKeys(plan, canonicalize),
+        )
+        return shape
+      }),
+    )
+    const everyone = await subqueryShape('everyone-1', 'project_id IN (SELECT id FROM projects)')
+    index.add(everyone.shape)
+    index.setKey(
+      everyone.shape,
+      everyone.key,
+      await innerIndexKeys((await planOf('project_id IN (SELECT id FROM projects)')).plan, canonicalize),
+    )
+    const found = (changes: TableChanges) =>
+      [...index.shapesFor(new Map([[projects.oid, changes]]))].map((shape) => shape.handle).sort()
+    expect(found(inner(null, project(1, 'cy')))).toEqual(['ada-1', 'bob-1', 'everyone-1'])
+    for (const shape of [...shapes, everyone.shape]) index.activate(shape)
+
+    expect(found(inner(null, project(1, 'cy')))).toEqual(['everyone-1'])
+    expect(found(inner(null, project(1, 'ada')))).toEqual(['ada-1', 'everyone-1'])
+    // A project changing hands reaches the owner it leaves (old row) and the one it joins (new row).
+    expect(found(inner(project(1, 'ada'), project(1, 'bob')))).toEqual(['ada-1', 'bob-1', 'everyone-1'])
+    expect(found(inner(project(1, 'bob'), null))).toEqual(['bob-1', 'everyone-1'])
+
+    for (const shape of [...shapes, everyone.shape]) index.remove(shape)
+    expect(index.reads(projects.oid)).toBe(false)
   })
 })
