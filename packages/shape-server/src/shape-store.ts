@@ -195,10 +195,14 @@ export class ShapeStore {
   shapeReleased(shape: Shape): void {
     if (!HANDLE_PATTERN.test(shape.handle)) return
     this.enqueue(`removing shape ${shape.handle}`, async () => {
-      if (this.written.delete(shape.handle)) this.listChanged = true
-      this.subqueryStates.delete(shape.handle)
+      this.forget(shape.handle)
       await rm(this.shapeDir(shape.handle), { recursive: true, force: true })
     })
+  }
+
+  private forget(handle: string) {
+    if (this.written.delete(handle)) this.listChanged = true
+    this.subqueryStates.delete(handle)
   }
 
   /**
@@ -222,26 +226,42 @@ export class ShapeStore {
         return
       }
       const writes = [
-        ...appends.map(
-          ({ shape, entries }) =>
-            () =>
-              appendDurably(join(this.shapeDir(shape.handle), 'log.jsonl'), encodeLogEntries(entries)),
-        ),
-        ...states.map(({ shape, generation, text }) => async () => {
-          const dir = this.shapeDir(shape.handle)
-          await writeDurably(join(dir, subqueryStateFileName(generation)), text)
-          await syncDirectory(dir)
-        }),
+        ...appends.map(({ shape, entries }) => ({
+          shape,
+          write: () => appendDurably(join(this.shapeDir(shape.handle), 'log.jsonl'), encodeLogEntries(entries)),
+        })),
+        ...states.map(({ shape, generation, text }) => ({
+          shape,
+          write: async () => {
+            const dir = this.shapeDir(shape.handle)
+            await writeDurably(join(dir, subqueryStateFileName(generation)), text)
+            await syncDirectory(dir)
+          },
+        })),
       ]
+      const failed = new Map<ActiveShape, unknown>()
       for (let index = 0; index < writes.length; index += PARALLEL_WRITES) {
-        await Promise.all(writes.slice(index, index + PARALLEL_WRITES).map((write) => write()))
+        const batch = writes.slice(index, index + PARALLEL_WRITES)
+        const results = await Promise.allSettled(batch.map(({ write }) => write()))
+        results.forEach((result, position) => {
+          if (result.status === 'rejected') failed.set(batch[position].shape, result.reason)
+        })
       }
+      // The entries taken for a failed write are gone from what later checkpoints append, so its
+      // file would have a gap: such a shape is no longer stored (it keeps serving from memory;
+      // after a restart its clients refetch).
+      for (const [shape, reason] of failed) {
+        this.log.error(`Shape storage: writing shape ${shape.handle} failed, no longer stored: ${errorMessage(reason)}`)
+        this.forget(shape.handle)
+        await rm(this.shapeDir(shape.handle), { recursive: true, force: true }).catch(() => {})
+      }
+      const stored = listed.filter((shape) => !failed.has(shape))
       const written = new Map(states.map((state) => [state.shape.handle, state]))
       const checkpoint: StoredCheckpoint = {
         version: STORE_FORMAT_VERSION,
         ...this.owner,
         lsn: lsn.toString(),
-        shapes: listed.map((shape) => {
+        shapes: stored.map((shape) => {
           const state = written.get(shape.handle) ?? this.subqueryStates.get(shape.handle)
           return {
             handle: shape.handle,
@@ -259,8 +279,7 @@ export class ShapeStore {
       if (lsn > this.durableLsn) this.durableLsn = lsn
       for (const shape of shapes) shape.log.releaseThrough(lsn)
       for (const { shape, generation, sha256: checksum, version } of states) {
-        // A shape released meanwhile has its folder removed already.
-        if (!this.written.has(shape.handle)) continue
+        if (failed.has(shape)) continue
         this.subqueryStates.set(shape.handle, { generation, sha256: checksum, version })
         await this.removeOtherStateFiles(shape.handle, generation)
       }

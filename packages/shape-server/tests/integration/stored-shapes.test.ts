@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -503,6 +503,59 @@ async function subqueryStateFiles(dir: string, handle: string) {
   expect(files.length).toBeGreaterThan(0)
   return files
 }
+
+describe('stored shapes and a failing disk', () => {
+  it('stops storing a shape whose log could not be appended (no gap on disk), keeps serving it, and keeps the others', async () => {
+    const dir = await storageDir()
+    const fixture = await fixtureWithStorage(dir)
+    await fixture.sql.unsafe(`CREATE TABLE disk_rows (id int PRIMARY KEY, body text NOT NULL)`)
+    const open = async (where: string) => {
+      const response = await getShape(fixture.shapeUrl, { table: 'disk_rows', offset: '-1', where })
+      return response.headers.get('electric-handle') as string
+    }
+    const failing = await open('id < 100')
+    const healthy = await open('id >= 100')
+    await eventually(async () => {
+      const listed = await listedHandles(dir)
+      return listed.includes(failing) && listed.includes(healthy)
+    }, 'both shapes in a checkpoint')
+    // A directory where the log file was: appending to it fails.
+    const logPath = join(dir, 'shapes', failing, 'log.jsonl')
+    await rm(logPath)
+    await mkdir(logPath)
+    await fixture.sql`INSERT INTO disk_rows VALUES (1, 'lost on disk'), (100, 'kept on disk')`
+    await eventually(
+      async () => !(await listedHandles(dir)).includes(failing),
+      'the failing shape to leave the checkpoint',
+    )
+    expect(await listedHandles(dir)).toContain(healthy)
+    const served = await getShape(fixture.shapeUrl, {
+      table: 'disk_rows',
+      offset: '0_inf',
+      where: 'id < 100',
+      handle: failing,
+    })
+    expect(JSON.stringify(served.body)).toContain('lost on disk')
+
+    await fixture.restart()
+    expect(fixture.server.restoredShapes).toBe(1)
+    const stale = await getShape(fixture.shapeUrl, {
+      table: 'disk_rows',
+      offset: '0_inf',
+      where: 'id < 100',
+      handle: failing,
+    })
+    expect(stale.status).toBe(409)
+    const kept = await getShape(fixture.shapeUrl, {
+      table: 'disk_rows',
+      offset: '0_inf',
+      where: 'id >= 100',
+      handle: healthy,
+    })
+    expect(kept.status).toBe(200)
+    expect(JSON.stringify(kept.body)).toContain('kept on disk')
+  })
+})
 
 describe('stored shapes and the memory bounds', () => {
   it('removes an evicted shape from disk as well', async () => {
