@@ -115,6 +115,11 @@ export class ShapeDataAllowance {
     return this.current
   }
 
+  /** Above this RSS the caller should collect garbage before trusting a reading (`budget − headroom`). */
+  get collectAboveBytes(): number {
+    return this.budgetBytes - this.headroomBytes
+  }
+
   /** Above this RSS the allowance shrinks. */
   get shrinkAboveBytes(): number {
     return this.budgetBytes - this.headroomBytes / 2

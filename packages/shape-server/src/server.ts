@@ -366,7 +366,7 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
         return closed
       },
     }
-    const memoryWatch = watchMemory(registry, log, settings.memoryBudgetBytes)
+    const memoryWatch = await watchMemory(registry, log, settings.memoryBudgetBytes)
     if (memoryWatch instanceof MemoryBudgetTooSmallError) {
       await running.close()
       throw memoryWatch

@@ -19,6 +19,12 @@ describe('the shape-data allowance under a process memory budget', () => {
     const budget = allowance()
     expect(budget.ceilingBytes).toBe(192 * MiB - 100 * MiB - MEMORY_HEADROOM_BYTES)
     expect(budget.bytes).toBe(budget.ceilingBytes)
+    // The lines: collect garbage above 160, shrink above 176, grow back below 144 (MiB).
+    expect([budget.collectAboveBytes, budget.shrinkAboveBytes, budget.growBelowBytes]).toEqual([
+      160 * MiB,
+      176 * MiB,
+      144 * MiB,
+    ])
     expect(budget.observe(150 * MiB, 40 * MiB)).toEqual({ kind: 'unchanged' })
   })
 
