@@ -357,6 +357,27 @@ describe('stored subquery shapes', () => {
     expect(fresh.stream.shapeHandle).toBe(handle)
   })
 
+  it('wakes event-stream clients when a held move is on disk', async () => {
+    const dir = await storageDir()
+    const fixture = await fixtureWithStorage(dir)
+    await fixture.sql.unsafe(projectsAndTickets)
+    // One stream stays open for the whole test (60 s SSE timeout): each move must reach it when
+    // the checkpoint releases it, not with the next reconnection.
+    const recorder = new StreamRecorder({
+      url: fixture.shapeUrl,
+      params: { table: 'tickets', where: activeProjects },
+      liveSse: true,
+      backoffOptions: { initialDelay: 50, maxDelay: 200, multiplier: 1.5 },
+    })
+    cleanups.push(async () => recorder.close())
+    await recorder.upToDate()
+    for (let round = 0; round < 4; round++) {
+      await fixture.sql`UPDATE projects SET active = NOT active WHERE id = ${1 + (round % 3)}`
+      await converged(fixture.sql, recorder, activeProjects, `move ${round} over server-sent events`)
+    }
+    expect(refetches(recorder)).toEqual([])
+  })
+
   it('resumes a nested subquery with params through changes of the middle and inner tables', async () => {
     const dir = await storageDir()
     const fixture = await fixtureWithStorage(dir)
