@@ -117,9 +117,7 @@ describe('subquery shapes in the equality index', () => {
       // Project 6 moves from owner-5 to owner-3: a change of the inner table reaches the shapes
       // whose subquery's WHERE its old or new row matches (owner-5's lose it, owner-3's get its
       // issues as a move-in) and the one whose subquery reads every project.
-      expect(await applicationsOf(() => fixture.sql`UPDATE projects SET owner = 'owner-3' WHERE id = 6`)).toBe(
-        4 + 1,
-      )
+      expect(await applicationsOf(() => fixture.sql`UPDATE projects SET owner = 'owner-3' WHERE id = 6`)).toBe(4 + 1)
       // An issue written to project 6 afterwards must reach owner-3's shapes (filed under 6 now),
       // and no longer owner-5's.
       expect(await applicationsOf(() => fixture.sql`INSERT INTO issues VALUES (1003, 6, 'after the move')`)).toBe(
