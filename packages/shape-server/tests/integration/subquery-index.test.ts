@@ -183,4 +183,71 @@ describe('subquery shapes in the equality index', () => {
       late.recorder.close()
     }
   })
+
+  it('a seeded burst of mixed writes to both tables ends with every client holding exactly its rows', async () => {
+    const owners = 12
+    const owned = 'project_id IN (SELECT id FROM projects WHERE owner = $1)'
+    const followers = [
+      ...Array.from({ length: owners }, (_, index) => follow(`burst owner-${index}`, owned, { 1: `owner-${index}` })),
+      follow('burst visible of owner-2', `${owned} AND title <> 'hidden'`, { 1: 'owner-2' }),
+      follow('burst special of any project', `title = 'special' AND project_id IN (SELECT id FROM projects)`),
+      follow('burst not owner-0', `project_id NOT IN (SELECT id FROM projects WHERE owner = 'owner-0')`),
+    ]
+    // A fixed seed: the same writes every run, so a failure can be replayed.
+    let seed = 20261129
+    const next = (below: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed % below
+    }
+    try {
+      for (const follower of followers) await follower.recorder.upToDate()
+      let nextIssue = 5000
+      let nextProject = 5000
+      for (let transaction = 0; transaction < 60; transaction++) {
+        await fixture.sql.begin(async (sql) => {
+          for (let op = 0, ops = 1 + next(3); op < ops; op++) {
+            const project = 1 + next(2 * owners)
+            const owner = `owner-${next(owners + 2)}` // two owners nobody follows
+            // The last transactions change issues only: a move-out of a project would also remove
+            // rows a shape failed to move out itself.
+            switch (next(transaction < 40 ? 8 : 5)) {
+              case 0:
+                await sql`INSERT INTO issues VALUES (${nextIssue++}, ${project}, ${next(4) === 0 ? 'special' : 'burst'})`
+                break
+              case 1:
+                // An issue moving to another project: it leaves one owner's shapes for another's.
+                await sql`UPDATE issues SET project_id = ${project} WHERE id = (SELECT min(id) FROM issues WHERE project_id = ${1 + next(2 * owners)})`
+                break
+              case 2:
+                await sql`UPDATE issues SET title = ${next(2) === 0 ? 'hidden' : 'special'} WHERE project_id = ${project}`
+                break
+              case 3:
+                await sql`DELETE FROM issues WHERE id = (SELECT max(id) FROM issues WHERE project_id = ${project})`
+                break
+              case 4:
+                // A primary-key change: a delete and an insert for the clients.
+                await sql`UPDATE issues SET id = ${nextIssue++} WHERE id = (SELECT min(id) FROM issues WHERE project_id = ${project})`
+                break
+              case 5:
+              case 6:
+                await sql`UPDATE projects SET owner = ${owner} WHERE id = ${project}`
+                break
+              default:
+                await sql`INSERT INTO projects VALUES (${nextProject++}, ${owner})`
+                await sql`INSERT INTO issues VALUES (${nextIssue++}, ${nextProject - 1}, 'new project')`
+            }
+          }
+        })
+      }
+      for (const follower of followers) {
+        const expected = await expectedIds(follower)
+        await follower.recorder.waitFor(
+          () => JSON.stringify(ids(materialise(follower.recorder.messages))) === JSON.stringify(expected),
+          `${follower.name} to hold ${expected}; holds ${ids(materialise(follower.recorder.messages))}`,
+        )
+      }
+    } finally {
+      for (const follower of followers) follower.recorder.close()
+    }
+  })
 })
