@@ -313,9 +313,14 @@ describe('stored subquery shapes', () => {
       expect(fresh.stream.shapeHandle).toBe(handle)
     }
 
-    // The sets and held rows are private to the server's user, like the rest.
-    for (const file of await subqueryStateFiles(dir, handles[0] as string)) {
-      expect((await stat(join(dir, 'shapes', handles[0] as string, file))).mode & 0o077).toBe(0)
+    // The sets and held rows are private to the server's user, like the rest. Looked at once the
+    // server has stopped: while it runs, every checkpoint after a change writes the next state file
+    // and then deletes the one before, so a file just listed may be gone by the time it is read.
+    await fixture.server.close()
+    for (const handle of handles as string[]) {
+      const files = await subqueryStateFiles(dir, handle)
+      expect(files).toEqual([await checkpointedStateFile(dir, handle)])
+      for (const file of files) expect((await stat(join(dir, 'shapes', handle, file))).mode & 0o077).toBe(0)
     }
   })
 
@@ -516,6 +521,16 @@ function inserts(messages: StreamRecorder['messages'], id: string) {
   return messages.filter(
     (message) => 'key' in message && message.headers.operation === 'insert' && String(message.value.id) === id,
   ).length
+}
+
+/** The subquery state file `checkpoint.json` names for the shape. */
+async function checkpointedStateFile(dir: string, handle: string) {
+  const checkpoint = JSON.parse(await readFile(join(dir, 'checkpoint.json'), 'utf8')) as {
+    shapes: Array<{ handle: string; subqueryState?: { generation: number } }>
+  }
+  const generation = checkpoint.shapes.find((shape) => shape.handle === handle)?.subqueryState?.generation
+  expect(generation).toBeDefined()
+  return `subquery-state-${generation}.json`
 }
 
 /** The shape's subquery state files: the one the checkpoint names (and the next, while one is written). */
