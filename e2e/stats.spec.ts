@@ -103,6 +103,36 @@ test('stats start empty, follow an upload made in another tab, and open per sess
   await context.close()
 })
 
+test('on a phone the activity calendar opens at the newest activity with its weekday labels in view', async ({
+  browser,
+}) => {
+  test.setTimeout(180_000)
+  const context = await browser.newContext({ timezoneId: 'UTC', viewport: { width: 390, height: 844 } })
+  const page = await freshAccount(context)
+  // Older than the weeks a phone shows at once: opening at the latest weeks would show no activity.
+  const day = dayOffset(-250)
+  await upload(page, [rolloutOn(day)])
+  await gotoStats(page)
+  const cell = page.locator(`[data-day="${day}"]`)
+  await expect(cell).toHaveAttribute('data-events', '104')
+  const calendar = page.getByRole('region', { name: 'Activity calendar' })
+  const shown = async (target: typeof cell) => {
+    const [box, view] = [await target.boundingBox(), await calendar.boundingBox()]
+    return Boolean(box && view && box.x >= view.x && box.x + box.width <= view.x + view.width)
+  }
+  await expect.poll(() => shown(cell)).toBe(true)
+  const monday = calendar.getByText('Mon', { exact: true })
+  await expect.poll(() => shown(monday)).toBe(true)
+  // Scrolled to the start and back, the labels stay while the weeks move under them.
+  await calendar.evaluate((element) => {
+    element.scrollLeft = element.scrollWidth
+  })
+  await expect.poll(() => shown(monday)).toBe(true)
+  // One repository: the chart says it shows every one, not "the 12".
+  await expect(page.getByTestId('by-repository')).toContainText('Every repository, all time.')
+  await context.close()
+})
+
 const VIEWPORTS = {
   desktop: { width: 1280, height: 800 },
   mobile: { width: 390, height: 844 },

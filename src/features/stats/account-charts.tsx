@@ -1,6 +1,8 @@
 /** The charts of the /stats page: usage and velocity per week, and the repository and agent breakdowns. */
+
 import { useState } from 'react'
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import { describeRepositoryBreakdown } from '~/domain/stats/breakdown'
 import { AGENT_LABELS } from '~/features/sessions/session-list'
 import { formatCount } from '~/lib/format'
 import type { ActivityWeek, StatsBreakdownRow } from '~/server/repositories/stats-repository'
@@ -195,9 +197,7 @@ export function BreakdownChart({ kind, rows }: { kind: 'repository' | 'agent'; r
   return (
     <ChartCard
       title={title}
-      description={
-        kind === 'repository' ? 'The 12 repositories with the most events, all time.' : 'Each coding agent, all time.'
-      }
+      description={kind === 'repository' ? describeRepositoryBreakdown(rows.length) : 'Each coding agent, all time.'}
       summary={summary}
       testId={`by-${kind}`}
       actions={

@@ -1,7 +1,8 @@
 /**
  * A calendar of the last 53 weeks: one column per week (Monday first), one cell per day, shaded by
  * the number of events that day. Cells shrink with the card down to 10 px; below that (phones)
- * the calendar scrolls sideways and opens at the latest weeks.
+ * the calendar scrolls sideways, keeps its weekday labels in view, and opens at the newest week
+ * with activity (the latest weeks of a quiet account would show an empty grid).
  */
 import { useLayoutEffect, useRef } from 'react'
 import { formatCount } from '~/lib/format'
@@ -41,10 +42,19 @@ function describeDay(day: ActivityDay) {
 
 export function ActivityHeatmap({ days, summary }: { days: readonly ActivityDay[]; summary: string }) {
   const scroller = useRef<HTMLElement>(null)
-  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll to the newest weeks when the days change
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll to the newest activity when the days change
   useLayoutEffect(() => {
     const element = scroller.current
-    if (element) element.scrollLeft = element.scrollWidth
+    if (!element) return
+    const active = element.querySelectorAll<HTMLElement>('[data-level]:not([data-level="0"])')
+    const newest = active[active.length - 1]
+    if (!newest) {
+      element.scrollLeft = element.scrollWidth
+      return
+    }
+    // Its week as the calendar's right-most visible column, with one more week beside it when there is one.
+    const cellRight = newest.getBoundingClientRect().right - element.getBoundingClientRect().left + element.scrollLeft
+    element.scrollLeft = cellRight + newest.offsetWidth * 2 - element.clientWidth
   }, [days])
   const levelOf = heatLevels(days)
   const weeks = Math.ceil(days.length / 7)
@@ -54,8 +64,8 @@ export function ActivityHeatmap({ days, summary }: { days: readonly ActivityDay[
     <div className="flex max-w-[56rem] flex-col gap-2" data-testid="activity-heatmap">
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard */}
       <section ref={scroller} aria-label="Activity calendar" tabIndex={0} className="overflow-x-auto pb-1">
-        <div role="img" aria-label={summary} className="grid min-w-[36rem] grid-cols-[auto_1fr] gap-x-1.5">
-          <span />
+        <div role="img" aria-label={summary} className="grid min-w-[36rem] grid-cols-[auto_1fr]">
+          <span className="sticky left-0 z-10 bg-card" />
           <div
             className="grid gap-[2px] pb-1 text-[10px] text-muted-foreground sm:gap-[3px] sm:text-xs"
             style={columns}
@@ -67,7 +77,7 @@ export function ActivityHeatmap({ days, summary }: { days: readonly ActivityDay[
               </span>
             ))}
           </div>
-          <div className="grid grid-rows-7 gap-[2px] text-[10px] text-muted-foreground leading-none sm:gap-[3px] sm:text-xs">
+          <div className="sticky left-0 z-10 grid grid-rows-7 gap-[2px] bg-card pr-1.5 text-[10px] text-muted-foreground leading-none sm:gap-[3px] sm:text-xs">
             {WEEKDAY_LABELS.map((label, index) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: one label per weekday row
               <span key={index} className="flex items-center">

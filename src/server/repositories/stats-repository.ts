@@ -4,8 +4,10 @@
  * to read; nothing here is written. Tokens are input + output (cached input is part of input,
  * reasoning is reported separately by the agents that report it), as in the session header.
  */
+
 import { type SQL, sql } from 'drizzle-orm'
 import type { Executor } from '~/db/client'
+import { STATS_BREAKDOWN_LIMIT } from '~/domain/stats/breakdown'
 
 const TOOL_TYPES = sql`('FunctionCall', 'LocalShellCall', 'WebSearchCall', 'CustomToolCall', 'FileChange')`
 
@@ -81,8 +83,6 @@ export type AccountStats = {
   agents: StatsBreakdownRow[]
 }
 
-const BREAKDOWN_LIMIT = 12
-
 async function accountSummary(db: Executor, accountId: string): Promise<AccountStatsSummary> {
   const [row] = await db.execute<AccountStatsSummary>(sql`
     select count(*)::int as "sessions",
@@ -108,7 +108,7 @@ async function breakdown(db: Executor, accountId: string, key: SQL): Promise<Sta
     where s.account_id = ${accountId}
     group by 1
     order by "events" desc, "sessions" desc, "key"
-    limit ${BREAKDOWN_LIMIT}`)
+    limit ${STATS_BREAKDOWN_LIMIT}`)
 }
 
 /**
