@@ -24,7 +24,7 @@ export function RepoHeader({
     <div className="flex items-end justify-between gap-3 px-1 pt-5 pb-1.5">
       <h2 className="flex min-w-0 items-center gap-2 font-semibold text-sm">
         <FolderGit2Icon className="size-4 shrink-0 text-muted-foreground" aria-hidden />
-        <span className="truncate">
+        <span className="truncate" title={row.repo || undefined}>
           {row.repo ? <HighlightedText text={row.repo} ranges={ranges} /> : 'No repository'}
         </span>
       </h2>
@@ -45,7 +45,7 @@ export function BranchHeader({
   return (
     <h3 className="flex items-center gap-1.5 px-1 pt-1 pb-1 font-medium font-mono text-muted-foreground text-xs">
       <GitBranchIcon className="size-3.5 shrink-0" aria-hidden />
-      <span className="truncate">
+      <span className="truncate" title={row.branch || undefined}>
         {row.branch ? (
           <HighlightedText text={row.branch} ranges={ranges} />
         ) : (

@@ -56,7 +56,7 @@ export function RuleInventory({
       <EmptyState icon={ScrollTextIcon} title="No rules yet">
         <p>
           Rules come from a session's repository (AGENTS.md, CLAUDE.md, GEMINI.md, .ruler, .cursor/rules, docs/agents)
-          or from an instruction file pasted above.
+          or from an instruction file you add to a session above.
         </p>
       </EmptyState>
     )

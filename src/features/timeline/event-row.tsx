@@ -61,7 +61,7 @@ export function EventRow({
           </time>
         ) : null}
         {detail ? (
-          <span className="hidden min-w-0 truncate font-mono text-muted-foreground sm:inline">
+          <span className="hidden min-w-0 truncate font-mono text-muted-foreground sm:inline" title={detail}>
             <HighlightMatches text={detail} query={query} />
           </span>
         ) : null}
@@ -77,7 +77,7 @@ export function EventRow({
         ) : null}
         {marker}
       </span>
-      <span className="block min-w-0 truncate text-sm">
+      <span className="block min-w-0 truncate text-sm" title={event.summary || undefined}>
         {event.summary ? <HighlightMatches text={event.summary} query={query} /> : '—'}
       </span>
     </button>
