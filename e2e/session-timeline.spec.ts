@@ -113,8 +113,11 @@ test('the tools filter and the order are in the URL, and the page has no axe vio
 test('an unknown or foreign session gets a friendly message, not an error page', async ({ page }) => {
   await gotoHydrated(page, '/sessions/00000000-0000-4000-8000-000000000000')
   await expect(page.getByRole('heading', { name: 'Session not found' })).toBeVisible()
+  // Nothing offers to work on a session that is not there: no coach to open beside it.
+  await expect(page.getByRole('button', { name: 'Show coach' })).toHaveCount(0)
   await gotoHydrated(page, '/sessions/not-a-session')
   await expect(page.getByRole('heading', { name: 'Session not found' })).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Show coach' })).toHaveCount(0)
 })
 
 test('an open timeline shows the events of a session that grows, without a reload', async ({ page, context }) => {

@@ -81,28 +81,23 @@ export function SessionNotFound() {
 /** What another feature shows on an event's row (EventRow's `marker`), e.g. a misalignment's severity. */
 export type MarkerFor = (ordinal: number) => ReactNode
 
-export function TimelineView({
-  sessionId,
-  search,
-  markerFor,
-}: {
+/**
+ * `frame` wraps the timeline of a session that exists (the coach beside it); a missing session
+ * shows only its not-found state, with nothing that offers to work on it.
+ */
+type TimelineViewProps = {
   sessionId: string
   search: TimelineSearch
   markerFor?: MarkerFor
-}) {
-  if (!UUID.test(sessionId)) return <SessionNotFound />
-  return <TimelineForSession sessionId={sessionId} search={search} markerFor={markerFor} />
+  frame?: (timeline: ReactNode) => ReactNode
 }
 
-function TimelineForSession({
-  sessionId,
-  search,
-  markerFor,
-}: {
-  sessionId: string
-  search: TimelineSearch
-  markerFor?: MarkerFor
-}) {
+export function TimelineView(props: TimelineViewProps) {
+  if (!UUID.test(props.sessionId)) return <SessionNotFound />
+  return <TimelineForSession {...props} />
+}
+
+function TimelineForSession({ sessionId, search, markerFor, frame = (timeline) => timeline }: TimelineViewProps) {
   const sessionQuery = useLiveQuery(
     (q) => q.from({ session: sessionsCollection }).where(({ session }) => eq(session.id, sessionId)),
     [sessionId],
@@ -119,7 +114,7 @@ function TimelineForSession({
   if (failure?.status === 403 || failure?.status === 404) return <SessionNotFound />
   if (!session && (!sessionQuery.isReady || !sharedQuery.isReady)) return <TimelineSkeleton />
   if (!session) return <SessionNotFound />
-  return (
+  return frame(
     <>
       <SessionHeader session={session} actions={<SessionNavigation session={session} />} shareable={own !== null} />
       {failure ? (
@@ -136,7 +131,7 @@ function TimelineForSession({
         </Alert>
       ) : null}
       <SessionTimeline key={session.id} session={session} search={search} markerFor={markerFor} />
-    </>
+    </>,
   )
 }
 

@@ -28,9 +28,12 @@ function TimelinePage() {
   return (
     <>
       <MisalignmentBanner sessionId={sessionId} />
-      <CoachBesideTimeline sessionId={sessionId}>
-        <TimelineView sessionId={sessionId} search={search} markerFor={markerFor} />
-      </CoachBesideTimeline>
+      <TimelineView
+        sessionId={sessionId}
+        search={search}
+        markerFor={markerFor}
+        frame={(timeline) => <CoachBesideTimeline sessionId={sessionId}>{timeline}</CoachBesideTimeline>}
+      />
     </>
   )
 }
