@@ -182,7 +182,7 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
     )
     const publisher = new TablePublisher(pool, settings.publicationName, log)
     /** Writes a checkpoint (queued behind any running one); set once replication runs. */
-    let checkpoint: (force: boolean) => Promise<void> = async () => {}
+    let checkpoint: (force: boolean, last?: boolean) => Promise<void> = async () => {}
     // Entries held until they are on disk (subquery moves) wait for a checkpoint; ask for one at
     // once instead of waiting out the interval. A queued checkpoint that has not yet taken its
     // capture covers every hold until it does, so at most one waits.
@@ -248,8 +248,10 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
         shapes: registry.persistableShapes(),
       }
     }
-    checkpoint = (force) =>
-      store ? store.checkpoint(capture, { force, atRest: (read) => registry.betweenJobs(read) }) : Promise.resolve()
+    checkpoint = (force, last = false) =>
+      store
+        ? store.checkpoint(capture, { force, last, atRest: (read) => registry.betweenJobs(read) })
+        : Promise.resolve()
     await withTimeout(
       activeStream.start(),
       STARTUP_TIMEOUT_MS,
@@ -354,7 +356,7 @@ export async function startShapeServer(options: ShapeServerOptions): Promise<Run
           stopMemoryChecks()
           stopCheckpoints()
           // The last checkpoint before the shapes are let go; the slot keeps the rest for next time.
-          if (store) await checkpoint(true)
+          if (store) await checkpoint(true, true)
           registry.close()
           await closeHttpServer(server)
           await activeStream.stop()

@@ -85,6 +85,8 @@ export class ShapeStore {
   private readonly subqueryStates = new Map<string, WrittenSubqueryState>()
   private listChanged = true
   private lastCheckpointAt = 0
+  /** The server wrote its last checkpoint before letting its shapes go (`last: true`). */
+  private finished = false
 
   private constructor(
     readonly dir: string,
@@ -210,12 +212,18 @@ export class ShapeStore {
    * fsyncs it, then records `lsn` as the point they are complete to. `capture` runs when the queue
    * reaches this checkpoint, inside `atRest` (between two transactions of the shape registry, so
    * a subquery shape's sets are exactly as of `lsn`, never halfway through a transaction).
+   *
+   * `last`: the stopping server's final checkpoint. Checkpoints asked for after it (a move held
+   * while it was written) are not taken: they would capture a registry that has let its shapes go
+   * and, if anything changed the list meanwhile, record that no shape is stored.
    */
   checkpoint(
     capture: () => CheckpointCapture,
-    { force = false, atRest = runNow }: { force?: boolean; atRest?: RunAtRest } = {},
+    { force = false, atRest = runNow, last = false }: { force?: boolean; atRest?: RunAtRest; last?: boolean } = {},
   ): Promise<void> {
     return this.enqueue('writing a checkpoint', async () => {
+      if (this.finished) return
+      if (last) this.finished = true
       const { lsn, shapes, listed, appends, states } = await atRest(() => this.take(capture()))
       const positionOnly = appends.length === 0 && states.length === 0 && !this.listChanged
       if (
