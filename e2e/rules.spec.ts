@@ -130,3 +130,14 @@ test('a generated hook shows its backtest over the account, and the Rules page p
   await page.setViewportSize({ width: 1280, height: 800 })
   await page.screenshot({ path: 'test-results/screenshots/rules-desktop.png', fullPage: true })
 })
+
+test('an account without sessions is sent to upload one instead of asked to pick one', async ({ browser }) => {
+  const context = await browser.newContext({ colorScheme: 'light' })
+  await signUpDirectly(context)
+  const page = await context.newPage()
+  await gotoHydrated(page, `${E2E_URLS.passwordApp}/rules`)
+  await expect(page.getByText('this account has none yet')).toBeVisible()
+  await expect(page.getByRole('link', { name: 'Upload a session' })).toHaveAttribute('href', '/sessions')
+  await expect(page.getByText('Pick a session to see')).toHaveCount(0)
+  await context.close()
+})

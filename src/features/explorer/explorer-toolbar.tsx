@@ -111,7 +111,7 @@ export function ExplorerToolbar({
           aria-label="Search sessions"
           aria-describedby={problems.length > 0 ? problemsId : undefined}
           aria-invalid={problems.length > 0 ? true : undefined}
-          placeholder="Search title, repo, branch, id, model — /regex/ works"
+          placeholder="Title, repo, branch, id, model or /regex/"
           className="pl-9 font-mono text-[13px] placeholder:font-sans"
           spellCheck={false}
           autoComplete="off"

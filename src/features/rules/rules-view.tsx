@@ -3,7 +3,7 @@
  * its rules come from; below, the inventory of every rule by session or by repository.
  */
 import { useLiveQuery } from '@tanstack/react-db'
-import { useNavigate } from '@tanstack/react-router'
+import { Link, useNavigate } from '@tanstack/react-router'
 import { useCallback, useEffect, useId, useState } from 'react'
 import { sessionsCollection } from '~/collections/sessions-collection'
 import { DecisionList } from '~/features/hookify/decision-list'
@@ -59,6 +59,15 @@ export function RulesView({ sessionId }: { sessionId: string | undefined }) {
           <RulesSourceForm sessionId={sessionId} onChanged={inventory.reload} />
           <DecisionList sessionId={sessionId} />
         </>
+      ) : sessions.isReady && (sessions.data ?? []).length === 0 ? (
+        // Nothing to pick yet: say where sessions come from instead of asking for one.
+        <p className="text-muted-foreground text-sm">
+          Rules are checked per session, and this account has none yet.{' '}
+          <Link to="/sessions" className="text-foreground underline underline-offset-2">
+            Upload a session
+          </Link>{' '}
+          to see its misalignments, add rules to it and review the coach gate's decisions.
+        </p>
       ) : (
         <p className="text-muted-foreground text-sm">
           Pick a session to see its misalignments, add rules to it and review the coach gate's decisions.

@@ -51,7 +51,7 @@ function StatsForSession({ sessionId }: { sessionId: string }) {
         <Link
           to="/sessions/$sessionId"
           params={{ sessionId }}
-          className="inline-flex w-fit items-center gap-1 text-muted-foreground text-sm underline-offset-2 hover:text-foreground hover:underline"
+          className="inline-flex w-fit items-center gap-1 py-1 text-muted-foreground text-sm underline-offset-2 hover:text-foreground hover:underline"
         >
           <ArrowLeftIcon className="size-4" aria-hidden />
           Timeline
