@@ -113,6 +113,8 @@ test('threads: new chat, rename, select and delete with promotion; the page has 
 }) => {
   const sessionId = await uploadSession(page)
   await openCoach(page, sessionId)
+  // The page's h1 says "Coach"; the panel's h2 below it names the chat instead of repeating it.
+  await expect(page.getByRole('heading', { level: 2, name: 'Chat', exact: true })).toBeVisible()
   const threads = page.getByRole('navigation', { name: 'Coach threads' })
   await send(page, 'hello')
   await expect(replies(page).last()).toHaveAttribute('data-status', 'complete', { timeout: 60_000 })

@@ -52,7 +52,16 @@ function useContextPreview(sessionId: string, mode: ChatMode, prompt: string, me
   return summary
 }
 
-export function CoachPanel({ sessionId, prefill }: { sessionId: string; prefill?: CoachPrefillInput | null }) {
+export function CoachPanel({
+  sessionId,
+  prefill,
+  heading = 'Coach',
+}: {
+  sessionId: string
+  prefill?: CoachPrefillInput | null
+  /** The panel's h2: "Coach" beside a timeline; the coach page, whose h1 already says so, names the chat. */
+  heading?: string
+}) {
   const [mode, setMode] = useState<ChatMode>('session')
   const [prompt, setPrompt] = useState(prefill?.prompt ?? '')
   const [metadata, setMetadata] = useState<CoachMetadata | undefined>(prefill?.metadata)
@@ -124,7 +133,7 @@ export function CoachPanel({ sessionId, prefill }: { sessionId: string; prefill?
     >
       <div className="flex flex-col gap-3 @lg:flex-row @lg:items-start @lg:justify-between">
         <h2 id={`${promptId}-title`} className="font-semibold text-lg">
-          Coach
+          {heading}
         </h2>
         <fieldset className="flex gap-1 rounded-lg border p-1" aria-label="Coach mode">
           {MODES.map((option) => (

@@ -73,7 +73,7 @@ function CoachPage() {
           <p>This session does not exist, was deleted, or belongs to another account. Pick another one above.</p>
         </EmptyState>
       ) : (
-        <CoachPanel key={sessionId} sessionId={sessionId} prefill={prefill} />
+        <CoachPanel key={sessionId} sessionId={sessionId} prefill={prefill} heading="Chat" />
       )}
     </>
   )
