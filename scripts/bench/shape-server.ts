@@ -20,7 +20,7 @@ import { Shape, ShapeStream } from '@electric-sql/client'
 import postgres from 'postgres'
 import { startEmbeddedPostgres } from '../../dev/embedded-postgres.ts'
 import { freePort } from '../../dev/processes.ts'
-import { buildBenchResult, percentile, writeBenchResult } from './bench-results.ts'
+import { buildBenchResult, formatTable, percentile, writeBenchResult } from './bench-results.ts'
 import { LiveShapeClients, monotonicMs } from './live-shape-clients.ts'
 import { cpuSeconds, postgresCpuSeconds } from './process-cpu.ts'
 import { ShapeServerProcess } from './shape-server-process.ts'
@@ -412,17 +412,31 @@ async function measureSubqueryIndex(
 }
 
 function printSubqueryIndex(results: SubqueryIndexResult[]) {
-  console.log(
-    '\n| scenario | each transaction | subquery shapes | transactions | shapes it can change | shapes applied per transaction | server CPU per transaction | Postgres CPU per transaction | elapsed | load (1 / 5 / 15 min) |\n' +
-      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-  )
-  for (const result of results) {
-    console.log(
-      `| ${result.scenario} | ${result.writes} | ${result.shapes} | ${result.transactions} | ${result.matchingShapesPerTransaction} | ` +
-        `${result.applicationsPerTransaction?.toFixed(1) ?? '—'} | ${format(result.serverCpuMsPerTransaction)} | ` +
-        `${format(result.postgresCpuMsPerTransaction)} | ${(result.elapsedMs / 1000).toFixed(1)} s | ${loadText(result.loadAverage)} |`,
-    )
-  }
+  const header = [
+    'scenario',
+    'each transaction',
+    'subquery shapes',
+    'transactions',
+    'shapes it can change',
+    'shapes applied per transaction',
+    'server CPU per transaction',
+    'Postgres CPU per transaction',
+    'elapsed',
+    'load (1 / 5 / 15 min)',
+  ]
+  const rows = results.map((result) => [
+    result.scenario,
+    result.writes,
+    String(result.shapes),
+    String(result.transactions),
+    String(result.matchingShapesPerTransaction),
+    result.applicationsPerTransaction?.toFixed(1) ?? '—',
+    format(result.serverCpuMsPerTransaction),
+    format(result.postgresCpuMsPerTransaction),
+    `${(result.elapsedMs / 1000).toFixed(1)} s`,
+    loadText(result.loadAverage),
+  ])
+  console.log(`\n${formatTable(header, rows)}`)
 }
 
 async function measureInitialSync(sql: postgres.Sql, shapeUrl: string) {
@@ -530,17 +544,33 @@ function requestedParts(): Set<Part> {
 const loadText = (load: readonly number[]) => load.map((value) => value.toFixed(2)).join(' / ')
 
 function printLatency(results: LatencyResult[]) {
-  console.log(
-    '\n| scenario | live shapes | client processes | writes | p50 | p99 | max | p50 after commit | p99 after commit | retried | load (1 min) |\n' +
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-  )
-  for (const result of results) {
-    console.log(
-      `| ${result.scenario} | ${result.shapes} | ${result.clientProcesses} | ${result.writes} | ${format(result.p50)} | ` +
-        `${format(result.p99)} | ${format(result.max)} | ${format(result.afterCommitP50)} | ${format(result.afterCommitP99)} | ` +
-        `${result.retried503} | ${result.loadAverage.toFixed(2)} |`,
-    )
-  }
+  const header = [
+    'scenario',
+    'live shapes',
+    'client processes',
+    'writes',
+    'p50',
+    'p99',
+    'max',
+    'p50 after commit',
+    'p99 after commit',
+    'retried',
+    'load (1 min)',
+  ]
+  const rows = results.map((result) => [
+    result.scenario,
+    String(result.shapes),
+    String(result.clientProcesses),
+    String(result.writes),
+    format(result.p50),
+    format(result.p99),
+    format(result.max),
+    format(result.afterCommitP50),
+    format(result.afterCommitP99),
+    String(result.retried503),
+    result.loadAverage.toFixed(2),
+  ])
+  console.log(`\n${formatTable(header, rows)}`)
   for (const result of results) {
     for (const [reason, count] of Object.entries(result.retryReasons)) {
       console.log(`${result.scenario}, ${result.shapes} shapes: retried ${count}× after ${reason}`)
@@ -554,17 +584,27 @@ function printBudget(budget: BudgetResult) {
       `${megabytes(budget.budgetBytes)} (load ${loadText(budget.loadAverage)}); server process before the first shape: ` +
       `RSS ${megabytes(budget.baseline.rss)}, heap ${megabytes(budget.baseline.heapUsed)}.\n`,
   )
-  console.log(
-    '| opened | elapsed | shapes held | shape bytes | allowed | server heap (after GC) | external | server RSS |\n' +
-      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-  )
-  for (const sample of budget.samples) {
-    console.log(
-      `| ${sample.opened} | ${(sample.elapsedMs / 1000).toFixed(0)} s | ${sample.shapes} | ${megabytes(sample.shapeBytes)} | ` +
-        `${megabytes(sample.shapeDataLimitBytes)} | ` +
-        `${megabytes(sample.heapUsed)} | ${megabytes(sample.external)} | ${megabytes(sample.rss)} |`,
-    )
-  }
+  const header = [
+    'opened',
+    'elapsed',
+    'shapes held',
+    'shape bytes',
+    'allowed',
+    'server heap (after GC)',
+    'external',
+    'server RSS',
+  ]
+  const rows = budget.samples.map((sample) => [
+    String(sample.opened),
+    `${(sample.elapsedMs / 1000).toFixed(0)} s`,
+    String(sample.shapes),
+    megabytes(sample.shapeBytes),
+    megabytes(sample.shapeDataLimitBytes),
+    megabytes(sample.heapUsed),
+    megabytes(sample.external),
+    megabytes(sample.rss),
+  ])
+  console.log(formatTable(header, rows))
   console.log(
     `\nShape data at most ${megabytes(budget.maxShapeBytes)}, server heap at most ${megabytes(budget.maxHeapUsed)} ` +
       `(${megabytes(budget.finalHeapUsed)} at the end), server RSS at most ${megabytes(budget.maxRss)} ` +
