@@ -47,6 +47,15 @@ async function answer(path: string, query: string, init: RequestInit = {}) {
   return { status: response.status, headers, setsCookie: response.headers.getSetCookie().length > 0, body }
 }
 
+/** A signed-in subset POST with a body over the shape routes' 64 KiB limit. */
+function postOverSubsetLimit(path: string) {
+  return answer(path, 'shape=todos&offset=-1', {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json' },
+    body: 'x'.repeat(70_000),
+  })
+}
+
 const cases: { name: string; path: keyof typeof THROUGH_ROUTER; query: string; init?: () => RequestInit }[] = [
   {
     name: 'a signed-in snapshot',
@@ -103,11 +112,7 @@ describe('shape routes served before the router', () => {
 
   it('a subset body over 64 KiB is refused by the request middleware, before it is read', async () => {
     // The middleware's limit is for the exact path, so the router spelling is not compared here.
-    const tooLarge = await answer('/api/shape', 'shape=todos&offset=-1', {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/json' },
-      body: 'x'.repeat(70_000),
-    })
+    const tooLarge = await postOverSubsetLimit('/api/shape')
     expect(tooLarge.status).toBe(413)
     expect(tooLarge.body).toContain('larger than this endpoint accepts (64 KiB)')
     expect(tooLarge.headers['x-content-type-options']).toBe('nosniff')
@@ -118,11 +123,7 @@ describe('shape routes served before the router', () => {
     expect(share.status).toBe(404)
     expect(share.headers['referrer-policy']).toBe('no-referrer')
     expect(share.headers['x-robots-tag']).toContain('noindex')
-    const tooLarge = await answer('/API/Shape', 'shape=todos&offset=-1', {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/json' },
-      body: 'x'.repeat(70_000),
-    })
+    const tooLarge = await postOverSubsetLimit('/API/Shape')
     expect(tooLarge.status).toBe(413)
     expect(tooLarge.body).toContain('larger than this endpoint accepts (64 KiB)')
   })
