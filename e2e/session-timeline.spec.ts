@@ -110,6 +110,41 @@ test('the tools filter and the order are in the URL, and the page has no axe vio
   await page.screenshot({ path: 'test-results/timeline-mobile.png', fullPage: true })
 })
 
+/** Whether the point at the middle of `element` hits the element itself, i.e. nothing covers it. */
+function isUncovered(element: Element) {
+  const box = element.getBoundingClientRect()
+  const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2)
+  return hit !== null && element.contains(hit)
+}
+
+test('at 390 px the header keeps the coach toggle with Share, both on screen and uncovered', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 })
+  await uploadAndOpenByUrl(page)
+  const heading = page.getByRole('heading', { level: 1 })
+  const actions = page.getByTestId('session-actions')
+  const share = actions.getByRole('button', { name: 'Share' })
+  // The toggle is one of the header's actions, not a row of its own above the title.
+  const toggle = actions.getByRole('button', { name: 'Show coach' })
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false')
+  for (const control of [share, toggle]) {
+    await expect(control).toBeInViewport({ ratio: 1 })
+    expect(await control.evaluate(isUncovered)).toBe(true)
+  }
+  const headingBox = await heading.boundingBox()
+  const toggleBox = await toggle.boundingBox()
+  expect(headingBox && toggleBox && toggleBox.y >= headingBox.y + headingBox.height).toBe(true)
+
+  // The event drawer covers the page only while it is open; closed, Share is reachable again.
+  await rows(page).first().click()
+  await expect(page.getByTestId('event-detail')).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('event-detail')).toHaveCount(0)
+  expect(await share.evaluate(isUncovered)).toBe(true)
+  await page.screenshot({ path: 'test-results/screenshots/timeline-header-390.png' })
+  await share.click()
+  await expect(page.getByRole('dialog', { name: /^Share/ })).toBeVisible()
+})
+
 test('an unknown or foreign session gets a friendly message, not an error page', async ({ page }) => {
   await gotoHydrated(page, '/sessions/00000000-0000-4000-8000-000000000000')
   await expect(page.getByRole('heading', { name: 'Session not found' })).toBeVisible()

@@ -90,6 +90,8 @@ type TimelineViewProps = {
   search: TimelineSearch
   markerFor?: MarkerFor
   frame?: (timeline: ReactNode) => ReactNode
+  /** Session-level buttons of other features (the coach toggle), in the header's action row. */
+  headerActions?: ReactNode
 }
 
 export function TimelineView(props: TimelineViewProps) {
@@ -97,7 +99,13 @@ export function TimelineView(props: TimelineViewProps) {
   return <TimelineForSession {...props} />
 }
 
-function TimelineForSession({ sessionId, search, markerFor, frame = (timeline) => timeline }: TimelineViewProps) {
+function TimelineForSession({
+  sessionId,
+  search,
+  markerFor,
+  frame = (timeline) => timeline,
+  headerActions,
+}: TimelineViewProps) {
   const sessionQuery = useLiveQuery(
     (q) => q.from({ session: sessionsCollection }).where(({ session }) => eq(session.id, sessionId)),
     [sessionId],
@@ -116,7 +124,16 @@ function TimelineForSession({ sessionId, search, markerFor, frame = (timeline) =
   if (!session) return <SessionNotFound />
   return frame(
     <>
-      <SessionHeader session={session} actions={<SessionNavigation session={session} />} shareable={own !== null} />
+      <SessionHeader
+        session={session}
+        actions={
+          <>
+            <SessionNavigation session={session} />
+            {headerActions}
+          </>
+        }
+        shareable={own !== null}
+      />
       {failure ? (
         <Alert variant="destructive" className="mb-4">
           <TriangleAlertIcon aria-hidden />

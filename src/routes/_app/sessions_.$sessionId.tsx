@@ -1,6 +1,6 @@
 import { createFileRoute, stripSearchParams } from '@tanstack/react-router'
 import { sessionsCollection } from '~/collections/sessions-collection'
-import { CoachBesideTimeline } from '~/features/coach/coach-beside-timeline'
+import { CoachBesideTimeline, CoachToggle } from '~/features/coach/coach-beside-timeline'
 import { MisalignmentBanner } from '~/features/rules/misalignment-banner'
 import { useMisalignmentMarkers } from '~/features/rules/misalignment-markers'
 import { TIMELINE_SEARCH_DEFAULTS, timelineSearchSchema } from '~/features/timeline/timeline-search'
@@ -32,6 +32,7 @@ function TimelinePage() {
         sessionId={sessionId}
         search={search}
         markerFor={markerFor}
+        headerActions={<CoachToggle />}
         frame={(timeline) => <CoachBesideTimeline sessionId={sessionId}>{timeline}</CoachBesideTimeline>}
       />
     </>
