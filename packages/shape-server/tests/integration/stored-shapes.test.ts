@@ -49,6 +49,25 @@ function refetches(recorder: StreamRecorder) {
   return recorder.messages.filter((message) => isControlMessage(message) && message.headers.control === 'must-refetch')
 }
 
+/**
+ * After a restart that must not keep `shape` at `handle`: the server restored `restored` shapes,
+ * the old handle gets 409, and the handle that names serves a fresh snapshot.
+ */
+async function expectRefetch(
+  fixture: Awaited<ReturnType<typeof fixtureWithStorage>>,
+  shape: Record<string, string>,
+  handle: string,
+  restored: number,
+) {
+  expect(fixture.server.restoredShapes).toBe(restored)
+  const stale = await getShape(fixture.shapeUrl, { ...shape, offset: '0_inf', handle })
+  expect(stale.status).toBe(409)
+  const newHandle = stale.headers.get('electric-handle') as string
+  const resynced = await getShape(fixture.shapeUrl, { ...shape, offset: '-1', handle: newHandle })
+  expect(resynced.status).toBe(200)
+  return { handle: newHandle, resynced }
+}
+
 async function insertWithTxid(sql: postgres.Sql, table: string, id: number, body: string): Promise<number> {
   const [{ txid }] = await sql.unsafe<{ txid: string }[]>(
     `WITH inserted AS (INSERT INTO ${table} VALUES ($1, $2) RETURNING id)
@@ -195,13 +214,10 @@ describe('a restarted server with stored shapes', () => {
     `)
     const first = await getShape(fixture.shapeUrl, { table: 'rows_a', offset: '-1' })
     let handle = first.headers.get('electric-handle') as string
-    /** The old handle gets 409; the new one it names serves a fresh snapshot. */
-    const refetched = async (expectedRestored: number) => {
-      expect(fixture.server.restoredShapes).toBe(expectedRestored)
-      const stale = await getShape(fixture.shapeUrl, { table: 'rows_a', offset: '0_inf', handle })
-      expect(stale.status).toBe(409)
-      handle = stale.headers.get('electric-handle') as string
-      return getShape(fixture.shapeUrl, { table: 'rows_a', offset: '-1', handle })
+    const refetched = async (restored: number) => {
+      const refetch = await expectRefetch(fixture, { table: 'rows_a' }, handle, restored)
+      handle = refetch.handle
+      return refetch.resynced
     }
 
     // The slot dropped while the server was down: what was committed meanwhile is unknown.
@@ -459,23 +475,8 @@ describe('stored subquery shapes', () => {
     let handle = (
       await getShape(fixture.shapeUrl, { table: 'tickets', offset: '-1', where: activeProjects })
     ).headers.get('electric-handle') as string
-    const refetched = async (expectedRestored: number) => {
-      expect(fixture.server.restoredShapes).toBe(expectedRestored)
-      const stale = await getShape(fixture.shapeUrl, {
-        table: 'tickets',
-        offset: '0_inf',
-        where: activeProjects,
-        handle,
-      })
-      expect(stale.status).toBe(409)
-      handle = stale.headers.get('electric-handle') as string
-      const resynced = await getShape(fixture.shapeUrl, {
-        table: 'tickets',
-        offset: '-1',
-        where: activeProjects,
-        handle,
-      })
-      expect(resynced.status).toBe(200)
+    const refetched = async (restored: number) => {
+      handle = (await expectRefetch(fixture, { table: 'tickets', where: activeProjects }, handle, restored)).handle
     }
 
     await fixture.restart({}, async () => {
